@@ -1,0 +1,570 @@
+/* vmscan: the libguestfs appliance: launch, inspect, mount, expose.
+ *
+ * State: a handle moves launched -> (inspected) -> mounted -> exposed.
+ * While exposed, a thread of ours runs the FUSE loop
+ * (guestfs_mount_local_run) and no other libguestfs call is made on the
+ * handle until vs_appliance_free() has unmounted and joined it.
+ *
+ * The appliance's console and qemu's messages are kept (the last
+ * VS_LOG_KEEP bytes) so that a failed launch can be explained in one line.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <guestfs.h>
+
+#include "appliance.h"
+#include "util.h"
+
+#define VS_LOG_KEEP 16384
+
+struct vs_appliance {
+  guestfs_h *g;
+  const char *backend;
+  char version[32];
+  char *host_root;
+  int exposed;
+  pthread_t fuse_thread;
+  pthread_mutex_t log_lock;
+  struct vs_buf log;
+};
+
+int
+vs_appliance_private_namespace (void)
+{
+  int old;
+
+  if (geteuid () != 0)
+    return 0;
+  old = open ("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+  if (old == -1)
+    return 0;
+  if (unshare (CLONE_NEWNS) == -1) {
+    close (old);
+    return 0;
+  }
+  /* Without private propagation our mounts would appear on the host:
+   * go back to the host's namespace rather than risk that. */
+  if (mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1) {
+    if (setns (old, CLONE_NEWNS) == -1)
+      vs_warn ("cannot return to the host mount namespace: %s",
+               strerror (errno));
+    close (old);
+    return 0;
+  }
+  close (old);
+  return 1;
+}
+
+static void
+log_event (guestfs_h *g, void *opaque, uint64_t event, int event_handle,
+           int flags, const char *buf, size_t len, const uint64_t *array,
+           size_t array_len)
+{
+  struct vs_appliance *a = opaque;
+
+  pthread_mutex_lock (&a->log_lock);
+  vs_buf_add (&a->log, buf, len);
+  if (a->log.len > 2 * VS_LOG_KEEP) {
+    memmove (a->log.data, a->log.data + a->log.len - VS_LOG_KEEP,
+             VS_LOG_KEEP);
+    vs_buf_setlen (&a->log, VS_LOG_KEEP);
+  }
+  pthread_mutex_unlock (&a->log_lock);
+  if (vs_verbosity >= 2) {
+    vs_log_lock ();
+    fwrite (buf, 1, len, stderr);
+    vs_log_unlock ();
+  }
+}
+
+/* The most telling line of the appliance log for a failed launch: the
+ * last line from qemu, else the last non-empty line. */
+static char *
+log_reason (struct vs_appliance *a)
+{
+  char *best = NULL, *last = NULL, *line, *save = NULL, *copy;
+
+  pthread_mutex_lock (&a->log_lock);
+  copy = vs_xstrdup (a->log.data ? a->log.data : "");
+  pthread_mutex_unlock (&a->log_lock);
+  for (line = strtok_r (copy, "\r\n", &save); line;
+       line = strtok_r (NULL, "\r\n", &save)) {
+    while (*line == ' ')
+      line++;
+    if (!*line)
+      continue;
+    last = line;
+    if (strstr (line, "qemu") || strstr (line, "Could not")
+        || strstr (line, "error"))
+      best = line;
+  }
+  if (!best)
+    best = last;
+  best = best ? vs_printable (best, strlen (best)) : NULL;
+  free (copy);
+  return best;
+}
+
+static int
+log_mentions (struct vs_appliance *a, const char *what)
+{
+  int r;
+
+  pthread_mutex_lock (&a->log_lock);
+  r = a->log.data && strcasestr (a->log.data, what) != NULL;
+  pthread_mutex_unlock (&a->log_lock);
+  return r;
+}
+
+static int
+try_launch (struct vs_appliance *a, const struct vs_image *images, size_t n,
+            int tcg, char **errmsg)
+{
+  size_t i;
+
+  if (a->g)
+    guestfs_close (a->g);
+  vs_buf_release (&a->log);
+  a->g = guestfs_create ();
+  if (!a->g) {
+    *errmsg = vs_xstrdup ("cannot create a libguestfs handle");
+    return -1;
+  }
+  guestfs_set_error_handler (a->g, NULL, NULL);
+  guestfs_set_event_callback (a->g, log_event, GUESTFS_EVENT_APPLIANCE, 0,
+                              a);
+  if (vs_verbosity >= 3)
+    guestfs_set_verbose (a->g, 1);
+  if (tcg) {
+    char *settings[] = { (char *) "force_tcg", NULL };
+
+    if (guestfs_set_backend (a->g, "direct") == -1
+        || guestfs_set_backend_settings (a->g, settings) == -1) {
+      *errmsg = vs_xasprintf ("cannot select software emulation: %s",
+                              guestfs_last_error (a->g));
+      return -1;
+    }
+  }
+  for (i = 0; i < n; i++) {
+    if (guestfs_add_drive_opts (a->g, images[i].path,
+                                GUESTFS_ADD_DRIVE_OPTS_READONLY, 1,
+                                GUESTFS_ADD_DRIVE_OPTS_FORMAT,
+                                images[i].format, -1) == -1) {
+      *errmsg = vs_xasprintf ("%s: %s", images[i].path,
+                              guestfs_last_error (a->g));
+      return -1;
+    }
+  }
+  if (guestfs_launch (a->g) == -1) {
+    CLEANUP_FREE char *why = log_reason (a);
+    const char *e = guestfs_last_error (a->g);
+
+    *errmsg = vs_xasprintf ("cannot launch the appliance: %s%s%s",
+                            e ? e : "unknown error", why ? ": " : "",
+                            why ? why : "");
+    return -1;
+  }
+  return 0;
+}
+
+/* True if the user's environment already asks for emulation. */
+static int
+env_forces_tcg (void)
+{
+  const char *s = getenv ("LIBGUESTFS_BACKEND_SETTINGS");
+
+  return s && strstr (s, "force_tcg") != NULL;
+}
+
+int
+vs_appliance_launch (const struct vs_image *images, size_t n,
+                     struct vs_appliance **out, char **errmsg)
+{
+  struct vs_appliance *a = vs_xcalloc (1, sizeof *a);
+  struct guestfs_version *v;
+  int tcg = env_forces_tcg ();
+
+  pthread_mutex_init (&a->log_lock, NULL);
+  if (try_launch (a, images, n, tcg, errmsg) == -1) {
+    /* qemu aborts on some hosts where /dev/kvm exists but does not work
+     * ("failed to set MSR").  Retry without it, unless the failure was
+     * plainly about the image. */
+    if (tcg || !a->g || (!log_mentions (a, "kvm")
+                         && !log_mentions (a, "signal"))) {
+      vs_appliance_free (a);
+      return -1;
+    }
+    vs_info ("hardware-accelerated (KVM) launch failed; retrying under "
+             "software emulation, which is slower");
+    free (*errmsg);
+    *errmsg = NULL;
+    tcg = 1;
+    if (try_launch (a, images, n, tcg, errmsg) == -1) {
+      vs_appliance_free (a);
+      return -1;
+    }
+  }
+  a->backend = tcg || access ("/dev/kvm", R_OK | W_OK) != 0 ? "tcg" : "kvm";
+  v = guestfs_version (a->g);
+  if (v) {
+    snprintf (a->version, sizeof a->version, "%lld.%lld.%lld%s",
+              (long long) v->major, (long long) v->minor,
+              (long long) v->release, v->extra);
+    guestfs_free_version (v);
+  }
+  *out = a;
+  return 0;
+}
+
+const char *
+vs_appliance_backend (const struct vs_appliance *a)
+{
+  return a->backend;
+}
+
+const char *
+vs_appliance_version (const struct vs_appliance *a)
+{
+  return a->version;
+}
+
+static char *
+dup_or_null (char *s)
+{
+  if (s && (!*s || strcmp (s, "unknown") == 0)) {
+    free (s);
+    return NULL;
+  }
+  return s;
+}
+
+static void
+free_strings (char **v)
+{
+  size_t i;
+
+  if (!v)
+    return;
+  for (i = 0; v[i]; i++)
+    free (v[i]);
+  free (v);
+}
+
+int
+vs_appliance_inspect (struct vs_appliance *a, struct vs_os **oses,
+                      size_t *n, char **errmsg)
+{
+  char **roots;
+  size_t i, count = 0;
+  struct vs_os *list;
+
+  *oses = NULL;
+  *n = 0;
+  roots = guestfs_inspect_os (a->g);
+  if (!roots) {
+    *errmsg = vs_xasprintf ("inspection failed: %s",
+                            guestfs_last_error (a->g));
+    return 0;
+  }
+  while (roots[count])
+    count++;
+  list = vs_xcalloc (count, sizeof *list);
+  for (i = 0; i < count; i++) {
+    struct vs_os *os = &list[i];
+    const char *r = roots[i];
+
+    os->root = vs_xstrdup (r);
+    os->type = dup_or_null (guestfs_inspect_get_type (a->g, r));
+    os->distro = dup_or_null (guestfs_inspect_get_distro (a->g, r));
+    os->product_name = dup_or_null (guestfs_inspect_get_product_name (a->g,
+                                                                      r));
+    os->hostname = dup_or_null (guestfs_inspect_get_hostname (a->g, r));
+    os->arch = dup_or_null (guestfs_inspect_get_arch (a->g, r));
+    os->package_format =
+      dup_or_null (guestfs_inspect_get_package_format (a->g, r));
+    os->package_management =
+      dup_or_null (guestfs_inspect_get_package_management (a->g, r));
+    os->major = guestfs_inspect_get_major_version (a->g, r);
+    os->minor = guestfs_inspect_get_minor_version (a->g, r);
+  }
+  free_strings (roots);
+  *oses = list;
+  *n = count;
+  return 0;
+}
+
+void
+vs_appliance_free_oses (struct vs_os *oses, size_t n)
+{
+  size_t i;
+
+  for (i = 0; i < n; i++) {
+    free (oses[i].root);
+    free (oses[i].type);
+    free (oses[i].distro);
+    free (oses[i].product_name);
+    free (oses[i].hostname);
+    free (oses[i].arch);
+    free (oses[i].package_format);
+    free (oses[i].package_management);
+  }
+  free (oses);
+}
+
+/* Finds which OS mounts device, and where. */
+static void
+find_os_mount (struct vs_appliance *a, const struct vs_os *oses, size_t nos,
+               struct vs_fs *fs)
+{
+  size_t i, j;
+
+  for (i = 0; i < nos; i++) {
+    char **mps = guestfs_inspect_get_mountpoints (a->g, oses[i].root);
+
+    for (j = 0; mps && mps[j] && mps[j + 1]; j += 2) {
+      if (strcmp (mps[j + 1], fs->device) == 0 && !fs->os_mountpoint) {
+        fs->os_mountpoint = vs_xstrdup (mps[j]);
+        fs->os_index = (int) i;
+      }
+    }
+    free_strings (mps);
+  }
+}
+
+int
+vs_appliance_list_fs (struct vs_appliance *a, const struct vs_os *oses,
+                      size_t nos, struct vs_fs **fss, size_t *n,
+                      char **errmsg)
+{
+  char **list = guestfs_list_filesystems (a->g);
+  size_t count = 0, i;
+  struct vs_fs *out;
+
+  if (!list) {
+    *errmsg = vs_xasprintf ("cannot list filesystems: %s",
+                            guestfs_last_error (a->g));
+    return -1;
+  }
+  while (list[count])
+    count++;
+  count /= 2;
+  out = vs_xcalloc (count, sizeof *out);
+  for (i = 0; i < count; i++) {
+    struct vs_fs *fs = &out[i];
+    const char *type = list[2 * i + 1];
+
+    fs->device = vs_xstrdup (list[2 * i]);
+    fs->type = vs_xstrdup (type);
+    fs->os_index = -1;
+    fs->size = -1;
+    fs->status = VS_FS_PENDING;
+    if (strncmp (fs->device, "btrfsvol:", 9) == 0) {
+      fs->status = VS_FS_SKIPPED;
+      fs->note = vs_xstrdup ("btrfs subvolume: walked through the "
+                             "filesystem's top level");
+    }
+    else {
+      int64_t size = guestfs_blockdev_getsize64 (a->g, fs->device);
+
+      fs->size = size >= 0 ? size : -1;
+    }
+    if (strcmp (type, "swap") == 0) {
+      fs->status = VS_FS_SKIPPED;
+      fs->note = vs_xstrdup ("swap space");
+    }
+    else if (strcmp (type, "unknown") == 0) {
+      fs->status = VS_FS_SKIPPED;
+      fs->note = vs_xstrdup ("no filesystem recognised");
+    }
+    else if (strcmp (type, "crypto_LUKS") == 0) {
+      fs->status = VS_FS_ERROR;
+      fs->note = vs_xstrdup ("LUKS-encrypted volume and no key given; "
+                             "contents not scanned");
+    }
+    if (fs->status == VS_FS_PENDING) {
+      fs->label = dup_or_null (guestfs_vfs_label (a->g, fs->device));
+      fs->uuid = dup_or_null (guestfs_vfs_uuid (a->g, fs->device));
+      find_os_mount (a, oses, nos, fs);
+    }
+  }
+  free_strings (list);
+  *fss = out;
+  *n = count;
+  return 0;
+}
+
+void
+vs_appliance_free_fss (struct vs_fs *fss, size_t n)
+{
+  size_t i;
+
+  for (i = 0; i < n; i++) {
+    free (fss[i].device);
+    free (fss[i].type);
+    free (fss[i].label);
+    free (fss[i].uuid);
+    free (fss[i].os_mountpoint);
+    free (fss[i].walk_root);
+    free (fss[i].note);
+  }
+  free (fss);
+}
+
+/* Mount options to try in turn: read-only first, then read-only without
+ * journal replay for filesystems whose dirty journal stops a plain
+ * read-only mount. */
+static const char *const *
+mount_options_for (const char *type)
+{
+  static const char *const ext[] = { "ro", "ro,noload", NULL };
+  static const char *const xfs[] = { "ro", "ro,norecovery", NULL };
+  static const char *const btrfs[] = { "ro,subvolid=5", "ro", NULL };
+  static const char *const plain[] = { "ro", NULL };
+
+  if (strncmp (type, "ext", 3) == 0)
+    return ext;
+  if (strcmp (type, "xfs") == 0)
+    return xfs;
+  if (strcmp (type, "btrfs") == 0)
+    return btrfs;
+  return plain;
+}
+
+static void *
+fuse_thread (void *opaque)
+{
+  struct vs_appliance *a = opaque;
+
+  if (guestfs_mount_local_run (a->g) == -1)
+    vs_debug ("FUSE loop ended: %s", guestfs_last_error (a->g));
+  return NULL;
+}
+
+int
+vs_appliance_mount_all (struct vs_appliance *a, struct vs_fs *fss, size_t n,
+                        char **errmsg)
+{
+  size_t i;
+  char tmpl[] = "/tmp/vmscan.XXXXXX";
+
+  if (guestfs_mkmountpoint (a->g, "/vmscan") == -1) {
+    *errmsg = vs_xasprintf ("cannot make a mount point in the appliance: "
+                            "%s", guestfs_last_error (a->g));
+    return -1;
+  }
+  for (i = 0; i < n; i++) {
+    if (fss[i].status != VS_FS_PENDING)
+      continue;
+    fss[i].walk_root = vs_xasprintf ("/vmscan/%zu", i);
+    if (guestfs_mkmountpoint (a->g, fss[i].walk_root) == -1) {
+      *errmsg = vs_xasprintf ("cannot make a mount point in the "
+                              "appliance: %s", guestfs_last_error (a->g));
+      return -1;
+    }
+  }
+  for (i = 0; i < n; i++) {
+    const char *const *opts;
+    struct vs_fs *fs = &fss[i];
+
+    if (fs->status != VS_FS_PENDING)
+      continue;
+    for (opts = mount_options_for (fs->type); *opts; opts++) {
+      if (guestfs_mount_options (a->g, *opts, fs->device,
+                                 fs->walk_root) == 0) {
+        fs->mounted = 1;
+        if (opts != mount_options_for (fs->type)) {
+          free (fs->note);
+          fs->note = vs_xasprintf ("mounted with %s", *opts);
+        }
+        break;
+      }
+    }
+    if (!fs->mounted) {
+      fs->status = VS_FS_ERROR;
+      free (fs->note);
+      fs->note = vs_xasprintf ("cannot mount: %s",
+                               guestfs_last_error (a->g));
+    }
+  }
+
+  if (!mkdtemp (tmpl)) {
+    *errmsg = vs_xasprintf ("cannot make a temporary directory: %s",
+                            strerror (errno));
+    return -1;
+  }
+  a->host_root = vs_xstrdup (tmpl);
+  if (guestfs_mount_local (a->g, a->host_root,
+                           GUESTFS_MOUNT_LOCAL_READONLY, 1,
+                           GUESTFS_MOUNT_LOCAL_OPTIONS,
+                           "use_ino,nodev,nosuid,noexec",
+                           GUESTFS_MOUNT_LOCAL_CACHETIMEOUT, 86400,
+                           -1) == -1) {
+    *errmsg = vs_xasprintf ("cannot expose the appliance's filesystems "
+                            "to vmscan (FUSE): %s",
+                            guestfs_last_error (a->g));
+    rmdir (a->host_root);
+    free (a->host_root);
+    a->host_root = NULL;
+    return -1;
+  }
+  if (pthread_create (&a->fuse_thread, NULL, fuse_thread, a) != 0) {
+    *errmsg = vs_xstrdup ("cannot start the FUSE thread");
+    guestfs_umount_local (a->g, -1);
+    rmdir (a->host_root);
+    return -1;
+  }
+  a->exposed = 1;
+  return 0;
+}
+
+const char *
+vs_appliance_host_root (const struct vs_appliance *a)
+{
+  return a->host_root;
+}
+
+int
+vs_appliance_alive (struct vs_appliance *a)
+{
+  if (!a->g)
+    return 0;
+  if (a->exposed)
+    return 1;                   /* the FUSE thread owns the handle */
+  return guestfs_is_ready (a->g) > 0 || guestfs_is_busy (a->g) > 0;
+}
+
+void
+vs_appliance_free (struct vs_appliance *a)
+{
+  if (!a)
+    return;
+  if (a->exposed) {
+    /* As root in our own namespace we can unmount directly; otherwise
+     * libguestfs runs fusermount. */
+    if (umount2 (a->host_root, MNT_DETACH) == -1)
+      guestfs_umount_local (a->g, GUESTFS_UMOUNT_LOCAL_RETRY, 1, -1);
+    pthread_join (a->fuse_thread, NULL);
+    a->exposed = 0;
+  }
+  if (a->host_root) {
+    rmdir (a->host_root);
+    free (a->host_root);
+  }
+  if (a->g) {
+    guestfs_shutdown (a->g);
+    guestfs_close (a->g);
+  }
+  vs_buf_release (&a->log);
+  pthread_mutex_destroy (&a->log_lock);
+  free (a);
+}

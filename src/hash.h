@@ -1,0 +1,79 @@
+/* vmscan: message digests of file contents (MD5, SHA-1, SHA-256).
+ *
+ * Every regular file in a guest is hashed once, with all three digests
+ * computed in the same pass over its data (struct vs_hash); image files
+ * and rule files only need SHA-256 (struct vs_sha256).  Written from
+ * RFC 1321 and FIPS 180-4 in portable C: no library, no intrinsics.
+ *
+ * The contexts are declared here so that callers can keep them on the
+ * stack, but their fields belong to hash.c: use only the functions below.
+ * Results are lowercase hex, NUL-terminated.
+ *
+ * Usage:
+ *
+ *   struct vs_hash h;
+ *   char md5[33], sha1[41], sha256[65];
+ *
+ *   vs_hash_init (&h);
+ *   while ((n = read (fd, buf, sizeof buf)) > 0)
+ *     vs_hash_update (&h, buf, n);
+ *   vs_hash_final (&h, md5, sha1, sha256);
+ */
+#ifndef VS_HASH_H
+#define VS_HASH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Private: the state of each algorithm.  len is the number of bytes fed
+ * so far; the last (len % 64) of them wait in buf for a full block. */
+struct vs_md5 {
+  uint32_t state[4];
+  uint64_t len;
+  unsigned char buf[64];
+};
+
+struct vs_sha1 {
+  uint32_t state[5];
+  uint64_t len;
+  unsigned char buf[64];
+};
+
+struct vs_sha256 {
+  uint32_t state[8];
+  uint64_t len;
+  unsigned char buf[64];
+};
+
+struct vs_hash {
+  struct vs_md5 md5;
+  struct vs_sha1 sha1;
+  struct vs_sha256 sha256;
+};
+
+/* Starts (or restarts) the three digests.  No resources are held: a
+ * context may simply be dropped without calling vs_hash_final(). */
+void vs_hash_init (struct vs_hash *h);
+
+/* Feeds len bytes of data (any alignment; len may be 0) to all three
+ * digests. */
+void vs_hash_update (struct vs_hash *h, const void *data, size_t len);
+
+/* Finishes the digests and writes them as lowercase hex, NUL-terminated:
+ * md5 takes 33 bytes, sha1 41 and sha256 65.  The context must then be
+ * initialised again before further use. */
+void vs_hash_final (struct vs_hash *h, char md5[33], char sha1[41],
+                    char sha256[65]);
+
+/* SHA-256 alone, with the same contract as the functions above. */
+void vs_sha256_init (struct vs_sha256 *s);
+void vs_sha256_update (struct vs_sha256 *s, const void *data, size_t len);
+void vs_sha256_final_hex (struct vs_sha256 *s, char out[65]);
+
+/* Writes the SHA-256 of the whole file open on fd (read with pread(2)
+ * from offset 0 to end of file, in 1 MiB pieces; the file offset is not
+ * used or moved).  Returns 0, or -1 with errno set (and out untouched)
+ * if reading fails. */
+int vs_sha256_fd (int fd, char out[65]);
+
+#endif /* VS_HASH_H */

@@ -1,0 +1,32 @@
+/* vmscan: host-side checks of a disk image file before qemu sees it.
+ *
+ * The format is read from the file's own header, never guessed by qemu,
+ * and the drive is always handed to libguestfs with an explicit format
+ * and read-only.  Images that would make qemu open other host files (a
+ * qcow2 backing file or external data file, a differencing VHD or VHDX,
+ * a VMDK whose extents live in other files) are refused: a crafted image
+ * could name any file on the host.
+ */
+#ifndef VS_IMAGE_H
+#define VS_IMAGE_H
+
+#include "vmscan.h"
+
+/* Fills img for the image at path.  user_format is the --format name
+ * (raw, qcow2, vmdk, vhd, vhdx) or NULL to read it from the header.
+ * Returns 0, or -1 with a one-line reason in *errmsg (caller frees). */
+int vs_image_probe (const char *path, const char *user_format,
+                    struct vs_image *img, char **errmsg);
+
+/* The same on a whole image held in memory (for tests and fuzzing). */
+int vs_image_probe_buffer (const void *buf, size_t len,
+                           const char *user_format, struct vs_image *img,
+                           char **errmsg);
+
+/* Frees what vs_image_probe put in img. */
+void vs_image_clear (struct vs_image *img);
+
+/* True if name is a format --format accepts. */
+int vs_image_format_valid (const char *name);
+
+#endif /* VS_IMAGE_H */

@@ -1,0 +1,561 @@
+/* vmscan: one scan, from disk images to a finished evidence database.
+ *
+ * Order of work: database first (so every later failure is recorded),
+ * then the images' headers, the rules (a typo in a rule fails in a second,
+ * not after a launch), then the appliance.  The images are hashed on the
+ * host by a thread of their own while the appliance starts, and
+ * filesystems are walked one after another while worker threads do the
+ * per-file work.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "accounts.h"
+#include "appliance.h"
+#include "classify.h"
+#include "hash.h"
+#include "image.h"
+#include "rules.h"
+#include "scan.h"
+#include "store.h"
+#include "util.h"
+#include "walk.h"
+
+#define VS_PASSWD_MAX (4 * 1024 * 1024)
+
+const char *
+vs_scan_default_rules (void)
+{
+  struct stat sb;
+
+  if (stat (VS_RULES_DIR, &sb) == 0 && S_ISDIR (sb.st_mode))
+    return VS_RULES_DIR;
+  return VS_SRCDIR_RULES;
+}
+
+struct state {
+  const struct vs_scan_options *o;
+  struct vs_store *store;
+  struct vs_image *images;
+  size_t nimages;
+  struct vs_rules *rules;
+  struct vs_appliance *app;
+  struct vs_os *oses;
+  size_t nos;
+  struct vs_fs *fss;
+  size_t nfs;
+  struct vs_accounts **accounts;        /* one per OS */
+  struct vs_walker *walker;
+  double start;
+
+  /* Image hashing thread. */
+  pthread_t hash_thread;
+  int hashing;
+  char **hash_errors;
+
+  /* Progress display. */
+  pthread_t progress_thread;
+  int progress_on;
+  pthread_mutex_t progress_lock;
+  pthread_cond_t progress_cond;
+  int progress_quit;
+  size_t fs_index;
+  size_t fs_count;
+};
+
+/* Set while a progress line is on the terminal. */
+static int progress_line_shown;
+
+static void
+clear_progress_line (void)
+{
+  if (progress_line_shown) {
+    fputs ("\r\033[K", stderr);
+    progress_line_shown = 0;
+  }
+}
+
+static void *
+progress_main (void *opaque)
+{
+  struct state *s = opaque;
+  struct vs_walk_progress p;
+  double last_t = vs_now_monotonic ();
+  uint64_t last_bytes = 0;
+  double rate = 0;
+
+  pthread_mutex_lock (&s->progress_lock);
+  while (!s->progress_quit) {
+    struct timespec ts;
+    char done[32];
+    double now;
+
+    clock_gettime (CLOCK_REALTIME, &ts);
+    ts.tv_nsec += 500 * 1000 * 1000;
+    if (ts.tv_nsec >= 1000 * 1000 * 1000) {
+      ts.tv_sec++;
+      ts.tv_nsec -= 1000 * 1000 * 1000;
+    }
+    pthread_cond_timedwait (&s->progress_cond, &s->progress_lock, &ts);
+    if (s->progress_quit || !s->walker)
+      continue;
+    vs_walker_progress (s->walker, &p);
+    now = vs_now_monotonic ();
+    if (now - last_t >= 1.0) {
+      rate = (double) (p.bytes - last_bytes) / (now - last_t);
+      last_t = now;
+      last_bytes = p.bytes;
+    }
+    vs_format_size (p.bytes, done);
+    vs_log_lock ();
+    fprintf (stderr, "\r\033[Kfilesystem %zu/%zu: %llu entries, %llu files, "
+             "%s read, %.1f MiB/s", s->fs_index + 1, s->fs_count,
+             (unsigned long long) p.entries, (unsigned long long) p.files,
+             done, rate / (1024.0 * 1024.0));
+    progress_line_shown = 1;
+    vs_log_unlock ();
+  }
+  pthread_mutex_unlock (&s->progress_lock);
+  return NULL;
+}
+
+static void
+progress_start (struct state *s)
+{
+  if (!s->o->progress)
+    return;
+  pthread_mutex_init (&s->progress_lock, NULL);
+  pthread_cond_init (&s->progress_cond, NULL);
+  vs_log_set_clear_hook (clear_progress_line);
+  if (pthread_create (&s->progress_thread, NULL, progress_main, s) == 0)
+    s->progress_on = 1;
+}
+
+static void
+progress_stop (struct state *s)
+{
+  if (!s->progress_on)
+    return;
+  pthread_mutex_lock (&s->progress_lock);
+  s->progress_quit = 1;
+  pthread_cond_signal (&s->progress_cond);
+  pthread_mutex_unlock (&s->progress_lock);
+  pthread_join (s->progress_thread, NULL);
+  vs_log_lock ();
+  vs_log_unlock ();             /* erases the line */
+  vs_log_set_clear_hook (NULL);
+  s->progress_on = 0;
+}
+
+static void *
+hash_main (void *opaque)
+{
+  struct state *s = opaque;
+  size_t i;
+
+  for (i = 0; i < s->nimages; i++) {
+    int fd = open (s->images[i].path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+    if (fd == -1 || vs_sha256_fd (fd, s->images[i].sha256) == -1) {
+      s->hash_errors[i] = vs_xasprintf ("%s: cannot hash: %s",
+                                        s->images[i].path,
+                                        strerror (errno));
+      s->images[i].sha256[0] = '\0';
+    }
+    if (fd != -1)
+      close (fd);
+    if (s->o->stop && *s->o->stop)
+      break;
+  }
+  return NULL;
+}
+
+/* Records a fatal problem and returns 2. */
+static int
+fail (struct state *s, const char *stage, const char *msg)
+{
+  vs_error ("%s", msg);
+  if (s->store && vs_store_add_error (s->store, stage, 0, NULL, 0, msg) == 0)
+    vs_store_finish_scan (s->store, "failed", msg,
+                          &(struct vs_scan_totals) { 0, 0, 0,
+                            vs_store_error_count (s->store) });
+  return 2;
+}
+
+static int
+store_failed (struct state *s)
+{
+  vs_error ("%s", vs_store_errmsg (s->store));
+  return 2;
+}
+
+/* Loads the accounts of each OS from its root filesystem's /etc/passwd,
+ * opening one component at a time without following symlinks. */
+static void
+load_accounts (struct state *s)
+{
+  size_t i, k;
+
+  s->accounts = vs_xcalloc (s->nos ? s->nos : 1, sizeof *s->accounts);
+  for (k = 0; k < s->nfs; k++) {
+    struct vs_fs *fs = &s->fss[k];
+    CLEANUP_FREE char *root = NULL;
+    int dfd, etc, fd;
+    struct stat sb;
+
+    if (!fs->mounted || fs->os_index < 0 || !fs->os_mountpoint
+        || strcmp (fs->os_mountpoint, "/") != 0)
+      continue;
+    root = vs_xasprintf ("%s%s", vs_appliance_host_root (s->app),
+                         fs->walk_root);
+    dfd = open (root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (dfd == -1)
+      continue;
+    etc = openat (dfd, "etc", O_RDONLY | O_DIRECTORY | O_NOFOLLOW
+                  | O_CLOEXEC);
+    close (dfd);
+    if (etc == -1)
+      continue;
+    fd = openat (etc, "passwd", O_RDONLY | O_NOFOLLOW | O_NONBLOCK
+                 | O_CLOEXEC);
+    close (etc);
+    if (fd == -1)
+      continue;
+    if (fstat (fd, &sb) == 0 && S_ISREG (sb.st_mode)
+        && sb.st_size <= VS_PASSWD_MAX) {
+      char *buf = vs_xmalloc ((size_t) sb.st_size + 1);
+      ssize_t n = pread (fd, buf, (size_t) sb.st_size, 0);
+
+      if (n >= 0) {
+        i = (size_t) fs->os_index;
+        vs_accounts_free (s->accounts[i]);
+        s->accounts[i] = vs_accounts_parse (buf, (size_t) n);
+      }
+      free (buf);
+    }
+    close (fd);
+  }
+}
+
+static void
+print_summary (struct state *s, FILE *out, const char *status,
+               const struct vs_scan_totals *t, uint64_t entries,
+               uint64_t yara_skipped)
+{
+  size_t i, scanned = 0, skipped = 0, failed = 0;
+  char size[32];
+
+  fprintf (out, "vmscan %s: scan %s\n", PACKAGE_VERSION, status);
+  for (i = 0; i < s->nimages; i++) {
+    CLEANUP_FREE char *p = vs_printable (s->images[i].path,
+                                         strlen (s->images[i].path));
+
+    vs_format_size (s->images[i].virtual_size, size);
+    fprintf (out, "  image:       %s (%s, %s)\n", p,
+             s->images[i].format_name, size);
+  }
+  for (i = 0; i < s->nos; i++) {
+    const struct vs_os *os = &s->oses[i];
+    CLEANUP_FREE char *name = NULL;
+    CLEANUP_FREE char *host = NULL;
+
+    name = vs_printable (os->product_name ? os->product_name
+                         : os->distro ? os->distro : "unknown",
+                         strlen (os->product_name ? os->product_name
+                                 : os->distro ? os->distro : "unknown"));
+    host = os->hostname ? vs_printable (os->hostname,
+                                        strlen (os->hostname)) : NULL;
+    fprintf (out, "  os:          %s (%s %s), hostname %s, on %s\n", name,
+             os->type ? os->type : "?", os->arch ? os->arch : "?",
+             host ? host : "?", os->root);
+  }
+  if (s->nos == 0 && s->app)
+    fprintf (out, "  os:          none found\n");
+  for (i = 0; i < s->nfs; i++) {
+    switch (s->fss[i].status) {
+    case VS_FS_SCANNED: scanned++; break;
+    case VS_FS_SKIPPED: skipped++; break;
+    default: failed++; break;
+    }
+  }
+  fprintf (out, "  filesystems: %zu scanned, %zu skipped, %zu failed\n",
+           scanned, skipped, failed);
+  vs_format_size (t->bytes, size);
+  fprintf (out, "  files:       %llu entries, %llu regular files, %s read\n",
+           (unsigned long long) entries, (unsigned long long) t->files, size);
+  if (s->rules)
+    fprintf (out, "  yara:        %llu matches in %llu files (%u rules); "
+             "%llu files over the size limit not scanned\n",
+             (unsigned long long) t->matches,
+             (unsigned long long) (s->store
+                                   ? vs_store_matched_file_count (s->store)
+                                   : 0),
+             vs_rules_count (s->rules), (unsigned long long) yara_skipped);
+  else
+    fprintf (out, "  yara:        not run\n");
+  fprintf (out, "  errors:      %llu%s\n", (unsigned long long) t->errors,
+           t->errors ? " (see the errors table)" : "");
+  fprintf (out, "  elapsed:     %.1f s%s\n", vs_now_monotonic () - s->start,
+           s->app && strcmp (vs_appliance_backend (s->app), "tcg") == 0
+           ? " (appliance under software emulation)" : "");
+  fprintf (out, "  database:    %s\n", s->o->db_path);
+}
+
+static void
+cleanup (struct state *s)
+{
+  size_t i;
+
+  progress_stop (s);
+  vs_walker_free (s->walker);
+  if (s->hashing) {
+    pthread_join (s->hash_thread, NULL);
+    s->hashing = 0;
+  }
+  vs_appliance_free (s->app);
+  if (s->accounts) {
+    for (i = 0; i < (s->nos ? s->nos : 1); i++)
+      vs_accounts_free (s->accounts[i]);
+    free (s->accounts);
+  }
+  if (s->fss)
+    vs_appliance_free_fss (s->fss, s->nfs);
+  if (s->oses)
+    vs_appliance_free_oses (s->oses, s->nos);
+  vs_rules_free (s->rules);
+  for (i = 0; i < s->nimages; i++) {
+    vs_image_clear (&s->images[i]);
+    if (s->hash_errors)
+      free (s->hash_errors[i]);
+  }
+  free (s->hash_errors);
+  free (s->images);
+  vs_store_free (s->store);
+}
+
+static int
+run (struct state *s, FILE *summary)
+{
+  const struct vs_scan_options *o = s->o;
+  struct vs_scan_info info;
+  struct vs_walk_config wc;
+  struct vs_walk_progress p;
+  struct vs_scan_totals t = { 0, 0, 0, 0 };
+  const char *default_rules[1];
+  const char *const *rule_paths = o->rule_paths;
+  size_t nrule_paths = o->nrule_paths, i;
+  char *err = NULL;
+  const char *status = "complete";
+  int rc;
+
+  if (vs_store_create (o->db_path, o->force, &s->store, &err) == -1) {
+    vs_error ("%s", err);
+    free (err);
+    return 2;
+  }
+  memset (&info, 0, sizeof info);
+  info.tool_version = PACKAGE_VERSION;
+  info.magic_version = vs_classify_version ();
+  info.yara_version = o->yara ? vs_rules_version () : NULL;
+  info.command_line = o->command_line;
+  info.yara_enabled = o->yara;
+  info.yara_max_size = o->yara_max_size;
+  if (vs_store_begin_scan (s->store, &info) == -1)
+    return store_failed (s);
+
+  /* Images: check every header before qemu sees any of them. */
+  s->images = vs_xcalloc (o->nimages, sizeof *s->images);
+  s->hash_errors = vs_xcalloc (o->nimages, sizeof *s->hash_errors);
+  for (i = 0; i < o->nimages; i++) {
+    if (vs_image_probe (o->images[i], o->format, &s->images[i], &err) == -1) {
+      rc = fail (s, "image", err);
+      free (err);
+      return rc;
+    }
+    s->nimages++;
+    if (vs_store_add_image (s->store, (int) i, &s->images[i]) == -1)
+      return store_failed (s);
+  }
+
+  if (o->yara) {
+    if (!rule_paths) {
+      default_rules[0] = vs_scan_default_rules ();
+      rule_paths = default_rules;
+      nrule_paths = 1;
+    }
+    if (vs_rules_compile (rule_paths, nrule_paths, &s->rules, &err) == -1) {
+      CLEANUP_FREE char *m = vs_xasprintf ("rules: %s", err);
+
+      free (err);
+      return fail (s, "rules", m);
+    }
+    for (i = 0; i < vs_rules_nfiles (s->rules); i++) {
+      const char *path, *ns, *sha;
+      uint64_t size;
+
+      vs_rules_file (s->rules, i, &path, &ns, &sha, &size);
+      if (vs_store_add_rule_file (s->store, path, ns, sha, size) == -1)
+        return store_failed (s);
+    }
+    vs_debug ("%u YARA rules from %zu files", vs_rules_count (s->rules),
+              vs_rules_nfiles (s->rules));
+  }
+
+  if (pthread_create (&s->hash_thread, NULL, hash_main, s) == 0)
+    s->hashing = 1;
+
+  vs_debug ("launching the appliance");
+  if (vs_appliance_launch (s->images, s->nimages, &s->app, &err) == -1) {
+    rc = fail (s, "launch", err);
+    free (err);
+    return rc;
+  }
+  if (vs_store_set_appliance (s->store, vs_appliance_backend (s->app),
+                              vs_appliance_version (s->app)) == -1)
+    return store_failed (s);
+  if (o->stop && *o->stop)
+    goto interrupted;
+
+  vs_debug ("inspecting");
+  vs_appliance_inspect (s->app, &s->oses, &s->nos, &err);
+  if (err) {
+    vs_warn ("%s", err);
+    if (vs_store_add_error (s->store, "inspect", 0, NULL, 0, err) == -1)
+      return store_failed (s);
+    free (err);
+    err = NULL;
+  }
+  for (i = 0; i < s->nos; i++)
+    if (vs_store_add_os (s->store, &s->oses[i]) == -1)
+      return store_failed (s);
+
+  if (vs_appliance_list_fs (s->app, s->oses, s->nos, &s->fss, &s->nfs,
+                            &err) == -1) {
+    rc = fail (s, "mount", err);
+    free (err);
+    return rc;
+  }
+  if (vs_appliance_mount_all (s->app, s->fss, s->nfs, &err) == -1) {
+    rc = fail (s, "mount", err);
+    free (err);
+    return rc;
+  }
+  for (i = 0; i < s->nfs; i++) {
+    struct vs_fs *fs = &s->fss[i];
+
+    if (vs_store_add_fs (s->store, fs, fs->os_index >= 0
+                         ? &s->oses[fs->os_index] : NULL) == -1)
+      return store_failed (s);
+    if (fs->status == VS_FS_ERROR) {
+      vs_warn ("%s: %s", fs->device, fs->note);
+      if (vs_store_add_error (s->store, "mount", fs->id, NULL, 0,
+                              fs->note) == -1)
+        return store_failed (s);
+    }
+  }
+  load_accounts (s);
+
+  memset (&wc, 0, sizeof wc);
+  wc.store = s->store;
+  wc.rules = s->rules;
+  wc.yara_max_size = o->yara_max_size;
+  wc.jobs = o->jobs;
+  wc.stop = o->stop;
+  if (vs_walker_new (&wc, &s->walker, &err) == -1) {
+    rc = fail (s, "walk", err);
+    free (err);
+    return rc;
+  }
+  s->fs_count = 0;
+  for (i = 0; i < s->nfs; i++)
+    if (s->fss[i].mounted)
+      s->fs_count++;
+  progress_start (s);
+  for (i = 0; i < s->nfs; i++) {
+    struct vs_fs *fs = &s->fss[i];
+    CLEANUP_FREE char *dir = NULL;
+
+    if (!fs->mounted)
+      continue;
+    dir = vs_xasprintf ("%s%s", vs_appliance_host_root (s->app),
+                        fs->walk_root);
+    vs_debug ("walking %s (%s)", fs->device, fs->type);
+    rc = vs_walker_walk (s->walker, fs, dir,
+                         fs->os_index >= 0 ? s->accounts[fs->os_index]
+                         : NULL);
+    if (vs_store_update_fs (s->store, fs) == -1)
+      return store_failed (s);
+    if (rc == -1)
+      break;
+    s->fs_index++;
+  }
+  progress_stop (s);
+  vs_walker_progress (s->walker, &p);
+  if (vs_store_flush (s->store) == -1)
+    return store_failed (s);
+  if (o->stop && *o->stop)
+    goto interrupted;
+
+  if (s->hashing) {
+    pthread_join (s->hash_thread, NULL);
+    s->hashing = 0;
+  }
+  for (i = 0; i < s->nimages; i++) {
+    if (s->hash_errors[i]) {
+      vs_warn ("%s", s->hash_errors[i]);
+      if (vs_store_add_error (s->store, "image", 0, NULL, 0,
+                              s->hash_errors[i]) == -1)
+        return store_failed (s);
+    }
+    else if (vs_store_set_image_sha256 (s->store, (int) i,
+                                        s->images[i].sha256) == -1)
+      return store_failed (s);
+  }
+
+  t.files = p.files;
+  t.bytes = p.bytes;
+  t.matches = vs_store_match_count (s->store);
+  t.errors = vs_store_error_count (s->store);
+  if (vs_store_finish_scan (s->store, status, NULL, &t) == -1)
+    return store_failed (s);
+  print_summary (s, summary, status, &t, p.entries, p.yara_skipped);
+  return t.matches > 0 ? 1 : 0;
+
+ interrupted:
+  status = "interrupted";
+  progress_stop (s);
+  if (s->walker)
+    vs_walker_progress (s->walker, &p);
+  else
+    memset (&p, 0, sizeof p);
+  t.files = p.files;
+  t.bytes = p.bytes;
+  t.matches = vs_store_match_count (s->store);
+  t.errors = vs_store_error_count (s->store);
+  vs_error ("interrupted; the database records the scan as interrupted");
+  if (vs_store_finish_scan (s->store, status, "interrupted by a signal",
+                            &t) == -1)
+    return store_failed (s);
+  print_summary (s, summary, status, &t, p.entries, p.yara_skipped);
+  return 2;
+}
+
+int
+vs_scan_run (const struct vs_scan_options *o, FILE *summary)
+{
+  struct state s;
+  int rc;
+
+  memset (&s, 0, sizeof s);
+  s.o = o;
+  s.start = vs_now_monotonic ();
+  rc = run (&s, summary);
+  cleanup (&s);
+  return rc;
+}

@@ -1,0 +1,92 @@
+/* vmscan: the evidence database (SQLite).
+ *
+ * The schema is schema.sql (PRAGMA user_version = VS_STORE_SCHEMA_VERSION),
+ * documented in vmscan(1).  A store is safe to call from several threads:
+ * every call takes the store's lock.  Rows are written in batched
+ * transactions; the scan row is committed first with status 'running' so
+ * that a database left by a killed scan opens and says so.
+ *
+ * Every function returns 0 or -1.  After an SQLite failure (a full disk,
+ * say) the store is broken: every later call fails, and vs_store_errmsg()
+ * says why.  Losing the database is fatal to a scan.
+ */
+#ifndef VS_STORE_H
+#define VS_STORE_H
+
+#include <stdint.h>
+
+#include "vmscan.h"
+
+#define VS_STORE_SCHEMA_VERSION 1
+
+struct vs_store;
+
+struct vs_scan_info {
+  const char *tool_version;
+  const char *guestfs_version;
+  const char *magic_version;
+  const char *yara_version;
+  const char *command_line;
+  int yara_enabled;
+  uint64_t yara_max_size;
+};
+
+struct vs_scan_totals {
+  uint64_t files, bytes, matches, errors;
+};
+
+/* Creates a new evidence database at path.  It is an error if path exists,
+ * unless force is set, in which case an existing regular file there is
+ * replaced.  Writes *out on success. */
+int vs_store_create (const char *path, int force, struct vs_store **out,
+                     char **errmsg);
+
+/* Closes the database.  Accepts NULL. */
+void vs_store_free (struct vs_store *st);
+
+/* The message of the last failure, valid until the next call. */
+const char *vs_store_errmsg (struct vs_store *st);
+
+int vs_store_begin_scan (struct vs_store *st, const struct vs_scan_info *info);
+/* Records how the appliance ran: backend "kvm" or "tcg", libguestfs
+ * version. */
+int vs_store_set_appliance (struct vs_store *st, const char *backend,
+                            const char *guestfs_version);
+int vs_store_add_image (struct vs_store *st, int disk_index,
+                        const struct vs_image *img);
+int vs_store_set_image_sha256 (struct vs_store *st, int disk_index,
+                               const char *sha256);
+/* These write the new row's id into os->id and fs->id. */
+int vs_store_add_os (struct vs_store *st, struct vs_os *os);
+int vs_store_add_fs (struct vs_store *st, struct vs_fs *fs,
+                     const struct vs_os *os);
+int vs_store_update_fs (struct vs_store *st, const struct vs_fs *fs);
+int vs_store_add_rule_file (struct vs_store *st, const char *path,
+                            const char *ns, const char *sha256,
+                            uint64_t size);
+
+/* Records one directory entry and the rule matches on it (m may be
+ * NULL). */
+int vs_store_add_file (struct vs_store *st, const struct vs_entry *e,
+                       const struct vs_match_list *m);
+
+/* Records an error row.  fs_id 0 means none; path may be NULL. */
+int vs_store_add_error (struct vs_store *st, const char *stage,
+                        int64_t fs_id, const char *path, size_t path_len,
+                        const char *message);
+
+/* Commits what is pending. */
+int vs_store_flush (struct vs_store *st);
+
+/* Ends the scan: writes status, message (may be NULL), totals and the end
+ * time, and commits. */
+int vs_store_finish_scan (struct vs_store *st, const char *status,
+                          const char *message,
+                          const struct vs_scan_totals *totals);
+
+/* Counts kept by the store as rows are written. */
+uint64_t vs_store_error_count (struct vs_store *st);
+uint64_t vs_store_match_count (struct vs_store *st);
+uint64_t vs_store_matched_file_count (struct vs_store *st);
+
+#endif /* VS_STORE_H */

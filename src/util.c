@@ -1,0 +1,493 @@
+/* vmscan: diagnostics, allocation, byte buffers and escaping helpers.
+ *
+ * Output lock: every diagnostic takes vs_log_lock so that lines from
+ * worker threads do not interleave, and so that the progress line can be
+ * erased first.  Warnings past VS_WARN_LIMIT are counted, not printed.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "util.h"
+
+#define VS_WARN_LIMIT 25
+
+int vs_verbosity;
+
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
+static void (*clear_hook) (void);
+static unsigned warn_count;
+
+void
+vs_log_set_clear_hook (void (*fn) (void))
+{
+  clear_hook = fn;
+}
+
+void
+vs_log_lock (void)
+{
+  pthread_mutex_lock (&log_lock);
+  if (clear_hook)
+    clear_hook ();
+}
+
+void
+vs_log_unlock (void)
+{
+  pthread_mutex_unlock (&log_lock);
+}
+
+static void
+vlog (const char *prefix, const char *fmt, va_list ap)
+{
+  vs_log_lock ();
+  fprintf (stderr, "vmscan: %s", prefix);
+  vfprintf (stderr, fmt, ap);
+  fputc ('\n', stderr);
+  vs_log_unlock ();
+}
+
+int
+vs_error (const char *fmt, ...)
+{
+  va_list ap;
+
+  va_start (ap, fmt);
+  vlog ("error: ", fmt, ap);
+  va_end (ap);
+  return -1;
+}
+
+void
+vs_warn (const char *fmt, ...)
+{
+  va_list ap;
+  unsigned n;
+
+  if (vs_verbosity < 0)
+    return;
+  pthread_mutex_lock (&log_lock);
+  n = ++warn_count;
+  pthread_mutex_unlock (&log_lock);
+  if (n > VS_WARN_LIMIT && vs_verbosity < 1) {
+    if (n == VS_WARN_LIMIT + 1) {
+      vs_log_lock ();
+      fprintf (stderr, "vmscan: warning: further warnings not shown; "
+               "every one is in the errors table\n");
+      vs_log_unlock ();
+    }
+    return;
+  }
+  va_start (ap, fmt);
+  vlog ("warning: ", fmt, ap);
+  va_end (ap);
+}
+
+void
+vs_info (const char *fmt, ...)
+{
+  va_list ap;
+
+  if (vs_verbosity < 0)
+    return;
+  va_start (ap, fmt);
+  vlog ("", fmt, ap);
+  va_end (ap);
+}
+
+void
+vs_debug (const char *fmt, ...)
+{
+  va_list ap;
+
+  if (vs_verbosity < 1)
+    return;
+  va_start (ap, fmt);
+  vlog ("", fmt, ap);
+  va_end (ap);
+}
+
+static void
+oom (void)
+{
+  fputs ("vmscan: error: out of memory\n", stderr);
+  abort ();
+}
+
+void *
+vs_xmalloc (size_t n)
+{
+  void *p = malloc (n ? n : 1);
+
+  if (!p)
+    oom ();
+  return p;
+}
+
+void *
+vs_xcalloc (size_t n, size_t size)
+{
+  void *p = calloc (n ? n : 1, size ? size : 1);
+
+  if (!p)
+    oom ();
+  return p;
+}
+
+void *
+vs_xrealloc (void *p, size_t n)
+{
+  p = realloc (p, n ? n : 1);
+  if (!p)
+    oom ();
+  return p;
+}
+
+char *
+vs_xstrdup (const char *s)
+{
+  return vs_xmemdup (s, strlen (s) + 1);
+}
+
+void *
+vs_xmemdup (const void *p, size_t n)
+{
+  void *r = vs_xmalloc (n);
+
+  memcpy (r, p, n);
+  return r;
+}
+
+char *
+vs_xasprintf (const char *fmt, ...)
+{
+  va_list ap;
+  char *s;
+
+  va_start (ap, fmt);
+  if (vasprintf (&s, fmt, ap) < 0)
+    oom ();
+  va_end (ap);
+  return s;
+}
+
+void
+vs_buf_grow (struct vs_buf *b, size_t extra)
+{
+  size_t want;
+
+  if (extra > SIZE_MAX / 2 - b->len)
+    oom ();
+  want = b->len + extra + 1;
+  if (want <= b->alloc)
+    return;
+  if (want < b->alloc * 2)
+    want = b->alloc * 2;
+  if (want < 64)
+    want = 64;
+  b->data = vs_xrealloc (b->data, want);
+  b->alloc = want;
+}
+
+void
+vs_buf_add (struct vs_buf *b, const void *data, size_t len)
+{
+  vs_buf_grow (b, len);
+  if (len)
+    memcpy (b->data + b->len, data, len);
+  b->len += len;
+  b->data[b->len] = '\0';
+}
+
+void
+vs_buf_adds (struct vs_buf *b, const char *s)
+{
+  vs_buf_add (b, s, strlen (s));
+}
+
+void
+vs_buf_addc (struct vs_buf *b, char c)
+{
+  vs_buf_add (b, &c, 1);
+}
+
+void
+vs_buf_addf (struct vs_buf *b, const char *fmt, ...)
+{
+  va_list ap;
+  int n;
+
+  vs_buf_grow (b, 64);
+  va_start (ap, fmt);
+  n = vsnprintf (b->data + b->len, b->alloc - b->len, fmt, ap);
+  va_end (ap);
+  if (n < 0)
+    return;
+  if ((size_t) n >= b->alloc - b->len) {
+    vs_buf_grow (b, (size_t) n);
+    va_start (ap, fmt);
+    vsnprintf (b->data + b->len, b->alloc - b->len, fmt, ap);
+    va_end (ap);
+  }
+  b->len += (size_t) n;
+}
+
+void
+vs_buf_setlen (struct vs_buf *b, size_t len)
+{
+  if (len > b->len)
+    abort ();
+  b->len = len;
+  if (b->data)
+    b->data[len] = '\0';
+}
+
+void
+vs_buf_release (struct vs_buf *b)
+{
+  free (b->data);
+  b->data = NULL;
+  b->len = b->alloc = 0;
+}
+
+char *
+vs_buf_detach (struct vs_buf *b, size_t *len)
+{
+  char *r;
+
+  if (!b->data)
+    vs_buf_grow (b, 0);
+  r = b->data;
+  if (len)
+    *len = b->len;
+  b->data = NULL;
+  b->len = b->alloc = 0;
+  return r;
+}
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
+static size_t
+utf8_seq_len (const unsigned char *s, size_t n)
+{
+  size_t len, i;
+  uint32_t cp;
+
+  if (s[0] < 0x80)
+    return 1;
+  if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+    len = 2;
+    cp = s[0] & 0x1f;
+  }
+  else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+    len = 3;
+    cp = s[0] & 0x0f;
+  }
+  else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+    len = 4;
+    cp = s[0] & 0x07;
+  }
+  else
+    return 0;
+  if (len > n)
+    return 0;
+  for (i = 1; i < len; i++) {
+    if ((s[i] & 0xc0) != 0x80)
+      return 0;
+    cp = (cp << 6) | (s[i] & 0x3f);
+  }
+  if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000)
+      || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+    return 0;
+  return len;
+}
+
+void
+vs_buf_add_printable (struct vs_buf *b, const char *s, size_t len)
+{
+  const unsigned char *p = (const unsigned char *) s;
+  size_t i = 0, n;
+
+  while (i < len) {
+    unsigned char c = p[i];
+
+    if (c == '\\')
+      vs_buf_adds (b, "\\\\");
+    else if (c == '\n')
+      vs_buf_adds (b, "\\n");
+    else if (c == '\t')
+      vs_buf_adds (b, "\\t");
+    else if (c == '\r')
+      vs_buf_adds (b, "\\r");
+    else if (c < 0x20 || c == 0x7f)
+      vs_buf_addf (b, "\\x%02x", c);
+    else if (c < 0x80)
+      vs_buf_addc (b, (char) c);
+    else if ((n = utf8_seq_len (p + i, len - i)) > 0
+             && !(n == 2 && p[i] == 0xc2 && p[i + 1] < 0xa0)) {
+      /* Valid UTF-8 and not a C1 control character. */
+      vs_buf_add (b, p + i, n);
+      i += n;
+      continue;
+    }
+    else
+      vs_buf_addf (b, "\\x%02x", c);
+    i++;
+  }
+}
+
+char *
+vs_printable (const char *s, size_t len)
+{
+  struct vs_buf b = VS_BUF_INIT;
+
+  vs_buf_add_printable (&b, s, len);
+  return vs_buf_detach (&b, NULL);
+}
+
+void
+vs_buf_add_json_string (struct vs_buf *b, const char *s, size_t len)
+{
+  const unsigned char *p = (const unsigned char *) s;
+  size_t i = 0, n;
+
+  vs_buf_addc (b, '"');
+  while (i < len) {
+    unsigned char c = p[i];
+
+    if (c == '"' || c == '\\') {
+      vs_buf_addc (b, '\\');
+      vs_buf_addc (b, (char) c);
+    }
+    else if (c == '\n')
+      vs_buf_adds (b, "\\n");
+    else if (c == '\t')
+      vs_buf_adds (b, "\\t");
+    else if (c == '\r')
+      vs_buf_adds (b, "\\r");
+    else if (c < 0x20 || c == 0x7f)
+      vs_buf_addf (b, "\\u%04x", c);
+    else if (c < 0x80)
+      vs_buf_addc (b, (char) c);
+    else if ((n = utf8_seq_len (p + i, len - i)) > 0) {
+      vs_buf_add (b, p + i, n);
+      i += n;
+      continue;
+    }
+    else
+      vs_buf_addf (b, "\\u%04x", c);
+    i++;
+  }
+  vs_buf_addc (b, '"');
+}
+
+void
+vs_buf_add_shell_quoted (struct vs_buf *b, const char *s)
+{
+  const char *p;
+
+  if (*s && strspn (s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                    "0123456789-_./=:,+@%") == strlen (s)) {
+    vs_buf_adds (b, s);
+    return;
+  }
+  vs_buf_addc (b, '\'');
+  for (p = s; *p; p++) {
+    if (*p == '\'')
+      vs_buf_adds (b, "'\\''");
+    else
+      vs_buf_addc (b, *p);
+  }
+  vs_buf_addc (b, '\'');
+}
+
+void
+vs_now_iso (char out[32])
+{
+  time_t t = time (NULL);
+  struct tm tm;
+
+  gmtime_r (&t, &tm);
+  strftime (out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+double
+vs_now_monotonic (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
+}
+
+int
+vs_parse_size (const char *s, uint64_t *out)
+{
+  char *end;
+  unsigned long long v;
+  unsigned shift = 0;
+
+  if (!s || !*s || *s == '-')
+    return -1;
+  errno = 0;
+  v = strtoull (s, &end, 10);
+  if (errno || end == s)
+    return -1;
+  switch (*end) {
+  case '\0': break;
+  case 'k': case 'K': shift = 10; end++; break;
+  case 'm': case 'M': shift = 20; end++; break;
+  case 'g': case 'G': shift = 30; end++; break;
+  case 't': case 'T': shift = 40; end++; break;
+  default: return -1;
+  }
+  if (*end == 'i' && shift)
+    end++;
+  if ((*end == 'b' || *end == 'B') && shift)
+    end++;
+  if (*end != '\0')
+    return -1;
+  if (shift && v > (UINT64_MAX >> shift))
+    return -1;
+  *out = (uint64_t) v << shift;
+  return 0;
+}
+
+void
+vs_format_size (uint64_t n, char out[32])
+{
+  static const char *units[] = { "KiB", "MiB", "GiB", "TiB", "PiB" };
+  double v = (double) n;
+  size_t u = 0;
+
+  if (n < 1024) {
+    snprintf (out, 32, "%llu bytes", (unsigned long long) n);
+    return;
+  }
+  v /= 1024;
+  while (v >= 1024 && u + 1 < VS_ARRAY_SIZE (units)) {
+    v /= 1024;
+    u++;
+  }
+  snprintf (out, 32, "%.1f %s", v, units[u]);
+}
+
+void
+vs_cleanup_free (void *ptr)
+{
+  free (*(void **) ptr);
+}
+
+char *
+vs_xstrndup (const char *s, size_t n)
+{
+  char *r = vs_xmalloc (n + 1);
+
+  memcpy (r, s, n);
+  r[n] = '\0';
+  return r;
+}

@@ -1,0 +1,89 @@
+/* vmscan: small helpers shared by every module.
+ *
+ * Diagnostics go to stderr, prefixed "vmscan: ".  vs_error() returns -1 so
+ * that "return vs_error (...)" reads naturally (git's error()).  Warnings
+ * are counted and, past a limit, suppressed with one notice: a hostile
+ * image can make thousands of them, and every one is in the errors table
+ * anyway.  Allocation failure aborts: there is no sensible way to go on.
+ */
+#ifndef VS_UTIL_H
+#define VS_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+/* -1 quiet, 0 normal, 1 and up more detail (-v). */
+extern int vs_verbosity;
+
+int vs_error (const char *fmt, ...) __attribute__((format (printf, 1, 2)));
+void vs_warn (const char *fmt, ...) __attribute__((format (printf, 1, 2)));
+void vs_info (const char *fmt, ...) __attribute__((format (printf, 1, 2)));
+void vs_debug (const char *fmt, ...) __attribute__((format (printf, 1, 2)));
+
+/* The progress display registers a function that erases its line before
+ * any diagnostic is printed (called with the output lock held). */
+void vs_log_set_clear_hook (void (*fn) (void));
+void vs_log_lock (void);
+void vs_log_unlock (void);
+
+void *vs_xmalloc (size_t n);
+void *vs_xcalloc (size_t n, size_t size);
+void *vs_xrealloc (void *p, size_t n);
+char *vs_xstrdup (const char *s);
+char *vs_xstrndup (const char *s, size_t n);
+void *vs_xmemdup (const void *p, size_t n);
+char *vs_xasprintf (const char *fmt, ...) __attribute__((format (printf, 1, 2)));
+
+/* A growable byte buffer, always NUL-terminated (strbuf-like). */
+struct vs_buf {
+  char *data;
+  size_t len;
+  size_t alloc;
+};
+#define VS_BUF_INIT { NULL, 0, 0 }
+void vs_buf_grow (struct vs_buf *b, size_t extra);
+void vs_buf_add (struct vs_buf *b, const void *data, size_t len);
+void vs_buf_adds (struct vs_buf *b, const char *s);
+void vs_buf_addc (struct vs_buf *b, char c);
+void vs_buf_addf (struct vs_buf *b, const char *fmt, ...)
+  __attribute__((format (printf, 2, 3)));
+void vs_buf_setlen (struct vs_buf *b, size_t len);
+/* Frees the data and leaves an empty buffer. */
+void vs_buf_release (struct vs_buf *b);
+/* Hands the data to the caller (who frees it) and empties the buffer. */
+char *vs_buf_detach (struct vs_buf *b, size_t *len);
+
+/* Appends s (len bytes, may be any bytes) in a form safe to print on a
+ * terminal: control characters, backslashes and invalid UTF-8 become
+ * C-style escapes (\n, \t, \xNN). */
+void vs_buf_add_printable (struct vs_buf *b, const char *s, size_t len);
+/* Appends s as a JSON string literal, quotes included.  Bytes that are not
+ * valid UTF-8 become \u00NN escapes of the byte. */
+void vs_buf_add_json_string (struct vs_buf *b, const char *s, size_t len);
+/* Appends s quoted for a POSIX shell when it needs quoting. */
+void vs_buf_add_shell_quoted (struct vs_buf *b, const char *s);
+
+/* Returns a printable copy of s (see vs_buf_add_printable); free it. */
+char *vs_printable (const char *s, size_t len);
+
+/* Writes the current UTC time as ISO 8601 ("2026-11-26T23:59:59Z"). */
+void vs_now_iso (char out[32]);
+/* Seconds since an arbitrary start, monotonic. */
+double vs_now_monotonic (void);
+
+/* Parses a size with an optional K, M, G, T suffix (powers of 1024).
+ * Returns 0 and writes *out, or -1. */
+int vs_parse_size (const char *s, uint64_t *out);
+/* Formats a byte count for people ("1.5 GiB"). */
+void vs_format_size (uint64_t n, char out[32]);
+
+/* Cleanup attribute for temporaries (initialise to NULL; never on values
+ * that are returned; not in main()). */
+void vs_cleanup_free (void *ptr);
+#define CLEANUP_FREE __attribute__((cleanup (vs_cleanup_free)))
+
+#define VS_ARRAY_SIZE(a) (sizeof (a) / sizeof ((a)[0]))
+
+#endif /* VS_UTIL_H */

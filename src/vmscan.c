@@ -1,0 +1,276 @@
+/* vmscan: command line: parse options, set up signals, run the scan.
+ *
+ * Everything else lives in the library (libvmscan.a); this file only
+ * turns argv into struct vs_scan_options and the result into an exit
+ * status.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "appliance.h"
+#include "classify.h"
+#include "image.h"
+#include "rules.h"
+#include "scan.h"
+#include "util.h"
+
+#define VS_DEFAULT_YARA_MAX (64ULL * 1024 * 1024)
+
+enum {
+  OPT_FORMAT = CHAR_MAX + 1,
+  OPT_NO_YARA,
+  OPT_MAX_YARA_SIZE,
+  OPT_VERSION,
+  OPT_PROGRESS,
+  OPT_NO_PROGRESS,
+};
+
+static const struct option long_options[] = {
+  { "output", required_argument, NULL, 'o' },
+  { "force", no_argument, NULL, 'f' },
+  { "format", required_argument, NULL, OPT_FORMAT },
+  { "rules", required_argument, NULL, 'r' },
+  { "no-yara", no_argument, NULL, OPT_NO_YARA },
+  { "max-yara-size", required_argument, NULL, OPT_MAX_YARA_SIZE },
+  { "jobs", required_argument, NULL, 'j' },
+  { "progress", no_argument, NULL, OPT_PROGRESS },
+  { "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
+  { "verbose", no_argument, NULL, 'v' },
+  { "quiet", no_argument, NULL, 'q' },
+  { "version", no_argument, NULL, OPT_VERSION },
+  { "help", no_argument, NULL, 'h' },
+  { NULL, 0, NULL, 0 },
+};
+
+static volatile sig_atomic_t stop_flag;
+
+static void usage (int status) __attribute__((noreturn));
+
+static void
+usage (int status)
+{
+  if (status != 0) {
+    fprintf (stderr, "Try 'vmscan --help' for more information.\n");
+    exit (status);
+  }
+  printf ("vmscan %s: scan virtual machine and cloud disk images, offline\n"
+          "\n"
+          "Usage: vmscan [OPTION]... IMAGE...\n"
+          "\n"
+          "Opens each IMAGE read-only (several images are the disks of one\n"
+          "machine), walks every filesystem in it, hashes every file,\n"
+          "classifies it with libmagic and YARA, and writes a SQLite\n"
+          "evidence database.\n"
+          "\n"
+          "Options:\n"
+          "  -o, --output DB        write the database to DB (default:\n"
+          "                         IMAGE.vmscan.db in the current folder)\n"
+          "  -f, --force            replace DB if it exists\n"
+          "      --format FMT       the images' format: raw, qcow2, vmdk,\n"
+          "                         vhd, vhdx (default: read from the image)\n"
+          "  -r, --rules PATH       YARA rule file or folder of *.yar files;\n"
+          "                         repeatable; replaces the bundled rules\n"
+          "                         (%s)\n"
+          "      --no-yara          do not run YARA\n"
+          "      --max-yara-size N  files larger than N bytes (K, M, G\n"
+          "                         suffixes) are hashed but not YARA-scanned\n"
+          "                         (default: 64M)\n"
+          "  -j, --jobs N           host threads for hashing, magic and YARA\n"
+          "                         (default: the number of processors)\n"
+          "      --progress         show progress even if stdout is not a\n"
+          "                         terminal\n"
+          "      --no-progress      never show progress\n"
+          "  -v, --verbose          say more (repeat for appliance messages)\n"
+          "  -q, --quiet            say nothing but errors and the summary\n"
+          "      --version          print the version and exit\n"
+          "  -h, --help             print this help and exit\n"
+          "\n"
+          "Exit status: 0 scanned, nothing matched; 1 scanned, something\n"
+          "matched; 2 error (the scan could not be completed).\n"
+          "See vmscan(1) for the database and examples.\n",
+          PACKAGE_VERSION, vs_scan_default_rules ());
+  exit (0);
+}
+
+static void
+on_signal (int sig)
+{
+  stop_flag = 1;
+}
+
+static void
+setup_signals (void)
+{
+  struct sigaction sa;
+
+  memset (&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sa.sa_flags = SA_RESETHAND;   /* a second signal kills */
+  sigemptyset (&sa.sa_mask);
+  sigaction (SIGINT, &sa, NULL);
+  sigaction (SIGTERM, &sa, NULL);
+  sigaction (SIGHUP, &sa, NULL);
+  signal (SIGPIPE, SIG_IGN);
+}
+
+static char *
+command_line (int argc, char **argv)
+{
+  struct vs_buf b = VS_BUF_INIT;
+  int i;
+
+  for (i = 0; i < argc; i++) {
+    if (i)
+      vs_buf_addc (&b, ' ');
+    vs_buf_add_shell_quoted (&b, argv[i]);
+  }
+  return vs_buf_detach (&b, NULL);
+}
+
+static char *
+default_db_path (const char *image)
+{
+  const char *base = strrchr (image, '/');
+
+  base = base ? base + 1 : image;
+  return vs_xasprintf ("%s.vmscan.db", *base ? base : "image");
+}
+
+int
+main (int argc, char **argv)
+{
+  struct vs_scan_options o;
+  const char **rules = NULL;
+  size_t nrules = 0;
+  char *db = NULL, *cmdline;
+  uint64_t n;
+  long cpus;
+  int c, progress = -1, rc, i;
+
+  /* Before any thread exists: keep our FUSE mount out of the host's
+   * mount table. */
+  vs_appliance_private_namespace ();
+
+  memset (&o, 0, sizeof o);
+  o.yara = 1;
+  o.yara_max_size = VS_DEFAULT_YARA_MAX;
+  cpus = sysconf (_SC_NPROCESSORS_ONLN);
+  o.jobs = cpus > 0 ? (unsigned) cpus : 1;
+
+  while ((c = getopt_long (argc, argv, "o:fr:j:vqh", long_options,
+                           NULL)) != -1) {
+    switch (c) {
+    case 'o':
+      db = optarg;
+      break;
+    case 'f':
+      o.force = 1;
+      break;
+    case OPT_FORMAT:
+      if (!vs_image_format_valid (optarg)) {
+        vs_error ("--format: unknown format '%s' (raw, qcow2, vmdk, vhd, "
+                  "vhdx)", optarg);
+        usage (2);
+      }
+      o.format = optarg;
+      break;
+    case 'r':
+      rules = vs_xrealloc (rules, (nrules + 1) * sizeof *rules);
+      rules[nrules++] = optarg;
+      break;
+    case OPT_NO_YARA:
+      o.yara = 0;
+      break;
+    case OPT_MAX_YARA_SIZE:
+      if (vs_parse_size (optarg, &n) == -1) {
+        vs_error ("--max-yara-size: not a size: '%s'", optarg);
+        usage (2);
+      }
+      o.yara_max_size = n;
+      break;
+    case 'j':
+      if (vs_parse_size (optarg, &n) == -1 || n < 1 || n > 256) {
+        vs_error ("--jobs: expected a number from 1 to 256, not '%s'",
+                  optarg);
+        usage (2);
+      }
+      o.jobs = (unsigned) n;
+      break;
+    case OPT_PROGRESS:
+      progress = 1;
+      break;
+    case OPT_NO_PROGRESS:
+      progress = 0;
+      break;
+    case 'v':
+      if (vs_verbosity < 0)
+        vs_verbosity = 0;
+      vs_verbosity++;
+      break;
+    case 'q':
+      vs_verbosity = -1;
+      break;
+    case OPT_VERSION:
+      printf ("vmscan %s\n", PACKAGE_VERSION);
+      printf ("libmagic %s, YARA %s\n", vs_classify_version (),
+              vs_rules_version ());
+      return 0;
+    case 'h':
+      usage (0);
+    default:
+      usage (2);
+    }
+  }
+  if (optind >= argc) {
+    vs_error ("no disk image given");
+    usage (2);
+  }
+  if (rules && !o.yara) {
+    vs_error ("--rules and --no-yara contradict each other");
+    usage (2);
+  }
+
+  o.images = argv + optind;
+  o.nimages = (size_t) (argc - optind);
+  o.db_path = db ? db : default_db_path (argv[optind]);
+  for (i = optind; i < argc; i++) {
+    if (strcmp (argv[i], o.db_path) == 0) {
+      vs_error ("%s: the database would overwrite an image", o.db_path);
+      return 2;
+    }
+  }
+  o.rule_paths = rules;
+  o.nrule_paths = nrules;
+  if (progress == -1)
+    progress = isatty (STDOUT_FILENO) && isatty (STDERR_FILENO)
+      && vs_verbosity >= 0;
+  o.progress = progress;
+  o.stop = &stop_flag;
+  cmdline = command_line (argc, argv);
+  o.command_line = cmdline;
+
+  if (vs_rules_init () == -1) {
+    vs_error ("cannot initialise YARA");
+    return 2;
+  }
+  setup_signals ();
+  rc = vs_scan_run (&o, stdout);
+  vs_rules_cleanup ();
+
+  if (fflush (stdout) == EOF || ferror (stdout)) {
+    vs_error ("cannot write the summary: %s", strerror (errno));
+    rc = 2;
+  }
+  free (cmdline);
+  free (rules);
+  if (!db)
+    free ((char *) o.db_path);
+  return rc;
+}
