@@ -1,0 +1,106 @@
+/* Unit tests for util.c: escaping for terminals, JSON and shells, sizes. */
+#include <config.h>
+
+#include <string.h>
+
+#include "tap.h"
+#include "util.h"
+
+static char *
+printable (const char *s, size_t n)
+{
+  return vs_printable (s, n);
+}
+
+static char *
+json (const char *s, size_t n)
+{
+  struct vs_buf b = VS_BUF_INIT;
+
+  vs_buf_add_json_string (&b, s, n);
+  return vs_buf_detach (&b, NULL);
+}
+
+static char *
+shell (const char *s)
+{
+  struct vs_buf b = VS_BUF_INIT;
+
+  vs_buf_add_shell_quoted (&b, s);
+  return vs_buf_detach (&b, NULL);
+}
+
+int
+main (void)
+{
+  char *s;
+  uint64_t n = 0;
+  char size[32];
+
+  tap_plan (22);
+
+  s = printable ("a\nb\tc\\d", 7);
+  tap_is_str (s, "a\\nb\\tc\\\\d", "printable escapes newline, tab, backslash");
+  free (s);
+  s = printable ("\xff\xfe" "x", 3);
+  tap_is_str (s, "\\xff\\xfex", "printable escapes invalid UTF-8");
+  free (s);
+  s = printable ("caf\xc3\xa9", 5);
+  tap_is_str (s, "caf\xc3\xa9", "printable keeps valid UTF-8");
+  free (s);
+  s = printable ("\x1b[31m", 5);
+  tap_is_str (s, "\\x1b[31m", "printable escapes terminal escape sequences");
+  free (s);
+  s = printable ("\xc2\x9b" "1m", 4);
+  tap_is_str (s, "\\xc2\\x9b1m", "printable escapes C1 control characters");
+  free (s);
+  s = printable ("\xed\xa0\x80", 3);
+  tap_is_str (s, "\\xed\\xa0\\x80", "printable rejects UTF-16 surrogates");
+  free (s);
+
+  s = json ("a\"b\\c\n", 6);
+  tap_is_str (s, "\"a\\\"b\\\\c\\n\"", "json escapes quote, backslash, newline");
+  free (s);
+  s = json ("\x01\xff", 2);
+  tap_is_str (s, "\"\\u0001\\u00ff\"", "json escapes control and bad bytes");
+  free (s);
+  s = json ("</script>", 9);
+  tap_is_str (s, "\"</script>\"", "json leaves plain ASCII alone");
+  free (s);
+
+  s = shell ("plain-word_1.txt");
+  tap_is_str (s, "plain-word_1.txt", "shell: plain word unquoted");
+  free (s);
+  s = shell ("it's here");
+  tap_is_str (s, "'it'\\''s here'", "shell: quotes and escapes a quote");
+  free (s);
+  s = shell ("");
+  tap_is_str (s, "''", "shell: empty string quoted");
+  free (s);
+
+  tap_ok (vs_parse_size ("64M", &n) == 0 && n == 64ULL << 20, "size 64M");
+  tap_ok (vs_parse_size ("1GiB", &n) == 0 && n == 1ULL << 30, "size 1GiB");
+  tap_ok (vs_parse_size ("123", &n) == 0 && n == 123, "size 123");
+  tap_ok (vs_parse_size ("-1", &n) == -1, "negative size refused");
+  tap_ok (vs_parse_size ("12X", &n) == -1, "bad suffix refused");
+  tap_ok (vs_parse_size ("99999999999999999999T", &n) == -1,
+          "overflowing size refused");
+  tap_ok (vs_parse_size ("", &n) == -1, "empty size refused");
+
+  vs_format_size (512, size);
+  tap_is_str (size, "512 bytes", "format 512");
+  vs_format_size (3 * 1024 * 1024 / 2, size);
+  tap_is_str (size, "1.5 MiB", "format 1.5 MiB");
+  {
+    struct vs_buf b = VS_BUF_INIT;
+    int i;
+
+    for (i = 0; i < 1000; i++)
+      vs_buf_addf (&b, "%d,", i);
+    tap_ok (b.len == strlen (b.data) && strncmp (b.data, "0,1,2,", 6) == 0
+            && strcmp (b.data + b.len - 4, "999,") == 0,
+            "buffer grows through many appends");
+    vs_buf_release (&b);
+  }
+  return tap_done ();
+}
