@@ -1,0 +1,23 @@
+#!/bin/sh
+# Installs what vmscan needs to build, run and test on Debian 12, from
+# Debian's own archive.  Run as root (or through sudo).
+set -eu
+
+if [ "$(id -u)" != 0 ]; then
+  exec sudo "$0" "$@"
+fi
+
+packages="
+  autoconf automake make gcc pkg-config perl
+  libguestfs-dev libmagic-dev libyara-dev libsqlite3-dev
+  libguestfs0 libguestfs-tools guestfish supermin qemu-system-x86
+  linux-image-amd64 fuse3 file libmagic-mgc
+  yara sqlite3 e2fsprogs fdisk qemu-utils dosfstools mtools python3
+  coreutils util-linux sudo
+"
+
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $packages >/dev/null
+echo "install-deps: installed:" $packages | tr -s ' ' ' '
