@@ -33,6 +33,7 @@ struct vs_appliance {
   char version[32];
   char *host_root;
   int exposed;
+  pid_t qemu_pid;
   pthread_t fuse_thread;
   pthread_mutex_t log_lock;
   struct vs_buf log;
@@ -215,6 +216,7 @@ vs_appliance_launch (const struct vs_image *images, size_t n,
     }
   }
   a->backend = tcg || access ("/dev/kvm", R_OK | W_OK) != 0 ? "tcg" : "kvm";
+  a->qemu_pid = guestfs_get_pid (a->g);
   v = guestfs_version (a->g);
   if (v) {
     snprintf (a->version, sizeof a->version, "%lld.%lld.%lld%s",
@@ -341,6 +343,43 @@ find_os_mount (struct vs_appliance *a, const struct vs_os *oses, size_t nos,
   }
 }
 
+/* list_filesystems leaves out encrypted volumes: find LUKS devices and
+ * partitions ourselves and append them as (device, "crypto_LUKS") pairs,
+ * so that what could not be scanned is on record. */
+static char **
+add_encrypted (struct vs_appliance *a, char **list, size_t *count)
+{
+  char **devs = guestfs_list_devices (a->g);
+  char **parts = guestfs_list_partitions (a->g);
+  char **sets[2] = { devs, parts };
+  size_t k, i, j;
+
+  for (k = 0; k < 2; k++) {
+    for (i = 0; sets[k] && sets[k][i]; i++) {
+      const char *d = sets[k][i];
+      int known = 0;
+      char *type;
+
+      for (j = 0; j < *count; j += 2)
+        if (strcmp (list[j], d) == 0)
+          known = 1;
+      if (known)
+        continue;
+      type = guestfs_vfs_type (a->g, d);
+      if (type && strcmp (type, "crypto_LUKS") == 0) {
+        list = vs_xrealloc (list, (*count + 3) * sizeof *list);
+        list[(*count)++] = vs_xstrdup (d);
+        list[(*count)++] = vs_xstrdup ("crypto_LUKS");
+        list[*count] = NULL;
+      }
+      free (type);
+    }
+  }
+  free_strings (devs);
+  free_strings (parts);
+  return list;
+}
+
 int
 vs_appliance_list_fs (struct vs_appliance *a, const struct vs_os *oses,
                       size_t nos, struct vs_fs **fss, size_t *n,
@@ -357,6 +396,7 @@ vs_appliance_list_fs (struct vs_appliance *a, const struct vs_os *oses,
   }
   while (list[count])
     count++;
+  list = add_encrypted (a, list, &count);
   count /= 2;
   out = vs_xcalloc (count, sizeof *out);
   for (i = 0; i < count; i++) {
@@ -506,7 +546,9 @@ vs_appliance_mount_all (struct vs_appliance *a, struct vs_fs *fss, size_t n,
   if (guestfs_mount_local (a->g, a->host_root,
                            GUESTFS_MOUNT_LOCAL_READONLY, 1,
                            GUESTFS_MOUNT_LOCAL_OPTIONS,
-                           "use_ino,nodev,nosuid,noexec",
+                           "use_ino,nodev,nosuid,noexec,kernel_cache,"
+                           "entry_timeout=86400,attr_timeout=86400,"
+                           "negative_timeout=86400",
                            GUESTFS_MOUNT_LOCAL_CACHETIMEOUT, 86400,
                            -1) == -1) {
     *errmsg = vs_xasprintf ("cannot expose the appliance's filesystems "
@@ -536,11 +578,27 @@ vs_appliance_host_root (const struct vs_appliance *a)
 int
 vs_appliance_alive (struct vs_appliance *a)
 {
-  if (!a->g)
+  char path[64], buf[512];
+  const char *p;
+  ssize_t n;
+  int fd;
+
+  /* Only the process is looked at, so this is safe from any thread while
+   * the FUSE thread owns the handle.  A dead qemu not yet reaped is a
+   * zombie: state Z in /proc/PID/stat. */
+  if (!a || a->qemu_pid <= 0)
+    return 1;
+  snprintf (path, sizeof path, "/proc/%d/stat", (int) a->qemu_pid);
+  fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd == -1)
     return 0;
-  if (a->exposed)
-    return 1;                   /* the FUSE thread owns the handle */
-  return guestfs_is_ready (a->g) > 0 || guestfs_is_busy (a->g) > 0;
+  n = read (fd, buf, sizeof buf - 1);
+  close (fd);
+  if (n <= 0)
+    return 0;
+  buf[n] = '\0';
+  p = strrchr (buf, ')');
+  return !(p && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X'));
 }
 
 void

@@ -60,7 +60,8 @@ int vs_appliance_mount_all (struct vs_appliance *a, struct vs_fs *fss,
  * filesystem = vs_appliance_host_root (a) + fs->walk_root. */
 const char *vs_appliance_host_root (const struct vs_appliance *a);
 
-/* Reports whether the appliance is still running. */
+/* Reports whether the appliance's qemu is still running (safe from any
+ * thread). */
 int vs_appliance_alive (struct vs_appliance *a);
 
 /* Unmounts, shuts down and closes.  Accepts NULL. */

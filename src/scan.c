@@ -262,18 +262,21 @@ print_summary (struct state *s, FILE *out, const char *status,
   }
   for (i = 0; i < s->nos; i++) {
     const struct vs_os *os = &s->oses[i];
-    CLEANUP_FREE char *name = NULL;
-    CLEANUP_FREE char *host = NULL;
+    struct vs_buf b = VS_BUF_INIT;
+    CLEANUP_FREE char *line = NULL;
 
-    name = vs_printable (os->product_name ? os->product_name
-                         : os->distro ? os->distro : "unknown",
-                         strlen (os->product_name ? os->product_name
-                                 : os->distro ? os->distro : "unknown"));
-    host = os->hostname ? vs_printable (os->hostname,
-                                        strlen (os->hostname)) : NULL;
-    fprintf (out, "  os:          %s (%s %s), hostname %s, on %s\n", name,
-             os->type ? os->type : "?", os->arch ? os->arch : "?",
-             host ? host : "?", os->root);
+    vs_buf_addf (&b, "%s %s", os->type ? os->type : "unknown",
+                 os->distro ? os->distro : "");
+    if (os->major >= 0)
+      vs_buf_addf (&b, " %d.%d", os->major, os->minor >= 0 ? os->minor : 0);
+    if (os->product_name)
+      vs_buf_addf (&b, " (%s)", os->product_name);
+    vs_buf_addf (&b, ", %s, hostname %s, root %s",
+                 os->arch ? os->arch : "unknown arch",
+                 os->hostname ? os->hostname : "unknown", os->root);
+    line = vs_printable (b.data, b.len);
+    vs_buf_release (&b);
+    fprintf (out, "  os:          %s\n", line);
   }
   if (s->nos == 0 && s->app)
     fprintf (out, "  os:          none found\n");
@@ -337,6 +340,12 @@ cleanup (struct state *s)
   free (s->hash_errors);
   free (s->images);
   vs_store_free (s->store);
+}
+
+static int
+appliance_alive (void *opaque)
+{
+  return vs_appliance_alive (opaque);
 }
 
 static int
@@ -467,6 +476,8 @@ run (struct state *s, FILE *summary)
   wc.yara_max_size = o->yara_max_size;
   wc.jobs = o->jobs;
   wc.stop = o->stop;
+  wc.alive = appliance_alive;
+  wc.alive_opaque = s->app;
   if (vs_walker_new (&wc, &s->walker, &err) == -1) {
     rc = fail (s, "walk", err);
     free (err);
@@ -499,6 +510,13 @@ run (struct state *s, FILE *summary)
   vs_walker_progress (s->walker, &p);
   if (vs_store_flush (s->store) == -1)
     return store_failed (s);
+  if (vs_walker_lost (s->walker)) {
+    CLEANUP_FREE char *why = vs_xasprintf ("the appliance stopped during "
+                                           "the walk, after %llu files; "
+                                           "the scan is incomplete",
+                                           (unsigned long long) p.files);
+    return fail (s, "walk", why);
+  }
   if (o->stop && *o->stop)
     goto interrupted;
 

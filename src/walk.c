@@ -72,6 +72,7 @@ struct vs_walker {
   size_t pending;
   int quit;
   int failed;                   /* the store failed: stop everything */
+  int lost;                     /* the appliance died: stop everything */
   struct worker *workers;
   unsigned nworkers;
   uint64_t entries, files, bytes, yara_skipped, queued;
@@ -196,7 +197,23 @@ store_entry (struct vs_walker *w, const struct vs_entry *e,
 static int
 stopping (struct vs_walker *w)
 {
-  return w->failed || (w->cfg.stop && *w->cfg.stop);
+  return w->failed || w->lost || (w->cfg.stop && *w->cfg.stop);
+}
+
+/* After an I/O error: if the appliance is gone, stop the walk rather than
+ * record every remaining file as unreadable. */
+static void
+check_alive (struct vs_walker *w, int err)
+{
+  if (w->cfg.alive && (err == EIO || err == ENOTCONN || err == ECONNABORTED)
+      && !w->cfg.alive (w->cfg.alive_opaque))
+    w->lost = 1;
+}
+
+int
+vs_walker_lost (struct vs_walker *w)
+{
+  return w->lost;
 }
 
 /* The YARA external variables for a file. */
@@ -248,6 +265,9 @@ process (struct worker *wk, struct job *j)
   if (fd == -1) {
     CLEANUP_FREE char *m = vs_xasprintf ("cannot open: %s",
                                          strerror (errno));
+    check_alive (w, errno);
+    if (w->lost)
+      return;
     record_error (w, "read", j->fs, j->path, j->path_len, m);
     store_entry (w, &e, NULL);
     return;
@@ -281,6 +301,11 @@ process (struct worker *wk, struct job *j)
       CLEANUP_FREE char *m = vs_xasprintf ("read error at offset %llu: %s",
                                            (unsigned long long) off,
                                            strerror (errno));
+      check_alive (w, errno);
+      if (w->lost) {
+        close (fd);
+        return;
+      }
       record_error (w, "read", j->fs, j->path, j->path_len, m);
       read_ok = 0;
       break;
@@ -580,6 +605,9 @@ visit (struct walk_ctx *c, int dirfd, const char *name, size_t name_len,
   if (fstatat (dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == -1) {
     CLEANUP_FREE char *m = vs_xasprintf ("cannot stat: %s",
                                          strerror (errno));
+    check_alive (w, errno);
+    if (w->lost)
+      return -1;
     return record_error (w, "walk", c->fs, path, path_len, m);
   }
   if (S_ISREG (st.st_mode)) {
@@ -651,6 +679,9 @@ walk_dir (struct walk_ctx *c, int dirfd, const char *path, size_t path_len,
   if (list_dir (dirfd, &names, &n) == -1) {
     CLEANUP_FREE char *m = vs_xasprintf ("cannot list directory: %s",
                                          strerror (errno));
+    check_alive (c->w, errno);
+    if (c->w->lost)
+      return -1;
     return record_error (c->w, "walk", c->fs, path, path_len, m);
   }
   for (i = 0; i < n; i++) {
@@ -702,7 +733,7 @@ vs_walker_walk (struct vs_walker *w, struct vs_fs *fs, const char *host_dir,
     pthread_cond_wait (&w->idle, &w->lock);
   pthread_mutex_unlock (&w->lock);
 
-  if (w->failed)
+  if (w->failed || w->lost)
     return -1;
   if (r == -1 || stopping (w))
     return -1;

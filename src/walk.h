@@ -31,6 +31,10 @@ struct vs_walk_config {
   uint64_t yara_max_size;
   unsigned jobs;                /* worker threads, at least 1 */
   volatile sig_atomic_t *stop;  /* set to end the walk early */
+  /* Asked after an I/O error: is the data source still there?  When it
+   * says no, the walk stops and vs_walker_lost() is true. */
+  int (*alive) (void *opaque);
+  void *alive_opaque;
 };
 
 struct vs_walk_progress {
@@ -55,6 +59,9 @@ int vs_walker_new (const struct vs_walk_config *cfg, struct vs_walker **out,
  * returned. */
 int vs_walker_walk (struct vs_walker *w, struct vs_fs *fs,
                     const char *host_dir, const struct vs_accounts *accounts);
+
+/* True if the walk stopped because the data source went away. */
+int vs_walker_lost (struct vs_walker *w);
 
 /* A snapshot of the counters (safe from any thread). */
 void vs_walker_progress (struct vs_walker *w, struct vs_walk_progress *p);
