@@ -81,21 +81,36 @@ result (magic_t m, const char *r, char **out, char **errmsg)
 }
 
 int
-vs_classify_fd (struct vs_classifier *c, int fd, char **desc, char **mime,
-                char **errmsg)
+vs_classify_fd (struct vs_classifier *c, int fd, const struct stat *st,
+                char **desc, char **mime, char **errmsg)
 {
   CLEANUP_FREE char *d = NULL;
   char path[64];
 
-  /* libmagic is given the open file through /proc, so that it sees the
-   * file's mode and size as "file" does (the "setuid" prefix, "empty")
-   * and reads the very file we opened.  The link in /proc/self/fd is our
-   * own descriptor, not a guest symlink. */
-  snprintf (path, sizeof path, "/proc/self/fd/%d", fd);
-  if (result (c->desc, magic_file (c->desc, path), &d, errmsg) == -1)
-    return -1;
-  if (result (c->mime, magic_file (c->mime, path), mime, errmsg) == -1)
-    return -1;
+  /* "file" looks at the mode and size before the bytes: it prefixes
+   * "setuid", "setgid", "sticky" and calls an empty file "empty" with
+   * MIME type inode/x-empty.  libmagic does that only when it is given a
+   * name, so for those files it gets one: our own descriptor's link in
+   * /proc/self/fd, which is the very file we opened, not a guest path.
+   * Every other file is read through the descriptor, which saves a second
+   * open. */
+  if (st->st_size == 0 || (st->st_mode & (S_ISUID | S_ISGID | S_ISVTX))) {
+    snprintf (path, sizeof path, "/proc/self/fd/%d", fd);
+    if (result (c->desc, magic_file (c->desc, path), &d, errmsg) == -1)
+      return -1;
+    if (result (c->mime, magic_file (c->mime, path), mime, errmsg) == -1)
+      return -1;
+  }
+  else {
+    if (lseek (fd, 0, SEEK_SET) == -1
+        || result (c->desc, magic_descriptor (c->desc, fd), &d,
+                   errmsg) == -1)
+      return -1;
+    if (lseek (fd, 0, SEEK_SET) == -1
+        || result (c->mime, magic_descriptor (c->mime, fd), mime,
+                   errmsg) == -1)
+      return -1;
+  }
   *desc = d;
   d = NULL;
   return 0;

@@ -9,6 +9,7 @@
 #define VS_CLASSIFY_H
 
 #include <stddef.h>
+#include <sys/stat.h>
 
 struct vs_classifier;
 
@@ -19,11 +20,11 @@ int vs_classifier_new (struct vs_classifier **out, char **errmsg);
 /* Accepts NULL. */
 void vs_classifier_free (struct vs_classifier *c);
 
-/* Classifies the open regular file fd, reading it from its start, as
- * "file" would.  Writes new strings into *desc and *mime (caller frees);
- * returns 0, or -1 with a message in *errmsg. */
-int vs_classify_fd (struct vs_classifier *c, int fd, char **desc,
-                    char **mime, char **errmsg);
+/* Classifies the open regular file fd, whose fstat() is st, reading it
+ * from its start, as "file" would.  Writes new strings into *desc and
+ * *mime (caller frees); returns 0, or -1 with a message in *errmsg. */
+int vs_classify_fd (struct vs_classifier *c, int fd, const struct stat *st,
+                    char **desc, char **mime, char **errmsg);
 
 /* The same for bytes in memory. */
 int vs_classify_buffer (struct vs_classifier *c, const void *buf,

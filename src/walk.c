@@ -281,7 +281,7 @@ process (struct worker *wk, struct job *j)
     return;
   }
 
-  if (vs_classify_fd (wk->magic, fd, &magic, &mime, &err) == -1) {
+  if (vs_classify_fd (wk->magic, fd, &st, &magic, &mime, &err) == -1) {
     record_error (w, "magic", j->fs, j->path, j->path_len, err);
     free (err);
     err = NULL;

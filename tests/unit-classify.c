@@ -102,8 +102,10 @@ main (void)
     char *want_mime = run_file ("-b --mime", samples[i]);
     char *desc = NULL, *mime = NULL;
     int fd = open (samples[i], O_RDONLY);
+    struct stat st;
 
-    if (fd == -1 || vs_classify_fd (c, fd, &desc, &mime, &err) == -1) {
+    if (fd == -1 || fstat (fd, &st) == -1
+        || vs_classify_fd (c, fd, &st, &desc, &mime, &err) == -1) {
       tap_ok (0, "classify %s", samples[i]);
       tap_ok (0, "mime %s", samples[i]);
     }
