@@ -1,9 +1,14 @@
 /* vmscan: the libguestfs appliance: launch, inspect, mount, expose.
  *
  * State: a handle moves launched -> (inspected) -> mounted -> exposed.
- * While exposed, a thread of ours runs the FUSE loop
- * (guestfs_mount_local_run) and no other libguestfs call is made on the
- * handle until vs_appliance_free() has unmounted and joined it.
+ * While exposed, a child process of ours (the FUSE server) owns the
+ * handle: it runs guestfs_mount_local and the FUSE loop, and this process
+ * makes no libguestfs call until the child has exited.  The server is a
+ * separate process, not a thread, because a process that serves FUSE
+ * requests to its own threads cannot be killed: SIGKILL would leave a
+ * reading thread waiting forever for an answer from a server that died
+ * with it.  The child dies with us (PR_SET_PDEATHSIG), and libguestfs's
+ * recovery process kills qemu if we die.
  *
  * The appliance's console and qemu's messages are kept (the last
  * VS_LOG_KEEP bytes) so that a failed launch can be explained in one line.
@@ -16,7 +21,10 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -34,7 +42,7 @@ struct vs_appliance {
   char *host_root;
   int exposed;
   pid_t qemu_pid;
-  pthread_t fuse_thread;
+  pid_t server_pid;
   pthread_mutex_t log_lock;
   struct vs_buf log;
 };
@@ -142,6 +150,9 @@ try_launch (struct vs_appliance *a, const struct vs_image *images, size_t n,
     return -1;
   }
   guestfs_set_error_handler (a->g, NULL, NULL);
+  /* Nothing is ever written: no sync at shutdown (which would also be a
+   * call into the appliance from a handle the FUSE server used last). */
+  guestfs_set_autosync (a->g, 0);
   guestfs_set_event_callback (a->g, log_event, GUESTFS_EVENT_APPLIANCE, 0,
                               a);
   if (vs_verbosity >= 3)
@@ -480,14 +491,44 @@ mount_options_for (const char *type)
   return plain;
 }
 
-static void *
-fuse_thread (void *opaque)
+/* The FUSE server, in the child: expose the appliance's tree on dir, say
+ * so on the pipe, serve until unmounted. */
+static void __attribute__((noreturn))
+fuse_server (struct vs_appliance *a, pid_t parent, int ready)
 {
-  struct vs_appliance *a = opaque;
+  struct sigaction sa;
+  char status = 'R';
 
-  if (guestfs_mount_local_run (a->g) == -1)
-    vs_debug ("FUSE loop ended: %s", guestfs_last_error (a->g));
-  return NULL;
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid () != parent)
+    _exit (1);
+  /* Interrupts are for the scan to handle in order; we end when it
+   * unmounts us, or when it dies. */
+  memset (&sa, 0, sizeof sa);
+  sa.sa_handler = SIG_IGN;
+  sigaction (SIGINT, &sa, NULL);
+  sigaction (SIGTERM, &sa, NULL);
+  sigaction (SIGHUP, &sa, NULL);
+  if (guestfs_mount_local (a->g, a->host_root,
+                           GUESTFS_MOUNT_LOCAL_READONLY, 1,
+                           GUESTFS_MOUNT_LOCAL_OPTIONS,
+                           "use_ino,nodev,nosuid,noexec,kernel_cache,"
+                           "entry_timeout=86400,attr_timeout=86400,"
+                           "negative_timeout=86400",
+                           GUESTFS_MOUNT_LOCAL_CACHETIMEOUT, 86400,
+                           -1) == -1) {
+    const char *e = guestfs_last_error (a->g);
+
+    status = 'E';
+    if (write (ready, &status, 1) == 1 && e)
+      (void) !write (ready, e, strlen (e));
+    _exit (1);
+  }
+  if (write (ready, &status, 1) != 1)
+    _exit (1);
+  close (ready);
+  guestfs_mount_local_run (a->g);
+  _exit (0);
 }
 
 int
@@ -543,27 +584,46 @@ vs_appliance_mount_all (struct vs_appliance *a, struct vs_fs *fss, size_t n,
     return -1;
   }
   a->host_root = vs_xstrdup (tmpl);
-  if (guestfs_mount_local (a->g, a->host_root,
-                           GUESTFS_MOUNT_LOCAL_READONLY, 1,
-                           GUESTFS_MOUNT_LOCAL_OPTIONS,
-                           "use_ino,nodev,nosuid,noexec,kernel_cache,"
-                           "entry_timeout=86400,attr_timeout=86400,"
-                           "negative_timeout=86400",
-                           GUESTFS_MOUNT_LOCAL_CACHETIMEOUT, 86400,
-                           -1) == -1) {
-    *errmsg = vs_xasprintf ("cannot expose the appliance's filesystems "
-                            "to vmscan (FUSE): %s",
-                            guestfs_last_error (a->g));
-    rmdir (a->host_root);
-    free (a->host_root);
-    a->host_root = NULL;
-    return -1;
-  }
-  if (pthread_create (&a->fuse_thread, NULL, fuse_thread, a) != 0) {
-    *errmsg = vs_xstrdup ("cannot start the FUSE thread");
-    guestfs_umount_local (a->g, -1);
-    rmdir (a->host_root);
-    return -1;
+  {
+    int ready[2];
+    pid_t parent = getpid ();
+    char buf[512];
+    ssize_t got;
+
+    if (pipe2 (ready, O_CLOEXEC) == -1) {
+      *errmsg = vs_xasprintf ("pipe: %s", strerror (errno));
+      return -1;
+    }
+    fflush (NULL);
+    a->server_pid = fork ();
+    if (a->server_pid == -1) {
+      *errmsg = vs_xasprintf ("fork: %s", strerror (errno));
+      close (ready[0]);
+      close (ready[1]);
+      return -1;
+    }
+    if (a->server_pid == 0) {
+      close (ready[0]);
+      fuse_server (a, parent, ready[1]);
+    }
+    close (ready[1]);
+    do
+      got = read (ready[0], buf, sizeof buf - 1);
+    while (got == -1 && errno == EINTR);
+    close (ready[0]);
+    if (got <= 0 || buf[0] != 'R') {
+      CLEANUP_FREE char *e = got > 1 ? vs_printable (buf + 1,
+                                                     (size_t) got - 1)
+        : NULL;
+
+      *errmsg = vs_xasprintf ("cannot expose the appliance's filesystems "
+                              "to vmscan (FUSE): %s",
+                              e ? e : "the FUSE server failed");
+      waitpid (a->server_pid, NULL, 0);
+      a->server_pid = 0;
+      rmdir (a->host_root);
+      return -1;
+    }
   }
   a->exposed = 1;
   return 0;
@@ -575,20 +635,18 @@ vs_appliance_host_root (const struct vs_appliance *a)
   return a->host_root;
 }
 
-int
-vs_appliance_alive (struct vs_appliance *a)
+/* Whether pid is running: a dead child not yet reaped is a zombie, state
+ * Z in /proc/PID/stat.  Looks only at /proc, so it is safe from any
+ * thread at any time. */
+static int
+process_alive (pid_t pid)
 {
   char path[64], buf[512];
   const char *p;
   ssize_t n;
   int fd;
 
-  /* Only the process is looked at, so this is safe from any thread while
-   * the FUSE thread owns the handle.  A dead qemu not yet reaped is a
-   * zombie: state Z in /proc/PID/stat. */
-  if (!a || a->qemu_pid <= 0)
-    return 1;
-  snprintf (path, sizeof path, "/proc/%d/stat", (int) a->qemu_pid);
+  snprintf (path, sizeof path, "/proc/%d/stat", (int) pid);
   fd = open (path, O_RDONLY | O_CLOEXEC);
   if (fd == -1)
     return 0;
@@ -601,17 +659,68 @@ vs_appliance_alive (struct vs_appliance *a)
   return !(p && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X'));
 }
 
+int
+vs_appliance_alive (struct vs_appliance *a)
+{
+  if (!a)
+    return 1;
+  if (a->qemu_pid > 0 && !process_alive (a->qemu_pid))
+    return 0;
+  if (a->server_pid > 0 && !process_alive (a->server_pid))
+    return 0;
+  return 1;
+}
+
+/* Unmounts the FUSE view: directly when we may (root, in our own mount
+ * namespace), else with fusermount. */
+static void
+unmount_view (const char *dir)
+{
+  static const char *const tools[] = { "fusermount3", "fusermount" };
+  size_t i;
+
+  if (umount2 (dir, MNT_DETACH) == 0)
+    return;
+  for (i = 0; i < VS_ARRAY_SIZE (tools); i++) {
+    pid_t pid = fork ();
+    int status;
+
+    if (pid == 0) {
+      int devnull = open ("/dev/null", O_RDWR);
+
+      if (devnull != -1) {
+        dup2 (devnull, 1);
+        dup2 (devnull, 2);
+      }
+      execlp (tools[i], tools[i], "-u", "-z", dir, (char *) NULL);
+      _exit (127);
+    }
+    if (pid > 0 && waitpid (pid, &status, 0) == pid && WIFEXITED (status)
+        && WEXITSTATUS (status) == 0)
+      return;
+  }
+}
+
 void
 vs_appliance_free (struct vs_appliance *a)
 {
   if (!a)
     return;
   if (a->exposed) {
-    /* As root in our own namespace we can unmount directly; otherwise
-     * libguestfs runs fusermount. */
-    if (umount2 (a->host_root, MNT_DETACH) == -1)
-      guestfs_umount_local (a->g, GUESTFS_UMOUNT_LOCAL_RETRY, 1, -1);
-    pthread_join (a->fuse_thread, NULL);
+    int i, status;
+
+    unmount_view (a->host_root);
+    /* The server leaves its loop when unmounted; give it a few seconds,
+     * then make sure. */
+    for (i = 0; i < 100; i++) {
+      if (waitpid (a->server_pid, &status, WNOHANG) == a->server_pid)
+        break;
+      usleep (50 * 1000);
+    }
+    if (i == 100) {
+      kill (a->server_pid, SIGKILL);
+      waitpid (a->server_pid, &status, 0);
+    }
     a->exposed = 0;
   }
   if (a->host_root) {

@@ -444,12 +444,14 @@ run (struct state *s, FILE *summary)
     if (vs_store_add_os (s->store, &s->oses[i]) == -1)
       return store_failed (s);
 
+  vs_debug ("listing filesystems");
   if (vs_appliance_list_fs (s->app, s->oses, s->nos, &s->fss, &s->nfs,
                             &err) == -1) {
     rc = fail (s, "mount", err);
     free (err);
     return rc;
   }
+  vs_debug ("mounting %zu filesystems", s->nfs);
   if (vs_appliance_mount_all (s->app, s->fss, s->nfs, &err) == -1) {
     rc = fail (s, "mount", err);
     free (err);

@@ -200,13 +200,14 @@ stopping (struct vs_walker *w)
   return w->failed || w->lost || (w->cfg.stop && *w->cfg.stop);
 }
 
-/* After an I/O error: if the appliance is gone, stop the walk rather than
- * record every remaining file as unreadable. */
+/* After any error: if the appliance is gone, stop the walk rather than
+ * record every remaining file as unreadable.  (A dead appliance shows up
+ * as EIO, ENOTCONN or, through libguestfs's error mapping, EINVAL: the
+ * errno says little, the process table says it all.) */
 static void
-check_alive (struct vs_walker *w, int err)
+check_alive (struct vs_walker *w)
 {
-  if (w->cfg.alive && (err == EIO || err == ENOTCONN || err == ECONNABORTED)
-      && !w->cfg.alive (w->cfg.alive_opaque))
+  if (w->cfg.alive && !w->cfg.alive (w->cfg.alive_opaque))
     w->lost = 1;
 }
 
@@ -265,7 +266,7 @@ process (struct worker *wk, struct job *j)
   if (fd == -1) {
     CLEANUP_FREE char *m = vs_xasprintf ("cannot open: %s",
                                          strerror (errno));
-    check_alive (w, errno);
+    check_alive (w);
     if (w->lost)
       return;
     record_error (w, "read", j->fs, j->path, j->path_len, m);
@@ -281,14 +282,6 @@ process (struct worker *wk, struct job *j)
     return;
   }
 
-  if (vs_classify_fd (wk->magic, fd, &st, &magic, &mime, &err) == -1) {
-    record_error (w, "magic", j->fs, j->path, j->path_len, err);
-    free (err);
-    err = NULL;
-  }
-  e.magic = magic;
-  e.mime = mime;
-
   want_yara = wk->scanner != NULL
     && (uint64_t) st.st_size <= w->cfg.yara_max_size;
   vs_hash_init (&h);
@@ -301,7 +294,7 @@ process (struct worker *wk, struct job *j)
       CLEANUP_FREE char *m = vs_xasprintf ("read error at offset %llu: %s",
                                            (unsigned long long) off,
                                            strerror (errno));
-      check_alive (w, errno);
+      check_alive (w);
       if (w->lost) {
         close (fd);
         return;
@@ -337,6 +330,24 @@ process (struct worker *wk, struct job *j)
       break;
     }
   }
+
+  /* libmagic last: its reads (the head, and an ELF file's headers at
+   * scattered offsets) now come from the page cache, not the
+   * appliance. */
+  if (vs_classify_fd (wk->magic, fd, &st, &magic, &mime, &err) == -1) {
+    check_alive (w);
+    if (w->lost) {
+      free (err);
+      close (fd);
+      return;
+    }
+    record_error (w, "magic", j->fs, j->path, j->path_len, err);
+    free (err);
+    err = NULL;
+  }
+  e.magic = magic;
+  e.mime = mime;
+
   close (fd);
 
   if (read_ok) {
@@ -605,7 +616,7 @@ visit (struct walk_ctx *c, int dirfd, const char *name, size_t name_len,
   if (fstatat (dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == -1) {
     CLEANUP_FREE char *m = vs_xasprintf ("cannot stat: %s",
                                          strerror (errno));
-    check_alive (w, errno);
+    check_alive (w);
     if (w->lost)
       return -1;
     return record_error (w, "walk", c->fs, path, path_len, m);
@@ -679,7 +690,7 @@ walk_dir (struct walk_ctx *c, int dirfd, const char *path, size_t path_len,
   if (list_dir (dirfd, &names, &n) == -1) {
     CLEANUP_FREE char *m = vs_xasprintf ("cannot list directory: %s",
                                          strerror (errno));
-    check_alive (c->w, errno);
+    check_alive (c->w);
     if (c->w->lost)
       return -1;
     return record_error (c->w, "walk", c->fs, path, path_len, m);
