@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "appliance.h"
@@ -240,10 +241,20 @@ main (int argc, char **argv)
   o.images = argv + optind;
   o.nimages = (size_t) (argc - optind);
   o.db_path = db ? db : default_db_path (argv[optind]);
-  for (i = optind; i < argc; i++) {
-    if (strcmp (argv[i], o.db_path) == 0) {
-      vs_error ("%s: the database would overwrite an image", o.db_path);
-      return 2;
+  /* Never write the database over an image, whatever the names. */
+  {
+    struct stat db_st, img_st;
+    int db_exists = stat (o.db_path, &db_st) == 0;
+
+    for (i = optind; i < argc; i++) {
+      if (strcmp (argv[i], o.db_path) == 0
+          || (db_exists && stat (argv[i], &img_st) == 0
+              && img_st.st_dev == db_st.st_dev
+              && img_st.st_ino == db_st.st_ino)) {
+        vs_error ("%s: the database would overwrite the image %s",
+                  o.db_path, argv[i]);
+        return 2;
+      }
     }
   }
   o.rule_paths = rules;

@@ -76,9 +76,13 @@ ok $? "existing database is not overwritten without --force"
 [ $? -eq 2 ] && ! grep -q "already exists" err
 ok $? "--force replaces the database"
 
-touch img.raw
+printf 'image bytes' > img.raw
 "$VMSCAN" -q -o img.raw img.raw > out 2> err
-[ $? -eq 2 ] && [ -f img.raw ] && [ ! -s img.raw ]
+[ $? -eq 2 ] && [ "$(cat img.raw)" = "image bytes" ]
 ok $? "database path equal to the image is refused"
+ln img.raw link.raw
+"$VMSCAN" -q -f -o link.raw img.raw > out 2> err
+[ $? -eq 2 ] && grep -q "overwrite the image" err && [ "$(cat img.raw)" = "image bytes" ]
+ok $? "--force onto a hard link of the image is refused"
 
 echo "1..$n"
