@@ -67,6 +67,7 @@ struct state {
   int progress_quit;
   size_t fs_index;
   size_t fs_count;
+  const char *volatile phase;   /* shown before the walk starts */
 };
 
 /* Set while a progress line is on the terminal. */
@@ -103,8 +104,18 @@ progress_main (void *opaque)
       ts.tv_nsec -= 1000 * 1000 * 1000;
     }
     pthread_cond_timedwait (&s->progress_cond, &s->progress_lock, &ts);
-    if (s->progress_quit || !s->walker)
+    if (s->progress_quit)
       continue;
+    if (!__atomic_load_n (&s->walker, __ATOMIC_ACQUIRE)) {
+      if (s->phase) {
+        vs_log_lock ();
+        fprintf (stderr, "\r\033[K%s (%.0f s)", s->phase,
+                 vs_now_monotonic () - s->start);
+        progress_line_shown = 1;
+        vs_log_unlock ();
+      }
+      continue;
+    }
     vs_walker_progress (s->walker, &p);
     now = vs_now_monotonic ();
     if (now - last_t >= 1.0) {
@@ -419,6 +430,8 @@ run (struct state *s, FILE *summary)
   if (pthread_create (&s->hash_thread, NULL, hash_main, s) == 0)
     s->hashing = 1;
 
+  s->phase = "starting the appliance";
+  progress_start (s);
   vs_debug ("launching the appliance");
   if (vs_appliance_launch (s->images, s->nimages, &s->app, &err) == -1) {
     rc = fail (s, "launch", err);
@@ -431,6 +444,7 @@ run (struct state *s, FILE *summary)
   if (o->stop && *o->stop)
     goto interrupted;
 
+  s->phase = "inspecting the disks";
   vs_debug ("inspecting");
   vs_appliance_inspect (s->app, &s->oses, &s->nos, &err);
   if (err) {
@@ -444,6 +458,7 @@ run (struct state *s, FILE *summary)
     if (vs_store_add_os (s->store, &s->oses[i]) == -1)
       return store_failed (s);
 
+  s->phase = "listing and mounting filesystems";
   vs_debug ("listing filesystems");
   if (vs_appliance_list_fs (s->app, s->oses, s->nos, &s->fss, &s->nfs,
                             &err) == -1) {
@@ -480,16 +495,21 @@ run (struct state *s, FILE *summary)
   wc.stop = o->stop;
   wc.alive = appliance_alive;
   wc.alive_opaque = s->app;
-  if (vs_walker_new (&wc, &s->walker, &err) == -1) {
-    rc = fail (s, "walk", err);
-    free (err);
-    return rc;
+  {
+    struct vs_walker *walker;
+
+    if (vs_walker_new (&wc, &walker, &err) == -1) {
+      rc = fail (s, "walk", err);
+      free (err);
+      return rc;
+    }
+    /* The progress thread reads s->walker. */
+    __atomic_store_n (&s->walker, walker, __ATOMIC_RELEASE);
   }
   s->fs_count = 0;
   for (i = 0; i < s->nfs; i++)
     if (s->fss[i].mounted)
       s->fs_count++;
-  progress_start (s);
   for (i = 0; i < s->nfs; i++) {
     struct vs_fs *fs = &s->fss[i];
     CLEANUP_FREE char *dir = NULL;
