@@ -192,6 +192,7 @@ vs_buf_grow (struct vs_buf *b, size_t extra)
     want = 64;
   b->data = vs_xrealloc (b->data, want);
   b->alloc = want;
+  b->data[b->len] = '\0';      /* a new buffer is an empty string */
 }
 
 void

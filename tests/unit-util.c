@@ -37,7 +37,7 @@ main (void)
   uint64_t n = 0;
   char size[32];
 
-  tap_plan (22);
+  tap_plan (23);
 
   s = printable ("a\nb\tc\\d", 7);
   tap_is_str (s, "a\\nb\\tc\\\\d", "printable escapes newline, tab, backslash");
@@ -53,6 +53,9 @@ main (void)
   free (s);
   s = printable ("\xc2\x9b" "1m", 4);
   tap_is_str (s, "\\xc2\\x9b1m", "printable escapes C1 control characters");
+  free (s);
+  s = printable ("", 0);
+  tap_is_str (s, "", "printable of nothing is an empty string");
   free (s);
   s = printable ("\xed\xa0\x80", 3);
   tap_is_str (s, "\\xed\\xa0\\x80", "printable rejects UTF-16 surrogates");
