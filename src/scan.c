@@ -191,12 +191,31 @@ hash_main (void *opaque)
 static int
 fail (struct state *s, const char *stage, const char *msg)
 {
+  struct vs_store_counts c;
+
   vs_error ("%s", msg);
-  if (s->store && vs_store_add_error (s->store, stage, 0, NULL, 0, msg) == 0)
+  if (s->store && vs_store_add_error (s->store, stage, 0, NULL, 0, msg) == 0) {
+    vs_store_counts (s->store, &c);
     vs_store_finish_scan (s->store, "failed", msg,
-                          &(struct vs_scan_totals) { 0, 0, 0,
-                            vs_store_error_count (s->store) });
+                          &(struct vs_scan_totals) { 0, 0, c.matches,
+                            c.errors, 0 });
+  }
   return 2;
+}
+
+/* Fills the totals of a scan that got this far. */
+static void
+totals (struct state *s, const struct vs_walk_progress *p,
+        struct vs_scan_totals *t)
+{
+  struct vs_store_counts c;
+
+  vs_store_counts (s->store, &c);
+  t->files = p->files;
+  t->bytes = p->bytes;
+  t->matches = c.matches;
+  t->errors = c.errors;
+  t->matched_files = c.matched_files;
 }
 
 static int
@@ -307,9 +326,7 @@ print_summary (struct state *s, FILE *out, const char *status,
     fprintf (out, "  yara:        %llu matches in %llu files (%u rules); "
              "%llu files over the size limit not scanned\n",
              (unsigned long long) t->matches,
-             (unsigned long long) (s->store
-                                   ? vs_store_matched_file_count (s->store)
-                                   : 0),
+             (unsigned long long) t->matched_files,
              vs_rules_count (s->rules), (unsigned long long) yara_skipped);
   else
     fprintf (out, "  yara:        not run\n");
@@ -366,7 +383,7 @@ run (struct state *s, FILE *summary)
   struct vs_scan_info info;
   struct vs_walk_config wc;
   struct vs_walk_progress p;
-  struct vs_scan_totals t = { 0, 0, 0, 0 };
+  struct vs_scan_totals t = { 0, 0, 0, 0, 0 };
   const char *default_rules[1];
   const char *const *rule_paths = o->rule_paths;
   size_t nrule_paths = o->nrule_paths, i;
@@ -558,10 +575,7 @@ run (struct state *s, FILE *summary)
       return store_failed (s);
   }
 
-  t.files = p.files;
-  t.bytes = p.bytes;
-  t.matches = vs_store_match_count (s->store);
-  t.errors = vs_store_error_count (s->store);
+  totals (s, &p, &t);
   if (vs_store_finish_scan (s->store, status, NULL, &t) == -1)
     return store_failed (s);
   print_summary (s, summary, status, &t, p.entries, p.yara_skipped);
@@ -574,10 +588,7 @@ run (struct state *s, FILE *summary)
     vs_walker_progress (s->walker, &p);
   else
     memset (&p, 0, sizeof p);
-  t.files = p.files;
-  t.bytes = p.bytes;
-  t.matches = vs_store_match_count (s->store);
-  t.errors = vs_store_error_count (s->store);
+  totals (s, &p, &t);
   vs_error ("interrupted; the database records the scan as interrupted");
   if (vs_store_finish_scan (s->store, status, "interrupted by a signal",
                             &t) == -1)

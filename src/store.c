@@ -716,35 +716,12 @@ vs_store_finish_scan (struct vs_store *st, const char *status,
                   bind_finish, &a, NULL);
 }
 
-uint64_t
-vs_store_error_count (struct vs_store *st)
+void
+vs_store_counts (struct vs_store *st, struct vs_store_counts *out)
 {
-  uint64_t n;
-
   pthread_mutex_lock (&st->lock);
-  n = st->errors;
+  out->errors = st->errors;
+  out->matches = st->matches;
+  out->matched_files = st->matched_files;
   pthread_mutex_unlock (&st->lock);
-  return n;
-}
-
-uint64_t
-vs_store_match_count (struct vs_store *st)
-{
-  uint64_t n;
-
-  pthread_mutex_lock (&st->lock);
-  n = st->matches;
-  pthread_mutex_unlock (&st->lock);
-  return n;
-}
-
-uint64_t
-vs_store_matched_file_count (struct vs_store *st)
-{
-  uint64_t n;
-
-  pthread_mutex_lock (&st->lock);
-  n = st->matched_files;
-  pthread_mutex_unlock (&st->lock);
-  return n;
 }

@@ -33,6 +33,7 @@ struct vs_scan_info {
 
 struct vs_scan_totals {
   uint64_t files, bytes, matches, errors;
+  uint64_t matched_files;       /* shown, not stored */
 };
 
 /* Creates a new evidence database at path.  It is an error if path exists,
@@ -85,8 +86,11 @@ int vs_store_finish_scan (struct vs_store *st, const char *status,
                           const struct vs_scan_totals *totals);
 
 /* Counts kept by the store as rows are written. */
-uint64_t vs_store_error_count (struct vs_store *st);
-uint64_t vs_store_match_count (struct vs_store *st);
-uint64_t vs_store_matched_file_count (struct vs_store *st);
+struct vs_store_counts {
+  uint64_t errors;              /* rows in errors */
+  uint64_t matches;             /* rows in yara_matches */
+  uint64_t matched_files;       /* files with at least one match */
+};
+void vs_store_counts (struct vs_store *st, struct vs_store_counts *out);
 
 #endif /* VS_STORE_H */

@@ -46,7 +46,7 @@ main (void)
   static const char hostile[] = "/srv/a\nb\xff'; DROP TABLE files;--";
   sqlite3 *db;
   int len;
-  struct vs_scan_totals t = { 1, 2, 1, 0 };
+  struct vs_scan_totals t = { 1, 2, 1, 0, 0 };
 
   tap_plan (12);
   if (!mkdtemp (dir))
