@@ -671,6 +671,13 @@ vs_appliance_alive (struct vs_appliance *a)
   return 1;
 }
 
+void
+vs_appliance_kill (struct vs_appliance *a)
+{
+  if (a && a->qemu_pid > 0)
+    kill (a->qemu_pid, SIGKILL);
+}
+
 /* Unmounts the FUSE view: directly when we may (root, in our own mount
  * namespace), else with fusermount. */
 static void

@@ -64,6 +64,10 @@ const char *vs_appliance_host_root (const struct vs_appliance *a);
  * thread). */
 int vs_appliance_alive (struct vs_appliance *a);
 
+/* Kills the appliance's qemu (for a hung appliance); reads then fail and
+ * vs_appliance_alive() says no.  Safe from any thread. */
+void vs_appliance_kill (struct vs_appliance *a);
+
 /* Unmounts, shuts down and closes.  Accepts NULL. */
 void vs_appliance_free (struct vs_appliance *a);
 

@@ -68,6 +68,14 @@ struct state {
   size_t fs_index;
   size_t fs_count;
   const char *volatile phase;   /* shown before the walk starts */
+
+  /* Watchdog: a hung appliance is killed after stall_seconds without
+   * progress, so that the walk fails instead of waiting forever. */
+  pthread_t watchdog_thread;
+  int watchdog_on;
+  int watchdog_quit;
+  int stalled;
+  unsigned stall_seconds;
 };
 
 /* Set while a progress line is on the terminal. */
@@ -141,8 +149,6 @@ progress_start (struct state *s)
 {
   if (!s->o->progress)
     return;
-  pthread_mutex_init (&s->progress_lock, NULL);
-  pthread_cond_init (&s->progress_cond, NULL);
   vs_log_set_clear_hook (clear_progress_line);
   if (pthread_create (&s->progress_thread, NULL, progress_main, s) == 0)
     s->progress_on = 1;
@@ -155,13 +161,75 @@ progress_stop (struct state *s)
     return;
   pthread_mutex_lock (&s->progress_lock);
   s->progress_quit = 1;
-  pthread_cond_signal (&s->progress_cond);
+  pthread_cond_broadcast (&s->progress_cond);
   pthread_mutex_unlock (&s->progress_lock);
   pthread_join (s->progress_thread, NULL);
   vs_log_lock ();
   vs_log_unlock ();             /* erases the line */
   vs_log_set_clear_hook (NULL);
   s->progress_on = 0;
+}
+
+static void *
+watchdog_main (void *opaque)
+{
+  struct state *s = opaque;
+  struct vs_walk_progress p;
+  uint64_t last = UINT64_MAX;
+  double since = vs_now_monotonic ();
+
+  pthread_mutex_lock (&s->progress_lock);
+  while (!s->watchdog_quit) {
+    struct timespec ts;
+    uint64_t mark;
+
+    clock_gettime (CLOCK_REALTIME, &ts);
+    ts.tv_sec += 1;
+    pthread_cond_timedwait (&s->progress_cond, &s->progress_lock, &ts);
+    if (s->watchdog_quit)
+      break;
+    vs_walker_progress (s->walker, &p);
+    mark = p.entries + p.files + p.bytes;
+    if (mark != last) {
+      last = mark;
+      since = vs_now_monotonic ();
+    }
+    else if (vs_now_monotonic () - since >= s->stall_seconds) {
+      s->stalled = 1;
+      vs_error ("no progress for %u s: the appliance is not answering; "
+                "stopping it", s->stall_seconds);
+      vs_appliance_kill (s->app);
+      break;
+    }
+  }
+  pthread_mutex_unlock (&s->progress_lock);
+  return NULL;
+}
+
+static void
+watchdog_start (struct state *s)
+{
+  const char *env = getenv ("VMSCAN_STALL_TIMEOUT");
+  uint64_t n;
+
+  s->stall_seconds = 600;
+  if (env && vs_parse_size (env, &n) == 0 && n > 0 && n < 86400)
+    s->stall_seconds = (unsigned) n;
+  if (pthread_create (&s->watchdog_thread, NULL, watchdog_main, s) == 0)
+    s->watchdog_on = 1;
+}
+
+static void
+watchdog_stop (struct state *s)
+{
+  if (!s->watchdog_on)
+    return;
+  pthread_mutex_lock (&s->progress_lock);
+  s->watchdog_quit = 1;
+  pthread_cond_broadcast (&s->progress_cond);
+  pthread_mutex_unlock (&s->progress_lock);
+  pthread_join (s->watchdog_thread, NULL);
+  s->watchdog_on = 0;
 }
 
 static void *
@@ -344,6 +412,7 @@ cleanup (struct state *s)
   size_t i;
 
   progress_stop (s);
+  watchdog_stop (s);
   vs_walker_free (s->walker);
   if (s->hashing) {
     pthread_join (s->hash_thread, NULL);
@@ -527,6 +596,7 @@ run (struct state *s, FILE *summary)
   for (i = 0; i < s->nfs; i++)
     if (s->fss[i].mounted)
       s->fs_count++;
+  watchdog_start (s);
   for (i = 0; i < s->nfs; i++) {
     struct vs_fs *fs = &s->fss[i];
     CLEANUP_FREE char *dir = NULL;
@@ -546,13 +616,16 @@ run (struct state *s, FILE *summary)
     s->fs_index++;
   }
   progress_stop (s);
+  watchdog_stop (s);
   vs_walker_progress (s->walker, &p);
   if (vs_store_flush (s->store) == -1)
     return store_failed (s);
   if (vs_walker_lost (s->walker)) {
-    CLEANUP_FREE char *why = vs_xasprintf ("the appliance stopped during "
+    CLEANUP_FREE char *why = vs_xasprintf ("the appliance %s during "
                                            "the walk, after %llu files; "
                                            "the scan is incomplete",
+                                           s->stalled ? "hung and was stopped"
+                                           : "stopped",
                                            (unsigned long long) p.files);
     return fail (s, "walk", why);
   }
@@ -604,9 +677,13 @@ vs_scan_run (const struct vs_scan_options *o, FILE *summary)
   int rc;
 
   memset (&s, 0, sizeof s);
+  pthread_mutex_init (&s.progress_lock, NULL);
+  pthread_cond_init (&s.progress_cond, NULL);
   s.o = o;
   s.start = vs_now_monotonic ();
   rc = run (&s, summary);
   cleanup (&s);
+  pthread_mutex_destroy (&s.progress_lock);
+  pthread_cond_destroy (&s.progress_cond);
   return rc;
 }

@@ -1,8 +1,9 @@
 #!/bin/bash
 # TAP test: a scan stopped by SIGTERM, and one killed by SIGKILL, leave a
 # database that passes PRAGMA integrity_check and says the scan did not
-# finish; the image is unchanged; no qemu is left behind.  Two appliance
-# launches on an ext4 image of many small files built with mke2fs -d.
+# finish; the image is unchanged; no qemu is left behind.  Also: qemu
+# killed mid-scan, and qemu frozen mid-scan (the watchdog).  Four
+# appliance launches on an ext4 image of many small files (mke2fs -d).
 set -u
 
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -135,8 +136,35 @@ st=$(sqlite3 dead.db "SELECT status FROM scans")
 [ "$(sqlite3 dead.db 'PRAGMA integrity_check')" = ok ] && [ "$st" = failed ]
 ok $? "dead appliance: database intact, scan recorded as failed ($st)"
 
+# The appliance hangs (stopped, not dead): the watchdog must stop it
+# after VMSCAN_STALL_TIMEOUT seconds without progress.
+VMSCAN_STALL_TIMEOUT=10 "$VMSCAN" -q -o hung.db disk.raw > hung.out 2> hung.err &
+pid=$!
+wait_files hung.db $pid
+ok $? "fourth scan started recording files"
+qpid=$(qemu_of $pid)
+[ -n "$qpid" ] && kill -STOP "$qpid"
+ok $? "froze the appliance's qemu (pid ${qpid:-none})"
+for _ in $(seq 1 120); do
+  kill -0 $pid 2>/dev/null || break
+  sleep 1
+done
+if kill -0 $pid 2>/dev/null; then
+  kill -KILL $pid "${qpid:-0}" 2>/dev/null
+  ok 1 "hung appliance: vmscan ended within 2 minutes"
+else
+  ok 0 "hung appliance: vmscan ended within 2 minutes"
+fi
+wait $pid
+rc=$?
+[ $rc -eq 2 ] && grep -q "not answering" hung.err
+ok $? "hung appliance: exit 2 with a message (rc=$rc: $(head -c 300 hung.err))"
+st=$(sqlite3 hung.db "SELECT status FROM scans")
+[ "$(sqlite3 hung.db 'PRAGMA integrity_check')" = ok ] && [ "$st" = failed ]
+ok $? "hung appliance: database intact, scan recorded as failed ($st)"
+
 [ "$(sha256sum < disk.raw)" = "$before" ]
-ok $? "image unchanged after both"
+ok $? "image unchanged after all four"
 
 echo "1..$n"
 cd / && rm -rf "$work/tree"
