@@ -116,21 +116,6 @@ vs_classify_fd (struct vs_classifier *c, int fd, const struct stat *st,
   return 0;
 }
 
-int
-vs_classify_buffer (struct vs_classifier *c, const void *buf, size_t len,
-                    char **desc, char **mime, char **errmsg)
-{
-  CLEANUP_FREE char *d = NULL;
-
-  if (result (c->desc, magic_buffer (c->desc, buf, len), &d, errmsg) == -1)
-    return -1;
-  if (result (c->mime, magic_buffer (c->mime, buf, len), mime, errmsg) == -1)
-    return -1;
-  *desc = d;
-  d = NULL;
-  return 0;
-}
-
 const char *
 vs_classify_version (void)
 {

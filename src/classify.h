@@ -26,11 +26,6 @@ void vs_classifier_free (struct vs_classifier *c);
 int vs_classify_fd (struct vs_classifier *c, int fd, const struct stat *st,
                     char **desc, char **mime, char **errmsg);
 
-/* The same for bytes in memory. */
-int vs_classify_buffer (struct vs_classifier *c, const void *buf,
-                        size_t len, char **desc, char **mime,
-                        char **errmsg);
-
 /* libmagic's version as "5.44". */
 const char *vs_classify_version (void);
 

@@ -67,16 +67,23 @@ struct vs_store {
   uint64_t errors, matches, matched_files;
 };
 
+/* Marks the store broken with the first failure's message; returns -1. */
 static int
-fail (struct vs_store *st, const char *what)
+broken (struct vs_store *st, const char *what, const char *why)
 {
   if (!st->broken) {
     st->broken = 1;
     free (st->errmsg);
-    st->errmsg = vs_xasprintf ("evidence database: %s: %s", what,
-                               sqlite3_errmsg (st->db));
+    st->errmsg = vs_xasprintf ("evidence database: %s%s%s", what,
+                               why ? ": " : "", why ? why : "");
   }
   return -1;
+}
+
+static int
+fail (struct vs_store *st, const char *what)
+{
+  return broken (st, what, sqlite3_errmsg (st->db));
 }
 
 static int
@@ -85,11 +92,7 @@ exec (struct vs_store *st, const char *sql)
   char *msg = NULL;
 
   if (sqlite3_exec (st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-    if (!st->broken) {
-      st->broken = 1;
-      free (st->errmsg);
-      st->errmsg = vs_xasprintf ("evidence database: %s", msg ? msg : sql);
-    }
+    broken (st, msg ? msg : sql, NULL);
     sqlite3_free (msg);
     return -1;
   }

@@ -34,6 +34,7 @@
 #include "hash.h"
 #include "rules.h"
 #include "store.h"
+#include "util.h"
 #include "walk.h"
 
 #define VS_QUEUE 256
@@ -128,8 +129,9 @@ vs_match_list_clear (struct vs_match_list *l)
   l->n = l->alloc = 0;
 }
 
-void
-vs_path_join (struct vs_buf *out, const char *prefix, size_t plen,
+/* The guest path of a child: prefix joined with name. */
+static void
+path_join (struct vs_buf *out, const char *prefix, size_t plen,
               const char *name, size_t nlen)
 {
   vs_buf_setlen (out, 0);
@@ -699,7 +701,7 @@ walk_dir (struct walk_ctx *c, int dirfd, const char *path, size_t path_len,
     if (r == 0 && stopping (c->w))
       r = -1;
     if (r == 0) {
-      vs_path_join (&child, path, path_len, names[i].s, names[i].len);
+      path_join (&child, path, path_len, names[i].s, names[i].len);
       r = visit (c, dirfd, names[i].s, names[i].len, child.data, child.len,
                  depth);
     }

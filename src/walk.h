@@ -17,7 +17,6 @@
 #include <signal.h>
 #include <stdint.h>
 
-#include "util.h"
 #include "vmscan.h"
 
 struct vs_store;
@@ -68,9 +67,5 @@ void vs_walker_progress (struct vs_walker *w, struct vs_walk_progress *p);
 
 /* Stops the workers and frees.  Accepts NULL. */
 void vs_walker_free (struct vs_walker *w);
-
-/* The guest path of a child: prefix joined with name. */
-void vs_path_join (struct vs_buf *out, const char *prefix, size_t plen,
-                   const char *name, size_t nlen);
 
 #endif /* VS_WALK_H */
