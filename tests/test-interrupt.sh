@@ -109,59 +109,46 @@ done
 [ -n "$qpid" ] && ! kill -0 "$qpid" 2>/dev/null
 ok $? "SIGKILL: the appliance's qemu is gone too"
 
+# fault NAME SIGNAL PATTERN [VAR=VALUE]: start a scan (with VAR=VALUE in
+# its environment), send SIGNAL to its qemu once files are recorded, and
+# check that vmscan ends within 2 minutes with exit 2, a message matching
+# PATTERN and a database that is intact and says failed.
+fault () {
+  name=$1 sig=$2 pattern=$3
+  shift 3
+  env "$@" "$VMSCAN" -q -o "$name.db" disk.raw > "$name.out" 2> "$name.err" &
+  pid=$!
+  wait_files "$name.db" $pid
+  ok $? "$name appliance: the scan started recording files"
+  qpid=$(qemu_of $pid)
+  [ -n "$qpid" ] && kill "-$sig" "$qpid"
+  ok $? "$name appliance: sent SIG$sig to its qemu (pid ${qpid:-none})"
+  for _ in $(seq 1 120); do
+    kill -0 $pid 2>/dev/null || break
+    sleep 1
+  done
+  if kill -0 $pid 2>/dev/null; then
+    kill -KILL $pid "${qpid:-0}" 2>/dev/null
+    ok 1 "$name appliance: vmscan ended within 2 minutes"
+  else
+    ok 0 "$name appliance: vmscan ended within 2 minutes"
+  fi
+  wait $pid
+  rc=$?
+  [ $rc -eq 2 ] && grep -q "$pattern" "$name.err"
+  ok $? "$name appliance: exit 2 with a message (rc=$rc: $(head -c 300 "$name.err"))"
+  st=$(sqlite3 "$name.db" "SELECT status FROM scans")
+  [ "$(sqlite3 "$name.db" 'PRAGMA integrity_check')" = ok ] && [ "$st" = failed ]
+  ok $? "$name appliance: database intact, scan recorded as failed ($st)"
+}
+
 # The appliance dies under a running scan: vmscan must notice, say so
 # and stop, not hang or record every remaining file as unreadable.
-"$VMSCAN" -q -o dead.db disk.raw > dead.out 2> dead.err &
-pid=$!
-wait_files dead.db $pid
-ok $? "third scan started recording files"
-qpid=$(qemu_of $pid)
-[ -n "$qpid" ] && kill -KILL "$qpid"
-ok $? "killed the appliance's qemu (pid ${qpid:-none})"
-for _ in $(seq 1 120); do
-  kill -0 $pid 2>/dev/null || break
-  sleep 1
-done
-if kill -0 $pid 2>/dev/null; then
-  kill -KILL $pid
-  ok 1 "dead appliance: vmscan ended within 2 minutes"
-else
-  ok 0 "dead appliance: vmscan ended within 2 minutes"
-fi
-wait $pid
-rc=$?
-[ $rc -eq 2 ] && grep -q "appliance" dead.err
-ok $? "dead appliance: exit 2 with a message (rc=$rc: $(head -c 300 dead.err))"
-st=$(sqlite3 dead.db "SELECT status FROM scans")
-[ "$(sqlite3 dead.db 'PRAGMA integrity_check')" = ok ] && [ "$st" = failed ]
-ok $? "dead appliance: database intact, scan recorded as failed ($st)"
+fault dead KILL "appliance"
 
 # The appliance hangs (stopped, not dead): the watchdog must stop it
 # after VMSCAN_STALL_TIMEOUT seconds without progress.
-VMSCAN_STALL_TIMEOUT=10 "$VMSCAN" -q -o hung.db disk.raw > hung.out 2> hung.err &
-pid=$!
-wait_files hung.db $pid
-ok $? "fourth scan started recording files"
-qpid=$(qemu_of $pid)
-[ -n "$qpid" ] && kill -STOP "$qpid"
-ok $? "froze the appliance's qemu (pid ${qpid:-none})"
-for _ in $(seq 1 120); do
-  kill -0 $pid 2>/dev/null || break
-  sleep 1
-done
-if kill -0 $pid 2>/dev/null; then
-  kill -KILL $pid "${qpid:-0}" 2>/dev/null
-  ok 1 "hung appliance: vmscan ended within 2 minutes"
-else
-  ok 0 "hung appliance: vmscan ended within 2 minutes"
-fi
-wait $pid
-rc=$?
-[ $rc -eq 2 ] && grep -q "not answering" hung.err
-ok $? "hung appliance: exit 2 with a message (rc=$rc: $(head -c 300 hung.err))"
-st=$(sqlite3 hung.db "SELECT status FROM scans")
-[ "$(sqlite3 hung.db 'PRAGMA integrity_check')" = ok ] && [ "$st" = failed ]
-ok $? "hung appliance: database intact, scan recorded as failed ($st)"
+fault hung STOP "not answering" VMSCAN_STALL_TIMEOUT=10
 
 [ "$(sha256sum < disk.raw)" = "$before" ]
 ok $? "image unchanged after all four"
