@@ -1,4 +1,4 @@
--- vmscan evidence database, schema version 1 (PRAGMA user_version = 1).
+-- vmscan evidence database, schema version 2 (PRAGMA user_version = 2).
 --
 -- One database holds one scan of one machine (one or more disk images).
 -- Text that came from the image (paths, link targets, labels, hostnames)
@@ -28,7 +28,9 @@ CREATE TABLE scans (
   files_total INTEGER,              -- filled in when the scan ends
   bytes_total INTEGER,
   matches_total INTEGER,
-  errors_total INTEGER
+  errors_total INTEGER,
+  findings_total INTEGER,
+  fail_on TEXT                      -- severity threshold for exit status 1
 );
 
 CREATE TABLE images (
@@ -103,7 +105,9 @@ CREATE TABLE files (
   sha256 TEXT,
   magic TEXT,                       -- libmagic description (file -b)
   mime TEXT,                        -- libmagic MIME type (file -b --mime)
-  yara_scanned INTEGER              -- 1 scanned, 0 skipped, NULL n/a
+  yara_scanned INTEGER,             -- 1 scanned, 0 skipped, NULL n/a
+  capabilities TEXT                 -- file capabilities (security.capability
+                                    -- decoded, e.g. 'cap_net_raw=ep'), or NULL
 );
 CREATE INDEX files_path ON files(path);
 CREATE INDEX files_sha256 ON files(sha256);
@@ -148,3 +152,51 @@ CREATE TABLE errors (
   message TEXT NOT NULL,
   at TEXT NOT NULL                  -- ISO 8601 UTC
 );
+
+-- IOC lists given with --ioc.
+CREATE TABLE ioc_files (
+  id INTEGER PRIMARY KEY,
+  scan_id INTEGER NOT NULL REFERENCES scans(id),
+  path TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  entries INTEGER NOT NULL          -- indicators read from it
+);
+
+-- One row per check run on one OS (or on the whole image when os_id is
+-- NULL): whether it ran, and how much it looked at.
+CREATE TABLE check_runs (
+  id INTEGER PRIMARY KEY,
+  scan_id INTEGER NOT NULL REFERENCES scans(id),
+  os_id INTEGER REFERENCES operating_systems(id),
+  check_id TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('ran', 'skipped', 'error')),
+  items INTEGER,                    -- entries examined (files, lines, keys)
+  note TEXT                         -- why it was skipped, or what failed
+);
+
+-- What the checks found.  check_id is stable across versions (see
+-- vmscan(1) for the list); severity_rank orders severities (0 info,
+-- 1 low, 2 medium, 3 high, 4 critical).  evidence is the line, key
+-- fingerprint, hash or bytes that triggered the finding, with secrets
+-- redacted; like paths it is exact bytes from the image and may be
+-- invalid UTF-8.
+CREATE TABLE findings (
+  id INTEGER PRIMARY KEY,
+  scan_id INTEGER NOT NULL REFERENCES scans(id),
+  os_id INTEGER REFERENCES operating_systems(id),
+  check_id TEXT NOT NULL,           -- e.g. persistence.cron, yara
+  severity TEXT NOT NULL CHECK (severity IN
+    ('info', 'low', 'medium', 'high', 'critical')),
+  severity_rank INTEGER NOT NULL CHECK (severity_rank BETWEEN 0 AND 4),
+  category TEXT NOT NULL,           -- package, persistence, access,
+                                    -- masquerading, cryptominer, secret,
+                                    -- permissions, ioc, malware
+  title TEXT NOT NULL,              -- one line
+  path TEXT,                        -- guest path it concerns
+  account TEXT,                     -- account it concerns
+  evidence TEXT,
+  mitre_attack TEXT,                -- ATT&CK technique id, e.g. T1053.003
+  file_id INTEGER REFERENCES files(id),
+  match_id INTEGER REFERENCES yara_matches(id)
+);
+CREATE INDEX findings_rank ON findings(severity_rank);

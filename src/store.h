@@ -17,7 +17,7 @@
 
 #include "vmscan.h"
 
-#define VS_STORE_SCHEMA_VERSION 1
+#define VS_STORE_SCHEMA_VERSION 2
 
 struct vs_store;
 

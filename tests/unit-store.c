@@ -102,7 +102,7 @@ main (void)
   tap_is_str (v, "12:41424344", "string match linked to its file");
   free (v);
   v = query_text (db, "PRAGMA user_version", &len);
-  tap_is_str (v, "1", "schema version");
+  tap_is_str (v, "2", "schema version");
   free (v);
   sqlite3_close (db);
   vs_store_free (st);
