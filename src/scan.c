@@ -18,9 +18,11 @@
 
 #include "accounts.h"
 #include "appliance.h"
+#include "checks.h"
 #include "classify.h"
 #include "hash.h"
 #include "image.h"
+#include "ioc.h"
 #include "rules.h"
 #include "scan.h"
 #include "store.h"
@@ -52,6 +54,9 @@ struct state {
   size_t nfs;
   struct vs_accounts **accounts;        /* one per OS */
   struct vs_walker *walker;
+  struct vs_ioc *ioc;
+  uint64_t findings[VS_SEV_COUNT];
+  int checked;                  /* the checks ran to the end */
   double start;
 
   /* Image hashing thread. */
@@ -266,7 +271,8 @@ fail (struct state *s, const char *stage, const char *msg)
     vs_store_counts (s->store, &c);
     vs_store_finish_scan (s->store, "failed", msg,
                           &(struct vs_scan_totals) { 0, 0, c.matches,
-                            c.errors, 0 });
+                            c.errors, c.findings,
+                            vs_severity_name (s->o->fail_on), 0 });
   }
   return 2;
 }
@@ -283,6 +289,8 @@ totals (struct state *s, const struct vs_walk_progress *p,
   t->bytes = p->bytes;
   t->matches = c.matches;
   t->errors = c.errors;
+  t->findings = c.findings;
+  t->fail_on = vs_severity_name (s->o->fail_on);
   t->matched_files = c.matched_files;
 }
 
@@ -398,6 +406,27 @@ print_summary (struct state *s, FILE *out, const char *status,
              vs_rules_count (s->rules), (unsigned long long) yara_skipped);
   else
     fprintf (out, "  yara:        not run\n");
+  if (s->checked) {
+    unsigned k;
+    uint64_t total = 0, over = 0;
+
+    for (k = 0; k < VS_SEV_COUNT; k++) {
+      total += s->findings[k];
+      if (k >= (unsigned) s->o->fail_on)
+        over += s->findings[k];
+    }
+    fprintf (out, "  findings:    %llu (critical %llu, high %llu, "
+             "medium %llu, low %llu, info %llu); %llu at %s or above\n",
+             (unsigned long long) total,
+             (unsigned long long) s->findings[VS_SEV_CRITICAL],
+             (unsigned long long) s->findings[VS_SEV_HIGH],
+             (unsigned long long) s->findings[VS_SEV_MEDIUM],
+             (unsigned long long) s->findings[VS_SEV_LOW],
+             (unsigned long long) s->findings[VS_SEV_INFO],
+             (unsigned long long) over, vs_severity_name (s->o->fail_on));
+  }
+  else
+    fprintf (out, "  findings:    not made (the scan did not finish)\n");
   fprintf (out, "  errors:      %llu%s\n", (unsigned long long) t->errors,
            t->errors ? " (see the errors table)" : "");
   fprintf (out, "  elapsed:     %.1f s%s\n", vs_now_monotonic () - s->start,
@@ -429,6 +458,7 @@ cleanup (struct state *s)
   if (s->oses)
     vs_appliance_free_oses (s->oses, s->nos);
   vs_rules_free (s->rules);
+  vs_ioc_free (s->ioc);
   for (i = 0; i < s->nimages; i++) {
     vs_image_clear (&s->images[i]);
     if (s->hash_errors)
@@ -452,7 +482,7 @@ run (struct state *s, FILE *summary)
   struct vs_scan_info info;
   struct vs_walk_config wc;
   struct vs_walk_progress p;
-  struct vs_scan_totals t = { 0, 0, 0, 0, 0 };
+  struct vs_scan_totals t = { 0, 0, 0, 0, 0, NULL, 0 };
   const char *default_rules[1];
   const char *const *rule_paths = o->rule_paths;
   size_t nrule_paths = o->nrule_paths, i;
@@ -511,6 +541,23 @@ run (struct state *s, FILE *summary)
     }
     vs_debug ("%u YARA rules from %zu files", vs_rules_count (s->rules),
               vs_rules_nfiles (s->rules));
+  }
+
+  if (o->nioc_paths)
+    s->ioc = vs_ioc_new ();
+  for (i = 0; i < o->nioc_paths; i++) {
+    char sha[65];
+    long n = vs_ioc_load_file (s->ioc, o->ioc_paths[i], sha, &err);
+
+    if (n < 0) {
+      CLEANUP_FREE char *m = vs_xasprintf ("IOC list: %s", err);
+
+      free (err);
+      return fail (s, "ioc", m);
+    }
+    if (vs_store_add_ioc_file (s->store, o->ioc_paths[i], sha,
+                               (uint64_t) n) == -1)
+      return store_failed (s);
   }
 
   if (pthread_create (&s->hash_thread, NULL, hash_main, s) == 0)
@@ -648,11 +695,38 @@ run (struct state *s, FILE *summary)
       return store_failed (s);
   }
 
+  s->phase = "checking";
+  vs_debug ("running the checks");
+  {
+    struct vs_checks_config cc;
+
+    memset (&cc, 0, sizeof cc);
+    cc.store = s->store;
+    cc.oses = s->oses;
+    cc.nos = s->nos;
+    cc.fss = s->fss;
+    cc.nfs = s->nfs;
+    cc.host_root = vs_appliance_host_root (s->app);
+    cc.accounts = s->accounts;
+    cc.ioc = s->ioc;
+    cc.stop = o->stop;
+    cc.checks = o->checks;
+    if (vs_checks_run (&cc, s->findings) == -1) {
+      if (o->stop && *o->stop)
+        goto interrupted;
+      return store_failed (s);
+    }
+    s->checked = 1;
+  }
+
   totals (s, &p, &t);
   if (vs_store_finish_scan (s->store, status, NULL, &t) == -1)
     return store_failed (s);
   print_summary (s, summary, status, &t, p.entries, p.yara_skipped);
-  return t.matches > 0 ? 1 : 0;
+  for (i = (size_t) o->fail_on; i < VS_SEV_COUNT; i++)
+    if (s->findings[i])
+      return 1;
+  return 0;
 
  interrupted:
   status = "interrupted";

@@ -1,8 +1,9 @@
 /* vmscan: one scan, from disk images to a finished evidence database.
  *
  * vs_scan_run() does the whole job the CLI asks for and returns the exit
- * status: 0 scanned and nothing matched, 1 scanned and something matched,
- * 2 the scan could not be completed (the database says how far it got).
+ * status: 0 scanned and no finding at or above the fail_on severity, 1
+ * scanned and at least one such finding, 2 the scan could not be
+ * completed (the database says how far it got).
  */
 #ifndef VS_SCAN_H
 #define VS_SCAN_H
@@ -11,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+
+#include "vmscan.h"
 
 struct vs_scan_options {
   char *const *images;
@@ -24,6 +27,10 @@ struct vs_scan_options {
   uint64_t yara_max_size;
   unsigned jobs;
   int progress;                 /* show a progress line on stderr */
+  int checks;                   /* run the checks (YARA findings always) */
+  const char *const *ioc_paths;
+  size_t nioc_paths;
+  enum vs_severity fail_on;     /* exit 1 at this severity or above */
   const char *command_line;
   volatile sig_atomic_t *stop;
 };

@@ -38,6 +38,8 @@ enum stmt_id {
   S_MATCH,
   S_STRING,
   S_ERROR,
+  S_FINDING,
+  S_CHECK_RUN,
   S_COUNT
 };
 
@@ -45,13 +47,19 @@ static const char *stmt_sql[S_COUNT] = {
   [S_FILE] = "INSERT INTO files (scan_id, fs_id, path, type, size, mode, "
   "uid, gid, atime, atime_ns, mtime, mtime_ns, ctime, ctime_ns, btime, "
   "btime_ns, inode, nlink, link_target, md5, sha1, sha256, magic, mime, "
-  "yara_scanned) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+  "yara_scanned, capabilities) "
+  "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
   [S_MATCH] = "INSERT INTO yara_matches (scan_id, file_id, rule, namespace, "
   "tags, meta) VALUES (?,?,?,?,?,?)",
   [S_STRING] = "INSERT INTO yara_strings (match_id, identifier, offset, "
   "length, data) VALUES (?,?,?,?,?)",
   [S_ERROR] = "INSERT INTO errors (scan_id, stage, fs_id, path, message, at) "
   "VALUES (?,?,?,?,?,?)",
+  [S_FINDING] = "INSERT INTO findings (scan_id, os_id, check_id, severity, "
+  "severity_rank, category, title, path, account, evidence, mitre_attack, "
+  "file_id, match_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+  [S_CHECK_RUN] = "INSERT INTO check_runs (scan_id, os_id, check_id, status, "
+  "items, note) VALUES (?,?,?,?,?,?)",
 };
 
 struct vs_store {
@@ -64,7 +72,7 @@ struct vs_store {
   double txn_start;
   int broken;
   char *errmsg;
-  uint64_t errors, matches, matched_files;
+  uint64_t errors, matches, matched_files, findings;
 };
 
 /* Marks the store broken with the first failure's message; returns -1. */
@@ -604,6 +612,7 @@ vs_store_add_file (struct vs_store *st, const struct vs_entry *e,
   bind_str (s, 23, e->magic);
   bind_str (s, 24, e->mime);
   bind_opt_int (s, 25, e->yara_scanned >= 0, e->yara_scanned);
+  bind_str (s, 26, e->capabilities);
   if (step_done (st, s, "insert file") == -1)
     goto out;
   file_id = sqlite3_last_insert_rowid (st->db);
@@ -701,7 +710,9 @@ bind_finish (sqlite3_stmt *s, const void *p)
   sqlite3_bind_int64 (s, 5, (int64_t) a->t->bytes);
   sqlite3_bind_int64 (s, 6, (int64_t) a->t->matches);
   sqlite3_bind_int64 (s, 7, (int64_t) a->t->errors);
-  sqlite3_bind_int64 (s, 8, a->scan_id);
+  sqlite3_bind_int64 (s, 8, (int64_t) a->t->findings);
+  bind_str (s, 9, a->t->fail_on);
+  sqlite3_bind_int64 (s, 10, a->scan_id);
 }
 
 int
@@ -715,7 +726,8 @@ vs_store_finish_scan (struct vs_store *st, const char *status,
   vs_now_iso (now);
   return run_now (st, "UPDATE scans SET finished_at = ?, status = ?, "
                   "status_message = ?, files_total = ?, bytes_total = ?, "
-                  "matches_total = ?, errors_total = ? WHERE id = ?",
+                  "matches_total = ?, errors_total = ?, findings_total = ?, "
+                  "fail_on = ? WHERE id = ?",
                   bind_finish, &a, NULL);
 }
 
@@ -726,5 +738,129 @@ vs_store_counts (struct vs_store *st, struct vs_store_counts *out)
   out->errors = st->errors;
   out->matches = st->matches;
   out->matched_files = st->matched_files;
+  out->findings = st->findings;
   pthread_mutex_unlock (&st->lock);
+}
+
+static const char *const severity_names[VS_SEV_COUNT] = {
+  "info", "low", "medium", "high", "critical"
+};
+
+const char *
+vs_severity_name (enum vs_severity sev)
+{
+  return (unsigned) sev < VS_SEV_COUNT ? severity_names[sev] : "info";
+}
+
+int
+vs_severity_parse (const char *s, enum vs_severity *out)
+{
+  unsigned i;
+
+  for (i = 0; i < VS_SEV_COUNT; i++)
+    if (strcmp (s, severity_names[i]) == 0) {
+      *out = (enum vs_severity) i;
+      return 0;
+    }
+  return -1;
+}
+
+int
+vs_store_add_finding (struct vs_store *st, const struct vs_finding *f)
+{
+  sqlite3_stmt *s;
+  int r = -1;
+
+  pthread_mutex_lock (&st->lock);
+  if (begin (st) == -1)
+    goto out;
+  s = st->stmt[S_FINDING];
+  sqlite3_bind_int64 (s, 1, st->scan_id);
+  bind_opt_int (s, 2, f->os_id > 0, f->os_id);
+  bind_str (s, 3, f->check_id);
+  bind_str (s, 4, vs_severity_name (f->severity));
+  sqlite3_bind_int (s, 5, (int) f->severity);
+  bind_str (s, 6, f->category);
+  bind_str (s, 7, f->title);
+  bind_text (s, 8, f->path, f->path && !f->path_len ? strlen (f->path)
+             : f->path_len);
+  bind_text (s, 9, f->account, f->account && !f->account_len
+             ? strlen (f->account) : f->account_len);
+  bind_text (s, 10, f->evidence, f->evidence && !f->evidence_len
+             ? strlen (f->evidence) : f->evidence_len);
+  bind_str (s, 11, f->mitre);
+  bind_opt_int (s, 12, f->file_id > 0, f->file_id);
+  bind_opt_int (s, 13, f->match_id > 0, f->match_id);
+  if (step_done (st, s, "insert finding") == -1)
+    goto out;
+  st->findings++;
+  r = maybe_commit (st);
+ out:
+  pthread_mutex_unlock (&st->lock);
+  return r;
+}
+
+int
+vs_store_add_check_run (struct vs_store *st, int64_t os_id,
+                        const char *check_id, const char *status,
+                        uint64_t items, const char *note)
+{
+  sqlite3_stmt *s;
+  int r = -1;
+
+  pthread_mutex_lock (&st->lock);
+  if (begin (st) == -1)
+    goto out;
+  s = st->stmt[S_CHECK_RUN];
+  sqlite3_bind_int64 (s, 1, st->scan_id);
+  bind_opt_int (s, 2, os_id > 0, os_id);
+  bind_str (s, 3, check_id);
+  bind_str (s, 4, status);
+  sqlite3_bind_int64 (s, 5, (int64_t) items);
+  bind_str (s, 6, note);
+  if (step_done (st, s, "insert check run") == -1)
+    goto out;
+  r = maybe_commit (st);
+ out:
+  pthread_mutex_unlock (&st->lock);
+  return r;
+}
+
+struct ioc_args {
+  int64_t scan_id;
+  const char *path, *sha256;
+  uint64_t entries;
+};
+
+static void
+bind_ioc (sqlite3_stmt *s, const void *p)
+{
+  const struct ioc_args *a = p;
+
+  sqlite3_bind_int64 (s, 1, a->scan_id);
+  bind_str (s, 2, a->path);
+  bind_str (s, 3, a->sha256);
+  sqlite3_bind_int64 (s, 4, (int64_t) a->entries);
+}
+
+int
+vs_store_add_ioc_file (struct vs_store *st, const char *path,
+                       const char *sha256, uint64_t entries)
+{
+  struct ioc_args a = { st->scan_id, path, sha256, entries };
+
+  return run_now (st, "INSERT INTO ioc_files (scan_id, path, sha256, "
+                  "entries) VALUES (?,?,?,?)", bind_ioc, &a, NULL);
+}
+
+sqlite3 *
+vs_store_db (struct vs_store *st)
+{
+  return st->db;
+}
+
+int64_t
+vs_store_scan_id (struct vs_store *st)
+{
+  return st->scan_id;
 }

@@ -15,6 +15,8 @@
 
 #include <stdint.h>
 
+#include <sqlite3.h>
+
 #include "vmscan.h"
 
 #define VS_STORE_SCHEMA_VERSION 2
@@ -32,7 +34,8 @@ struct vs_scan_info {
 };
 
 struct vs_scan_totals {
-  uint64_t files, bytes, matches, errors;
+  uint64_t files, bytes, matches, errors, findings;
+  const char *fail_on;          /* severity name */
   uint64_t matched_files;       /* shown, not stored */
 };
 
@@ -90,7 +93,22 @@ struct vs_store_counts {
   uint64_t errors;              /* rows in errors */
   uint64_t matches;             /* rows in yara_matches */
   uint64_t matched_files;       /* files with at least one match */
+  uint64_t findings;            /* rows in findings */
 };
 void vs_store_counts (struct vs_store *st, struct vs_store_counts *out);
+
+int vs_store_add_finding (struct vs_store *st, const struct vs_finding *f);
+/* os_id 0 means the whole image. */
+int vs_store_add_check_run (struct vs_store *st, int64_t os_id,
+                            const char *check_id, const char *status,
+                            uint64_t items, const char *note);
+int vs_store_add_ioc_file (struct vs_store *st, const char *path,
+                           const char *sha256, uint64_t entries);
+
+/* The connection and the scan's id, for the checks that read back what
+ * the walk recorded.  Only for use from one thread while no other thread
+ * writes (after the walk); call vs_store_flush first. */
+sqlite3 *vs_store_db (struct vs_store *st);
+int64_t vs_store_scan_id (struct vs_store *st);
 
 #endif /* VS_STORE_H */

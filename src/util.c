@@ -492,3 +492,83 @@ vs_xstrndup (const char *s, size_t n)
   r[n] = '\0';
   return r;
 }
+
+static const char *const cap_names[] = {
+  "chown", "dac_override", "dac_read_search", "fowner", "fsetid", "kill",
+  "setgid", "setuid", "setpcap", "linux_immutable", "net_bind_service",
+  "net_broadcast", "net_admin", "net_raw", "ipc_lock", "ipc_owner",
+  "sys_module", "sys_rawio", "sys_chroot", "sys_ptrace", "sys_pacct",
+  "sys_admin", "sys_boot", "sys_nice", "sys_resource", "sys_time",
+  "sys_tty_config", "mknod", "lease", "audit_write", "audit_control",
+  "setfcap", "mac_override", "mac_admin", "syslog", "wake_alarm",
+  "block_suspend", "audit_read", "perfmon", "bpf", "checkpoint_restore",
+};
+
+static uint32_t
+le32 (const unsigned char *p)
+{
+  return (uint32_t) p[0] | (uint32_t) p[1] << 8 | (uint32_t) p[2] << 16
+    | (uint32_t) p[3] << 24;
+}
+
+char *
+vs_caps_format (const unsigned char *v, size_t len)
+{
+  struct vs_buf b = VS_BUF_INIT;
+  uint64_t perm = 0, inh = 0;
+  uint32_t magic, version;
+  unsigned words, i, flags;
+  int eff;
+
+  if (len < 4)
+    goto bad;
+  magic = le32 (v);
+  version = magic & 0xff000000u;
+  eff = (magic & 1u) != 0;
+  if (version == 0x01000000u && len == 12)
+    words = 1;
+  else if ((version == 0x02000000u && len == 20)
+           || (version == 0x03000000u && len == 24))
+    words = 2;
+  else
+    goto bad;
+  for (i = 0; i < words; i++) {
+    perm |= (uint64_t) le32 (v + 4 + 8 * i) << (32 * i);
+    inh |= (uint64_t) le32 (v + 8 + 8 * i) << (32 * i);
+  }
+  /* Group the capabilities by their set of flags, as getcap does:
+   * "=eip", "=ep", "=ip", "=p", "=i" (effective alone means nothing). */
+  for (flags = 7; flags > 0; flags--) {
+    int want_e = (flags & 4) != 0, want_p = (flags & 2) != 0;
+    int want_i = (flags & 1) != 0, any = 0;
+
+    if (want_e && !want_p)
+      continue;
+    if (want_e != (eff && want_p))
+      continue;
+    for (i = 0; i < 64; i++) {
+      int p = (perm >> i) & 1, in = (inh >> i) & 1;
+
+      if (p != want_p || in != want_i)
+        continue;
+      if (!p && !in)
+        continue;
+      vs_buf_adds (&b, any ? "," : (b.len ? " " : ""));
+      if (i < sizeof cap_names / sizeof cap_names[0])
+        vs_buf_addf (&b, "cap_%s", cap_names[i]);
+      else
+        vs_buf_addf (&b, "cap_%u", i);
+      any = 1;
+    }
+    if (any)
+      vs_buf_addf (&b, "=%s%s%s", want_e ? "e" : "", want_i ? "i" : "",
+                   want_p ? "p" : "");
+  }
+  if (b.len == 0)
+    vs_buf_adds (&b, "=");
+  if (version == 0x03000000u)
+    vs_buf_addf (&b, " [rootid=%u]", le32 (v + 20));
+  return vs_buf_detach (&b, NULL);
+ bad:
+  return vs_xasprintf ("invalid (%zu bytes)", len);
+}

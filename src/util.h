@@ -76,6 +76,13 @@ double vs_now_monotonic (void);
 /* Parses a size with an optional K, M, G, T suffix (powers of 1024).
  * Returns 0 and writes *out, or -1. */
 int vs_parse_size (const char *s, uint64_t *out);
+/* Decodes a security.capability xattr value (struct vfs_cap_data, v1 to
+ * v3) as getcap(8) would show it, e.g. "cap_net_admin,cap_net_raw=ep";
+ * a v3 value's namespace root is added as " [rootid=N]".  Returns a
+ * string to free, or "invalid (N bytes)" for a value that does not
+ * parse. */
+char *vs_caps_format (const unsigned char *v, size_t len);
+
 /* Formats a byte count for people ("1.5 GiB"). */
 void vs_format_size (uint64_t n, char out[32]);
 

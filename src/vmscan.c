@@ -31,6 +31,9 @@ enum {
   OPT_VERSION,
   OPT_PROGRESS,
   OPT_NO_PROGRESS,
+  OPT_NO_CHECKS,
+  OPT_IOC,
+  OPT_FAIL_ON,
 };
 
 static const struct option long_options[] = {
@@ -43,6 +46,9 @@ static const struct option long_options[] = {
   { "jobs", required_argument, NULL, 'j' },
   { "progress", no_argument, NULL, OPT_PROGRESS },
   { "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
+  { "no-checks", no_argument, NULL, OPT_NO_CHECKS },
+  { "ioc", required_argument, NULL, OPT_IOC },
+  { "fail-on", required_argument, NULL, OPT_FAIL_ON },
   { "verbose", no_argument, NULL, 'v' },
   { "quiet", no_argument, NULL, 'q' },
   { "version", no_argument, NULL, OPT_VERSION },
@@ -83,6 +89,14 @@ usage (int status)
           "      --max-yara-size N  files larger than N bytes (K, M, G\n"
           "                         suffixes) are hashed but not YARA-scanned\n"
           "                         (default: 64M)\n"
+          "      --ioc FILE         indicators (hashes, path patterns) to\n"
+          "                         look for; repeatable; format in vmscan(1)\n"
+          "      --no-checks        do not run the checks (package\n"
+          "                         integrity, persistence, access, ...);\n"
+          "                         YARA matches are still findings\n"
+          "      --fail-on SEV      exit 1 when a finding is at SEV or\n"
+          "                         above: info, low, medium, high, critical\n"
+          "                         (default: medium)\n"
           "  -j, --jobs N           host threads for hashing, magic and YARA\n"
           "                         (default: the number of processors)\n"
           "      --progress         show progress even if stdout is not a\n"
@@ -93,8 +107,9 @@ usage (int status)
           "      --version          print the version and exit\n"
           "  -h, --help             print this help and exit\n"
           "\n"
-          "Exit status: 0 scanned, nothing matched; 1 scanned, something\n"
-          "matched; 2 error (the scan could not be completed).\n"
+          "Exit status: 0 scanned, no finding at the --fail-on severity or\n"
+          "above; 1 scanned, at least one such finding; 2 error (the scan\n"
+          "could not be completed).\n"
           "See vmscan(1) for the database and examples.\n",
           PACKAGE_VERSION, vs_scan_default_rules ());
   exit (0);
@@ -148,8 +163,8 @@ int
 main (int argc, char **argv)
 {
   struct vs_scan_options o;
-  const char **rules = NULL;
-  size_t nrules = 0;
+  const char **rules = NULL, **iocs = NULL;
+  size_t nrules = 0, niocs = 0;
   char *db = NULL, *cmdline;
   uint64_t n;
   long cpus;
@@ -161,6 +176,8 @@ main (int argc, char **argv)
 
   memset (&o, 0, sizeof o);
   o.yara = 1;
+  o.checks = 1;
+  o.fail_on = VS_SEV_MEDIUM;
   o.yara_max_size = VS_DEFAULT_YARA_MAX;
   cpus = sysconf (_SC_NPROCESSORS_ONLN);
   o.jobs = cpus > 0 ? (unsigned) cpus : 1;
@@ -188,6 +205,20 @@ main (int argc, char **argv)
       break;
     case OPT_NO_YARA:
       o.yara = 0;
+      break;
+    case OPT_NO_CHECKS:
+      o.checks = 0;
+      break;
+    case OPT_IOC:
+      iocs = vs_xrealloc (iocs, (niocs + 1) * sizeof *iocs);
+      iocs[niocs++] = optarg;
+      break;
+    case OPT_FAIL_ON:
+      if (vs_severity_parse (optarg, &o.fail_on) == -1) {
+        vs_error ("--fail-on: expected info, low, medium, high or "
+                  "critical, not '%s'", optarg);
+        usage (2);
+      }
       break;
     case OPT_MAX_YARA_SIZE:
       if (vs_parse_size (optarg, &n) == -1) {
@@ -259,6 +290,8 @@ main (int argc, char **argv)
   }
   o.rule_paths = rules;
   o.nrule_paths = nrules;
+  o.ioc_paths = iocs;
+  o.nioc_paths = niocs;
   if (progress == -1)
     progress = isatty (STDOUT_FILENO) && isatty (STDERR_FILENO)
       && vs_verbosity >= 0;
@@ -281,6 +314,7 @@ main (int argc, char **argv)
   }
   free (cmdline);
   free (rules);
+  free (iocs);
   if (!db)
     free ((char *) o.db_path);
   return rc;

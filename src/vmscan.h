@@ -48,6 +48,7 @@ struct vs_entry {
   char md5[33], sha1[41], sha256[65];
   const char *magic, *mime;     /* NULL if not classified */
   int yara_scanned;             /* 1 scanned, 0 skipped, -1 not a file */
+  const char *capabilities;     /* decoded security.capability, or NULL */
 };
 
 /* One string match inside a rule match. */
@@ -122,6 +123,42 @@ struct vs_fs {
   enum vs_fs_status status;
   char *note;
   uint64_t files, bytes;
+};
+
+enum vs_severity {
+  VS_SEV_INFO = 0,
+  VS_SEV_LOW,
+  VS_SEV_MEDIUM,
+  VS_SEV_HIGH,
+  VS_SEV_CRITICAL,
+};
+#define VS_SEV_COUNT 5
+
+const char *vs_severity_name (enum vs_severity s);
+/* Parses "info", "low", "medium", "high", "critical".  Returns 0 or -1. */
+int vs_severity_parse (const char *s, enum vs_severity *out);
+
+/* One finding, as stored in the findings table.  Strings from the image
+ * (path, account, evidence) carry a length (0: use strlen) and may hold
+ * any byte but NUL.  evidence must already be redacted when it could
+ * hold a secret. */
+struct vs_finding {
+  const char *check_id;         /* stable: "persistence.cron" */
+  enum vs_severity severity;
+  const char *category;         /* package, persistence, access,
+                                   masquerading, cryptominer, secret,
+                                   permissions, ioc, malware */
+  const char *title;            /* one line */
+  const char *path;
+  size_t path_len;
+  const char *account;
+  size_t account_len;
+  const char *evidence;
+  size_t evidence_len;
+  const char *mitre;            /* "T1053.003", or NULL */
+  int64_t os_id;                /* 0: none */
+  int64_t file_id;              /* 0: none */
+  int64_t match_id;             /* 0: none */
 };
 
 #endif /* VS_VMSCAN_H */

@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "accounts.h"
@@ -256,6 +257,7 @@ process (struct worker *wk, struct job *j)
   struct stat st;
   CLEANUP_FREE char *magic = NULL;
   CLEANUP_FREE char *mime = NULL;
+  CLEANUP_FREE char *caps = NULL;
   char *err = NULL;
   uint64_t off = 0;
   int fd, want_yara, read_ok = 1;
@@ -349,6 +351,15 @@ process (struct worker *wk, struct job *j)
   }
   e.magic = magic;
   e.mime = mime;
+  {
+    unsigned char cap[64];
+    ssize_t cn = fgetxattr (fd, "security.capability", cap, sizeof cap);
+
+    if (cn > 0) {
+      caps = vs_caps_format (cap, (size_t) cn);
+      e.capabilities = caps;
+    }
+  }
 
   close (fd);
 

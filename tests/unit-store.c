@@ -46,9 +46,9 @@ main (void)
   static const char hostile[] = "/srv/a\nb\xff'; DROP TABLE files;--";
   sqlite3 *db;
   int len;
-  struct vs_scan_totals t = { 1, 2, 1, 0, 0 };
+  struct vs_scan_totals t = { 1, 2, 1, 0, 0, "medium", 0 };
 
-  tap_plan (12);
+  tap_plan (15);
   if (!mkdtemp (dir))
     tap_skip_all ("cannot make a temporary directory");
   path = vs_xasprintf ("%s/t.db", dir);
@@ -84,6 +84,23 @@ main (void)
   m.m = &rm;
   m.n = 1;
   tap_ok (vs_store_add_file (st, &e, &m) == 0, "add file with a match");
+  {
+    struct vs_finding f;
+
+    memset (&f, 0, sizeof f);
+    f.check_id = "test.check";
+    f.severity = VS_SEV_HIGH;
+    f.category = "persistence";
+    f.title = "a title";
+    f.path = hostile;
+    f.path_len = sizeof hostile - 1;
+    f.evidence = "line\x01";
+    f.mitre = "T1053.003";
+    tap_ok (vs_store_add_finding (st, &f) == 0
+            && vs_store_add_check_run (st, 0, "test.check", "ran", 3, NULL)
+            == 0, "add finding and check run");
+    t.findings = 1;
+  }
   tap_ok (vs_store_finish_scan (st, "complete", NULL, &t) == 0, "finish");
 
   /* Read back with a separate connection. */
@@ -100,6 +117,17 @@ main (void)
                   "JOIN yara_matches m ON m.id = s.match_id "
                   "JOIN files f ON f.id = m.file_id", &len);
   tap_is_str (v, "12:41424344", "string match linked to its file");
+  free (v);
+  v = query_text (db, "SELECT check_id || '|' || severity || '|' || "
+                  "severity_rank || '|' || category || '|' || mitre_attack "
+                  "|| '|' || (path = (SELECT path FROM files WHERE type = "
+                  "'file')) || '|' || (os_id IS NULL) FROM findings", &len);
+  tap_is_str (v, "test.check|high|3|persistence|T1053.003|1|1",
+              "finding stored with its rank and exact path");
+  free (v);
+  v = query_text (db, "SELECT findings_total || '|' || fail_on || '|' || "
+                  "(SELECT items FROM check_runs) FROM scans", &len);
+  tap_is_str (v, "1|medium|3", "scan totals and check run");
   free (v);
   v = query_text (db, "PRAGMA user_version", &len);
   tap_is_str (v, "2", "schema version");

@@ -37,7 +37,7 @@ main (void)
   uint64_t n = 0;
   char size[32];
 
-  tap_plan (23);
+  tap_plan (28);
 
   s = printable ("a\nb\tc\\d", 7);
   tap_is_str (s, "a\\nb\\tc\\\\d", "printable escapes newline, tab, backslash");
@@ -104,6 +104,37 @@ main (void)
             && strcmp (b.data + b.len - 4, "999,") == 0,
             "buffer grows through many appends");
     vs_buf_release (&b);
+  }
+  {
+    /* security.capability values as setcap(8) writes them. */
+    static const unsigned char raw_ep[20] = {
+      0x01, 0, 0, 0x02, 0x00, 0x20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+    };
+    static const unsigned char two_p[20] = {
+      0x00, 0, 0, 0x02, 0x00, 0x30, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+    };
+    static const unsigned char hi_eip[24] = {
+      0x01, 0, 0, 0x03, 0, 0, 0, 0, 0, 0, 0, 0, 0x40, 0, 0, 0, 0x40, 0, 0,
+      0, 0xe8, 0x03, 0, 0
+    };
+    char *c;
+
+    c = vs_caps_format (raw_ep, sizeof raw_ep);
+    tap_is_str (c, "cap_net_raw=ep", "capability v2, one cap, ep");
+    free (c);
+    c = vs_caps_format (two_p, sizeof two_p);
+    tap_is_str (c, "cap_net_admin,cap_net_raw=p", "two caps, permitted");
+    free (c);
+    c = vs_caps_format (hi_eip, sizeof hi_eip);
+    tap_is_str (c, "cap_perfmon=eip [rootid=1000]",
+                "v3, high word, all flags, rootid");
+    free (c);
+    c = vs_caps_format (raw_ep, 7);
+    tap_is_str (c, "invalid (7 bytes)", "short value refused");
+    free (c);
+    c = vs_caps_format (hi_eip, 20);
+    tap_is_str (c, "invalid (20 bytes)", "v3 magic with v2 length refused");
+    free (c);
   }
   return tap_done ();
 }
