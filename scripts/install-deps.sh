@@ -14,6 +14,7 @@ packages="
   linux-image-amd64 fuse3 file libmagic-mgc
   yara sqlite3 e2fsprogs fdisk qemu-utils dosfstools mtools python3
   coreutils util-linux sudo clang libclang-rt-14-dev
+  openssh-client libcap2-bin cron iputils-ping libpam-modules
 "
 
 export DEBIAN_FRONTEND=noninteractive

@@ -334,18 +334,29 @@ vs_appliance_free_oses (struct vs_os *oses, size_t n)
   free (oses);
 }
 
-/* Finds which OS mounts device, and where. */
+/* Finds which OS mounts device, and where.  An OS's root device is its
+ * "/" whatever its fstab says: two disks cloned from one image carry
+ * the same labels and UUIDs, and libguestfs resolves LABEL=... in both
+ * fstabs to the same one device.  For the same reason an fstab entry
+ * that resolves to another OS's root is not believed. */
 static void
 find_os_mount (struct vs_appliance *a, const struct vs_os *oses, size_t nos,
                struct vs_fs *fs)
 {
   size_t i, j;
 
+  for (i = 0; i < nos; i++)
+    if (strcmp (oses[i].root, fs->device) == 0) {
+      fs->os_mountpoint = vs_xstrdup ("/");
+      fs->os_index = (int) i;
+      return;
+    }
   for (i = 0; i < nos; i++) {
     char **mps = guestfs_inspect_get_mountpoints (a->g, oses[i].root);
 
     for (j = 0; mps && mps[j] && mps[j + 1]; j += 2) {
-      if (strcmp (mps[j + 1], fs->device) == 0 && !fs->os_mountpoint) {
+      if (strcmp (mps[j + 1], fs->device) == 0 && !fs->os_mountpoint
+          && strcmp (mps[j], "/") != 0) {
         fs->os_mountpoint = vs_xstrdup (mps[j]);
         fs->os_index = (int) i;
       }
