@@ -20,6 +20,7 @@
 #define VS_GUEST_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/stat.h>
 
 #define VS_GUEST_MAX_LINKS 40
@@ -59,5 +60,9 @@ void vs_guest_free_list (char **names, size_t n);
 /* Opens the regular file at path for reading (symlinks followed in the
  * guest); returns the fd or -1. */
 int vs_guest_open (struct vs_guest *g, const char *path);
+
+/* A counter that grows with every lookup (any thread, any view): the
+ * scan's watchdog reads it to tell slow checks from a hung appliance. */
+uint64_t vs_guest_activity (void);
 
 #endif /* VS_GUEST_H */

@@ -20,6 +20,7 @@
 #include "appliance.h"
 #include "checks.h"
 #include "classify.h"
+#include "guest.h"
 #include "hash.h"
 #include "image.h"
 #include "ioc.h"
@@ -56,6 +57,7 @@ struct state {
   struct vs_walker *walker;
   struct vs_ioc *ioc;
   uint64_t findings[VS_SEV_COUNT];
+  int checking;                 /* the checks are running */
   int checked;                  /* the checks ran to the end */
   double start;
 
@@ -119,7 +121,8 @@ progress_main (void *opaque)
     pthread_cond_timedwait (&s->progress_cond, &s->progress_lock, &ts);
     if (s->progress_quit)
       continue;
-    if (!__atomic_load_n (&s->walker, __ATOMIC_ACQUIRE)) {
+    if (!__atomic_load_n (&s->walker, __ATOMIC_ACQUIRE)
+        || __atomic_load_n (&s->checking, __ATOMIC_ACQUIRE)) {
       if (s->phase) {
         vs_log_lock ();
         fprintf (stderr, "\r\033[K%s (%.0f s)", s->phase,
@@ -193,8 +196,13 @@ watchdog_main (void *opaque)
     pthread_cond_timedwait (&s->progress_cond, &s->progress_lock, &ts);
     if (s->watchdog_quit)
       break;
-    vs_walker_progress (s->walker, &p);
-    mark = p.entries + p.files + p.bytes;
+    /* Progress is any of: a new phase, walk counters moving, checks
+     * reading guest files. */
+    mark = (uint64_t) (uintptr_t) s->phase + vs_guest_activity ();
+    if (s->walker) {
+      vs_walker_progress (s->walker, &p);
+      mark += p.entries + p.files + p.bytes;
+    }
     if (mark != last) {
       last = mark;
       since = vs_now_monotonic ();
@@ -574,6 +582,7 @@ run (struct state *s, FILE *summary)
   if (vs_store_set_appliance (s->store, vs_appliance_backend (s->app),
                               vs_appliance_version (s->app)) == -1)
     return store_failed (s);
+  watchdog_start (s);
   if (o->stop && *o->stop)
     goto interrupted;
 
@@ -643,7 +652,6 @@ run (struct state *s, FILE *summary)
   for (i = 0; i < s->nfs; i++)
     if (s->fss[i].mounted)
       s->fs_count++;
-  watchdog_start (s);
   for (i = 0; i < s->nfs; i++) {
     struct vs_fs *fs = &s->fss[i];
     CLEANUP_FREE char *dir = NULL;
@@ -662,8 +670,6 @@ run (struct state *s, FILE *summary)
       break;
     s->fs_index++;
   }
-  progress_stop (s);
-  watchdog_stop (s);
   vs_walker_progress (s->walker, &p);
   if (vs_store_flush (s->store) == -1)
     return store_failed (s);
@@ -695,7 +701,8 @@ run (struct state *s, FILE *summary)
       return store_failed (s);
   }
 
-  s->phase = "checking";
+  s->phase = "running the checks";
+  __atomic_store_n (&s->checking, 1, __ATOMIC_RELEASE);
   vs_debug ("running the checks");
   {
     struct vs_checks_config cc;
@@ -711,11 +718,19 @@ run (struct state *s, FILE *summary)
     cc.ioc = s->ioc;
     cc.stop = o->stop;
     cc.checks = o->checks;
-    if (vs_checks_run (&cc, s->findings) == -1) {
-      if (o->stop && *o->stop)
-        goto interrupted;
+    rc = vs_checks_run (&cc, s->findings);
+    progress_stop (s);
+    watchdog_stop (s);
+    if (rc == -1 && o->stop && *o->stop)
+      goto interrupted;
+    if (s->stalled || !vs_appliance_alive (s->app))
+      return fail (s, "check", s->stalled
+                   ? "the appliance hung during the checks and was "
+                   "stopped; the findings are incomplete"
+                   : "the appliance stopped during the checks; the "
+                   "findings are incomplete");
+    if (rc == -1)
       return store_failed (s);
-    }
     s->checked = 1;
   }
 
