@@ -21,6 +21,7 @@ rule Cryptominer_Stratum_Pool_URL : cryptominer pool
     author = "vmscan"
     severity = "high"
     mitre_attack = "T1496"
+    category = "cryptominer"
     reference = "https://en.bitcoin.it/wiki/Stratum_mining_protocol"
 
   strings:
@@ -42,6 +43,7 @@ rule Cryptominer_Known_Pool_Host : cryptominer pool
     author = "vmscan"
     severity = "medium"
     mitre_attack = "T1496"
+    category = "cryptominer"
     reference = "https://attack.mitre.org/techniques/T1496/"
 
   strings:
@@ -62,6 +64,7 @@ rule Cryptominer_XMRig_JSON_Config : cryptominer config
     author = "vmscan"
     severity = "high"
     mitre_attack = "T1496"
+    category = "cryptominer"
     reference = "https://xmrig.com/docs/miner/config"
 
   strings:
@@ -98,6 +101,7 @@ rule Cryptominer_Monero_Wallet_Login : cryptominer wallet
     author = "vmscan"
     severity = "high"
     mitre_attack = "T1496"
+    category = "cryptominer"
     reference = "https://monerodocs.org/public-address/standard-address/"
 
   strings:
@@ -118,6 +122,7 @@ rule Cryptominer_XMRig_ELF : cryptominer elf
     author = "vmscan"
     severity = "high"
     mitre_attack = "T1496"
+    category = "cryptominer"
     reference = "https://github.com/xmrig/xmrig"
 
   strings:
@@ -145,6 +150,7 @@ rule Cryptominer_Stratum_Client_ELF : cryptominer elf
     author = "vmscan"
     severity = "medium"
     mitre_attack = "T1496"
+    category = "cryptominer"
     reference = "https://en.bitcoin.it/wiki/Stratum_mining_protocol"
 
   strings:
@@ -157,4 +163,39 @@ rule Cryptominer_Stratum_Client_ELF : cryptominer elf
   condition:
     uint32(0) == 0x464c457f and
     $subscribe and $authorize and 1 of ($notify, $submit, $scheme)
+}
+
+rule Cryptominer_Competitor_Killer : cryptominer script
+{
+  meta:
+    description = "Script that kills other miners by name (kinsing, kdevtmpfsi, xmrig, minerd ...), as miner droppers do before starting their own"
+    author = "vmscan"
+    severity = "high"
+    mitre_attack = "T1496 T1489"
+    category = "cryptominer"
+    reference = "https://attack.mitre.org/techniques/T1496/"
+
+  strings:
+    // A known miner or miner-dropper process name with a kill command on
+    // the same line: after pkill, killall or kill (kill $(pgrep NAME)),
+    // or before a kill (ps | grep NAME | awk | xargs kill).  A line that
+    // only greps for the names (a detector, a monitoring check) does not
+    // count.  One name could be an admin's clean-up; droppers carry a
+    // list, so several names are required.
+    $kdevtmpfsi = /\b(pkill|killall|kill)[ \t][^\n]{0,128}kdevtmpfs[i]|kdevtmpfs[i][^\n]{0,160}\bkill[ \t]/
+    $kinsing = /\b(pkill|killall|kill)[ \t][^\n]{0,128}kinsin[g]|kinsin[g][^\n]{0,160}\bkill[ \t]/
+    $xmrig = /\b(pkill|killall|kill)[ \t][^\n]{0,128}xmri[g]|xmri[g][^\n]{0,160}\bkill[ \t]/ nocase
+    $minerd = /\b(pkill|killall|kill)[ \t][^\n]{0,128}miner[d]\b|miner[d]\b[^\n]{0,160}\bkill[ \t]/
+    $xmr_stak = /\b(pkill|killall|kill)[ \t][^\n]{0,128}xmr-sta[k]|xmr-sta[k][^\n]{0,160}\bkill[ \t]/
+    $cryptonight = /\b(pkill|killall|kill)[ \t][^\n]{0,128}cryptonigh[t]|cryptonigh[t][^\n]{0,160}\bkill[ \t]/
+    $kthreaddi = /\b(pkill|killall|kill)[ \t][^\n]{0,128}kthreadd[ik]|kthreadd[ik][^\n]{0,160}\bkill[ \t]/
+    $ddgs = /\b(pkill|killall|kill)[ \t][^\n]{0,128}ddg[s]\.|ddg[s]\.[^\n]{0,160}\bkill[ \t]/
+    $kerberods = /\b(pkill|killall|kill)[ \t][^\n]{0,128}kerberod[s]|kerberod[s][^\n]{0,160}\bkill[ \t]/
+    $stratum = /\b(pkill|killall|kill)[ \t][^\n]{0,128}stratu[m]|stratu[m][^\n]{0,160}\bkill[ \t]/
+    $nanopool = /\b(pkill|killall|kill)[ \t][^\n]{0,128}nanopoo[l]|nanopoo[l][^\n]{0,160}\bkill[ \t]/
+    $minexmr = /\b(pkill|killall|kill)[ \t][^\n]{0,128}minexm[r]|minexm[r][^\n]{0,160}\bkill[ \t]/
+    $watchbog = /\b(pkill|killall|kill)[ \t][^\n]{0,128}watchbo[g]|watchbo[g][^\n]{0,160}\bkill[ \t]/
+
+  condition:
+    filesize < 4MB and 3 of them
 }

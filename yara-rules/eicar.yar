@@ -27,6 +27,7 @@ rule EICAR_Test_File : test_file eicar
     author = "vmscan"
     severity = "medium"
     mitre_attack = "T1204.002"
+    category = "test"
     reference = "https://www.eicar.org/download-anti-malware-testfile/"
 
   strings:
