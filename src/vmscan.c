@@ -18,6 +18,7 @@
 #include "appliance.h"
 #include "classify.h"
 #include "image.h"
+#include "report.h"
 #include "rules.h"
 #include "scan.h"
 #include "util.h"
@@ -34,6 +35,7 @@ enum {
   OPT_NO_CHECKS,
   OPT_IOC,
   OPT_FAIL_ON,
+  OPT_REPORT,
 };
 
 static const struct option long_options[] = {
@@ -49,6 +51,7 @@ static const struct option long_options[] = {
   { "no-checks", no_argument, NULL, OPT_NO_CHECKS },
   { "ioc", required_argument, NULL, OPT_IOC },
   { "fail-on", required_argument, NULL, OPT_FAIL_ON },
+  { "report", required_argument, NULL, OPT_REPORT },
   { "verbose", no_argument, NULL, 'v' },
   { "quiet", no_argument, NULL, 'q' },
   { "version", no_argument, NULL, OPT_VERSION },
@@ -70,6 +73,7 @@ usage (int status)
   printf ("vmscan %s: scan virtual machine and cloud disk images, offline\n"
           "\n"
           "Usage: vmscan [OPTION]... IMAGE...\n"
+          "       vmscan report DB [--format FMT] [-o FILE]\n"
           "\n"
           "Opens each IMAGE read-only (several images are the disks of one\n"
           "machine), walks every filesystem in it, hashes every file,\n"
@@ -102,6 +106,12 @@ usage (int status)
           "      --progress         show progress even if stdout is not a\n"
           "                         terminal\n"
           "      --no-progress      never show progress\n"
+          "      --report FMT[:FILE]\n"
+          "                         when the scan ends, also write a report\n"
+          "                         (html, json, jsonl, csv, csv-files,\n"
+          "                         sarif, bodyfile, md) to FILE (default:\n"
+          "                         DB with .db replaced by the format's\n"
+          "                         extension); repeatable\n"
           "  -v, --verbose          say more (repeat for appliance messages)\n"
           "  -q, --quiet            say nothing but errors and the summary\n"
           "      --version          print the version and exit\n"
@@ -110,7 +120,8 @@ usage (int status)
           "Exit status: 0 scanned, no finding at the --fail-on severity or\n"
           "above; 1 scanned, at least one such finding; 2 error (the scan\n"
           "could not be completed).\n"
-          "See vmscan(1) for the database and examples.\n",
+          "'vmscan report --help' tells how to make a report from a\n"
+          "database.  See vmscan(1) for the database and examples.\n",
           PACKAGE_VERSION, vs_scan_default_rules ());
   exit (0);
 }
@@ -159,6 +170,61 @@ default_db_path (const char *image)
   return vs_xasprintf ("%s.vmscan.db", *base ? base : "image");
 }
 
+/* --report FORMAT[:FILE]: checks the format; FILE may hold colons. */
+static int
+report_spec_valid (const char *spec)
+{
+  size_t n = strcspn (spec, ":");
+  char *fmt = vs_xstrndup (spec, n);
+  int ok = vs_report_format_valid (fmt) && (spec[n] == '\0' || spec[n + 1]);
+
+  free (fmt);
+  return ok;
+}
+
+/* Writes the reports asked for with --report once the scan is over and
+ * its database exists; before is what stat() said of the database path
+ * before the scan (st_ino 0 if nothing was there), so that a database
+ * the scan refused to replace is not reported on as if it were new.
+ * Returns 0, or -1 if any failed (each said). */
+static int
+write_reports (const char *db, const struct stat *before, char **specs,
+               size_t nspecs)
+{
+  struct stat sb;
+  size_t i, n;
+  int ret = 0;
+
+  if (nspecs == 0)
+    return 0;
+  if (stat (db, &sb) == -1
+      || (before->st_ino && sb.st_ino == before->st_ino
+          && sb.st_dev == before->st_dev
+          && sb.st_mtim.tv_sec == before->st_mtim.tv_sec
+          && sb.st_mtim.tv_nsec == before->st_mtim.tv_nsec)) {
+    vs_error ("%s: the scan wrote no database: no report", db);
+    return -1;
+  }
+  for (i = 0; i < nspecs; i++) {
+    char *fmt, *file, *errmsg = NULL;
+
+    n = strcspn (specs[i], ":");
+    fmt = vs_xstrndup (specs[i], n);
+    file = specs[i][n] ? vs_xstrdup (specs[i] + n + 1)
+      : vs_report_default_path (db, fmt);
+    if (vs_report_write (db, fmt, file, &errmsg) == -1) {
+      vs_error ("report: %s", errmsg);
+      free (errmsg);
+      ret = -1;
+    }
+    else
+      vs_info ("%s report written to %s", fmt, file);
+    free (fmt);
+    free (file);
+  }
+  return ret;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -169,6 +235,12 @@ main (int argc, char **argv)
   uint64_t n;
   long cpus;
   int c, progress = -1, rc, i;
+  char **reports = NULL;
+  size_t nreports = 0;
+
+  /* "vmscan report DB ...": make a report, no scan. */
+  if (argc > 1 && strcmp (argv[1], "report") == 0)
+    return vs_report_main (argc - 1, argv + 1);
 
   /* Before any thread exists: keep our FUSE mount out of the host's
    * mount table. */
@@ -241,6 +313,15 @@ main (int argc, char **argv)
     case OPT_NO_PROGRESS:
       progress = 0;
       break;
+    case OPT_REPORT:
+      if (!report_spec_valid (optarg)) {
+        vs_error ("--report: expected FORMAT[:FILE] with FORMAT one of "
+                  "%s, not '%s'", VS_REPORT_FORMATS, optarg);
+        usage (2);
+      }
+      reports = vs_xrealloc (reports, (nreports + 1) * sizeof *reports);
+      reports[nreports++] = optarg;
+      break;
     case 'v':
       if (vs_verbosity < 0)
         vs_verbosity = 0;
@@ -305,8 +386,16 @@ main (int argc, char **argv)
     return 2;
   }
   setup_signals ();
-  rc = vs_scan_run (&o, stdout);
-  vs_rules_cleanup ();
+  {
+    struct stat before;
+
+    if (stat (o.db_path, &before) == -1)
+      memset (&before, 0, sizeof before);
+    rc = vs_scan_run (&o, stdout);
+    vs_rules_cleanup ();
+    if (write_reports (o.db_path, &before, reports, nreports) == -1)
+      rc = 2;
+  }
 
   if (fflush (stdout) == EOF || ferror (stdout)) {
     vs_error ("cannot write the summary: %s", strerror (errno));
@@ -315,6 +404,7 @@ main (int argc, char **argv)
   free (cmdline);
   free (rules);
   free (iocs);
+  free (reports);
   if (!db)
     free ((char *) o.db_path);
   return rc;

@@ -1,0 +1,351 @@
+/* vmscan: escaping of image strings for each report format.
+ *
+ * All of it is built on one decoder, next_char(), which reads one UTF-8
+ * sequence or one bad byte; see report-escape.h for the contract of each
+ * escaper and the display form they share.
+ */
+#include <config.h>
+
+#include <string.h>
+#include <sys/stat.h>
+
+#include "report-escape.h"
+
+static const char hexdigits[] = "0123456789abcdef";
+
+/* Decodes the character at s (n > 0 bytes left).  Returns its length in
+ * bytes and writes the code point to *cp, or returns 0 when s[0] does
+ * not start a valid sequence (the caller then takes one byte). */
+static size_t
+next_char (const unsigned char *s, size_t n, uint32_t *cp)
+{
+  size_t len, i;
+  uint32_t c;
+
+  if (s[0] < 0x80) {
+    *cp = s[0];
+    return 1;
+  }
+  if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+    len = 2;
+    c = s[0] & 0x1f;
+  }
+  else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+    len = 3;
+    c = s[0] & 0x0f;
+  }
+  else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+    len = 4;
+    c = s[0] & 0x07;
+  }
+  else
+    return 0;
+  if (len > n)
+    return 0;
+  for (i = 1; i < len; i++) {
+    if ((s[i] & 0xc0) != 0x80)
+      return 0;
+    c = (c << 6) | (s[i] & 0x3f);
+  }
+  if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000)
+      || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+    return 0;
+  *cp = c;
+  return len;
+}
+
+int
+vs_utf8_valid (const char *s, size_t len)
+{
+  const unsigned char *p = (const unsigned char *) s;
+  size_t i = 0, n;
+  uint32_t cp;
+
+  while (i < len) {
+    if (p[i] < 0x80) {
+      i++;
+      continue;
+    }
+    n = next_char (p + i, len - i, &cp);
+    if (n == 0)
+      return 0;
+    i += n;
+  }
+  return 1;
+}
+
+/* Characters that change direction or show nothing: a name made of them
+ * can pass for another. */
+static int
+is_invisible (uint32_t cp)
+{
+  return cp == 0x061c || (cp >= 0x200b && cp <= 0x200f)
+    || (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2060 && cp <= 0x2064)
+    || (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff;
+}
+
+static void
+add_xbyte (struct vs_buf *b, unsigned char c)
+{
+  char e[4] = { '\\', 'x', hexdigits[c >> 4], hexdigits[c & 15] };
+
+  vs_buf_add (b, e, 4);
+}
+
+/* The display form, with each resulting ASCII character passed through
+ * emit (which may escape it again for the target format). */
+static void
+display (struct vs_buf *b, const char *s, size_t len,
+         void (*emit) (struct vs_buf *, char))
+{
+  const unsigned char *p = (const unsigned char *) s;
+  struct vs_buf tmp = VS_BUF_INIT;
+  size_t i = 0, n, k;
+  uint32_t cp;
+
+  while (i < len) {
+    unsigned char c = p[i];
+
+    vs_buf_setlen (&tmp, 0);
+    n = 1;
+    if (c == '\\')
+      vs_buf_adds (&tmp, "\\\\");
+    else if (c == '\n')
+      vs_buf_adds (&tmp, "\\n");
+    else if (c == '\t')
+      vs_buf_adds (&tmp, "\\t");
+    else if (c == '\r')
+      vs_buf_adds (&tmp, "\\r");
+    else if (c < 0x20 || c == 0x7f)
+      add_xbyte (&tmp, c);
+    else if (c < 0x80)
+      vs_buf_addc (&tmp, (char) c);
+    else if ((n = next_char (p + i, len - i, &cp)) == 0) {
+      add_xbyte (&tmp, c);
+      n = 1;
+    }
+    else if (cp < 0xa0) {       /* C1 control: show its two bytes */
+      add_xbyte (&tmp, p[i]);
+      add_xbyte (&tmp, p[i + 1]);
+    }
+    else if (is_invisible (cp))
+      vs_buf_addf (&tmp, "\\u{%04x}", (unsigned) cp);
+    else {
+      /* Printable non-ASCII: as it is (emit only sees ASCII). */
+      vs_buf_add (b, p + i, n);
+      i += n;
+      continue;
+    }
+    for (k = 0; k < tmp.len; k++)
+      emit (b, tmp.data[k]);
+    i += n;
+  }
+  vs_buf_release (&tmp);
+}
+
+static void
+emit_plain (struct vs_buf *b, char c)
+{
+  vs_buf_addc (b, c);
+}
+
+void
+vs_report_add_display (struct vs_buf *b, const char *s, size_t len)
+{
+  display (b, s, len, emit_plain);
+}
+
+static void
+emit_html (struct vs_buf *b, char c)
+{
+  switch (c) {
+  case '&': vs_buf_adds (b, "&amp;"); break;
+  case '<': vs_buf_adds (b, "&lt;"); break;
+  case '>': vs_buf_adds (b, "&gt;"); break;
+  case '"': vs_buf_adds (b, "&quot;"); break;
+  case '\'': vs_buf_adds (b, "&#39;"); break;
+  default: vs_buf_addc (b, c);
+  }
+}
+
+void
+vs_report_add_html (struct vs_buf *b, const char *s, size_t len)
+{
+  display (b, s, len, emit_html);
+}
+
+static void
+emit_md (struct vs_buf *b, char c)
+{
+  switch (c) {
+  case '&': vs_buf_adds (b, "&amp;"); break;
+  case '<': vs_buf_adds (b, "&lt;"); break;
+  case '>': vs_buf_adds (b, "&gt;"); break;
+  default:
+    if (strchr ("\\`*_{}[]()#+-.!|~:@\"'", c))
+      vs_buf_addc (b, '\\');
+    vs_buf_addc (b, c);
+  }
+}
+
+void
+vs_report_add_md (struct vs_buf *b, const char *s, size_t len)
+{
+  display (b, s, len, emit_md);
+}
+
+static void
+emit_body (struct vs_buf *b, char c)
+{
+  if (c == '%')
+    vs_buf_adds (b, "%25");
+  else if (c == '|')
+    vs_buf_adds (b, "%7C");
+  else
+    vs_buf_addc (b, c);
+}
+
+void
+vs_report_add_body (struct vs_buf *b, const char *s, size_t len)
+{
+  display (b, s, len, emit_body);
+}
+
+void
+vs_report_add_json (struct vs_buf *b, const char *s, size_t len,
+                    int script_safe)
+{
+  const unsigned char *p = (const unsigned char *) s;
+  size_t i = 0, n;
+  uint32_t cp;
+
+  vs_buf_addc (b, '"');
+  while (i < len) {
+    unsigned char c = p[i];
+
+    if (c == '"' || c == '\\') {
+      vs_buf_addc (b, '\\');
+      vs_buf_addc (b, (char) c);
+    }
+    else if (c == '\n')
+      vs_buf_adds (b, "\\n");
+    else if (c == '\t')
+      vs_buf_adds (b, "\\t");
+    else if (c == '\r')
+      vs_buf_adds (b, "\\r");
+    else if (c < 0x20 || c == 0x7f)
+      vs_buf_addf (b, "\\u%04x", c);
+    else if (script_safe && (c == '<' || c == '>' || c == '&'))
+      vs_buf_addf (b, "\\u%04x", c);
+    else if (c < 0x80)
+      vs_buf_addc (b, (char) c);
+    else if ((n = next_char (p + i, len - i, &cp)) == 0)
+      vs_buf_adds (b, "\xef\xbf\xbd");  /* U+FFFD */
+    else {
+      if (cp == 0x2028 || cp == 0x2029)
+        vs_buf_addf (b, "\\u%04x", (unsigned) cp);
+      else
+        vs_buf_add (b, p + i, n);
+      i += n;
+      continue;
+    }
+    i++;
+  }
+  vs_buf_addc (b, '"');
+}
+
+void
+vs_report_add_hex (struct vs_buf *b, const char *s, size_t len)
+{
+  const unsigned char *p = (const unsigned char *) s;
+  size_t i;
+
+  vs_buf_grow (b, len * 2);
+  for (i = 0; i < len; i++) {
+    b->data[b->len++] = hexdigits[p[i] >> 4];
+    b->data[b->len++] = hexdigits[p[i] & 15];
+  }
+  b->data[b->len] = '\0';
+}
+
+void
+vs_report_add_csv (struct vs_buf *b, const char *s, size_t len)
+{
+  const unsigned char *p = (const unsigned char *) s;
+  size_t i = 0, n;
+  uint32_t cp;
+
+  vs_buf_addc (b, '"');
+  if (len > 0 && strchr ("=+-@\t\r'", p[0]))
+    vs_buf_addc (b, '\'');
+  while (i < len) {
+    if (p[i] == '"')
+      vs_buf_adds (b, "\"\"");
+    else if (p[i] < 0x80)
+      vs_buf_addc (b, (char) p[i]);
+    else if ((n = next_char (p + i, len - i, &cp)) == 0)
+      vs_buf_adds (b, "\xef\xbf\xbd");
+    else {
+      vs_buf_add (b, p + i, n);
+      i += n;
+      continue;
+    }
+    i++;
+  }
+  vs_buf_addc (b, '"');
+}
+
+void
+vs_report_add_uri_path (struct vs_buf *b, const char *s, size_t len)
+{
+  const unsigned char *p = (const unsigned char *) s;
+  size_t i = 0;
+
+  while (i < len && p[i] == '/')
+    i++;
+  for (; i < len; i++) {
+    unsigned char c = p[i];
+
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_'
+        || c == '~' || c == '/')
+      vs_buf_addc (b, (char) c);
+    else {
+      char e[3] = { '%', "0123456789ABCDEF"[c >> 4],
+                    "0123456789ABCDEF"[c & 15] };
+
+      vs_buf_add (b, e, 3);
+    }
+  }
+}
+
+void
+vs_report_mode_string (uint32_t mode, char out[11])
+{
+  char t;
+
+  switch (mode & S_IFMT) {
+  case S_IFREG: t = '-'; break;
+  case S_IFDIR: t = 'd'; break;
+  case S_IFLNK: t = 'l'; break;
+  case S_IFCHR: t = 'c'; break;
+  case S_IFBLK: t = 'b'; break;
+  case S_IFIFO: t = 'p'; break;
+  case S_IFSOCK: t = 's'; break;
+  default: t = '?';
+  }
+  out[0] = t;
+  out[1] = mode & S_IRUSR ? 'r' : '-';
+  out[2] = mode & S_IWUSR ? 'w' : '-';
+  out[3] = mode & S_ISUID ? (mode & S_IXUSR ? 's' : 'S')
+    : (mode & S_IXUSR ? 'x' : '-');
+  out[4] = mode & S_IRGRP ? 'r' : '-';
+  out[5] = mode & S_IWGRP ? 'w' : '-';
+  out[6] = mode & S_ISGID ? (mode & S_IXGRP ? 's' : 'S')
+    : (mode & S_IXGRP ? 'x' : '-');
+  out[7] = mode & S_IROTH ? 'r' : '-';
+  out[8] = mode & S_IWOTH ? 'w' : '-';
+  out[9] = mode & S_ISVTX ? (mode & S_IXOTH ? 't' : 'T')
+    : (mode & S_IXOTH ? 'x' : '-');
+  out[10] = '\0';
+}

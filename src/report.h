@@ -1,0 +1,39 @@
+/* vmscan: reports made from an evidence database alone.
+ *
+ * A report reads only the .db (opened read-only), so it can be made
+ * again, later, on another machine.  Findings lead every format; a scan
+ * whose status is not 'complete' is said to be incomplete evidence in
+ * every format.  Formats: html, json, jsonl, csv (findings), csv-files
+ * (the files table), sarif, bodyfile, md; vmscan(1) documents each, and
+ * src/report.schema.json the json and jsonl ones.
+ */
+#ifndef VS_REPORT_H
+#define VS_REPORT_H
+
+/* The "vmscan report" command: argv[0] is "report".  Prints errors as
+ * one line on stderr.  Returns the exit status: 0, or 2 on any error. */
+int vs_report_main (int argc, char **argv);
+
+/* Writes the report in format (one of the names above) of the database
+ * at db_path to out_path, or to stdout when out_path is NULL or "-".  A
+ * file is written to a temporary name beside it and renamed over
+ * out_path only when every write, the flush and fsync have succeeded.
+ * Returns 0, or -1 and writes *errmsg (one line, no prefix; the caller
+ * frees it). */
+int vs_report_write (const char *db_path, const char *format,
+                     const char *out_path, char **errmsg);
+
+/* Returns 1 if name is a report format, else 0. */
+int vs_report_format_valid (const char *name);
+
+/* Returns the default file name of a report in format made from the
+ * database db_path: its .db suffix (if any) replaced by the format's
+ * extension (.html, .json, .jsonl, .csv, .files.csv, .sarif, .body,
+ * .md).  The caller frees it.  format must be valid. */
+char *vs_report_default_path (const char *db_path, const char *format);
+
+/* The format names, comma-separated, for messages. */
+#define VS_REPORT_FORMATS \
+  "html, json, jsonl, csv, csv-files, sarif, bodyfile, md"
+
+#endif /* VS_REPORT_H */
