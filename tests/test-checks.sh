@@ -102,7 +102,8 @@ sha256sum -c --quiet "$work/images.sha256" > "$work/c" 2>&1
 ok $? "the images are unchanged by the scan (sha256sum -c)"
 
 if [ "$failed" -eq 0 ] && [ "${VMSCAN_TEST_KEEP:-0}" != 1 ]; then
-  rm -rf "$work"
+  # The database stays for test-report.sh.
+  find "$work" -mindepth 1 -maxdepth 1 ! -name checks.db -exec rm -rf {} +
 else
   echo "# kept $work for inspection"
 fi

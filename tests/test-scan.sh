@@ -179,7 +179,8 @@ else
 fi
 
 if [ "$failed" -eq 0 ] && [ "${VMSCAN_TEST_KEEP:-0}" != 1 ]; then
-  rm -rf "$work"
+  # The database stays for test-report.sh.
+  find "$work" -mindepth 1 -maxdepth 1 ! -name scan.db -exec rm -rf {} +
 else
   echo "# kept $work for inspection"
 fi
