@@ -15,7 +15,7 @@ packages="
   yara sqlite3 e2fsprogs fdisk qemu-utils dosfstools mtools python3
   coreutils util-linux sudo clang libclang-rt-14-dev
   openssh-client libcap2-bin cron iputils-ping libpam-modules
-  chromium python3-jsonschema python3-websocket sleuthkit cmark-gfm
+  valgrind chromium python3-jsonschema python3-websocket sleuthkit cmark-gfm
 "
 # The report test fetches the SARIF 2.1.0 schema with npm.  A node from
 # elsewhere (NodeSource) already brings npm and conflicts with Debian's.
