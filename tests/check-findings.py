@@ -2,7 +2,7 @@
 """Compare the findings of a scan of the clean and planted machines
 (tests/make-planted.sh) with what was planted.  Prints TAP lines.
 
-Usage: check-findings.py OUTDIR DB FIRST
+Usage: check-findings.py [--no-trees] OUTDIR DB FIRST
 
 OUTDIR is make-planted.sh's output (planted.expect, secrets.txt, the
 clean/ and planted/ trees); DB the evidence database of one scan of
@@ -19,7 +19,12 @@ import sys
 SEV = {'info': 0, 'low': 1, 'medium': 2, 'high': 3, 'critical': 4}
 MAX_CLEAN_MEDIUM = 6
 
-out, db_path, first = sys.argv[1], sys.argv[2], int(sys.argv[3])
+args = sys.argv[1:]
+trees = True
+if args and args[0] == '--no-trees':
+    trees = False       # a real image (scripts/plant-image.sh): no trees
+    args = args[1:]
+out, db_path, first = args[0], args[1], int(args[2])
 n = first - 1
 failed = 0
 
@@ -47,8 +52,12 @@ db.text_factory = bytes
 oses = {}
 for oid, root in db.execute('SELECT id, root_device FROM operating_systems'):
     oses[text(root)] = oid
-clean_os = oses.get('/dev/sda')
-planted_os = oses.get('/dev/sdb')
+# The first disk is the clean machine, the second the planted one (root
+# on the disk itself or on a partition of it).
+clean_os = next((v for k, v in oses.items() if k.startswith('/dev/sda')),
+                None)
+planted_os = next((v for k, v in oses.items() if k.startswith('/dev/sdb')),
+                  None)
 ok(clean_os is not None and planted_os is not None,
    'two operating systems found (/dev/sda clean, /dev/sdb planted)',
    ['found: %r' % sorted(oses)])
@@ -124,7 +133,7 @@ def modified(tree):
     return changed
 
 
-for label, oid in (('clean', clean_os), ('planted', planted_os)):
+for label, oid in (('clean', clean_os), ('planted', planted_os)) if trees else ():
     tree = os.path.realpath(os.path.join(out, label))
     want = modified(tree)
     got = set(f['path'] for f in findings.get(oid, [])
