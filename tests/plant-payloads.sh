@@ -135,7 +135,7 @@ printf 'ls\ngit clone https://admin:%s@github.com/example/app\n' "$token" \
 plant secret medium /home/admin/.bash_history "" "token in a shell history"
 chown -R 1000:1000 home/admin
 printf '%s\n%s\n%s\n' "$secret" "$token" \
-  "$(sed -n 2p home/admin/.ssh/id_ed25519)" > "$out/secrets.txt"
+  "$(sed -n 3p home/admin/.ssh/id_ed25519)" > "$out/secrets.txt"
 
 cp usr/bin/bash var/tmp/.bash
 chmod 4755 var/tmp/.bash
