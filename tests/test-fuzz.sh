@@ -35,11 +35,13 @@ build () {
     > "$work/build-$name.log" 2>&1
 }
 
-for t in image accounts; do
-  case $t in
-    image) srcs="$top_srcdir/src/image.c $top_srcdir/src/util.c" ;;
-    accounts) srcs="$top_srcdir/src/accounts.c $top_srcdir/src/util.c" ;;
-  esac
+grep -v '^#' "$top_srcdir/fuzz/targets" > "$work/targets"
+while read -r t files; do
+  [ -n "$t" ] || continue
+  srcs=
+  for f in $files; do
+    srcs="$srcs $top_srcdir/src/$f"
+  done
   # shellcheck disable=SC2086
   build $t $srcs
   rc=$?
@@ -57,5 +59,5 @@ for t in image accounts; do
   execs=$(grep 'stat::number_of_executed_units' "$work/run-$t.log" | awk '{print $2}')
   ok $rc "fuzz-$t ran ${seconds}s without a crash ($cov, ${execs:-?} inputs)"
   [ $rc -ne 0 ] && grep -A 15 -E 'ERROR|runtime error' "$work/run-$t.log" | sed 's/^/# /' | head -n 30
-done
+done < "$work/targets"
 echo "1..$n"
