@@ -13,7 +13,7 @@ packages="
   libguestfs0 libguestfs-tools guestfish supermin qemu-system-x86
   linux-image-amd64 fuse3 file libmagic-mgc
   yara sqlite3 e2fsprogs fdisk qemu-utils dosfstools mtools python3
-  coreutils util-linux sudo clang libclang-rt-14-dev
+  coreutils util-linux sudo clang libclang-rt-14-dev rpm db5.3-util
   openssh-client libcap2-bin cron iputils-ping libpam-modules
   valgrind chromium python3-jsonschema python3-websocket sleuthkit cmark-gfm
 "

@@ -25,10 +25,10 @@ enum vs_pkg_digest {
 };
 
 struct vs_pkg_file {
-  const char *path;             /* canonical guest path */
+  const char *path; /* canonical guest path */
   const char *package;
   enum vs_pkg_digest digest_type;
-  const char *digest;           /* lowercase hex, or NULL */
+  const char *digest; /* lowercase hex, or NULL */
   int conffile;
 };
 
@@ -41,7 +41,9 @@ int vs_pkgdb_load (struct vs_check_ctx *ctx, struct vs_pkgdb **out,
                    char **note);
 void vs_pkgdb_free (struct vs_pkgdb *db);
 
-/* "dpkg" or "rpm". */
+/* The accessors below accept db NULL (no database: nothing owned). */
+
+/* "dpkg" or "rpm" ("none" for NULL). */
 const char *vs_pkgdb_kind (const struct vs_pkgdb *db);
 size_t vs_pkgdb_packages (const struct vs_pkgdb *db);
 
@@ -49,9 +51,28 @@ size_t vs_pkgdb_packages (const struct vs_pkgdb *db);
 const struct vs_pkg_file *vs_pkgdb_lookup (const struct vs_pkgdb *db,
                                            const char *path, size_t len);
 
-/* Every packaged file, in no particular order. */
+/* Every packaged file, in no particular order.  A path that several
+ * packages ship (Multi-Arch: same, multilib) has one entry per package:
+ * vs_pkgdb_lookup returns the first, vs_pkgdb_next_owner the others. */
 size_t vs_pkgdb_count (const struct vs_pkgdb *db);
-const struct vs_pkg_file *vs_pkgdb_file (const struct vs_pkgdb *db,
-                                         size_t i);
+const struct vs_pkg_file *vs_pkgdb_file (const struct vs_pkgdb *db, size_t i);
+
+/* The next package's entry for the same path as f, or NULL. */
+const struct vs_pkg_file *vs_pkgdb_next_owner (const struct vs_pkgdb *db,
+                                               const struct vs_pkg_file *f);
+
+/* The index of f (as for vs_pkgdb_file). */
+size_t vs_pkgdb_index (const struct vs_pkgdb *db, const struct vs_pkg_file *f);
+
+/* Whether the content at path is what a package shipped there: some
+ * owner recorded a digest and it equals the matching one given (lowercase
+ * hex as in the files table; any may be NULL).  Returns 1 stock, 0 not
+ * (unowned, no digest recorded, or different). */
+int vs_pkgdb_is_stock (const struct vs_pkgdb *db, const char *path, size_t len,
+                       const char *md5, const char *sha1, const char *sha256);
+
+/* Bounds on what a hostile database can make vmscan hold. */
+#define VS_PKGDB_MAX_FILES 2000000
+#define VS_PKGDB_MAX_PACKAGES 200000
 
 #endif /* VS_PKGDB_H */
