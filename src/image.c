@@ -118,6 +118,100 @@ set_format (struct vs_image *img, const char *name)
 #define QCOW2_INCOMPAT_DATA_FILE (1ULL << 2)
 #define QCOW2_INCOMPAT_KNOWN    0x1fULL
 
+/* The most L2 table bytes check_qcow2_tables reads (1/8192 of the
+ * virtual size with 64 KiB clusters: 512 GiB of disk). */
+#define QCOW2_MAX_L2_BYTES (64ULL << 20)
+#define QCOW2_OFFSET_MASK 0x00fffffffffffe00ULL
+#define QCOW2_COMPRESSED (1ULL << 62)
+
+static int
+truncated (char **errmsg, const char *what, uint64_t off)
+{
+  *errmsg = vs_xasprintf ("qcow2 image is truncated: its %s at offset %llu "
+                          "lies past the end of the file", what,
+                          (unsigned long long) off);
+  return -1;
+}
+
+/* Every table and data cluster the image points to must be inside the
+ * file: a truncated image would otherwise pass its header and fail (or
+ * read as zeros) inside the appliance.  L2 tables beyond
+ * QCOW2_MAX_L2_BYTES are not read. */
+static int
+check_qcow2_tables (const struct src *s, const unsigned char *h,
+                    char **errmsg)
+{
+  uint32_t cluster_bits = be32 (h + 20), l1_size = be32 (h + 36);
+  uint32_t rc_clusters = be32 (h + 56);
+  uint64_t l1_off = be64 (h + 40), rc_off = be64 (h + 48), csize, i, j;
+  uint64_t l2_read = 0;
+  unsigned char *l1 = NULL, *l2 = NULL;
+  int rc = -1;
+
+  if (cluster_bits < 9 || cluster_bits > 21) {
+    *errmsg = vs_xasprintf ("qcow2 cluster size 2^%u is not valid",
+                            cluster_bits);
+    return -1;
+  }
+  csize = 1ULL << cluster_bits;
+  if (rc_off > s->size || (uint64_t) rc_clusters * csize > s->size - rc_off)
+    return truncated (errmsg, "refcount table", rc_off);
+  if (l1_size > (32U << 20) / 8) {
+    *errmsg = vs_xasprintf ("qcow2 L1 table of %u entries is too large",
+                            l1_size);
+    return -1;
+  }
+  if (l1_size == 0)
+    return 0;
+  if (l1_off > s->size || (uint64_t) l1_size * 8 > s->size - l1_off)
+    return truncated (errmsg, "L1 table", l1_off);
+  l1 = vs_xmalloc ((size_t) l1_size * 8);
+  l2 = vs_xmalloc ((size_t) csize);
+  if (read_at (s, l1_off, l1, (size_t) l1_size * 8) == -1) {
+    truncated (errmsg, "L1 table", l1_off);
+    goto out;
+  }
+  for (i = 0; i < l1_size; i++) {
+    uint64_t l2_off = be64 (l1 + 8 * i) & QCOW2_OFFSET_MASK;
+
+    if (!l2_off)
+      continue;
+    if (l2_off > s->size || csize > s->size - l2_off) {
+      truncated (errmsg, "L2 table", l2_off);
+      goto out;
+    }
+    if (l2_read + csize > QCOW2_MAX_L2_BYTES)
+      continue;
+    l2_read += csize;
+    if (read_at (s, l2_off, l2, (size_t) csize) == -1) {
+      truncated (errmsg, "L2 table", l2_off);
+      goto out;
+    }
+    for (j = 0; j < csize / 8; j++) {
+      uint64_t e = be64 (l2 + 8 * j), off;
+
+      if (e & QCOW2_COMPRESSED) {
+        off = e & ((1ULL << (62 - (cluster_bits - 8))) - 1);
+        if (off >= s->size) {
+          truncated (errmsg, "compressed cluster", off);
+          goto out;
+        }
+        continue;
+      }
+      off = e & QCOW2_OFFSET_MASK;
+      if (off && (off > s->size || csize > s->size - off)) {
+        truncated (errmsg, "data cluster", off);
+        goto out;
+      }
+    }
+  }
+  rc = 0;
+ out:
+  free (l1);
+  free (l2);
+  return rc;
+}
+
 static int
 check_qcow2 (const struct src *s, struct vs_image *img, char **errmsg)
 {
@@ -178,6 +272,8 @@ check_qcow2 (const struct src *s, struct vs_image *img, char **errmsg)
       return -1;
     }
   }
+  if (check_qcow2_tables (s, h, errmsg) == -1)
+    return -1;
   img->virtual_size = be64 (h + 24);
   return 0;
 }

@@ -90,6 +90,18 @@ printf 'X' | dd of=fixed.vhd bs=1 seek=$((size - 512 + 28)) conv=notrunc \
   2>/dev/null
 refused vhd-checksum fixed.vhd "checksum"
 
+# A qcow2 whose header is whole but whose data was cut off: refused on
+# the host, not read as zeros inside the appliance.
+if command -v qemu-io > /dev/null; then
+  qemu-img create -q -f qcow2 cut.qcow2 64M
+  qemu-io -c 'write -P 0x55 0 8M' cut.qcow2 > /dev/null
+  truncate -s 4M cut.qcow2
+  refused qcow2-truncated cut.qcow2 "truncated: its data cluster"
+  qemu-img create -q -f qcow2 cutl1.qcow2 64M
+  truncate -s 100000 cutl1.qcow2
+  refused qcow2-truncated-tables cutl1.qcow2 "truncated: its"
+fi
+
 # --format qcow2 on a raw file: the safety checks still apply.
 refused qcow2-forced base.raw "not a qcow2" --format qcow2
 
