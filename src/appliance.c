@@ -404,6 +404,41 @@ add_encrypted (struct vs_appliance *a, char **list, size_t *count)
   return list;
 }
 
+/* What list_filesystems returns, (device, type) pairs, made one device
+ * at a time: devices, partitions, logical volumes, with the type from
+ * vfs_type.  Whole disks with a partition table, LVM physical volumes and
+ * anything vfs_type cannot name are left out. */
+static char **
+list_one_by_one (struct vs_appliance *a, size_t *count)
+{
+  char **devs = guestfs_list_devices (a->g);
+  char **parts = guestfs_list_partitions (a->g);
+  char **lvs = guestfs_lvs (a->g);
+  char **sets[3] = { devs, parts, lvs };
+  char **list = vs_xcalloc (1, sizeof *list);
+  size_t k, i;
+
+  *count = 0;
+  for (k = 0; k < 3; k++) {
+    for (i = 0; sets[k] && sets[k][i]; i++) {
+      char *type = guestfs_vfs_type (a->g, sets[k][i]);
+
+      if (type && *type && strcmp (type, "LVM2_member") != 0) {
+        list = vs_xrealloc (list, (*count + 3) * sizeof *list);
+        list[(*count)++] = vs_xstrdup (sets[k][i]);
+        list[(*count)++] = type;
+        list[*count] = NULL;
+      }
+      else
+        free (type);
+    }
+  }
+  free_strings (devs);
+  free_strings (parts);
+  free_strings (lvs);
+  return list;
+}
+
 int
 vs_appliance_list_fs (struct vs_appliance *a, const struct vs_os *oses,
                       size_t nos, struct vs_fs **fss, size_t *n,
@@ -413,13 +448,19 @@ vs_appliance_list_fs (struct vs_appliance *a, const struct vs_os *oses,
   size_t count = 0, i;
   struct vs_fs *out;
 
+  *errmsg = NULL;
   if (!list) {
-    *errmsg = vs_xasprintf ("cannot list filesystems: %s",
+    /* One bad disk (a partition table pointing past its end, say) makes
+     * list_filesystems fail for all of them: look at each device,
+     * partition and logical volume ourselves, and say so. */
+    *errmsg = vs_xasprintf ("cannot list filesystems (%s); each device "
+                            "was examined on its own instead",
                             guestfs_last_error (a->g));
-    return -1;
+    list = list_one_by_one (a, &count);
   }
-  while (list[count])
-    count++;
+  else
+    while (list[count])
+      count++;
   list = add_encrypted (a, list, &count);
   count /= 2;
   out = vs_xcalloc (count, sizeof *out);

@@ -43,7 +43,9 @@ int vs_appliance_inspect (struct vs_appliance *a, struct vs_os **oses,
 void vs_appliance_free_oses (struct vs_os *oses, size_t n);
 
 /* Lists every filesystem and fills in what the OSes say of each.  Writes
- * a new array into *fss (free with vs_appliance_free_fss). */
+ * a new array into *fss (free with vs_appliance_free_fss).  On success
+ * *errmsg may still hold a warning to record (the listing had to be done
+ * device by device). */
 int vs_appliance_list_fs (struct vs_appliance *a, const struct vs_os *oses,
                           size_t nos, struct vs_fs **fss, size_t *n,
                           char **errmsg);

@@ -608,6 +608,13 @@ run (struct state *s, FILE *summary)
     free (err);
     return rc;
   }
+  if (err) {
+    vs_warn ("%s", err);
+    if (vs_store_add_error (s->store, "mount", 0, NULL, 0, err) == -1)
+      return store_failed (s);
+    free (err);
+    err = NULL;
+  }
   vs_debug ("mounting %zu filesystems", s->nfs);
   if (vs_appliance_mount_all (s->app, s->fss, s->nfs, &err) == -1) {
     rc = fail (s, "mount", err);
