@@ -1,6 +1,6 @@
-/* libFuzzer target: the --ioc list parser and the path pattern matcher
- * (ioc.c).  The input is split at the first NUL: before it an IOC list,
- * after it a path to match against the list's patterns. */
+/* libFuzzer target: the --ioc list parser and its path patterns (ioc.c).
+ * The input is split at the first NUL: the list before, a path (or a
+ * hash) after it. */
 #include <config.h>
 
 #include <stdint.h>
@@ -14,20 +14,24 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
-  const char *text = (const char *) data;
-  const char *nul = memchr (text, '\0', size);
-  size_t list_len = nul ? (size_t) (nul - text) : size;
+  const char *d = (const char *) data;
+  const char *nul = memchr (d, '\0', size);
+  size_t listlen = nul ? (size_t) (nul - d) : size;
+  const char *path = nul ? nul + 1 : "/tmp/x";
+  size_t plen = nul ? size - listlen - 1 : 6;
   struct vs_ioc *ioc = vs_ioc_new ();
-  char *err = NULL;
-  const char *pattern = NULL;
+  char *err = NULL, *hex;
+  const char *pat;
 
-  if (vs_ioc_parse (ioc, "fuzz", text, list_len, &err) >= 0 && nul) {
-    const char *path = nul + 1;
-    size_t path_len = size - list_len - 1;
-
-    (void) vs_ioc_match_path (ioc, path, path_len, &pattern);
-    if (path_len == 64)
-      (void) vs_ioc_match_hash (ioc, "sha256", "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+  if (vs_ioc_parse (ioc, "fuzz", d, listlen, &err) >= 0) {
+    (void) vs_ioc_match_path (ioc, path, plen, &pat);
+    hex = malloc (plen + 1);
+    memcpy (hex, path, plen);
+    hex[plen] = '\0';
+    (void) vs_ioc_match_hash (ioc, "md5", hex);
+    (void) vs_ioc_match_hash (ioc, "sha1", hex);
+    (void) vs_ioc_match_hash (ioc, "sha256", hex);
+    free (hex);
   }
   free (err);
   vs_ioc_free (ioc);
