@@ -625,6 +625,37 @@ check_keys (struct actx *a)
       r = keys_file (a, canon, u, &items);
     }
   }
+  /* Keys in a home that no account names (a user deleted from passwd,
+   * or a home made by hand) still let someone in once an account
+   * points there: look in every directory under /home too. */
+  {
+    char **names = NULL;
+    size_t n = 0;
+
+    if (r == 0 && vs_guest_list (ctx->guest, "/home", &names, &n) == 0) {
+      for (i = 0; i < n && r == 0; i++) {
+        struct vs_cc_user orphan;
+        CLEANUP_FREE char *home = vs_xasprintf ("/home/%s", names[i]);
+        CLEANUP_FREE char *who = vs_xasprintf ("(home %s)", names[i]);
+
+        memset (&orphan, 0, sizeof orphan);
+        orphan.name = who;
+        orphan.home = home;
+        orphan.passwd = (char *) "";
+        orphan.shell = (char *) "";
+        for (k = 0; k < VS_ARRAY_SIZE (defaults) && r == 0; k++) {
+          CLEANUP_FREE char *path = expand_akf (defaults[k], &orphan);
+          CLEANUP_FREE char *canon = NULL;
+
+          if (vs_guest_realpath (ctx->guest, path, &canon) == -1
+              || !vs_cc_set_add (&seen, canon, strlen (canon)))
+            continue;
+          r = keys_file (a, canon, &orphan, &items);
+        }
+      }
+      vs_guest_free_list (names, n);
+    }
+  }
   vs_cc_set_free (&seen);
   if (r == -1)
     return -1;

@@ -125,6 +125,7 @@ plant (struct vs_test_guest *t)
                  "ssh-ed25519 AAAA\n" KEY "\n", 0600);
   vs_test_symlink (t, "/home/guest/.ssh/authorized_keys",
                    "authorized_keys");
+  vs_test_write (t, "/home/ghost/.ssh/authorized_keys", KEY "\n", 0600);
   vs_test_write (t, "/etc/ssh/sshd_config.d/50-evil.conf",
                  "PermitRootLogin yes\nPasswordAuthentication yes\n"
                  "PermitEmptyPasswords yes\n"
@@ -146,7 +147,7 @@ main (void)
   char fp[VS_SSH_FP_LEN], type[65];
   const char *blob = strchr (KEY, ' ') + 1;
 
-  tap_plan (22);
+  tap_plan (23);
   tap_ok (vs_ssh_fingerprint (blob, (size_t) (strchr (blob, ' ') - blob), fp,
                               type) == 0
           && strcmp (fp, KEY_FP) == 0 && strcmp (type, "ssh-ed25519") == 0,
@@ -206,6 +207,9 @@ main (void)
   tap_ok (nfind (&t, "access.authorized-keys", "medium",
                  "/home/bob/.ssh/authorized_keys", "bob", KEY_FP,
                  "T1098.004") == 1, "ordinary account's key is medium");
+  tap_ok (nfind (&t, "access.authorized-keys", "medium",
+                 "/home/ghost/.ssh/authorized_keys", "(home ghost)", KEY_FP,
+                 "T1098.004") == 1, "a key in a home no account names");
   tap_ok (vs_test_count (&t, "SELECT count(*) FROM errors WHERE path IN "
                          "('/home/bob/.ssh/authorized_keys', "
                          "'/home/bob/.ssh/authorized_keys2', "
