@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "hash.h"
+#include "util.h"
 
 #define ROL32(x, n) (((x) << (n)) | ((x) >> (32 - (n))))
 #define ROR32(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
@@ -527,4 +528,27 @@ vs_hash_final (struct vs_hash *h, char md5[33], char sha1[41],
   finish (h->sha1.state, h->sha1.buf, h->sha1.len, sha1_blocks, 1);
   state_hex (sha1, h->sha1.state, 5, 1);
   vs_sha256_final_hex (&h->sha256, sha256);
+}
+
+void
+vs_ssh_fingerprint_blob (const void *blob, size_t len,
+                         char out[VS_SSH_FINGERPRINT_LEN])
+{
+  struct vs_sha256 h;
+  unsigned char raw[32];
+  char hex[65];
+  size_t i;
+
+  vs_sha256_init (&h);
+  vs_sha256_update (&h, blob, len);
+  vs_sha256_final_hex (&h, hex);
+  for (i = 0; i < 32; i++) {
+    int hi = hex[2 * i] <= '9' ? hex[2 * i] - '0' : hex[2 * i] - 'a' + 10;
+    int lo = hex[2 * i + 1] <= '9' ? hex[2 * i + 1] - '0'
+      : hex[2 * i + 1] - 'a' + 10;
+
+    raw[i] = (unsigned char) (hi << 4 | lo);
+  }
+  memcpy (out, "SHA256:", 7);
+  vs_base64_encode_nopad (raw, 32, out + 7);
 }

@@ -70,6 +70,13 @@ void vs_sha256_init (struct vs_sha256 *s);
 void vs_sha256_update (struct vs_sha256 *s, const void *data, size_t len);
 void vs_sha256_final_hex (struct vs_sha256 *s, char out[65]);
 
+/* The fingerprint ssh-keygen -l shows for a public key blob (the
+ * decoded base64 of a key line): "SHA256:" and the unpadded base64 of
+ * the blob's SHA-256, 50 characters. */
+#define VS_SSH_FINGERPRINT_LEN 51
+void vs_ssh_fingerprint_blob (const void *blob, size_t len,
+                              char out[VS_SSH_FINGERPRINT_LEN]);
+
 /* Writes the SHA-256 of the whole file open on fd (read with pread(2)
  * from offset 0 to end of file, in 1 MiB pieces; the file offset is not
  * used or moved).  Returns 0, or -1 with errno set (and out untouched)

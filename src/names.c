@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "names.h"
+#include "util.h"
 
 static int
 eq (const char *s, size_t len, const char *lit)
@@ -242,41 +243,6 @@ vs_name_hidden_component (const char *path, size_t len, const char **comp,
   return 0;
 }
 
-/* Decodes the UTF-8 character at s (n bytes left): its code point and
- * length, or length 0 when the bytes are not valid UTF-8. */
-static size_t
-utf8_next (const unsigned char *s, size_t n, uint32_t *cp)
-{
-  size_t len, i;
-
-  if (s[0] < 0x80) {
-    *cp = s[0];
-    return 1;
-  }
-  if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-    len = 2;
-    *cp = s[0] & 0x1f;
-  }
-  else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-    len = 3;
-    *cp = s[0] & 0x0f;
-  }
-  else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-    len = 4;
-    *cp = s[0] & 0x07;
-  }
-  else
-    return 0;
-  if (len > n)
-    return 0;
-  for (i = 1; i < len; i++) {
-    if ((s[i] & 0xc0) != 0x80)
-      return 0;
-    *cp = (*cp << 6) | (s[i] & 0x3f);
-  }
-  return len;
-}
-
 enum vs_name_trick
 vs_name_unicode_trick (const char *name, size_t len)
 {
@@ -286,7 +252,7 @@ vs_name_unicode_trick (const char *name, size_t len)
 
   while (i < len) {
     uint32_t cp;
-    size_t n = utf8_next (s + i, len - i, &cp);
+    size_t n = vs_utf8_decode (s + i, len - i, &cp);
 
     if (n == 0) {
       i++;

@@ -849,22 +849,6 @@ vs_authkey_option (const char *opts, size_t len, const char *name,
   return 0;
 }
 
-static int
-b64_value (char c)
-{
-  if (c >= 'A' && c <= 'Z')
-    return c - 'A';
-  if (c >= 'a' && c <= 'z')
-    return c - 'a' + 26;
-  if (c >= '0' && c <= '9')
-    return c - '0' + 52;
-  if (c == '+')
-    return 62;
-  if (c == '/')
-    return 63;
-  return -1;
-}
-
 long
 vs_base64_decode (const char *s, size_t len, unsigned char *out)
 {
@@ -875,7 +859,7 @@ vs_base64_decode (const char *s, size_t len, unsigned char *out)
   while (len && s[len - 1] == '=')
     len--;
   for (i = 0; i < len; i++) {
-    int v = b64_value (s[i]);
+    int v = vs_base64_value ((unsigned char) s[i]);
 
     if (v < 0)
       return -1;
@@ -891,50 +875,15 @@ vs_base64_decode (const char *s, size_t len, unsigned char *out)
   return (long) n;
 }
 
-static void
-base64_encode_nopad (const unsigned char *in, size_t n, char *out)
-{
-  static const char tbl[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  uint32_t acc = 0;
-  size_t i, o = 0;
-  int bits = 0;
-
-  for (i = 0; i < n; i++) {
-    acc = (acc << 8) | in[i];
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out[o++] = tbl[(acc >> bits) & 63];
-    }
-  }
-  if (bits > 0)
-    out[o++] = tbl[(acc << (6 - bits)) & 63];
-  out[o] = '\0';
-}
-
-static int
-hex_value (char c)
-{
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  return -1;
-}
-
 #define VS_SSH_BLOB_MAX 16384
 
 int
 vs_ssh_fingerprint (const char *b64, size_t len, char fp[VS_SSH_FP_LEN],
                     char type[65])
 {
-  unsigned char *raw, digest[32];
-  struct vs_sha256 s;
-  char hex[65];
+  unsigned char *raw;
   long n;
   uint32_t tl;
-  size_t i;
 
   if (len == 0 || len > VS_SSH_BLOB_MAX)
     return -1;
@@ -952,15 +901,8 @@ vs_ssh_fingerprint (const char *b64, size_t len, char fp[VS_SSH_FP_LEN],
   }
   memcpy (type, raw + 4, tl);
   type[tl] = '\0';
-  vs_sha256_init (&s);
-  vs_sha256_update (&s, raw, (size_t) n);
-  vs_sha256_final_hex (&s, hex);
+  vs_ssh_fingerprint_blob (raw, (size_t) n, fp);
   free (raw);
-  for (i = 0; i < 32; i++)
-    digest[i] = (unsigned char) (hex_value (hex[2 * i]) << 4
-                                 | hex_value (hex[2 * i + 1]));
-  memcpy (fp, "SHA256:", 7);
-  base64_encode_nopad (digest, 32, fp + 7);
   return 0;
 }
 

@@ -1,7 +1,7 @@
 /* vmscan: escaping of image strings for each report format.
  *
- * All of it is built on one decoder, next_char(), which reads one UTF-8
- * sequence or one bad byte; see report-escape.h for the contract of each
+ * All of it is built on one decoder, vs_utf8_decode() (util.c), which
+ * reads one UTF-8 sequence or says the byte is bad; see report-escape.h for the contract of each
  * escaper and the display form they share.
  */
 #include <config.h>
@@ -10,49 +10,9 @@
 #include <sys/stat.h>
 
 #include "report-escape.h"
+#include "util.h"
 
 static const char hexdigits[] = "0123456789abcdef";
-
-/* Decodes the character at s (n > 0 bytes left).  Returns its length in
- * bytes and writes the code point to *cp, or returns 0 when s[0] does
- * not start a valid sequence (the caller then takes one byte). */
-static size_t
-next_char (const unsigned char *s, size_t n, uint32_t *cp)
-{
-  size_t len, i;
-  uint32_t c;
-
-  if (s[0] < 0x80) {
-    *cp = s[0];
-    return 1;
-  }
-  if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-    len = 2;
-    c = s[0] & 0x1f;
-  }
-  else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-    len = 3;
-    c = s[0] & 0x0f;
-  }
-  else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-    len = 4;
-    c = s[0] & 0x07;
-  }
-  else
-    return 0;
-  if (len > n)
-    return 0;
-  for (i = 1; i < len; i++) {
-    if ((s[i] & 0xc0) != 0x80)
-      return 0;
-    c = (c << 6) | (s[i] & 0x3f);
-  }
-  if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000)
-      || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-    return 0;
-  *cp = c;
-  return len;
-}
 
 int
 vs_utf8_valid (const char *s, size_t len)
@@ -66,7 +26,7 @@ vs_utf8_valid (const char *s, size_t len)
       i++;
       continue;
     }
-    n = next_char (p + i, len - i, &cp);
+    n = vs_utf8_decode (p + i, len - i, &cp);
     if (n == 0)
       return 0;
     i += n;
@@ -120,7 +80,7 @@ display (struct vs_buf *b, const char *s, size_t len,
       add_xbyte (&tmp, c);
     else if (c < 0x80)
       vs_buf_addc (&tmp, (char) c);
-    else if ((n = next_char (p + i, len - i, &cp)) == 0) {
+    else if ((n = vs_utf8_decode (p + i, len - i, &cp)) == 0) {
       add_xbyte (&tmp, c);
       n = 1;
     }
@@ -239,7 +199,7 @@ vs_report_add_json (struct vs_buf *b, const char *s, size_t len,
       vs_buf_addf (b, "\\u%04x", c);
     else if (c < 0x80)
       vs_buf_addc (b, (char) c);
-    else if ((n = next_char (p + i, len - i, &cp)) == 0)
+    else if ((n = vs_utf8_decode (p + i, len - i, &cp)) == 0)
       vs_buf_adds (b, "\xef\xbf\xbd");  /* U+FFFD */
     else {
       if (cp == 0x2028 || cp == 0x2029)
@@ -283,7 +243,7 @@ vs_report_add_csv (struct vs_buf *b, const char *s, size_t len)
       vs_buf_adds (b, "\"\"");
     else if (p[i] < 0x80)
       vs_buf_addc (b, (char) p[i]);
-    else if ((n = next_char (p + i, len - i, &cp)) == 0)
+    else if ((n = vs_utf8_decode (p + i, len - i, &cp)) == 0)
       vs_buf_adds (b, "\xef\xbf\xbd");
     else {
       vs_buf_add (b, p + i, n);

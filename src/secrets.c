@@ -60,22 +60,6 @@ find (const char *s, size_t len, const char *needle)
 
 /* ---- base64 ---- */
 
-static int
-b64_value (unsigned char c)
-{
-  if (c >= 'A' && c <= 'Z')
-    return c - 'A';
-  if (c >= 'a' && c <= 'z')
-    return c - 'a' + 26;
-  if (c >= '0' && c <= '9')
-    return c - '0' + 52;
-  if (c == '+')
-    return 62;
-  if (c == '/')
-    return 63;
-  return -1;
-}
-
 /* Decodes base64 from s (len bytes), skipping whitespace and the
  * two-byte escape "\n" of JSON strings, stopping at '=' or another byte;
  * writes at most max bytes.  Returns the number written. */
@@ -96,7 +80,7 @@ b64_decode (const char *s, size_t len, unsigned char *out, size_t max)
       i++;
       continue;
     }
-    v = b64_value (c);
+    v = vs_base64_value (c);
     if (v < 0)
       break;
     acc = (acc << 6) | (uint32_t) v;
@@ -108,54 +92,6 @@ b64_decode (const char *s, size_t len, unsigned char *out, size_t max)
     }
   }
   return n;
-}
-
-static void
-b64_encode_nopad (const unsigned char *in, size_t len, char *out,
-                  size_t outmax)
-{
-  static const char tab[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  size_t i, o = 0;
-
-  for (i = 0; i < len && o + 5 < outmax; i += 3) {
-    uint32_t v = (uint32_t) in[i] << 16;
-    size_t k = len - i;
-
-    if (k > 1)
-      v |= (uint32_t) in[i + 1] << 8;
-    if (k > 2)
-      v |= in[i + 2];
-    out[o++] = tab[(v >> 18) & 63];
-    out[o++] = tab[(v >> 12) & 63];
-    if (k > 1)
-      out[o++] = tab[(v >> 6) & 63];
-    if (k > 2)
-      out[o++] = tab[v & 63];
-  }
-  out[o] = '\0';
-}
-
-static void
-fingerprint (const unsigned char *blob, size_t len, char out[64])
-{
-  struct vs_sha256 h;
-  unsigned char raw[32];
-  char hex[65];
-  size_t i;
-
-  vs_sha256_init (&h);
-  vs_sha256_update (&h, blob, len);
-  vs_sha256_final_hex (&h, hex);
-  for (i = 0; i < 32; i++) {
-    int hi = hex[2 * i] <= '9' ? hex[2 * i] - '0' : hex[2 * i] - 'a' + 10;
-    int lo = hex[2 * i + 1] <= '9' ? hex[2 * i + 1] - '0'
-      : hex[2 * i + 1] - 'a' + 10;
-
-    raw[i] = (unsigned char) (hi << 4 | lo);
-  }
-  memcpy (out, "SHA256:", 7);
-  b64_encode_nopad (raw, 32, out + 7, 64 - 7);
 }
 
 /* ---- SSH wire format ---- */
@@ -215,7 +151,7 @@ describe_public (struct vs_privkey *k, const unsigned char *blob, size_t n)
   const unsigned char *t;
   size_t tn;
 
-  fingerprint (blob, n, k->fingerprint);
+  vs_ssh_fingerprint_blob (blob, n, k->fingerprint);
   if (read_string (&r, &t, &tn) == 0)
     set_type (k->type, t, tn);
   else
@@ -332,7 +268,7 @@ parse_putty (struct vs_privkey *k, const char *p, size_t len)
     buf = vs_xmalloc (VS_KEY_MAX_BODY);
     n = b64_decode (start, (size_t) (q - start), buf, VS_KEY_MAX_BODY);
     if (n > 0)
-      fingerprint (buf, n, k->fingerprint);
+      vs_ssh_fingerprint_blob (buf, n, k->fingerprint);
     free (buf);
   }
 }

@@ -272,25 +272,29 @@ vs_buf_detach (struct vs_buf *b, size_t *len)
 }
 
 /* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
-static size_t
-utf8_seq_len (const unsigned char *s, size_t n)
+size_t
+vs_utf8_decode (const unsigned char *s, size_t n, uint32_t *cp)
 {
   size_t len, i;
-  uint32_t cp;
+  uint32_t c;
 
-  if (s[0] < 0x80)
+  if (n == 0)
+    return 0;
+  if (s[0] < 0x80) {
+    *cp = s[0];
     return 1;
+  }
   if (s[0] >= 0xc2 && s[0] <= 0xdf) {
     len = 2;
-    cp = s[0] & 0x1f;
+    c = s[0] & 0x1f;
   }
   else if (s[0] >= 0xe0 && s[0] <= 0xef) {
     len = 3;
-    cp = s[0] & 0x0f;
+    c = s[0] & 0x0f;
   }
   else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
     len = 4;
-    cp = s[0] & 0x07;
+    c = s[0] & 0x07;
   }
   else
     return 0;
@@ -299,12 +303,60 @@ utf8_seq_len (const unsigned char *s, size_t n)
   for (i = 1; i < len; i++) {
     if ((s[i] & 0xc0) != 0x80)
       return 0;
-    cp = (cp << 6) | (s[i] & 0x3f);
+    c = (c << 6) | (s[i] & 0x3f);
   }
-  if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000)
-      || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+  if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000)
+      || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
     return 0;
+  *cp = c;
   return len;
+}
+
+static size_t
+utf8_seq_len (const unsigned char *s, size_t n)
+{
+  uint32_t cp;
+
+  return vs_utf8_decode (s, n, &cp);
+}
+
+int
+vs_base64_value (unsigned char c)
+{
+  if (c >= 'A' && c <= 'Z')
+    return c - 'A';
+  if (c >= 'a' && c <= 'z')
+    return c - 'a' + 26;
+  if (c >= '0' && c <= '9')
+    return c - '0' + 52;
+  if (c == '+')
+    return 62;
+  if (c == '/')
+    return 63;
+  return -1;
+}
+
+void
+vs_base64_encode_nopad (const unsigned char *in, size_t n, char *out)
+{
+  static const char tbl[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  uint32_t acc = 0;
+  size_t i, o = 0;
+  int bits = 0;
+
+  for (i = 0; i < n; i++) {
+    acc = (acc << 8) | in[i];
+    bits += 8;
+    while (bits >= 6) {
+      bits -= 6;
+      out[o++] = tbl[(acc >> bits) & 63];
+    }
+    acc &= (1u << bits) - 1;
+  }
+  if (bits > 0)
+    out[o++] = tbl[(acc << (6 - bits)) & 63];
+  out[o] = '\0';
 }
 
 void

@@ -65,6 +65,17 @@ void vs_buf_add_json_string (struct vs_buf *b, const char *s, size_t len);
 /* Appends s quoted for a POSIX shell when it needs quoting. */
 void vs_buf_add_shell_quoted (struct vs_buf *b, const char *s);
 
+/* Decodes the UTF-8 character at s (n bytes left) into *cp and returns
+ * its length, or 0 when the bytes are not valid UTF-8 (overlong forms
+ * and surrogates included). */
+size_t vs_utf8_decode (const unsigned char *s, size_t n, uint32_t *cp);
+
+/* The value of a base64 digit, or -1. */
+int vs_base64_value (unsigned char c);
+/* Encodes n bytes as base64 without padding into out, which must hold
+ * (4 * n + 2) / 3 + 1 bytes. */
+void vs_base64_encode_nopad (const unsigned char *in, size_t n, char *out);
+
 /* Returns a printable copy of s (see vs_buf_add_printable); free it. */
 char *vs_printable (const char *s, size_t len);
 
