@@ -209,8 +209,13 @@ cron_file (struct pctx *p, const char *path, int system, const char *owner,
   return 0;
 }
 
+/* Every script in dir: read its head, find what it runs, report it with
+ * the severity grade() gives (unowned, unknown).  Stock scripts (a
+ * package's, unchanged) are listed only when list_stock is set. */
 static int
-cron_scripts (struct pctx *p, const char *dir, uint64_t *items)
+script_dir (struct pctx *p, const char *dir, const char *id,
+            const char *mitre, const char *what, enum vs_severity unowned,
+            enum vs_severity unknown, int list_stock, uint64_t *items)
 {
   struct vs_check_ctx *ctx = p->ctx;
   char **names = NULL;
@@ -227,23 +232,30 @@ cron_scripts (struct pctx *p, const char *dir, uint64_t *items)
     const char *pkg;
     size_t len;
 
+    (*items)++;
+    o = vs_cc_origin (ctx, path, &pkg);
+    if (o == VS_CC_STOCK && !list_stock)
+      continue;
     r = vs_cc_read_head (ctx, path, VS_CC_MAX_SCRIPT, &data, &len);
     if (r != 0) {
       r = r == -1 ? -1 : 0;
       continue;
     }
-    (*items)++;
     scan_script (data, len, 0, &s);
-    if (s.ncmds) {
-      o = vs_cc_origin (ctx, path, &pkg);
-      r = report_script (p, "persistence.cron", "T1053.003",
-                         grade (o, s.why, VS_SEV_LOW, VS_SEV_LOW), path,
-                         base_name (dir), o, pkg, &s, NULL);
-    }
+    if (s.ncmds)
+      r = report_script (p, id, mitre, grade (o, s.why, unowned, unknown),
+                         path, what, o, pkg, &s, NULL);
     vs_buf_release (&s.cmds);
   }
   vs_guest_free_list (names, n);
   return r;
+}
+
+static int
+cron_scripts (struct pctx *p, const char *dir, uint64_t *items)
+{
+  return script_dir (p, dir, "persistence.cron", "T1053.003", base_name (dir),
+                     VS_SEV_LOW, VS_SEV_LOW, 1, items);
 }
 
 /* The crontabs of a spool directory, one per user (named after it). */
@@ -789,35 +801,8 @@ check_initd (struct pctx *p)
   if (vs_guest_realpath (ctx->guest, "/etc/init.d", &initd) == -1
       && vs_guest_realpath (ctx->guest, "/etc/rc.d/init.d", &initd) == -1)
     initd = vs_xstrdup ("/etc/init.d");
-  r = vs_cc_list (ctx, initd, &names, &n);
-  if (r == -1)
-    return -1;
-  for (i = 0; r == 0 && i < n; i++) {
-    CLEANUP_FREE char *path = vs_xasprintf ("%s/%s", initd, names[i]);
-    CLEANUP_FREE char *data = NULL;
-    struct script_scan s;
-    enum vs_cc_origin o;
-    enum vs_severity sev;
-    const char *pkg;
-    size_t len;
-
-    items++;
-    o = vs_cc_origin (ctx, path, &pkg);
-    if (o == VS_CC_STOCK)
-      continue;
-    r = vs_cc_read_head (ctx, path, VS_CC_MAX_SCRIPT, &data, &len);
-    if (r != 0) {
-      r = r == -1 ? -1 : 0;
-      continue;
-    }
-    scan_script (data, len, 0, &s);
-    sev = grade (o, s.why, VS_SEV_MEDIUM, VS_SEV_INFO);
-    if (s.ncmds)
-      r = report_script (p, "persistence.initd", "T1037.004", sev, path,
-                         "init script", o, pkg, &s, NULL);
-    vs_buf_release (&s.cmds);
-  }
-  vs_guest_free_list (names, n);
+  r = script_dir (p, initd, "persistence.initd", "T1037.004", "init script",
+                  VS_SEV_MEDIUM, VS_SEV_INFO, 0, &items);
   /* Start links that lead anywhere but to an init script. */
   for (i = 0; r == 0 && i < VS_ARRAY_SIZE (rcdirs); i++) {
     size_t j;
@@ -1412,44 +1397,13 @@ check_udev (struct pctx *p)
 static int
 check_motd (struct pctx *p)
 {
-  struct vs_check_ctx *ctx = p->ctx;
-  const char *dir = "/etc/update-motd.d";
-  char **names = NULL;
-  size_t n = 0, i;
   uint64_t items = 0;
-  int r = vs_cc_list (ctx, dir, &names, &n);
 
-  if (r == -1)
+  if (script_dir (p, "/etc/update-motd.d", "persistence.motd", "T1546",
+                  "login message script", VS_SEV_MEDIUM, VS_SEV_LOW, 0,
+                  &items) == -1)
     return -1;
-  for (i = 0; r == 0 && i < n; i++) {
-    CLEANUP_FREE char *path = vs_xasprintf ("%s/%s", dir, names[i]);
-    CLEANUP_FREE char *data = NULL;
-    struct script_scan s;
-    enum vs_cc_origin o;
-    enum vs_severity sev;
-    const char *pkg;
-    size_t len;
-
-    items++;
-    o = vs_cc_origin (ctx, path, &pkg);
-    if (o == VS_CC_STOCK)
-      continue;
-    r = vs_cc_read_head (ctx, path, VS_CC_MAX_SCRIPT, &data, &len);
-    if (r != 0) {
-      r = r == -1 ? -1 : 0;
-      continue;
-    }
-    scan_script (data, len, 0, &s);
-    sev = grade (o, s.why, VS_SEV_MEDIUM, VS_SEV_LOW);
-    if (s.ncmds)
-      r = report_script (p, "persistence.motd", "T1546", sev, path,
-                         "login message script", o, pkg, &s, NULL);
-    vs_buf_release (&s.cmds);
-  }
-  vs_guest_free_list (names, n);
-  if (r == -1)
-    return -1;
-  return vs_check_ran (ctx, "persistence.motd", "ran", items, NULL);
+  return vs_check_ran (p->ctx, "persistence.motd", "ran", items, NULL);
 }
 
 static int
