@@ -8,7 +8,7 @@
 # summary line per target and writes OUT/coverage-NAME.txt.
 #
 # Usage: scripts/fuzz-long.sh [-t SECONDS] [-j PARALLEL] [-o OUT] [NAME...]
-#   -j runs that many targets at once (default 1).
+#   -j runs that many targets at once (default 1), in batches.
 #   To keep the new corpus entries: cp OUT/corpus-NAME/* fuzz/corpus/NAME/
 set -eu
 
@@ -85,8 +85,8 @@ for t in "$@"; do
   one "$t" > "$out/summary-$t.txt" 2>&1 &
   running=$((running + 1))
   if [ "$running" -ge "$par" ]; then
-    wait -n 2>/dev/null || wait
-    running=$((running - 1))
+    wait
+    running=0
   fi
 done
 wait
