@@ -94,8 +94,9 @@ os.symlink('loop-a', 'loop-b')
 os.symlink('/proc/self/environ', 'host-link')
 os.symlink('../../../../../../etc/shadow', 'up-link')
 PY
-# One dot per entry (names hold newlines); mke2fs adds /lost+found.
-entries=$(( $(find "$work/tree" -mindepth 1 -printf . | wc -c) + 1 ))
+# One dot per entry (names hold newlines); the database also has the
+# root directory itself, and mke2fs adds /lost+found.
+entries=$(( $(find "$work/tree" -mindepth 1 -printf . | wc -c) + 2 ))
 regular=$(find "$work/tree" -type f -printf . | wc -c)
 sparse_sha=$(sha256sum < "$work/tree/sparse.img" | cut -d' ' -f1)
 mb=$(( (gib * 1024) + files / 10 + 300 ))
