@@ -141,8 +141,11 @@ emit_md (struct vs_buf *b, char c)
   case '&': vs_buf_adds (b, "&amp;"); break;
   case '<': vs_buf_adds (b, "&lt;"); break;
   case '>': vs_buf_adds (b, "&gt;"); break;
+  /* GFM's autolink extension makes "x@host.tld" a mailto: link even when
+   * the '@' is escaped; inside a code span it stays text. */
+  case '@': vs_buf_adds (b, "`@`"); break;
   default:
-    if (strchr ("\\`*_{}[]()#+-.!|~:@\"'", c))
+    if (strchr ("\\`*_{}[]()#+-.!|~:\"'", c))
       vs_buf_addc (b, '\\');
     vs_buf_addc (b, c);
   }
