@@ -57,8 +57,9 @@ void vs_report_add_hex (struct vs_buf *b, const char *s, size_t len);
 void vs_report_add_csv (struct vs_buf *b, const char *s, size_t len);
 
 /* Appends the display form of s with every Markdown metacharacter
- * (\ ` * _ { } [ ] ( ) # + - . ! | ~ : @ " ') escaped with a
- * backslash and &, <, > as character references: inline text, also
+ * (\ ` * _ { } [ ] ( ) # + - . ! | ~ : " ') escaped with a
+ * backslash, &, <, > as character references and @ in a code span (GFM
+ * autolinks an escaped one): inline text, also
  * inside a table cell, that renders as exactly the display form and
  * makes no markup, link or HTML. */
 void vs_report_add_md (struct vs_buf *b, const char *s, size_t len);
