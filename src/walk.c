@@ -363,11 +363,27 @@ process (struct worker *wk, struct job *j)
 
   close (fd);
 
+  /* The image is mounted read-only, so a file cannot shrink or grow
+   * while it is read: fewer bytes than its size means the rest could not
+   * be read.  (Through FUSE an I/O error part way often arrives as a
+   * short read, which the kernel takes for the end of the file, not as
+   * an error.)  A hash of part of a file would pass for the file's. */
+  if (read_ok && off != (uint64_t) st.st_size) {
+    CLEANUP_FREE char *m =
+      vs_xasprintf ("read %llu of its %llu bytes; the rest could not be "
+                    "read (I/O error or damage in the image); not hashed",
+                    (unsigned long long) off,
+                    (unsigned long long) st.st_size);
+
+    check_alive (w);
+    if (w->lost)
+      return;
+    record_error (w, "read", j->fs, j->path, j->path_len, m);
+    read_ok = 0;
+  }
   if (read_ok) {
     e.has_hashes = 1;
     vs_hash_final (&h, e.md5, e.sha1, e.sha256);
-    if (off != (uint64_t) st.st_size)
-      e.size = off;             /* what the file really held */
   }
   if (read_ok && want_yara) {
     struct vs_rules_context ctx;
