@@ -632,6 +632,13 @@ vs_appliance_mount_all (struct vs_appliance *a, struct vs_fs *fss, size_t n,
     }
   }
 
+  /* With nothing mounted there is nothing to expose (and the FUSE
+   * server, finding no filesystem, may not stay up). */
+  for (i = 0; i < n && !fss[i].mounted; i++)
+    ;
+  if (i == n)
+    return 0;
+
   if (!mkdtemp (tmpl)) {
     *errmsg = vs_xasprintf ("cannot make a temporary directory: %s",
                             strerror (errno));

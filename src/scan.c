@@ -24,6 +24,7 @@
 #include "hash.h"
 #include "image.h"
 #include "ioc.h"
+#include "osdetect.h"
 #include "rules.h"
 #include "scan.h"
 #include "store.h"
@@ -283,6 +284,49 @@ fail (struct state *s, const char *stage, const char *msg)
                             vs_severity_name (s->o->fail_on), 0 });
   }
   return 2;
+}
+
+/* Why no filesystem could be walked, in one line. */
+static char *
+nothing_to_scan (const struct state *s)
+{
+  size_t i, unknown = 0, encrypted = 0, failed = 0, other = 0;
+  struct vs_buf b = VS_BUF_INIT;
+  const char *sep = "";
+
+  if (s->nfs == 0)
+    return vs_xstrdup ("nothing to scan: no partition table, filesystem or "
+                       "volume was found on any disk (not a disk image?)");
+  for (i = 0; i < s->nfs; i++) {
+    const struct vs_fs *fs = &s->fss[i];
+
+    if (strcmp (fs->type, "unknown") == 0)
+      unknown++;
+    else if (strcmp (fs->type, "crypto_LUKS") == 0)
+      encrypted++;
+    else if (fs->status == VS_FS_ERROR)
+      failed++;
+    else
+      other++;
+  }
+  vs_buf_adds (&b, "nothing to scan: no filesystem could be mounted (");
+  if (unknown) {
+    vs_buf_addf (&b, "%zu device%s with no filesystem recognised", unknown,
+                 unknown == 1 ? "" : "s");
+    sep = ", ";
+  }
+  if (encrypted) {
+    vs_buf_addf (&b, "%s%zu encrypted", sep, encrypted);
+    sep = ", ";
+  }
+  if (failed) {
+    vs_buf_addf (&b, "%s%zu that would not mount", sep, failed);
+    sep = ", ";
+  }
+  if (other)
+    vs_buf_addf (&b, "%s%zu swap or skipped", sep, other);
+  vs_buf_adds (&b, "); see the filesystems table");
+  return vs_buf_detach (&b, NULL);
 }
 
 /* Fills the totals of a scan that got this far. */
@@ -621,6 +665,22 @@ run (struct state *s, FILE *summary)
     free (err);
     return rc;
   }
+  /* Inspection can fail for every disk because of one, and does not
+   * know every distribution: look for roots among the filesystems no OS
+   * claims. */
+  {
+    size_t before = s->nos;
+
+    vs_os_detect (vs_appliance_host_root (s->app), s->fss, s->nfs,
+                  &s->oses, &s->nos);
+    for (i = before; i < s->nos; i++) {
+      vs_warn ("%s: operating system found from its own files (%s), not by "
+               "libguestfs inspection", s->oses[i].root,
+               s->oses[i].distro ? s->oses[i].distro : "no os-release");
+      if (vs_store_add_os (s->store, &s->oses[i]) == -1)
+        return store_failed (s);
+    }
+  }
   for (i = 0; i < s->nfs; i++) {
     struct vs_fs *fs = &s->fss[i];
 
@@ -633,6 +693,13 @@ run (struct state *s, FILE *summary)
                               fs->note) == -1)
         return store_failed (s);
     }
+  }
+  for (i = 0; i < s->nfs && !s->fss[i].mounted; i++)
+    ;
+  if (i == s->nfs) {
+    CLEANUP_FREE char *why = nothing_to_scan (s);
+
+    return fail (s, "mount", why);
   }
   load_accounts (s);
 
