@@ -8,7 +8,10 @@
  * requests to its own threads cannot be killed: SIGKILL would leave a
  * reading thread waiting forever for an answer from a server that died
  * with it.  The child dies with us (PR_SET_PDEATHSIG), and libguestfs's
- * recovery process kills qemu if we die.
+ * recovery process kills qemu if we die.  A third process, the reaper,
+ * waits for the end of a pipe to close, which happens however we end
+ * (SIGKILL included), and then removes the view's mount point, so that
+ * not even an empty directory is left on the host.
  *
  * The appliance's console and qemu's messages are kept (the last
  * VS_LOG_KEEP bytes) so that a failed launch can be explained in one line.
@@ -43,6 +46,8 @@ struct vs_appliance {
   int exposed;
   pid_t qemu_pid;
   pid_t server_pid;
+  pid_t reaper_pid;
+  int reaper_fd;                /* its pipe: closes when we end */
   pthread_mutex_t log_lock;
   struct vs_buf log;
 };
@@ -208,6 +213,7 @@ vs_appliance_launch (const struct vs_image *images, size_t n,
   struct guestfs_version *v;
   int tcg = env_forces_tcg ();
 
+  a->reaper_fd = -1;
   pthread_mutex_init (&a->log_lock, NULL);
   if (try_launch (a, images, n, tcg, errmsg) == -1) {
     /* qemu aborts on some hosts where /dev/kvm exists but does not work
@@ -545,6 +551,64 @@ mount_options_for (const char *type)
   return plain;
 }
 
+static void unmount_view (const char *dir);
+
+/* The reaper, in a child: waits for the scan process to end (the other
+ * end of fd closes with it, however it ends), then detaches the view and
+ * removes its mount point.  Only async-signal-safe calls: the scan has
+ * threads. */
+static void __attribute__((noreturn))
+reaper (const char *dir, int fd)
+{
+  struct sigaction sa;
+  char c;
+
+  memset (&sa, 0, sizeof sa);
+  sa.sa_handler = SIG_IGN;
+  sigaction (SIGINT, &sa, NULL);
+  sigaction (SIGTERM, &sa, NULL);
+  sigaction (SIGHUP, &sa, NULL);
+  sigaction (SIGPIPE, &sa, NULL);
+  for (;;) {
+    ssize_t n = read (fd, &c, 1);
+
+    if (n == -1 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      break;
+  }
+  if (rmdir (dir) == -1 && errno != ENOENT) {
+    unmount_view (dir);
+    rmdir (dir);
+  }
+  _exit (0);
+}
+
+/* Starts the reaper for dir.  Returns 0, or -1 (the scan goes on: only
+ * a kill would leave the directory behind). */
+static int
+start_reaper (struct vs_appliance *a, const char *dir)
+{
+  int p[2];
+
+  if (pipe2 (p, O_CLOEXEC) == -1)
+    return -1;
+  a->reaper_pid = fork ();
+  if (a->reaper_pid == -1) {
+    a->reaper_pid = 0;
+    close (p[0]);
+    close (p[1]);
+    return -1;
+  }
+  if (a->reaper_pid == 0) {
+    close (p[1]);
+    reaper (dir, p[0]);
+  }
+  close (p[0]);
+  a->reaper_fd = p[1];
+  return 0;
+}
+
 /* The FUSE server, in the child: expose the appliance's tree on dir, say
  * so on the pipe, serve until unmounted. */
 static void __attribute__((noreturn))
@@ -645,6 +709,8 @@ vs_appliance_mount_all (struct vs_appliance *a, struct vs_fs *fss, size_t n,
     return -1;
   }
   a->host_root = vs_xstrdup (tmpl);
+  if (start_reaper (a, a->host_root) == -1)
+    vs_debug ("cannot start the reaper: %s", strerror (errno));
   {
     int ready[2];
     pid_t parent = getpid ();
@@ -665,6 +731,8 @@ vs_appliance_mount_all (struct vs_appliance *a, struct vs_fs *fss, size_t n,
     }
     if (a->server_pid == 0) {
       close (ready[0]);
+      if (a->reaper_fd >= 0)
+        close (a->reaper_fd);
       fuse_server (a, parent, ready[1]);
     }
     close (ready[1]);
@@ -794,6 +862,10 @@ vs_appliance_free (struct vs_appliance *a)
   if (a->host_root) {
     rmdir (a->host_root);
     free (a->host_root);
+  }
+  if (a->reaper_pid > 0) {
+    close (a->reaper_fd);
+    waitpid (a->reaper_pid, NULL, 0);
   }
   if (a->g) {
     guestfs_shutdown (a->g);

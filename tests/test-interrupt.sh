@@ -88,6 +88,7 @@ files=$(count term.db)
 [ "$files" -gt 0 ] && [ "$files" -lt 20200 ]
 ok $? "SIGTERM: a partial set of files is recorded ($files)"
 
+ls -d /tmp/vmscan.* 2> /dev/null | sort > tmp-before
 "$VMSCAN" -q -o kill.db disk.raw > kill.out 2> kill.err &
 pid=$!
 wait_files kill.db $pid
@@ -108,6 +109,14 @@ for _ in $(seq 1 30); do
 done
 [ -n "$qpid" ] && ! kill -0 "$qpid" 2>/dev/null
 ok $? "SIGKILL: the appliance's qemu is gone too"
+for _ in $(seq 1 20); do
+  ls -d /tmp/vmscan.* 2> /dev/null | sort > tmp-after
+  cmp -s tmp-before tmp-after && break
+  sleep 0.5
+done
+left=$(comm -13 tmp-before tmp-after | tr '\n' ' ')
+[ -z "$left" ]
+ok $? "SIGKILL: no mount point is left in /tmp (${left:-none})"
 
 # fault NAME SIGNAL PATTERN [VAR=VALUE]: start a scan (with VAR=VALUE in
 # its environment), send SIGNAL to its qemu once files are recorded, and
