@@ -48,6 +48,7 @@ struct vs_appliance {
   pid_t server_pid;
   pid_t reaper_pid;
   int reaper_fd;                /* its pipe: closes when we end */
+  char *last_error;             /* see last_error() */
   pthread_mutex_t log_lock;
   struct vs_buf log;
 };
@@ -79,6 +80,19 @@ vs_appliance_private_namespace (void)
   }
   close (old);
   return 1;
+}
+
+/* libguestfs's last error on one line (it can carry the output of the
+ * tools it ran, mount's "dmesg(1) may have more information" on a line
+ * of its own).  Valid until the next call. */
+static const char *
+last_error (struct vs_appliance *a)
+{
+  const char *e = guestfs_last_error (a->g);
+
+  free (a->last_error);
+  a->last_error = vs_one_line (e ? e : "unknown error");
+  return a->last_error;
 }
 
 static void
@@ -170,7 +184,7 @@ try_launch (struct vs_appliance *a, const struct vs_image *images, size_t n,
     if (guestfs_set_backend (a->g, "direct") == -1
         || guestfs_set_backend_settings (a->g, settings) == -1) {
       *errmsg = vs_xasprintf ("cannot select software emulation: %s",
-                              guestfs_last_error (a->g));
+                              last_error (a));
       return -1;
     }
   }
@@ -180,13 +194,13 @@ try_launch (struct vs_appliance *a, const struct vs_image *images, size_t n,
                                 GUESTFS_ADD_DRIVE_OPTS_FORMAT,
                                 images[i].format, -1) == -1) {
       *errmsg = vs_xasprintf ("%s: %s", images[i].path,
-                              guestfs_last_error (a->g));
+                              last_error (a));
       return -1;
     }
   }
   if (guestfs_launch (a->g) == -1) {
     CLEANUP_FREE char *why = log_reason (a);
-    const char *e = guestfs_last_error (a->g);
+    const char *e = last_error (a);
 
     *errmsg = vs_xasprintf ("cannot launch the appliance: %s%s%s",
                             e ? e : "unknown error", why ? ": " : "",
@@ -294,7 +308,7 @@ vs_appliance_inspect (struct vs_appliance *a, struct vs_os **oses,
   roots = guestfs_inspect_os (a->g);
   if (!roots) {
     *errmsg = vs_xasprintf ("inspection failed: %s",
-                            guestfs_last_error (a->g));
+                            last_error (a));
     return 0;
   }
   while (roots[count])
@@ -461,7 +475,7 @@ vs_appliance_list_fs (struct vs_appliance *a, const struct vs_os *oses,
      * partition and logical volume ourselves, and say so. */
     *errmsg = vs_xasprintf ("cannot list filesystems (%s); each device "
                             "was examined on its own instead",
-                            guestfs_last_error (a->g));
+                            last_error (a));
     list = list_one_by_one (a, &count);
   }
   else
@@ -635,7 +649,7 @@ fuse_server (struct vs_appliance *a, pid_t parent, int ready)
                            "negative_timeout=86400",
                            GUESTFS_MOUNT_LOCAL_CACHETIMEOUT, 86400,
                            -1) == -1) {
-    const char *e = guestfs_last_error (a->g);
+    const char *e = last_error (a);
 
     status = 'E';
     if (write (ready, &status, 1) == 1 && e)
@@ -658,7 +672,7 @@ vs_appliance_mount_all (struct vs_appliance *a, struct vs_fs *fss, size_t n,
 
   if (guestfs_mkmountpoint (a->g, "/vmscan") == -1) {
     *errmsg = vs_xasprintf ("cannot make a mount point in the appliance: "
-                            "%s", guestfs_last_error (a->g));
+                            "%s", last_error (a));
     return -1;
   }
   for (i = 0; i < n; i++) {
@@ -667,7 +681,7 @@ vs_appliance_mount_all (struct vs_appliance *a, struct vs_fs *fss, size_t n,
     fss[i].walk_root = vs_xasprintf ("/vmscan/%zu", i);
     if (guestfs_mkmountpoint (a->g, fss[i].walk_root) == -1) {
       *errmsg = vs_xasprintf ("cannot make a mount point in the "
-                              "appliance: %s", guestfs_last_error (a->g));
+                              "appliance: %s", last_error (a));
       return -1;
     }
   }
@@ -692,7 +706,7 @@ vs_appliance_mount_all (struct vs_appliance *a, struct vs_fs *fss, size_t n,
       fs->status = VS_FS_ERROR;
       free (fs->note);
       fs->note = vs_xasprintf ("cannot mount: %s",
-                               guestfs_last_error (a->g));
+                               last_error (a));
     }
   }
 
@@ -872,6 +886,7 @@ vs_appliance_free (struct vs_appliance *a)
     guestfs_close (a->g);
   }
   vs_buf_release (&a->log);
+  free (a->last_error);
   pthread_mutex_destroy (&a->log_lock);
   free (a);
 }

@@ -624,3 +624,34 @@ vs_caps_format (const unsigned char *v, size_t len)
  bad:
   return vs_xasprintf ("invalid (%zu bytes)", len);
 }
+
+char *
+vs_one_line (const char *s)
+{
+  struct vs_buf b = VS_BUF_INIT;
+  const char *p = s;
+
+  while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+    p++;
+  while (*p) {
+    const char *q = p;
+    int brk = 0;
+
+    while (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r') {
+      brk |= *q == '\n' || *q == '\r';
+      q++;
+    }
+    if (q == p) {
+      vs_buf_addc (&b, *p++);
+      continue;
+    }
+    if (!*q)
+      break;
+    if (brk)
+      vs_buf_addc (&b, ' ');
+    else
+      vs_buf_add (&b, p, (size_t) (q - p));
+    p = q;
+  }
+  return vs_buf_detach (&b, NULL);
+}

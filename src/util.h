@@ -79,6 +79,10 @@ void vs_base64_encode_nopad (const unsigned char *in, size_t n, char *out);
 /* Returns a printable copy of s (see vs_buf_add_printable); free it. */
 char *vs_printable (const char *s, size_t len);
 
+/* A copy of s with every run of blanks that holds a line break made one
+ * space, and no blanks at either end (caller frees). */
+char *vs_one_line (const char *s);
+
 /* Writes the current UTC time as ISO 8601 ("2026-11-26T23:59:59Z"). */
 void vs_now_iso (char out[32]);
 /* Seconds since an arbitrary start, monotonic. */

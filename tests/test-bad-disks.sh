@@ -124,6 +124,9 @@ got=$(q "SELECT count(*) FROM errors WHERE message LIKE '%partition outside the 
 ok $? "the partition table past the end is on record ($got rows)"
 grep -q 'warning:' err
 ok $? "the problems are warned about on stderr"
+cont=$(grep -c -v '^vmscan: ' err)
+[ "$cont" = 0 ]
+ok $? "one line each: no stderr line but vmscan's own ($cont others)"
 
 # The OS, found by vmscan itself: inspection failed for every disk.
 got=$(q "SELECT count(*) FROM errors WHERE stage = 'inspect' AND message LIKE 'inspection failed%'")

@@ -37,7 +37,7 @@ main (void)
   uint64_t n = 0;
   char size[32];
 
-  tap_plan (28);
+  tap_plan (31);
 
   s = printable ("a\nb\tc\\d", 7);
   tap_is_str (s, "a\\nb\\tc\\\\d", "printable escapes newline, tab, backslash");
@@ -134,6 +134,20 @@ main (void)
     free (c);
     c = vs_caps_format (hi_eip, 20);
     tap_is_str (c, "invalid (20 bytes)", "v3 magic with v2 length refused");
+    free (c);
+  }
+  {
+    char *c = vs_one_line ("mount: /sysroot/x: wrong fs type.\n"
+                           "       dmesg(1) may have more information.\n");
+
+    tap_is_str (c, "mount: /sysroot/x: wrong fs type. dmesg(1) may have "
+                "more information.", "a two-line tool message made one line");
+    free (c);
+    c = vs_one_line ("  a  b\t c \r\n\r\n d  ");
+    tap_is_str (c, "a  b\t c d", "blanks inside a line kept, ends trimmed");
+    free (c);
+    c = vs_one_line ("\n \n");
+    tap_is_str (c, "", "only blanks: empty");
     free (c);
   }
   return tap_done ();
