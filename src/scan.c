@@ -25,6 +25,7 @@
 #include "image.h"
 #include "ioc.h"
 #include "osdetect.h"
+#include "parttable.h"
 #include "rules.h"
 #include "scan.h"
 #include "store.h"
@@ -54,6 +55,8 @@ struct state {
   size_t nos;
   struct vs_fs *fss;
   size_t nfs;
+  char *image_problem;                  /* the first a raw image's
+                                           partition table showed */
   struct vs_accounts **accounts;        /* one per OS */
   struct vs_walker *walker;
   struct vs_ioc *ioc;
@@ -286,6 +289,36 @@ fail (struct state *s, const char *stage, const char *msg)
   return 2;
 }
 
+/* A raw image whose partition table runs past its end is truncated (or
+ * lies): say so before the appliance makes nothing of it.  Returns -1
+ * only if the store failed. */
+static int
+check_partitions (struct state *s, const struct vs_image *img)
+{
+  CLEANUP_FREE char *problem = NULL;
+  CLEANUP_FREE char *shown = NULL;
+  char *msg;
+  int fd;
+
+  if (strcmp (img->format, "raw") != 0)
+    return 0;
+  fd = open (img->path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  if (fd == -1)
+    return 0;                   /* the launch will say why */
+  problem = vs_parttable_check_fd (fd, img->file_size);
+  close (fd);
+  if (!problem)
+    return 0;
+  shown = vs_printable (img->path, strlen (img->path));
+  msg = vs_xasprintf ("%s: %s", shown, problem);
+  vs_warn ("%s", msg);
+  if (!s->image_problem)
+    s->image_problem = msg;
+  else
+    free (msg);
+  return vs_store_add_error (s->store, "image", 0, NULL, 0, problem);
+}
+
 /* Why no filesystem could be walked, in one line. */
 static char *
 nothing_to_scan (const struct state *s)
@@ -295,8 +328,10 @@ nothing_to_scan (const struct state *s)
   const char *sep = "";
 
   if (s->nfs == 0)
-    return vs_xstrdup ("nothing to scan: no partition table, filesystem or "
-                       "volume was found on any disk (not a disk image?)");
+    return vs_xasprintf ("nothing to scan: no partition table, filesystem "
+                         "or volume was found on any disk%s%s",
+                         s->image_problem ? "; " : " (not a disk image?)",
+                         s->image_problem ? s->image_problem : "");
   for (i = 0; i < s->nfs; i++) {
     const struct vs_fs *fs = &s->fss[i];
 
@@ -326,6 +361,8 @@ nothing_to_scan (const struct state *s)
   if (other)
     vs_buf_addf (&b, "%s%zu swap or skipped", sep, other);
   vs_buf_adds (&b, "); see the filesystems table");
+  if (s->image_problem)
+    vs_buf_addf (&b, "; %s", s->image_problem);
   return vs_buf_detach (&b, NULL);
 }
 
@@ -518,6 +555,7 @@ cleanup (struct state *s)
   }
   free (s->hash_errors);
   free (s->images);
+  free (s->image_problem);
   vs_store_free (s->store);
 }
 
@@ -568,6 +606,8 @@ run (struct state *s, FILE *summary)
     }
     s->nimages++;
     if (vs_store_add_image (s->store, (int) i, &s->images[i]) == -1)
+      return store_failed (s);
+    if (check_partitions (s, &s->images[i]) == -1)
       return store_failed (s);
   }
 

@@ -1,0 +1,298 @@
+/* vmscan: a raw image's partition table against its size (see
+ * parttable.h). */
+#include <config.h>
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "parttable.h"
+#include "util.h"
+
+#define GPT_MAX_TABLE (1024 * 1024)
+
+static uint32_t
+le32 (const unsigned char *p)
+{
+  return (uint32_t) p[0] | (uint32_t) p[1] << 8 | (uint32_t) p[2] << 16
+    | (uint32_t) p[3] << 24;
+}
+
+static uint64_t
+le64 (const unsigned char *p)
+{
+  return (uint64_t) le32 (p) | (uint64_t) le32 (p + 4) << 32;
+}
+
+static char *
+past_end (const char *what, unsigned index, uint64_t end, uint64_t size)
+{
+  return vs_xasprintf ("%s %u ends at byte %llu, past the end of the "
+                       "image (%llu bytes): the image is truncated, or its "
+                       "partition table is wrong", what, index,
+                       (unsigned long long) end, (unsigned long long) size);
+}
+
+static uint16_t
+le16 (const unsigned char *p)
+{
+  return (uint16_t) (p[0] | p[1] << 8);
+}
+
+static uint64_t
+be64 (const unsigned char *p)
+{
+  uint64_t v = 0;
+  int i;
+
+  for (i = 0; i < 8; i++)
+    v = v << 8 | p[i];
+  return v;
+}
+
+/* The size in bytes a filesystem starting at off says it has (ext2/3/4,
+ * XFS, NTFS, FAT), or 0 if there is none of these there, or its size
+ * field is implausible. */
+static uint64_t
+fs_size (vs_read_at_fn read_at, void *opaque, uint64_t off,
+         const char **type)
+{
+  unsigned char b[512];
+
+  if (read_at (opaque, off + 1024, b, sizeof b) == 0
+      && b[56] == 0x53 && b[57] == 0xef) {
+    uint64_t blocks = le32 (b + 4);
+    uint32_t log = le32 (b + 24);
+
+    if (le32 (b + 96) & 0x80)   /* 64bit: blocks_count_hi */
+      blocks |= (uint64_t) le32 (b + 0x150) << 32;
+    *type = "ext";
+    return log <= 6 && blocks < (UINT64_C (1) << 48) ? blocks << (10 + log)
+      : 0;
+  }
+  if (read_at (opaque, off, b, sizeof b) == -1)
+    return 0;
+  if (memcmp (b, "XFSB", 4) == 0) {
+    uint32_t bs = (uint32_t) b[4] << 24 | (uint32_t) b[5] << 16
+      | (uint32_t) b[6] << 8 | b[7];
+    uint64_t blocks = be64 (b + 8);
+
+    *type = "XFS";
+    return bs >= 512 && bs <= 65536 && blocks < (UINT64_C (1) << 48)
+      ? blocks * bs : 0;
+  }
+  if (memcmp (b + 3, "NTFS    ", 8) == 0) {
+    uint16_t bps = le16 (b + 11);
+    uint64_t sectors = le64 (b + 40);
+
+    *type = "NTFS";
+    return bps >= 256 && bps <= 4096 && sectors < (UINT64_C (1) << 48)
+      ? sectors * bps : 0;
+  }
+  if (b[510] == 0x55 && b[511] == 0xaa
+      && (memcmp (b + 0x36, "FAT", 3) == 0
+          || memcmp (b + 0x52, "FAT32", 5) == 0)) {
+    uint16_t bps = le16 (b + 11);
+    uint64_t sectors = le16 (b + 19) ? le16 (b + 19) : le32 (b + 32);
+
+    *type = "FAT";
+    return bps >= 512 && bps <= 4096 ? sectors * bps : 0;
+  }
+  return 0;
+}
+
+/* The filesystem at off, if its end is past size. */
+static char *
+check_fs (vs_read_at_fn read_at, void *opaque, uint64_t off, uint64_t size,
+          const char *where)
+{
+  const char *type = NULL;
+  uint64_t n = fs_size (read_at, opaque, off, &type);
+
+  if (n == 0 || off + n <= size)
+    return NULL;
+  return vs_xasprintf ("the %s filesystem %s ends at byte %llu, past the "
+                       "end of the image (%llu bytes): the image is "
+                       "truncated", type, where,
+                       (unsigned long long) (off + n),
+                       (unsigned long long) size);
+}
+
+/* Whether sector 0 is a filesystem's boot sector rather than an MBR:
+ * FAT, NTFS and exFAT end theirs with 55 AA too. */
+static int
+is_boot_sector (const unsigned char *s)
+{
+  return memcmp (s + 3, "NTFS    ", 8) == 0
+    || memcmp (s + 3, "EXFAT   ", 8) == 0
+    || memcmp (s + 0x36, "FAT", 3) == 0
+    || memcmp (s + 0x52, "FAT32", 5) == 0;
+}
+
+/* A GPT with sectors of sector bytes, if its header is there. */
+static char *
+check_gpt (vs_read_at_fn read_at, void *opaque, uint64_t size,
+           uint64_t sector, int *found)
+{
+  unsigned char h[92], *table;
+  uint64_t entries_lba, alternate, table_len;
+  uint32_t n, esize, i;
+  char *problem = NULL;
+
+  *found = 0;
+  if (read_at (opaque, sector, h, sizeof h) == -1
+      || memcmp (h, "EFI PART", 8) != 0)
+    return NULL;
+  *found = 1;
+  alternate = le64 (h + 32);
+  entries_lba = le64 (h + 72);
+  n = le32 (h + 80);
+  esize = le32 (h + 84);
+  if (alternate < UINT64_MAX / sector && (alternate + 1) * sector > size)
+    return vs_xasprintf ("the GPT's backup header is at byte %llu, past "
+                         "the end of the image (%llu bytes): the image is "
+                         "truncated", (unsigned long long) (alternate *
+                                                            sector),
+                         (unsigned long long) size);
+  if (esize < 128 || esize > 4096 || esize % 8 != 0 || n == 0
+      || (uint64_t) n * esize > GPT_MAX_TABLE
+      || entries_lba >= UINT64_MAX / sector)
+    return vs_xstrdup ("the GPT header is corrupt (its partition entry "
+                       "array is impossible)");
+  table_len = (uint64_t) n * esize;
+  table = vs_xmalloc ((size_t) table_len);
+  if (read_at (opaque, entries_lba * sector, table, (size_t) table_len)
+      == -1) {
+    free (table);
+    return vs_xasprintf ("the GPT's partition entries (at byte %llu) are "
+                         "past the end of the image (%llu bytes): the "
+                         "image is truncated",
+                         (unsigned long long) (entries_lba * sector),
+                         (unsigned long long) size);
+  }
+  for (i = 0; i < n && !problem; i++) {
+    const unsigned char *e = table + (size_t) i * esize;
+    static const unsigned char zero[16];
+    uint64_t last = le64 (e + 40);
+
+    if (memcmp (e, zero, 16) == 0)
+      continue;
+    if (last >= UINT64_MAX / sector || (last + 1) * sector > size)
+      problem = past_end ("GPT partition", i + 1,
+                          last >= UINT64_MAX / sector ? UINT64_MAX
+                          : (last + 1) * sector, size);
+    else if (le64 (e + 32) <= last) {
+      CLEANUP_FREE char *where = vs_xasprintf ("in GPT partition %u",
+                                               i + 1);
+
+      problem = check_fs (read_at, opaque, le64 (e + 32) * sector, size,
+                          where);
+    }
+  }
+  free (table);
+  return problem;
+}
+
+char *
+vs_parttable_check (vs_read_at_fn read_at, void *opaque, uint64_t size)
+{
+  unsigned char s[512];
+  unsigned i, used = 0, protective = 0;
+  char *problem;
+  int found;
+
+  if (read_at (opaque, 0, s, sizeof s) == -1)
+    return NULL;
+  /* A GPT, with 512- or 4096-byte sectors. */
+  problem = check_gpt (read_at, opaque, size, 512, &found);
+  if (found)
+    return problem;
+  problem = check_gpt (read_at, opaque, size, 4096, &found);
+  if (found)
+    return problem;
+
+  if (s[510] != 0x55 || s[511] != 0xaa || is_boot_sector (s))
+    return check_fs (read_at, opaque, 0, size, "that is the whole disk");
+  for (i = 0; i < 4; i++) {
+    const unsigned char *e = s + 446 + 16 * i;
+
+    if (e[0] != 0 && e[0] != 0x80)  /* boot code, not a partition table */
+      return check_fs (read_at, opaque, 0, size, "that is the whole disk");
+    if (e[4] != 0)
+      used++;
+    if (e[4] == 0xee)
+      protective = 1;
+  }
+  if (!used)
+    return check_fs (read_at, opaque, 0, size, "that is the whole disk");
+  if (protective)
+    return vs_xstrdup ("the MBR says the disk has a GPT, but there is no "
+                       "GPT header: the image is corrupt");
+  for (i = 0; i < 4; i++) {
+    const unsigned char *e = s + 446 + 16 * i;
+    uint64_t end = ((uint64_t) le32 (e + 8) + le32 (e + 12)) * 512;
+
+    if (e[4] != 0 && end > size)
+      return past_end ("partition", i + 1, end, size);
+  }
+  for (i = 0; i < 4; i++) {
+    const unsigned char *e = s + 446 + 16 * i;
+    CLEANUP_FREE char *where = vs_xasprintf ("in partition %u", i + 1);
+
+    if (e[4] != 0 && e[4] != 0x05 && e[4] != 0x0f && e[4] != 0x85
+        && (problem = check_fs (read_at, opaque,
+                                (uint64_t) le32 (e + 8) * 512, size,
+                                where)) != NULL)
+      return problem;
+  }
+  return NULL;
+}
+
+struct mem {
+  const unsigned char *p;
+  size_t len;
+};
+
+static int
+mem_read_at (void *opaque, uint64_t off, void *buf, size_t len)
+{
+  struct mem *m = opaque;
+
+  if (off > m->len || len > m->len - off)
+    return -1;
+  memcpy (buf, m->p + off, len);
+  return 0;
+}
+
+char *
+vs_parttable_check_buffer (const void *buf, size_t len)
+{
+  struct mem m = { buf, len };
+
+  return vs_parttable_check (mem_read_at, &m, len);
+}
+
+static int
+fd_read_at (void *opaque, uint64_t off, void *buf, size_t len)
+{
+  int fd = *(int *) opaque;
+  size_t done = 0;
+
+  while (done < len) {
+    ssize_t n = pread (fd, (char *) buf + done, len - done,
+                       (off_t) (off + done));
+
+    if (n == -1 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      return -1;
+    done += (size_t) n;
+  }
+  return 0;
+}
+
+char *
+vs_parttable_check_fd (int fd, uint64_t size)
+{
+  return vs_parttable_check (fd_read_at, &fd, size);
+}
