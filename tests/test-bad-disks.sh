@@ -10,8 +10,9 @@
 # find the OS (libguestfs inspection fails for every disk here, so vmscan
 # must find it from its own files) and run the checks on it, never hash
 # part of a file as if it were the whole, leave every image unchanged
-# and the database intact.  Then a second scan of the random disk alone:
-# nothing to scan is exit 2 with one line, not an empty "complete" scan.
+# and the database intact.  Then a second scan of the random disk and a
+# GPT disk cut short: nothing to scan is exit 2 with one line naming the
+# truncation, not an empty "complete" scan.
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -175,16 +176,41 @@ ok $? "the database passes integrity_check"
 sha256sum -c --quiet images.sha256 > /dev/null 2>&1
 ok $? "every image is unchanged"
 
-# Nothing to scan at all.
-"$VMSCAN" --no-progress --format raw -o none.db random.raw > out 2> err
+# Nothing to scan at all: the random disk, and a GPT disk cut short (its
+# one partition and the GPT's backup header are past the new end).
+python3 - <<'PY'
+import struct, zlib
+size = 32 << 20
+d = bytearray(64 << 10)
+d[446:462] = bytes([0, 0, 0, 0, 0xee, 0, 0, 0]) + struct.pack('<II', 1, size // 512 - 1)
+d[510:512] = b'\x55\xaa'
+e = b'\x11' * 16 + b'\x22' * 16 + struct.pack('<QQ', 2048, size // 512 - 34)
+d[1024:1024 + len(e)] = e
+h = bytearray(92)
+h[0:8] = b'EFI PART'
+h[8:12] = struct.pack('<I', 0x10000)
+h[12:16] = struct.pack('<I', 92)
+h[24:56] = struct.pack('<QQQQ', 1, size // 512 - 1, 34, size // 512 - 34)
+h[72:92] = struct.pack('<QIII', 2, 128, 128, zlib.crc32(bytes(d[1024:1024 + 128 * 128])))
+h[16:20] = struct.pack('<I', zlib.crc32(bytes(h)))
+d[512:604] = h
+with open('cut.raw', 'wb') as f:
+    f.write(d)
+    f.truncate(12 << 20)
+PY
+sha256sum random.raw cut.raw > none.sha256
+"$VMSCAN" --no-progress --format raw -o none.db random.raw cut.raw > out 2> err
 rc=$?
 [ $rc -eq 2 ] && [ "$(grep -c 'error:' err)" = 1 ] \
   && grep -q 'error: nothing to scan' err
-ok $? "a disk of random bytes alone: exit 2 and one error line (rc=$rc: $(grep error: err))"
-got=$(sqlite3 none.db "SELECT status FROM scans; PRAGMA integrity_check" 2>&1 | tr '\n' ' ')
-[ "$got" = "failed ok " ]
-ok $? "its database says failed and passes integrity_check ($got)"
-sha256sum -c --quiet images.sha256 > /dev/null 2>&1
+ok $? "random bytes and a cut GPT disk alone: exit 2 and one error line (rc=$rc: $(grep error: err))"
+grep -q "warning: cut.raw: the GPT's backup header is at byte 33553920, past the end of the image (12582912 bytes): the image is truncated" err \
+  && grep 'error:' err | grep -q 'cut.raw.*truncated'
+ok $? "the cut disk is named as truncated, in a warning and in the error"
+got=$(sqlite3 none.db "SELECT status FROM scans; SELECT count(*) FROM errors WHERE stage = 'image' AND message LIKE '%truncated%'; PRAGMA integrity_check" 2>&1 | tr '\n' ' ')
+[ "$got" = "failed 1 ok " ]
+ok $? "its database says failed, records the truncation, passes integrity_check ($got)"
+sha256sum -c --quiet images.sha256 none.sha256 > /dev/null 2>&1
 ok $? "every image is still unchanged"
 
 cd "$builddir" || exit 1
