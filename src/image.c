@@ -1,15 +1,26 @@
 /* vmscan: host-side checks of a disk image file before qemu sees it.
  *
- * Only headers are read here: a few fixed-size structures at known
- * offsets, each bounds-checked against the file size.  The parsers accept
- * nothing they do not understand: an unknown VMDK create type, a VHD of
- * unknown type or a VHDX without the metadata we look for is refused with
- * a message rather than passed to qemu to interpret.
+ * Headers are read here, a few fixed-size structures at known offsets,
+ * and the allocation tables of the sparse formats (qcow2 L1/L2, VMDK
+ * grain directory and tables, VHD and VHDX block tables), every read
+ * bounds-checked against the file size through read_at().  Tables are
+ * read in chunks or up to a cap, so a crafted size costs bounded memory
+ * and time.  Every block a table points to must lie inside the file:
+ * qemu reads past the end as zeros, so a truncated image would otherwise
+ * be scanned as if the missing data were zeros.
+ *
+ * The parsers accept nothing they do not understand: an unknown VMDK
+ * create type, a VHD of unknown type or a VHDX without the metadata we
+ * look for is refused with a message rather than passed to qemu to
+ * interpret.  Without --format, files that plainly are not disk images
+ * (too small for one sector, text, executables, pictures, archives) are
+ * refused too.
  */
 #include <config.h>
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -124,13 +135,25 @@ set_format (struct vs_image *img, const char *name)
 #define QCOW2_OFFSET_MASK 0x00fffffffffffe00ULL
 #define QCOW2_COMPRESSED (1ULL << 62)
 
+/* Sets *errmsg to "IMAGE is truncated: its WHAT at offset OFF is past
+ * the end of the file (SIZE bytes)" and returns -1. */
 static int
-truncated (char **errmsg, const char *what, uint64_t off)
+truncated (char **errmsg, const char *image, const char *what, uint64_t off,
+           uint64_t size)
 {
-  *errmsg = vs_xasprintf ("qcow2 image is truncated: its %s at offset %llu "
-                          "lies past the end of the file", what,
-                          (unsigned long long) off);
+  *errmsg = vs_xasprintf ("%s is truncated: its %s at offset %llu is past "
+                          "the end of the file (%llu bytes)", image, what,
+                          (unsigned long long) off,
+                          (unsigned long long) size);
   return -1;
+}
+
+/* True if the len bytes at off are not all inside the first end bytes of
+ * the file (no overflow whatever the values). */
+static int
+past (uint64_t off, uint64_t len, uint64_t end)
+{
+  return off > end || len > end - off;
 }
 
 /* Every table and data cluster the image points to must be inside the
@@ -155,7 +178,8 @@ check_qcow2_tables (const struct src *s, const unsigned char *h,
   }
   csize = 1ULL << cluster_bits;
   if (rc_off > s->size || (uint64_t) rc_clusters * csize > s->size - rc_off)
-    return truncated (errmsg, "refcount table", rc_off);
+    return truncated (errmsg, "qcow2 image", "refcount table", rc_off,
+                      s->size);
   if (l1_size > (32U << 20) / 8) {
     *errmsg = vs_xasprintf ("qcow2 L1 table of %u entries is too large",
                             l1_size);
@@ -164,11 +188,11 @@ check_qcow2_tables (const struct src *s, const unsigned char *h,
   if (l1_size == 0)
     return 0;
   if (l1_off > s->size || (uint64_t) l1_size * 8 > s->size - l1_off)
-    return truncated (errmsg, "L1 table", l1_off);
+    return truncated (errmsg, "qcow2 image", "L1 table", l1_off, s->size);
   l1 = vs_xmalloc ((size_t) l1_size * 8);
   l2 = vs_xmalloc ((size_t) csize);
   if (read_at (s, l1_off, l1, (size_t) l1_size * 8) == -1) {
-    truncated (errmsg, "L1 table", l1_off);
+    truncated (errmsg, "qcow2 image", "L1 table", l1_off, s->size);
     goto out;
   }
   for (i = 0; i < l1_size; i++) {
@@ -177,14 +201,14 @@ check_qcow2_tables (const struct src *s, const unsigned char *h,
     if (!l2_off)
       continue;
     if (l2_off > s->size || csize > s->size - l2_off) {
-      truncated (errmsg, "L2 table", l2_off);
+      truncated (errmsg, "qcow2 image", "L2 table", l2_off, s->size);
       goto out;
     }
     if (l2_read + csize > QCOW2_MAX_L2_BYTES)
       continue;
     l2_read += csize;
     if (read_at (s, l2_off, l2, (size_t) csize) == -1) {
-      truncated (errmsg, "L2 table", l2_off);
+      truncated (errmsg, "qcow2 image", "L2 table", l2_off, s->size);
       goto out;
     }
     for (j = 0; j < csize / 8; j++) {
@@ -193,14 +217,15 @@ check_qcow2_tables (const struct src *s, const unsigned char *h,
       if (e & QCOW2_COMPRESSED) {
         off = e & ((1ULL << (62 - (cluster_bits - 8))) - 1);
         if (off >= s->size) {
-          truncated (errmsg, "compressed cluster", off);
+          truncated (errmsg, "qcow2 image", "compressed cluster", off,
+                     s->size);
           goto out;
         }
         continue;
       }
       off = e & QCOW2_OFFSET_MASK;
       if (off && (off > s->size || csize > s->size - off)) {
-        truncated (errmsg, "data cluster", off);
+        truncated (errmsg, "qcow2 image", "data cluster", off, s->size);
         goto out;
       }
     }
@@ -320,6 +345,181 @@ desc_value (const char *desc, const char *key, char *out, size_t outlen)
   return -1;
 }
 
+#define VMDK_GD_AT_END 0xffffffffffffffffULL
+#define VMDK_FLAG_RGD (1U << 1)
+#define VMDK_FLAG_ZERO_GRAIN (1U << 2)
+#define VMDK_FLAG_MARKERS (1U << 17)
+#define VMDK_DEFLATE 1
+#define VMDK_GTE_ZEROED 1
+#define VMDK_MARKER_LEN 12
+/* Limits qemu also applies: a grain of at most 1 GiB, at most 512
+ * entries in a grain table. */
+#define VMDK_MAX_GRAIN_SECTORS 0x200000ULL
+#define VMDK_MAX_GTES 512
+/* The most grain table bytes check_vmdk_tables reads (with 64 KiB
+ * grains: 1 TiB of disk).  Grain tables beyond it are only checked to
+ * lie inside the file. */
+#define VMDK_MAX_GT_BYTES (64ULL << 20)
+/* Grain directory entries read at a time. */
+#define VMDK_GD_CHUNK 4096
+
+/* Checks one grain table (n entries at gt) of grain directory entry gdi.
+ * *last_compressed keeps the offset of the compressed grain furthest
+ * into the file. */
+static int
+check_vmdk_gt (const struct src *s, const unsigned char *gt, uint32_t n,
+               uint64_t gdi, uint64_t grain, uint64_t capacity,
+               int compressed, int zero_grain, uint64_t *last_compressed,
+               char **errmsg)
+{
+  uint32_t j;
+
+  for (j = 0; j < n; j++) {
+    uint64_t e = le32 (gt + 4 * j), lba, len;
+
+    if (e == 0 || (zero_grain && e == VMDK_GTE_ZEROED))
+      continue;
+    if (compressed) {
+      if (past (e * 512, VMDK_MARKER_LEN, s->size))
+        return truncated (errmsg, "VMDK", "compressed grain", e * 512,
+                          s->size);
+      if (e * 512 > *last_compressed)
+        *last_compressed = e * 512;
+      continue;
+    }
+    /* The last grain need only hold what is left of the disk. */
+    lba = (gdi * n + j) * grain;
+    len = grain;
+    if (lba < capacity && capacity - lba < len)
+      len = capacity - lba;
+    if (past (e * 512, len * 512, s->size))
+      return truncated (errmsg, "VMDK", "grain", e * 512, s->size);
+  }
+  return 0;
+}
+
+/* Every grain table and grain the sparse extent header h points to must
+ * be inside the file: qemu would read missing ones as zeros.  A
+ * streamOptimized image may keep its real header in a footer at the end
+ * of the file. */
+static int
+check_vmdk_tables (const struct src *s, const unsigned char *h0,
+                   struct vs_image *img, char **errmsg)
+{
+  unsigned char foot[512];
+  const unsigned char *h = h0;
+  uint64_t capacity, grain, gd_off, rgd_off, gd_n, gd_bytes, span, i;
+  uint64_t gt_read = 0, last_compressed = 0;
+  uint32_t flags, ngtes;
+  int compressed, zero_grain, rc = -1;
+  unsigned char *gd = NULL, *gt = NULL;
+
+  if (le64 (h + 56) == VMDK_GD_AT_END) {
+    if (s->size < 1024 || read_at (s, s->size - 1024, foot, sizeof foot) == -1
+        || memcmp (foot, "KDMV", 4) != 0) {
+      *errmsg = vs_xstrdup ("VMDK footer is missing at the end of the file "
+                            "(truncated streamOptimized image?)");
+      return -1;
+    }
+    h = foot;
+  }
+  flags = le32 (h + 8);
+  capacity = le64 (h + 12);
+  grain = le64 (h + 20);
+  ngtes = le32 (h + 44);
+  rgd_off = le64 (h + 48);
+  gd_off = le64 (h + 56);
+  compressed = (h[77] | (h[78] << 8)) == VMDK_DEFLATE;
+  zero_grain = (flags & VMDK_FLAG_ZERO_GRAIN) != 0;
+  img->virtual_size = capacity <= UINT64_MAX / 512 ? capacity * 512 : 0;
+
+  if (grain == 0 || (grain & (grain - 1)) != 0
+      || grain > VMDK_MAX_GRAIN_SECTORS) {
+    *errmsg = vs_xasprintf ("VMDK grain size of %llu sectors is not valid",
+                            (unsigned long long) grain);
+    return -1;
+  }
+  if (ngtes == 0 || ngtes > VMDK_MAX_GTES) {
+    *errmsg = vs_xasprintf ("VMDK grain tables of %u entries are not valid",
+                            ngtes);
+    return -1;
+  }
+  if (gd_off == VMDK_GD_AT_END) {
+    *errmsg = vs_xstrdup ("VMDK footer does not say where the grain "
+                          "directory is");
+    return -1;
+  }
+  span = grain * ngtes;         /* at most 2^30 sectors */
+  gd_n = capacity / span + (capacity % span != 0);
+  if (gd_n > s->size / 4) {
+    *errmsg = vs_xasprintf ("VMDK grain directory of %llu entries is larger "
+                            "than the file (%llu bytes): corrupt header",
+                            (unsigned long long) gd_n,
+                            (unsigned long long) s->size);
+    return -1;
+  }
+  gd_bytes = gd_n * 4;
+  if (gd_off > UINT64_MAX / 512 || past (gd_off * 512, gd_bytes, s->size))
+    return truncated (errmsg, "VMDK", "grain directory",
+                      gd_off > UINT64_MAX / 512 ? gd_off : gd_off * 512,
+                      s->size);
+  if ((flags & VMDK_FLAG_RGD) && rgd_off != 0
+      && (rgd_off > UINT64_MAX / 512
+          || past (rgd_off * 512, gd_bytes, s->size)))
+    return truncated (errmsg, "VMDK", "redundant grain directory",
+                      rgd_off > UINT64_MAX / 512 ? rgd_off : rgd_off * 512,
+                      s->size);
+
+  gd = vs_xmalloc (VMDK_GD_CHUNK * 4);
+  gt = vs_xmalloc (VMDK_MAX_GTES * 4);
+  for (i = 0; i < gd_n; i++) {
+    uint64_t gt_off;
+
+    if (i % VMDK_GD_CHUNK == 0) {
+      uint64_t k = gd_n - i < VMDK_GD_CHUNK ? gd_n - i : VMDK_GD_CHUNK;
+
+      if (read_at (s, gd_off * 512 + i * 4, gd, (size_t) k * 4) == -1) {
+        truncated (errmsg, "VMDK", "grain directory", gd_off * 512, s->size);
+        goto out;
+      }
+    }
+    gt_off = (uint64_t) le32 (gd + 4 * (i % VMDK_GD_CHUNK)) * 512;
+    if (gt_off == 0)
+      continue;
+    if (past (gt_off, (uint64_t) ngtes * 4, s->size)) {
+      truncated (errmsg, "VMDK", "grain table", gt_off, s->size);
+      goto out;
+    }
+    if (gt_read + ngtes * 4 > VMDK_MAX_GT_BYTES)
+      continue;
+    gt_read += ngtes * 4;
+    if (read_at (s, gt_off, gt, (size_t) ngtes * 4) == -1) {
+      truncated (errmsg, "VMDK", "grain table", gt_off, s->size);
+      goto out;
+    }
+    if (check_vmdk_gt (s, gt, ngtes, i, grain, capacity, compressed,
+                       zero_grain, &last_compressed, errmsg) == -1)
+      goto out;
+  }
+  /* Compressed grains are written one after another: if the last one is
+   * whole, the file was not cut inside the grains. */
+  if (last_compressed && (flags & VMDK_FLAG_MARKERS)) {
+    unsigned char m[VMDK_MARKER_LEN];
+
+    if (read_at (s, last_compressed, m, sizeof m) == -1
+        || past (last_compressed + VMDK_MARKER_LEN, le32 (m + 8), s->size)) {
+      truncated (errmsg, "VMDK", "compressed grain", last_compressed,
+                 s->size);
+      goto out;
+    }
+  }
+  rc = 0;
+ out:
+  free (gd);
+  free (gt);
+  return rc;
+}
+
 static int
 check_vmdk (const struct src *s, struct vs_image *img, char **errmsg)
 {
@@ -415,7 +615,7 @@ check_vmdk (const struct src *s, struct vs_image *img, char **errmsg)
                             "single-file VMDK has one", extents);
     return -1;
   }
-  return 0;
+  return check_vmdk_tables (s, h, img, errmsg);
 }
 
 static int
@@ -428,6 +628,68 @@ vhd_footer_ok (const unsigned char *f)
     if (i < 64 || i >= 68)
       sum += f[i];
   return (uint32_t) ~sum == want;
+}
+
+#define VHD_UNUSED 0xffffffffU
+/* BAT entries read at a time. */
+#define VHD_BAT_CHUNK 4096
+
+/* Every block the dynamic header dh points to (bitmap and data) must lie
+ * inside the file, before the footer in its last 512 bytes: qemu would
+ * read a missing block as zeros. */
+static int
+check_vhd_bat (const struct src *s, const unsigned char *dh,
+               uint64_t virtual_size, char **errmsg)
+{
+  uint64_t bat_off = be64 (dh + 16), end = s->size - 512, need, blen, i;
+  uint32_t entries = be32 (dh + 28), bsize = be32 (dh + 32);
+  unsigned char *bat;
+  int rc = -1;
+
+  if (bsize < 512 || (bsize & (bsize - 1)) != 0) {
+    *errmsg = vs_xasprintf ("dynamic VHD block size %u is not valid", bsize);
+    return -1;
+  }
+  need = virtual_size / bsize + (virtual_size % bsize != 0);
+  if (entries > need) {
+    *errmsg = vs_xasprintf ("dynamic VHD block table of %u entries is "
+                            "larger than its disk of %llu bytes needs "
+                            "(corrupt header)", entries,
+                            (unsigned long long) virtual_size);
+    return -1;
+  }
+  if (past (bat_off, (uint64_t) entries * 4, end))
+    return truncated (errmsg, "VHD", "block allocation table", bat_off,
+                      s->size);
+  /* A block is its sector bitmap, rounded up to a sector, then data. */
+  blen = ((uint64_t) bsize / 512 / 8 + 511) / 512 * 512 + bsize;
+  bat = vs_xmalloc (VHD_BAT_CHUNK * 4);
+  for (i = 0; i < entries; i++) {
+    uint32_t e;
+
+    if (i % VHD_BAT_CHUNK == 0) {
+      uint64_t k = entries - i < VHD_BAT_CHUNK ? entries - i : VHD_BAT_CHUNK;
+
+      if (read_at (s, bat_off + i * 4, bat, (size_t) k * 4) == -1) {
+        truncated (errmsg, "VHD", "block allocation table", bat_off,
+                   s->size);
+        goto out;
+      }
+    }
+    e = be32 (bat + 4 * (i % VHD_BAT_CHUNK));
+    if (e != VHD_UNUSED && past ((uint64_t) e * 512, blen, end)) {
+      *errmsg = vs_xasprintf ("VHD is truncated or corrupt: block %llu at "
+                              "offset %llu is past the end of the file "
+                              "(%llu bytes)", (unsigned long long) i,
+                              (unsigned long long) e * 512,
+                              (unsigned long long) s->size);
+      goto out;
+    }
+  }
+  rc = 0;
+ out:
+  free (bat);
+  return rc;
 }
 
 static int
@@ -473,6 +735,7 @@ check_vhd (const struct src *s, struct vs_image *img, char **errmsg)
       *errmsg = vs_xstrdup ("dynamic VHD header is missing or truncated");
       return -1;
     }
+    return check_vhd_bat (s, dh, img->virtual_size, errmsg);
   }
   return 0;
 }
@@ -491,13 +754,114 @@ static const unsigned char vhdx_virtual_disk_size[16] = {
   0xb2, 0x11, 0x5d, 0xbe, 0xd8, 0x3b, 0xf4, 0xb8
 };
 
+static const unsigned char vhdx_bat_region[16] = {
+  0x66, 0x77, 0xc2, 0x2d, 0x23, 0xf6, 0x00, 0x42,
+  0x9d, 0x64, 0x11, 0x5e, 0x9b, 0xfd, 0x4a, 0x08
+};
+static const unsigned char vhdx_logical_sector_size[16] = {
+  0x1d, 0xbf, 0x41, 0x81, 0x6f, 0xa9, 0x09, 0x47,
+  0xba, 0x47, 0xf2, 0x33, 0xa8, 0xfa, 0xab, 0x5f
+};
+
+#define VHDX_MB (1ULL << 20)
+#define VHDX_MAX_SIZE (64ULL << 40)
+#define VHDX_PAYLOAD_FULLY_PRESENT 6
+#define VHDX_PAYLOAD_PARTIALLY_PRESENT 7
+#define VHDX_SB_PRESENT 6
+/* BAT entries read at a time. */
+#define VHDX_BAT_CHUNK 8192
+
+/* Every present payload block and sector bitmap block in the BAT (at
+ * bat_off, bat_len bytes long) must lie inside the file: qemu would read
+ * a missing one as zeros.  The BAT interleaves chunk_ratio payload
+ * entries with one sector bitmap entry ([MS-VHDX] 2.5). */
+static int
+check_vhdx_bat (const struct src *s, uint64_t bat_off, uint64_t bat_len,
+                uint32_t bsize, uint32_t lss, uint64_t vsize, char **errmsg)
+{
+  uint64_t ratio, blocks, entries, i;
+  unsigned char *bat;
+  char what[64];
+  int rc = -1;
+
+  if (bsize < VHDX_MB || bsize > 256 * VHDX_MB
+      || (bsize & (bsize - 1)) != 0) {
+    *errmsg = vs_xasprintf ("VHDX block size %u is not valid", bsize);
+    return -1;
+  }
+  if (lss != 512 && lss != 4096) {
+    *errmsg = vs_xasprintf ("VHDX logical sector size %u is not valid", lss);
+    return -1;
+  }
+  if (vsize > VHDX_MAX_SIZE) {
+    *errmsg = vs_xasprintf ("VHDX virtual size %llu is larger than 64 TiB",
+                            (unsigned long long) vsize);
+    return -1;
+  }
+  ratio = (8ULL * VHDX_MB * lss) / bsize;       /* 16 .. 32768 */
+  blocks = vsize / bsize + (vsize % bsize != 0);
+  entries = blocks ? blocks + (blocks - 1) / ratio : 0;
+  if (entries > bat_len / 8) {
+    *errmsg = vs_xasprintf ("VHDX block table of %llu bytes is too small "
+                            "for its disk of %llu bytes (corrupt image)",
+                            (unsigned long long) bat_len,
+                            (unsigned long long) vsize);
+    return -1;
+  }
+  if (past (bat_off, bat_len, s->size))
+    return truncated (errmsg, "VHDX", "block table region", bat_off,
+                      s->size);
+  bat = vs_xmalloc (VHDX_BAT_CHUNK * 8);
+  for (i = 0; i < entries; i++) {
+    uint64_t e, off, len;
+    unsigned state;
+    int bitmap = (i + 1) % (ratio + 1) == 0;
+
+    if (i % VHDX_BAT_CHUNK == 0) {
+      uint64_t k = entries - i < VHDX_BAT_CHUNK ? entries - i
+        : VHDX_BAT_CHUNK;
+
+      if (read_at (s, bat_off + i * 8, bat, (size_t) k * 8) == -1) {
+        truncated (errmsg, "VHDX", "block table region", bat_off, s->size);
+        goto out;
+      }
+    }
+    e = le64 (bat + 8 * (i % VHDX_BAT_CHUNK));
+    state = e & 7;
+    off = (e >> 20) * VHDX_MB;  /* 44 bits of megabytes: no overflow */
+    if (bitmap) {
+      if (state != VHDX_SB_PRESENT)
+        continue;
+      len = VHDX_MB;
+      snprintf (what, sizeof what, "sector bitmap block %llu",
+                (unsigned long long) (i / (ratio + 1)));
+    }
+    else {
+      if (state != VHDX_PAYLOAD_FULLY_PRESENT
+          && state != VHDX_PAYLOAD_PARTIALLY_PRESENT)
+        continue;
+      len = bsize;
+      snprintf (what, sizeof what, "payload block %llu",
+                (unsigned long long) (i - i / (ratio + 1)));
+    }
+    if (past (off, len, s->size)) {
+      truncated (errmsg, "VHDX", what, off, s->size);
+      goto out;
+    }
+  }
+  rc = 0;
+ out:
+  free (bat);
+  return rc;
+}
+
 static int
 check_vhdx (const struct src *s, struct vs_image *img, char **errmsg)
 {
   unsigned char rt[16 + 32 * 64], mt[32 + 32 * 2047];
-  uint32_t nregions, nentries, i;
-  uint64_t meta_off = 0;
-  int have_params = 0;
+  uint32_t nregions, nentries, i, bsize = 0, lss = 0;
+  uint64_t meta_off = 0, bat_off = 0, bat_len = 0;
+  int have_params = 0, have_size = 0;
 
   if (read_at (s, 192 * 1024, rt, 16) == -1
       || memcmp (rt, "regi", 4) != 0) {
@@ -516,6 +880,10 @@ check_vhdx (const struct src *s, struct vs_image *img, char **errmsg)
 
     if (memcmp (e, vhdx_metadata_region, 16) == 0)
       meta_off = le64 (e + 16);
+    else if (memcmp (e, vhdx_bat_region, 16) == 0) {
+      bat_off = le64 (e + 16);
+      bat_len = le32 (e + 24);
+    }
   }
   if (meta_off == 0 || read_at (s, meta_off, mt, 32) == -1
       || memcmp (mt, "metadata", 8) != 0) {
@@ -538,6 +906,7 @@ check_vhdx (const struct src *s, struct vs_image *img, char **errmsg)
         return -1;
       }
       have_params = 1;
+      bsize = le32 (v);
       if (le32 (v + 4) & 2) {
         *errmsg = vs_xstrdup ("differencing VHDX: its data depends on a "
                               "parent image in another file; vmscan does "
@@ -546,21 +915,64 @@ check_vhdx (const struct src *s, struct vs_image *img, char **errmsg)
       }
     }
     else if (memcmp (e, vhdx_virtual_disk_size, 16) == 0) {
-      if (len >= 8 && read_at (s, meta_off + off, v, 8) == 0)
+      if (len >= 8 && read_at (s, meta_off + off, v, 8) == 0) {
         img->virtual_size = le64 (v);
+        have_size = 1;
+      }
+    }
+    else if (memcmp (e, vhdx_logical_sector_size, 16) == 0) {
+      if (len >= 4 && read_at (s, meta_off + off, v, 4) == 0)
+        lss = le32 (v);
     }
   }
   if (!have_params) {
     *errmsg = vs_xstrdup ("VHDX has no file parameters metadata");
     return -1;
   }
-  return 0;
+  if (!have_size || lss == 0) {
+    *errmsg = vs_xstrdup ("VHDX metadata lacks the virtual disk size or "
+                          "the logical sector size");
+    return -1;
+  }
+  if (bat_off == 0) {
+    *errmsg = vs_xstrdup ("VHDX region table has no block table (BAT) "
+                          "region");
+    return -1;
+  }
+  return check_vhdx_bat (s, bat_off, bat_len, bsize, lss, img->virtual_size,
+                         errmsg);
 }
 
-/* Recognises formats we refuse outright, and compressed files. */
+/* Headers of common files that are not disk images.  None can begin a
+ * raw disk: boot code, a partition table or a filesystem superblock. */
+static const struct {
+  const char *magic;
+  size_t len;
+  const char *what;
+} non_disks[] = {
+  { "\x7f" "ELF", 4, "ELF executable, not a disk image" },
+  { "%PDF-", 5, "PDF document, not a disk image" },
+  { "\x89PNG\r\n\x1a\n", 8, "PNG image, not a disk image" },
+  { "\xff\xd8\xff", 3, "JPEG image, not a disk image" },
+  { "GIF87a", 6, "GIF image, not a disk image" },
+  { "GIF89a", 6, "GIF image, not a disk image" },
+  { "PK\x03\x04", 4, "ZIP archive, not a disk image; extract the disk "
+    "image and scan that" },
+  { "PK\x05\x06", 4, "ZIP archive (empty), not a disk image" },
+  { "7z\xbc\xaf\x27\x1c", 6, "7-zip archive, not a disk image; extract the "
+    "disk image and scan that" },
+  { "Rar!\x1a\x07", 6, "RAR archive, not a disk image; extract the disk "
+    "image and scan that" },
+  { "SQLite format 3", 16, "SQLite database, not a disk image" },
+};
+
+/* Recognises formats we refuse outright, compressed files and archives,
+ * and common files that are not disk images. */
 static const char *
 refused_kind (const unsigned char *h, size_t n)
 {
+  size_t i;
+
   if (n >= 4 && memcmp (h, "QED\0", 4) == 0)
     return "QED images are not supported (convert with qemu-img convert)";
   if (n >= 64 && memcmp (h + 0x40, "\x7f\x10\xda\xbe", 4) == 0)
@@ -577,7 +989,73 @@ refused_kind (const unsigned char *h, size_t n)
   if (n >= 262 && memcmp (h + 257, "ustar", 5) == 0)
     return "file is a tar archive (an OVA?); extract the disk image "
       "(tar xf) and scan that";
+  for (i = 0; i < VS_ARRAY_SIZE (non_disks); i++)
+    if (n >= non_disks[i].len
+        && memcmp (h, non_disks[i].magic, non_disks[i].len) == 0)
+      return non_disks[i].what;
   return NULL;
+}
+
+/* True if the n bytes at p are text: no NUL, no control character but
+ * tab, newline, form feed and carriage return, and any byte above 0x7f
+ * part of a UTF-8 sequence (one cut off at the end of the buffer
+ * counts).  A disk's first sector (boot code, a partition table, a
+ * filesystem superblock or zeros) never is. */
+static int
+is_text (const unsigned char *p, size_t n)
+{
+  size_t i = 0, k, more;
+
+  while (i < n) {
+    unsigned char c = p[i];
+
+    if (c < 0x80) {
+      if ((c < 0x20 && c != '\t' && c != '\n' && c != '\f' && c != '\r')
+          || c == 0x7f)
+        return 0;
+      i++;
+      continue;
+    }
+    if (c >= 0xc2 && c <= 0xdf)
+      more = 1;
+    else if (c >= 0xe0 && c <= 0xef)
+      more = 2;
+    else if (c >= 0xf0 && c <= 0xf4)
+      more = 3;
+    else
+      return 0;
+    for (k = 1; k <= more && i + k < n; k++)
+      if ((p[i + k] & 0xc0) != 0x80)
+        return 0;
+    i += k;
+  }
+  return 1;
+}
+
+/* Files with no disk image format header that plainly are not disks
+ * either: smaller than a sector, or text.  Returns 0, or -1 with
+ * *errmsg set. */
+static int
+check_not_disk (const struct src *s, char **errmsg)
+{
+  unsigned char buf[4096];
+  size_t n = s->size < sizeof buf ? (size_t) s->size : sizeof buf;
+
+  if (s->size < 512) {
+    *errmsg = vs_xasprintf ("image is %llu bytes, smaller than one disk "
+                            "sector: not a disk image",
+                            (unsigned long long) s->size);
+    return -1;
+  }
+  if (read_at (s, 0, buf, n) == -1) {
+    *errmsg = vs_xstrdup ("cannot read the image header");
+    return -1;
+  }
+  if (is_text (buf, n)) {
+    *errmsg = vs_xstrdup ("text file, not a disk image");
+    return -1;
+  }
+  return 0;
 }
 
 static int
@@ -624,6 +1102,8 @@ probe (const struct src *s, const char *user_format, struct vs_image *img,
     else if (s->size >= 512 && read_at (s, s->size - 512, tail, 512) == 0
              && memcmp (tail, "conectix", 8) == 0)
       fmt = "vhd";              /* fixed VHD: footer only */
+    else if (check_not_disk (s, errmsg) == -1)
+      return -1;
     else
       fmt = "raw";
   }

@@ -45,28 +45,246 @@ make_qcow2 (unsigned char *h, int version)
 }
 
 static void
-make_vhd_footer (unsigned char *f, uint32_t type)
+put_le16 (unsigned char *p, uint16_t v)
+{
+  p[0] = v; p[1] = v >> 8;
+}
+
+static void
+put_le32 (unsigned char *p, uint32_t v)
+{
+  put_le16 (p, (uint16_t) v);
+  put_le16 (p + 2, v >> 16);
+}
+
+static void
+put_le64 (unsigned char *p, uint64_t v)
+{
+  put_le32 (p, (uint32_t) v);
+  put_le32 (p + 4, v >> 32);
+}
+
+static void
+vhd_footer (unsigned char *f, uint32_t type, uint64_t size, uint64_t dyn)
 {
   uint32_t sum = 0;
   int i;
 
   memset (f, 0, 512);
   memcpy (f, "conectix", 8);
-  put_be64 (f + 48, 8ULL << 20);
+  put_be64 (f + 16, dyn);
+  put_be64 (f + 48, size);
   put_be32 (f + 60, type);
   for (i = 0; i < 512; i++)
     sum += f[i];
   put_be32 (f + 64, ~sum);
 }
 
-int
-main (void)
+static void
+make_vhd_footer (unsigned char *f, uint32_t type)
 {
-  static unsigned char buf[65536];
+  vhd_footer (f, type, 8ULL << 20, 0);
+}
+
+/* A dynamic VHD of 8 KiB in 4 KiB blocks: footer copy, dynamic header
+ * at 512, BAT at 1536, block 0 (512 bytes of bitmap, 4 KiB of data) at
+ * 2048, block 1 not allocated, footer at 6656.  Returns the size. */
+static size_t
+make_vhd_dynamic (unsigned char *b)
+{
+  memset (b, 0, 8192);
+  vhd_footer (b, 3, 8192, 512);
+  memcpy (b + 512, "cxsparse", 8);
+  put_be64 (b + 520, ~0ULL);
+  put_be64 (b + 528, 1536);             /* table offset */
+  put_be32 (b + 536, 0x00010000);       /* header version */
+  put_be32 (b + 540, 2);                /* max table entries */
+  put_be32 (b + 544, 4096);             /* block size */
+  memset (b + 1536, 0xff, 512);
+  put_be32 (b + 1536, 2048 / 512);
+  memset (b + 2560, 0x5a, 4096);
+  memcpy (b + 6656, b, 512);
+  return 7168;
+}
+
+/* The footer of the dynamic VHD in b, moved to the end of len bytes. */
+static void
+vhd_move_footer (unsigned char *b, size_t len)
+{
+  memcpy (b + len - 512, b, 512);
+}
+
+/* A monolithicSparse VMDK of 1 MiB in 4 KiB grains: header, descriptor
+ * at sector 1, redundant GD at 2, GD at 3, one grain table at 4-7, grains
+ * 0 and 1 at sectors 8 and 16.  Returns the size. */
+static size_t
+make_vmdk (unsigned char *b)
+{
+  memset (b, 0, 12288);
+  memcpy (b, "KDMV", 4);
+  put_le32 (b + 4, 1);
+  put_le32 (b + 8, 3);                  /* newline test, redundant GD */
+  put_le64 (b + 12, 2048);              /* capacity */
+  put_le64 (b + 20, 8);                 /* grain size */
+  put_le64 (b + 28, 1);                 /* descriptor offset */
+  put_le64 (b + 36, 1);                 /* descriptor size */
+  put_le32 (b + 44, 512);               /* GTEs per GT */
+  put_le64 (b + 48, 2);                 /* redundant GD */
+  put_le64 (b + 56, 3);                 /* GD */
+  put_le64 (b + 64, 8);                 /* overhead */
+  strcpy ((char *) b + 512, "# Disk DescriptorFile\nversion=1\n"
+          "CID=fffffffe\nparentCID=ffffffff\n"
+          "createType=\"monolithicSparse\"\n"
+          "RW 2048 SPARSE \"test.vmdk\"\n");
+  put_le32 (b + 1024, 4);
+  put_le32 (b + 1536, 4);
+  put_le32 (b + 2048, 8);
+  put_le32 (b + 2052, 16);
+  memset (b + 4096, 0x5a, 8192);
+  return 12288;
+}
+
+/* A streamOptimized VMDK whose header says the grain directory is in
+ * the footer: GD at sector 3, grain table at 4-7, one compressed grain
+ * (marker and 100 bytes) at 8, footer marker, footer, end of stream.
+ * Returns the size. */
+static size_t
+make_vmdk_stream (unsigned char *b)
+{
+  memset (b, 0, 6144);
+  memcpy (b, "KDMV", 4);
+  put_le32 (b + 4, 3);
+  put_le32 (b + 8, 1 | (1U << 16) | (1U << 17));
+  put_le64 (b + 12, 2048);
+  put_le64 (b + 20, 128);
+  put_le64 (b + 28, 1);
+  put_le64 (b + 36, 1);
+  put_le32 (b + 44, 512);
+  put_le64 (b + 56, ~0ULL);             /* GD at end */
+  put_le16 (b + 77, 1);                 /* deflate */
+  strcpy ((char *) b + 512, "# Disk DescriptorFile\nversion=1\n"
+          "createType=\"streamOptimized\"\n"
+          "RDONLY 2048 SPARSE \"test.vmdk\"\n");
+  put_le32 (b + 1536, 4);
+  put_le32 (b + 2048, 8);
+  put_le64 (b + 4096, 0);               /* grain marker: LBA, size */
+  put_le32 (b + 4104, 100);
+  put_le32 (b + 4620, 3);               /* footer marker */
+  memcpy (b + 5120, b, 512);
+  put_le64 (b + 5120 + 56, 3);
+  return 6144;
+}
+
+static const unsigned char vhdx_bat_guid[16] = {
+  0x66, 0x77, 0xc2, 0x2d, 0x23, 0xf6, 0x00, 0x42,
+  0x9d, 0x64, 0x11, 0x5e, 0x9b, 0xfd, 0x4a, 0x08
+};
+static const unsigned char vhdx_meta_guid[16] = {
+  0x06, 0xa2, 0x7c, 0x8b, 0x90, 0x47, 0x9a, 0x4b,
+  0xb8, 0xfe, 0x57, 0x5f, 0x05, 0x0f, 0x88, 0x6e
+};
+static const unsigned char vhdx_params_guid[16] = {
+  0x37, 0x67, 0xa1, 0xca, 0x36, 0xfa, 0x43, 0x4d,
+  0xb3, 0xb6, 0x33, 0xf0, 0xaa, 0x44, 0xe7, 0x6b
+};
+static const unsigned char vhdx_size_guid[16] = {
+  0x24, 0x42, 0xa5, 0x2f, 0x1b, 0xcd, 0x76, 0x48,
+  0xb2, 0x11, 0x5d, 0xbe, 0xd8, 0x3b, 0xf4, 0xb8
+};
+static const unsigned char vhdx_lss_guid[16] = {
+  0x1d, 0xbf, 0x41, 0x81, 0x6f, 0xa9, 0x09, 0x47,
+  0xba, 0x47, 0xf2, 0x33, 0xa8, 0xfa, 0xab, 0x5f
+};
+
+#define VHDX_META (320 * 1024)
+#define VHDX_BAT (384 * 1024)
+
+static void
+vhdx_meta_item (unsigned char *b, int i, const unsigned char *guid,
+                uint32_t off, uint32_t len)
+{
+  unsigned char *e = b + VHDX_META + 32 + 32 * i;
+
+  memcpy (e, guid, 16);
+  put_le32 (e + 16, off);
+  put_le32 (e + 20, len);
+}
+
+/* A VHDX of vsize bytes in 1 MiB blocks, 512-byte sectors: region table
+ * at 192 KiB, metadata at 320 KiB, a 64 KiB BAT at 384 KiB, payload
+ * block 0 present at 1 MiB.  Returns the size (2 MiB). */
+static size_t
+make_vhdx (unsigned char *b, uint64_t vsize)
+{
+  memset (b, 0, 2 << 20);
+  memcpy (b, "vhdxfile", 8);
+  memcpy (b + 192 * 1024, "regi", 4);
+  put_le32 (b + 192 * 1024 + 8, 2);
+  memcpy (b + 192 * 1024 + 16, vhdx_bat_guid, 16);
+  put_le64 (b + 192 * 1024 + 32, VHDX_BAT);
+  put_le32 (b + 192 * 1024 + 40, 64 * 1024);
+  memcpy (b + 192 * 1024 + 48, vhdx_meta_guid, 16);
+  put_le64 (b + 192 * 1024 + 64, VHDX_META);
+  put_le32 (b + 192 * 1024 + 72, 64 * 1024);
+  memcpy (b + VHDX_META, "metadata", 8);
+  put_le16 (b + VHDX_META + 10, 3);
+  vhdx_meta_item (b, 0, vhdx_params_guid, 4096, 8);
+  vhdx_meta_item (b, 1, vhdx_size_guid, 4104, 8);
+  vhdx_meta_item (b, 2, vhdx_lss_guid, 4112, 4);
+  put_le32 (b + VHDX_META + 4096, 1 << 20);
+  put_le64 (b + VHDX_META + 4104, vsize);
+  put_le32 (b + VHDX_META + 4112, 512);
+  put_le64 (b + VHDX_BAT, (1ULL << 20) | 6);
+  memset (b + (1 << 20), 0x5a, 1 << 20);
+  return 2 << 20;
+}
+
+/* Fills n bytes at b with text, repeating line. */
+static void
+fill_text (unsigned char *b, size_t n, const char *line)
+{
+  size_t i, len = strlen (line);
+
+  for (i = 0; i < n; i++)
+    b[i] = line[i % len];
+}
+
+/* With file arguments: probes each file (format read from its header)
+ * and reports whether it was accepted.  test-bad-images.sh uses this on
+ * the images qemu-img makes. */
+static int
+probe_files (int argc, char **argv)
+{
+  int i;
+
+  tap_plan (argc - 1);
+  for (i = 1; i < argc; i++) {
+    struct vs_image img;
+    char *err = NULL;
+
+    if (vs_image_probe (argv[i], NULL, &img, &err) == 0) {
+      tap_ok (1, "accepted: %s as %s", argv[i], img.format_name);
+      vs_image_clear (&img);
+    }
+    else
+      tap_ok (0, "accepted: %s", err ? err : argv[i]);
+    free (err);
+  }
+  return tap_done ();
+}
+
+int
+main (int argc, char **argv)
+{
+  static unsigned char buf[65536], big[2 << 20];
   struct vs_image img;
+  size_t len;
   char *e;
 
-  tap_plan (14);
+  if (argc > 1)
+    return probe_files (argc, argv);
+
+  tap_plan (59);
 
   memset (buf, 0, sizeof buf);
   e = probe (buf, 4096, NULL, &img);
@@ -158,6 +376,315 @@ main (void)
   e = probe (buf, 4096, NULL, &img);
   tap_ok (e && strstr (e, "region table"), "VHDX without regions refused: "
           "%s", e);
+  free (e);
+
+  /* VMDK grain directory, grain tables and grains. */
+  len = make_vmdk (buf);
+  e = probe (buf, len, NULL, &img);
+  tap_ok (!e && strcmp (img.format, "vmdk") == 0
+          && img.virtual_size == 1 << 20, "monolithicSparse VMDK accepted: "
+          "%s", e ? e : "ok");
+  free (e);
+
+  e = probe (buf, len - 512, NULL, &img);
+  tap_ok (e && strstr (e, "VMDK is truncated: its grain at offset 8192 is "
+                       "past the end of the file (11776 bytes)"),
+          "VMDK cut inside its last grain refused: %s", e);
+  free (e);
+
+  make_vmdk (buf);
+  put_le32 (buf + 1536, 200);
+  e = probe (buf, len, NULL, &img);
+  tap_ok (e && strstr (e, "its grain table at offset 102400"),
+          "VMDK grain table past the end refused: %s", e);
+  free (e);
+
+  make_vmdk (buf);
+  put_le64 (buf + 56, 1000);
+  e = probe (buf, len, NULL, &img);
+  tap_ok (e && strstr (e, "its grain directory at offset 512000"),
+          "VMDK grain directory past the end refused: %s", e);
+  free (e);
+
+  make_vmdk (buf);
+  put_le64 (buf + 48, 1ULL << 60);
+  e = probe (buf, len, NULL, &img);
+  tap_ok (e && strstr (e, "redundant grain directory"),
+          "VMDK redundant grain directory past the end refused: %s", e);
+  free (e);
+
+  make_vmdk (buf);
+  put_le32 (buf + 2052, 0xffffffff);
+  e = probe (buf, len, NULL, &img);
+  tap_ok (e && strstr (e, "grain at offset 2199023255040"),
+          "VMDK grain at a huge offset refused: %s", e);
+  free (e);
+
+  make_vmdk (buf);
+  put_le64 (buf + 20, 3);
+  e = probe (buf, len, NULL, &img);
+  tap_ok (e && strstr (e, "grain size of 3 sectors is not valid"),
+          "VMDK grain size not a power of two refused: %s", e);
+  free (e);
+
+  make_vmdk (buf);
+  put_le64 (buf + 20, 0);
+  e = probe (buf, len, NULL, &img);
+  tap_ok (e && strstr (e, "grain size of 0"), "VMDK grain size 0 refused: "
+          "%s", e);
+  free (e);
+
+  make_vmdk (buf);
+  put_le32 (buf + 44, 0);
+  e = probe (buf, len, NULL, &img);
+  tap_ok (e && strstr (e, "grain tables of 0 entries"),
+          "VMDK with 0 entries per grain table refused: %s", e);
+  free (e);
+
+  make_vmdk (buf);
+  put_le64 (buf + 12, 1ULL << 50);
+  e = probe (buf, len, NULL, &img);
+  tap_ok (e && strstr (e, "larger than the file"),
+          "VMDK grain directory larger than the file refused: %s", e);
+  free (e);
+
+  len = make_vmdk_stream (buf);
+  e = probe (buf, len, NULL, &img);
+  tap_ok (!e && img.virtual_size == 1 << 20, "streamOptimized VMDK with "
+          "its grain directory in the footer accepted: %s", e ? e : "ok");
+  free (e);
+
+  e = probe (buf, len - 1024, NULL, &img);
+  tap_ok (e && strstr (e, "footer is missing"),
+          "streamOptimized VMDK without its footer refused: %s", e);
+  free (e);
+
+  put_le32 (buf + 4104, 5000);
+  e = probe (buf, len, NULL, &img);
+  tap_ok (e && strstr (e, "its compressed grain at offset 4096"),
+          "VMDK compressed grain running past the end refused: %s", e);
+  free (e);
+
+  make_vmdk_stream (buf);
+  put_le32 (buf + 2048, 12);
+  e = probe (buf, len, NULL, &img);
+  tap_ok (e && strstr (e, "its compressed grain at offset 6144"),
+          "VMDK compressed grain past the end refused: %s", e);
+  free (e);
+
+  make_vmdk_stream (buf);
+  put_le64 (buf + 5120 + 56, ~0ULL);
+  e = probe (buf, len, NULL, &img);
+  tap_ok (e && strstr (e, "footer does not say"),
+          "VMDK footer without a grain directory refused: %s", e);
+  free (e);
+
+  /* Dynamic VHD block table. */
+  len = make_vhd_dynamic (buf);
+  e = probe (buf, len, NULL, &img);
+  tap_ok (!e && strcmp (img.format, "vpc") == 0 && img.virtual_size == 8192,
+          "dynamic VHD accepted: %s", e ? e : "ok");
+  free (e);
+
+  make_vhd_dynamic (buf);
+  put_be32 (buf + 1540, 6656 / 512);
+  e = probe (buf, len, NULL, &img);
+  tap_ok (e && strstr (e, "VHD is truncated or corrupt: block 1 at offset "
+                       "6656 is past the end of the file (7168 bytes)"),
+          "VHD block over the footer refused: %s", e);
+  free (e);
+
+  make_vhd_dynamic (buf);
+  vhd_move_footer (buf, 4096);
+  e = probe (buf, 4096, NULL, &img);
+  tap_ok (e && strstr (e, "block 0 at offset 2048"),
+          "VHD cut inside a block, footer put back, refused: %s", e);
+  free (e);
+
+  make_vhd_dynamic (buf);
+  put_be64 (buf + 528, 1ULL << 40);
+  e = probe (buf, len, NULL, &img);
+  tap_ok (e && strstr (e, "its block allocation table at offset"),
+          "VHD block table past the end refused: %s", e);
+  free (e);
+
+  make_vhd_dynamic (buf);
+  put_be32 (buf + 540, 0x40000000);
+  e = probe (buf, len, NULL, &img);
+  tap_ok (e && strstr (e, "larger than its disk"),
+          "VHD block table larger than the disk needs refused: %s", e);
+  free (e);
+
+  make_vhd_dynamic (buf);
+  put_be32 (buf + 544, 3000);
+  e = probe (buf, len, NULL, &img);
+  tap_ok (e && strstr (e, "block size 3000 is not valid"),
+          "VHD block size not a power of two refused: %s", e);
+  free (e);
+
+  /* VHDX block table. */
+  len = make_vhdx (big, 2 << 20);
+  e = probe (big, len, NULL, &img);
+  tap_ok (!e && strcmp (img.format, "vhdx") == 0
+          && img.virtual_size == 2 << 20, "VHDX accepted: %s",
+          e ? e : "ok");
+  free (e);
+
+  e = probe (big, len - 4096, NULL, &img);
+  tap_ok (e && strstr (e, "VHDX is truncated: its payload block 0 at "
+                       "offset 1048576 is past the end of the file"),
+          "VHDX cut inside a block refused: %s", e);
+  free (e);
+
+  make_vhdx (big, 2 << 20);
+  put_le64 (big + VHDX_BAT + 8, (1ULL << 63) | 7);
+  e = probe (big, len, NULL, &img);
+  tap_ok (e && strstr (e, "payload block 1 at offset"),
+          "VHDX partially present block past the end refused: %s", e);
+  free (e);
+
+  make_vhdx (big, 2 << 20);
+  put_le64 (big + VHDX_BAT + 8, (64ULL << 20) | 2);
+  e = probe (big, len, NULL, &img);
+  tap_ok (!e, "VHDX zero block with a stray offset accepted: %s",
+          e ? e : "ok");
+  free (e);
+
+  /* 4097 blocks: entry 4096 is the first sector bitmap entry. */
+  make_vhdx (big, 4097ULL << 20);
+  put_le64 (big + VHDX_BAT + 8 * 4096, (100ULL << 20) | 6);
+  e = probe (big, len, NULL, &img);
+  tap_ok (e && strstr (e, "its sector bitmap block 0 at offset 104857600"),
+          "VHDX sector bitmap block past the end refused: %s", e);
+  free (e);
+
+  put_le64 (big + VHDX_BAT + 8 * 4096, (100ULL << 20) | 2);
+  put_le64 (big + VHDX_BAT + 8 * 4097, (1ULL << 20) | 6);
+  e = probe (big, len, NULL, &img);
+  tap_ok (!e, "VHDX with 4097 blocks and an absent sector bitmap "
+          "accepted: %s", e ? e : "ok");
+  free (e);
+
+  make_vhdx (big, 2 << 20);
+  put_le32 (big + VHDX_META + 4096, 3 << 20);
+  e = probe (big, len, NULL, &img);
+  tap_ok (e && strstr (e, "block size 3145728 is not valid"),
+          "VHDX block size not a power of two refused: %s", e);
+  free (e);
+
+  make_vhdx (big, 2 << 20);
+  put_le32 (big + 192 * 1024 + 40, 8);
+  e = probe (big, len, NULL, &img);
+  tap_ok (e && strstr (e, "too small"), "VHDX block table too small for "
+          "the disk refused: %s", e);
+  free (e);
+
+  make_vhdx (big, 2 << 20);
+  put_le64 (big + 192 * 1024 + 32, 3 << 20);
+  e = probe (big, len, NULL, &img);
+  tap_ok (e && strstr (e, "its block table region at offset 3145728"),
+          "VHDX block table region past the end refused: %s", e);
+  free (e);
+
+  make_vhdx (big, 1ULL << 50);
+  e = probe (big, len, NULL, &img);
+  tap_ok (e && strstr (e, "larger than 64 TiB"), "VHDX of 1 PiB refused: "
+          "%s", e);
+  free (e);
+
+  /* Files that are not disk images. */
+  memset (buf, 0, sizeof buf);
+  e = probe (buf, 100, NULL, &img);
+  tap_ok (e && strstr (e, "image is 100 bytes, smaller than one disk "
+                       "sector: not a disk image"),
+          "file of 100 bytes refused: %s", e);
+  free (e);
+
+  e = probe (buf, 100, "raw", &img);
+  tap_ok (!e, "file of 100 bytes accepted with --format raw");
+  free (e);
+
+  fill_text (buf, 8192, "just some text,\tnot a disk\r\n");
+  e = probe (buf, 8192, NULL, &img);
+  tap_ok (e && strstr (e, "text file, not a disk image"),
+          "text file refused: %s", e);
+  free (e);
+
+  fill_text (buf, 4097, "gr\xc3\xbc\xc3\x9f dich, \xe2\x82\xac\n\f");
+  e = probe (buf, 4097, NULL, &img);
+  tap_ok (e && strstr (e, "text file"), "UTF-8 text file refused: %s", e);
+  free (e);
+
+  buf[100] = 0xff;
+  e = probe (buf, 4097, NULL, &img);
+  tap_ok (!e, "text with one byte that is not UTF-8 accepted as raw");
+  free (e);
+
+  memset (buf, 0, sizeof buf);
+  memcpy (buf, "\x7f" "ELF\x02\x01\x01", 7);
+  e = probe (buf, 4096, NULL, &img);
+  tap_ok (e && strstr (e, "ELF executable, not a disk image"),
+          "ELF file refused: %s", e);
+  free (e);
+
+  memset (buf, 0, sizeof buf);
+  memcpy (buf, "\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16);
+  e = probe (buf, 4096, NULL, &img);
+  tap_ok (e && strstr (e, "PNG image, not a disk image"),
+          "PNG file refused: %s", e);
+  free (e);
+
+  memset (buf, 0, sizeof buf);
+  memcpy (buf, "SQLite format 3", 16);
+  e = probe (buf, 4096, NULL, &img);
+  tap_ok (e && strstr (e, "SQLite database"), "SQLite file refused: %s", e);
+  free (e);
+
+  memset (buf, 0, sizeof buf);
+  memcpy (buf, "PK\x03\x04", 4);
+  e = probe (buf, 40, NULL, &img);
+  tap_ok (e && strstr (e, "ZIP archive"), "small ZIP file refused as ZIP: "
+          "%s", e);
+  free (e);
+
+  /* Boot code that reads as text, then a partition table. */
+  memset (buf, 0, sizeof buf);
+  fill_text (buf, 440, "Missing operating system. ");
+  buf[446] = 0x80;
+  buf[450] = 0x83;
+  put_le32 (buf + 454, 2048);
+  put_le32 (buf + 458, 4096);
+  buf[510] = 0x55;
+  buf[511] = 0xaa;
+  e = probe (buf, 8192, NULL, &img);
+  tap_ok (!e && strcmp (img.format, "raw") == 0, "MBR disk accepted as raw");
+  free (e);
+
+  memset (buf, 0, sizeof buf);
+  memcpy (buf, "\xeb\x3c\x90mkfs.fat\0\x02\x04\x04\0\x02\0\x02", 19);
+  memcpy (buf + 43, "NO NAME    FAT16   ", 19);
+  buf[510] = 0x55;
+  buf[511] = 0xaa;
+  e = probe (buf, 8192, NULL, &img);
+  tap_ok (!e, "bare FAT filesystem accepted as raw");
+  free (e);
+
+  memset (buf, 0, sizeof buf);
+  memcpy (buf, "XFSB\0\0\x10\0", 8);
+  e = probe (buf, 8192, NULL, &img);
+  tap_ok (!e, "bare XFS filesystem accepted as raw");
+  free (e);
+
+  memset (buf, 0, sizeof buf);
+  memcpy (buf + 32768, "\x01" "CD001\x01", 7);
+  fill_text (buf + 32775, 1000, "LINUX ");
+  e = probe (buf, 36864, NULL, &img);
+  tap_ok (!e, "ISO 9660 image accepted as raw");
+  free (e);
+
+  memset (buf, 0, sizeof buf);
+  e = probe (buf, 512, NULL, &img);
+  tap_ok (!e && img.virtual_size == 512, "one zero sector accepted as raw");
   free (e);
 
   return tap_done ();
