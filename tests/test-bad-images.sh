@@ -1,6 +1,8 @@
 #!/bin/sh
 # TAP test: images vmscan must refuse before qemu ever opens them (they
-# would make qemu read other host files, or are not disk images at all).
+# would make qemu read other host files, are cut short so that qemu would
+# read missing data as zeros, or are not disk images at all), and good
+# images made by qemu-img and mkfs that it must not refuse.
 # Each must give exit 2, one line on stderr naming the problem, a
 # database that passes integrity_check and says 'failed', and an image
 # whose sha256 is unchanged.  Needs qemu-img; uses the shared corpus when
@@ -100,6 +102,146 @@ if command -v qemu-io > /dev/null; then
   qemu-img create -q -f qcow2 cutl1.qcow2 64M
   truncate -s 100000 cutl1.qcow2
   refused qcow2-truncated-tables cutl1.qcow2 "truncated: its"
+fi
+
+# Sparse formats cut short: every table and data block they point to
+# must be in the file, or qemu would read the missing data as zeros.
+# The raw disk holds random data over most of its 16 MiB, so that any
+# cut loses some.
+mkdir data
+for i in 1 2 3 4 5 6; do
+  head -c 1900000 /dev/urandom > data/f$i
+done
+have_mke2fs=no
+if mke2fs -q -F -t ext4 -d data data.raw 16M > /dev/null 2>&1; then
+  have_mke2fs=yes
+fi
+# cut_to IN OUT BYTES: the first BYTES bytes of IN.
+cut_to () {
+  head -c "$3" "$1" > "$2"
+}
+# u64 FILE OFFSET: the little-endian 64-bit number at OFFSET.
+u64 () {
+  od -An -t u8 -j "$2" -N 8 "$1" | tr -d ' '
+}
+# u32 FILE OFFSET: the little-endian 32-bit number at OFFSET.
+u32 () {
+  od -An -t u4 -j "$2" -N 4 "$1" | tr -d ' '
+}
+good=""
+if [ $have_mke2fs = yes ]; then
+  good="data.raw"
+  qemu-img convert -f raw -O vmdk data.raw sparse.vmdk
+  qemu-img convert -f raw -O vmdk -o subformat=streamOptimized data.raw \
+    stream.vmdk
+  qemu-img convert -f raw -O vpc -o subformat=dynamic data.raw dyn.vhd
+  qemu-img convert -f raw -O vhdx data.raw data.vhdx
+  good="$good sparse.vmdk stream.vmdk dyn.vhd data.vhdx"
+
+  size=$(stat -c %s sparse.vmdk)
+  cut_to sparse.vmdk cut-sparse.vmdk $((size / 2))
+  refused vmdk-cut-grains cut-sparse.vmdk "VMDK is truncated: its grain at"
+  gd=$(u64 sparse.vmdk 56)
+  cut_to sparse.vmdk cut-gd.vmdk $((gd * 512 + 2))
+  refused vmdk-cut-gd cut-gd.vmdk \
+    "VMDK is truncated: its grain directory at offset $((gd * 512))"
+  gt=$(u32 sparse.vmdk $((gd * 512)))
+  cut_to sparse.vmdk cut-gt.vmdk $((gt * 512 + 100))
+  refused vmdk-cut-gt cut-gt.vmdk \
+    "VMDK is truncated: its grain table at offset $((gt * 512))"
+
+  size=$(stat -c %s stream.vmdk)
+  cut_to stream.vmdk cut-stream.vmdk $((size / 2))
+  refused vmdk-stream-cut cut-stream.vmdk \
+    "VMDK is truncated: its compressed grain at"
+
+  # Cut in the middle, but with the footer put back at the end, so that
+  # the missing-footer rule does not catch it.
+  size=$(stat -c %s dyn.vhd)
+  tail -c 512 dyn.vhd > footer
+  cut_to dyn.vhd cut-dyn.vhd $((size / 2))
+  cat footer >> cut-dyn.vhd
+  refused vhd-dynamic-cut cut-dyn.vhd "VHD is truncated or corrupt: block"
+
+  size=$(stat -c %s data.vhdx)
+  cut_to data.vhdx cut.vhdx $((size / 2))
+  refused vhdx-cut cut.vhdx "VHDX is truncated: its payload block"
+else
+  for i in $(seq 1 $((6 * 3))); do
+    n=$((n + 1)); echo "ok $n # SKIP mke2fs -d failed"
+  done
+fi
+
+# Files that are not disk images at all.
+cp /bin/true true.bin
+refused elf true.bin "ELF executable, not a disk image"
+i=0
+while [ $i -lt 40 ]; do
+  echo "line $i of a text file that is not a disk image"
+  i=$((i + 1))
+done > notes.txt
+refused text notes.txt "text file, not a disk image"
+echo "short note" > short.txt
+refused tiny short.txt "image is 11 bytes, smaller than one disk sector"
+printf '\211PNG\r\n\032\n\000\000\000\rIHDR\000\000\000\001\000\000\000\001\010\006\000\000\000\037\025\304\211' \
+  > pixel.png
+refused png pixel.png "PNG image, not a disk image"
+sqlite3 some.sqlite 'CREATE TABLE t (x); INSERT INTO t VALUES (1);'
+refused sqlite some.sqlite "SQLite database, not a disk image"
+
+# Real disks and filesystems made on a file must still pass the probe.
+# tests/unit-image, given file names, probes each and says whether it
+# was accepted (vmscan itself would go on to launch the appliance).
+head -c 1048576 /dev/zero > zeros.raw
+good="$good zeros.raw"
+if mkfs.vfat -C fat.raw 8192 > /dev/null 2>&1; then
+  good="$good fat.raw"
+fi
+truncate -s 300M xfs.raw
+if mkfs.xfs -q xfs.raw > /dev/null 2>&1; then
+  good="$good xfs.raw"
+fi
+truncate -s 16M mbr.raw
+if printf 'label: dos\nstart=2048, type=83\n' | sfdisk -q mbr.raw \
+   > /dev/null 2>&1; then
+  good="$good mbr.raw"
+fi
+for mkiso in xorrisofs genisoimage mkisofs; do
+  if command -v $mkiso > /dev/null; then
+    $mkiso -quiet -o cd.iso data > /dev/null 2>&1 && good="$good cd.iso"
+    break
+  fi
+done
+if [ -r "$corpus/ext2.vmdk" ] && [ -r "$corpus/btrfs.vhdx.gz" ]; then
+  cp "$corpus/ext2.vmdk" "$corpus/ext2.vhd" "$corpus/ext2.qcow2" .
+  gzip -dc "$corpus/btrfs.vhdx.gz" > btrfs.vhdx
+  good="$good ext2.vmdk ext2.vhd ext2.qcow2 btrfs.vhdx"
+fi
+
+unit=${top_builddir:-$top_srcdir}/tests/unit-image
+# shellcheck disable=SC2086 # good is a list of names without spaces
+set -- $good
+if [ -x "$unit" ]; then
+  "$unit" "$@" > accepted.tap 2>&1
+  got=0
+  while read -r line; do
+    case $line in
+      "ok "*|"not ok "*)
+        got=$((got + 1))
+        desc=$(echo "$line" | sed 's/^\(not \)*ok [0-9]* - //')
+        case $line in
+          ok*) ok 0 "$desc" ;;
+          *) ok 1 "$desc" ;;
+        esac
+        ;;
+    esac
+  done < accepted.tap
+  [ $got -eq $# ]
+  ok $? "tests/unit-image probed all $# good images (reported $got)"
+else
+  for _ in "$@" probed; do
+    n=$((n + 1)); echo "ok $n # SKIP tests/unit-image not built"
+  done
 fi
 
 # --format qcow2 on a raw file: the safety checks still apply.
