@@ -319,6 +319,31 @@ check_partitions (struct state *s, const struct vs_image *img)
   return vs_store_add_error (s->store, "image", 0, NULL, 0, problem);
 }
 
+/* Waits for the image hashes and records them (or why not).  Returns -1
+ * only if the store failed. */
+static int
+record_image_hashes (struct state *s)
+{
+  size_t i;
+
+  if (s->hashing) {
+    pthread_join (s->hash_thread, NULL);
+    s->hashing = 0;
+  }
+  for (i = 0; i < s->nimages; i++) {
+    if (s->hash_errors[i]) {
+      vs_warn ("%s", s->hash_errors[i]);
+      if (vs_store_add_error (s->store, "image", 0, NULL, 0,
+                              s->hash_errors[i]) == -1)
+        return -1;
+    }
+    else if (vs_store_set_image_sha256 (s->store, (int) i,
+                                        s->images[i].sha256) == -1)
+      return -1;
+  }
+  return 0;
+}
+
 /* Why no filesystem could be walked, in one line. */
 static char *
 nothing_to_scan (const struct state *s)
@@ -739,6 +764,9 @@ run (struct state *s, FILE *summary)
   if (i == s->nfs) {
     CLEANUP_FREE char *why = nothing_to_scan (s);
 
+    /* The image's hash is evidence even of a scan that found nothing. */
+    if (record_image_hashes (s) == -1)
+      return store_failed (s);
     return fail (s, "mount", why);
   }
   load_accounts (s);
@@ -799,21 +827,8 @@ run (struct state *s, FILE *summary)
   if (o->stop && *o->stop)
     goto interrupted;
 
-  if (s->hashing) {
-    pthread_join (s->hash_thread, NULL);
-    s->hashing = 0;
-  }
-  for (i = 0; i < s->nimages; i++) {
-    if (s->hash_errors[i]) {
-      vs_warn ("%s", s->hash_errors[i]);
-      if (vs_store_add_error (s->store, "image", 0, NULL, 0,
-                              s->hash_errors[i]) == -1)
-        return store_failed (s);
-    }
-    else if (vs_store_set_image_sha256 (s->store, (int) i,
-                                        s->images[i].sha256) == -1)
-      return store_failed (s);
-  }
+  if (record_image_hashes (s) == -1)
+    return store_failed (s);
 
   s->phase = "running the checks";
   __atomic_store_n (&s->checking, 1, __ATOMIC_RELEASE);

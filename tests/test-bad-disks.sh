@@ -210,6 +210,9 @@ ok $? "the cut disk is named as truncated, in a warning and in the error"
 got=$(sqlite3 none.db "SELECT status FROM scans; SELECT count(*) FROM errors WHERE stage = 'image' AND message LIKE '%truncated%'; PRAGMA integrity_check" 2>&1 | tr '\n' ' ')
 [ "$got" = "failed 1 ok " ]
 ok $? "its database says failed, records the truncation, passes integrity_check ($got)"
+got=$(sqlite3 none.db "SELECT sha256 FROM images ORDER BY disk_index" | tr '\n' ' ')
+[ "$got" = "$(cut -d' ' -f1 none.sha256 | tr '\n' ' ')" ]
+ok $? "and holds both images' sha256, equal to sha256sum ($got)"
 sha256sum -c --quiet images.sha256 none.sha256 > /dev/null 2>&1
 ok $? "every image is still unchanged"
 
