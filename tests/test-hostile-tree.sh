@@ -2,8 +2,9 @@
 # TAP test: a hostile tree at scale.  One ext4 filesystem holding 60,000
 # small files (one directory of 20,000), a 1 GiB sparse file with data
 # only in its last bytes, a directory chain 400 deep (paths past
-# PATH_MAX), a symlink loop, a link out of the filesystem and names with
-# every byte 0x01-0xff.  One scan, under a time bound; then the counts,
+# PATH_MAX), a symlink loop, a link out of the filesystem, names with
+# every byte 0x01-0xff, and directories hard-linked into loops (made with
+# debugfs: no kernel makes them, a crafted image can).  One scan, under a time bound; then the counts,
 # the sparse file's hash, the deep path and the odd names are compared
 # with the tree and with sha256sum, the database passes integrity_check
 # and the image is unchanged.
@@ -33,7 +34,7 @@ fi
 if [ "$(id -u)" -ne 0 ]; then
   echo "1..0 # SKIP not root"; exit 0
 fi
-for t in python3 mke2fs sqlite3 sha256sum timeout; do
+for t in python3 mke2fs debugfs sqlite3 sha256sum timeout; do
   command -v "$t" > /dev/null 2>&1 || { echo "1..0 # SKIP $t missing"; exit 0; }
 done
 
@@ -93,6 +94,10 @@ os.symlink('loop-b', 'loop-a')
 os.symlink('loop-a', 'loop-b')
 os.symlink('/proc/self/environ', 'host-link')
 os.symlink('../../../../../../etc/shadow', 'up-link')
+# Directories that debugfs will hard-link into loops after mke2fs.
+os.makedirs('loops/d')
+with open('loops/d/f', 'wb') as f:
+    f.write(b'in the loop\n')
 PY
 # One dot per entry (names hold newlines); the database also has the
 # root directory itself, and mke2fs adds /lost+found.
@@ -103,6 +108,16 @@ mb=$(( (gib * 1024) + files / 10 + 300 ))
 mke2fs -q -F -t ext4 -N $((files + 30000)) -L hostile -d "$work/tree" \
   "$work/hostile.raw" "${mb}M" > "$work/mke2fs.log" 2>&1
 ok $? "built a filesystem of $entries entries, $regular regular files, a ${gib} GiB sparse file"
+# Hard links to directories, which no kernel makes but a crafted image
+# can hold: a directory in itself, a subdirectory linking back to its
+# parent, a second name for a sibling.  A walk that trusted the tree
+# would never end.
+for l in "/loops /loops/self" "/loops /loops/d/back" "/loops/d /loops/alias"; do
+  debugfs -w -R "link $l" "$work/hostile.raw" > /dev/null 2>&1
+done
+n_links=$(debugfs -R "ls /loops" "$work/hostile.raw" 2> /dev/null | grep -c -w -e self -e alias)
+[ "$n_links" = 2 ]
+ok $? "debugfs made the directory loops ($n_links of 2 names in /loops)"
 rm -rf "$work/tree/many" "$work/tree/wide"
 image_sha=$(sha256sum < "$work/hostile.raw")
 
@@ -118,12 +133,24 @@ ok $? "the scan completes within ${bound} s (rc=$rc)"
 [ $rc -le 1 ] || sed 's/^/# /' "$work/vmscan.err" | head -n 10
 
 q () { sqlite3 "$db" "$1" 2>&1; }
-got=$(q "SELECT count(*) FROM files")
-[ "$got" = "$entries" ]
-ok $? "every entry recorded ($got of $entries)"
-got=$(q "SELECT count(*) FROM files WHERE type = 'file' AND sha256 IS NOT NULL")
-[ "$got" = "$regular" ]
-ok $? "every regular file hashed ($got of $regular)"
+# Outside /loops (whose 2 entries of the tree come back under aliases),
+# every entry exactly once.
+got=$(q "SELECT count(*) FROM files WHERE path NOT LIKE '/loops/%'")
+[ "$got" = "$((entries - 2))" ]
+ok $? "every entry recorded ($got of $((entries - 2)) outside /loops)"
+got=$(q "SELECT count(*) FROM files WHERE type = 'file' AND sha256 IS NOT NULL AND path NOT LIKE '/loops/%'")
+[ "$got" = "$((regular - 1))" ]
+ok $? "every regular file hashed ($got of $((regular - 1)) outside /loops)"
+got=$(q "SELECT count(*) || '|' || max(length(path) - length(replace(path, '/', ''))) FROM files WHERE path LIKE '/loops/%'")
+under=${got%|*} depth=${got#*|}
+[ "$under" -ge 2 ] && [ "$under" -le 8 ] && [ "$depth" -le 4 ]
+ok $? "the directory loops end the walk: $under entries under /loops, at most $depth deep"
+got=$(q "SELECT count(*) FROM errors WHERE path IN ('/loops/self', '/loops/d/back', '/loops/alias/back')")
+[ "$got" -ge 2 ] 2>/dev/null
+ok $? "the entries that would loop are recorded as errors ($got)"
+got=$(q "SELECT sha256 FROM files WHERE path = '/loops/d/f'")
+[ "$got" = "$(printf 'in the loop\n' | sha256sum | cut -d' ' -f1)" ]
+ok $? "the file inside the loop is read whole by its own name"
 got=$(q "SELECT sha256 || ' ' || size FROM files WHERE path = '/sparse.img'")
 [ "$got" = "$sparse_sha $((gib << 30))" ]
 ok $? "the sparse file's sha256 and size match sha256sum ($got)"
