@@ -25,6 +25,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bytes.h"
 #include "image.h"
 #include "util.h"
 
@@ -40,50 +41,13 @@ struct src {
 static int
 read_at (const struct src *s, uint64_t off, void *buf, size_t len)
 {
-  size_t done = 0;
-
   if (off > s->size || len > s->size - off)
     return -1;
   if (s->mem) {
     memcpy (buf, s->mem + off, len);
     return 0;
   }
-  while (done < len) {
-    ssize_t r = pread (s->fd, (char *) buf + done, len - done,
-                       (off_t) (off + done));
-    if (r == -1 && errno == EINTR)
-      continue;
-    if (r <= 0)
-      return -1;
-    done += (size_t) r;
-  }
-  return 0;
-}
-
-static uint32_t
-be32 (const unsigned char *p)
-{
-  return ((uint32_t) p[0] << 24) | ((uint32_t) p[1] << 16)
-    | ((uint32_t) p[2] << 8) | p[3];
-}
-
-static uint64_t
-be64 (const unsigned char *p)
-{
-  return ((uint64_t) be32 (p) << 32) | be32 (p + 4);
-}
-
-static uint32_t
-le32 (const unsigned char *p)
-{
-  return ((uint32_t) p[3] << 24) | ((uint32_t) p[2] << 16)
-    | ((uint32_t) p[1] << 8) | p[0];
-}
-
-static uint64_t
-le64 (const unsigned char *p)
-{
-  return ((uint64_t) le32 (p + 4) << 32) | le32 (p);
+  return vs_pread_full (s->fd, buf, len, off);
 }
 
 struct fmt {
@@ -164,9 +128,9 @@ static int
 check_qcow2_tables (const struct src *s, const unsigned char *h,
                     char **errmsg)
 {
-  uint32_t cluster_bits = be32 (h + 20), l1_size = be32 (h + 36);
-  uint32_t rc_clusters = be32 (h + 56);
-  uint64_t l1_off = be64 (h + 40), rc_off = be64 (h + 48), csize, i, j;
+  uint32_t cluster_bits = vs_be32 (h + 20), l1_size = vs_be32 (h + 36);
+  uint32_t rc_clusters = vs_be32 (h + 56);
+  uint64_t l1_off = vs_be64 (h + 40), rc_off = vs_be64 (h + 48), csize, i, j;
   uint64_t l2_read = 0;
   unsigned char *l1 = NULL, *l2 = NULL;
   int rc = -1;
@@ -196,7 +160,7 @@ check_qcow2_tables (const struct src *s, const unsigned char *h,
     goto out;
   }
   for (i = 0; i < l1_size; i++) {
-    uint64_t l2_off = be64 (l1 + 8 * i) & QCOW2_OFFSET_MASK;
+    uint64_t l2_off = vs_be64 (l1 + 8 * i) & QCOW2_OFFSET_MASK;
 
     if (!l2_off)
       continue;
@@ -212,7 +176,7 @@ check_qcow2_tables (const struct src *s, const unsigned char *h,
       goto out;
     }
     for (j = 0; j < csize / 8; j++) {
-      uint64_t e = be64 (l2 + 8 * j), off;
+      uint64_t e = vs_be64 (l2 + 8 * j), off;
 
       if (e & QCOW2_COMPRESSED) {
         off = e & ((1ULL << (62 - (cluster_bits - 8))) - 1);
@@ -253,13 +217,13 @@ check_qcow2 (const struct src *s, struct vs_image *img, char **errmsg)
     *errmsg = vs_xstrdup ("not a qcow2 image (no QFI magic)");
     return -1;
   }
-  version = be32 (h + 4);
+  version = vs_be32 (h + 4);
   if (version != 2 && version != 3) {
     *errmsg = vs_xasprintf ("qcow2 version %u is not supported", version);
     return -1;
   }
-  backing_off = be64 (h + 8);
-  backing_len = be32 (h + 16);
+  backing_off = vs_be64 (h + 8);
+  backing_len = vs_be32 (h + 16);
   if (backing_off != 0) {
     char name[256] = "";
     size_t n = backing_len < sizeof name - 1 ? backing_len : sizeof name - 1;
@@ -274,7 +238,7 @@ check_qcow2 (const struct src *s, struct vs_image *img, char **errmsg)
                             "it with qemu-img convert first)", shown);
     return -1;
   }
-  if (be32 (h + 32) != 0) {
+  if (vs_be32 (h + 32) != 0) {
     *errmsg = vs_xstrdup ("qcow2 image is encrypted; not supported");
     return -1;
   }
@@ -283,7 +247,7 @@ check_qcow2 (const struct src *s, struct vs_image *img, char **errmsg)
       *errmsg = vs_xstrdup ("qcow2 v3 header is truncated");
       return -1;
     }
-    incompat = be64 (h + 72);
+    incompat = vs_be64 (h + 72);
     if (incompat & QCOW2_INCOMPAT_DATA_FILE) {
       *errmsg = vs_xstrdup ("qcow2 image keeps its data in an external "
                             "data file; vmscan does not open files an "
@@ -299,7 +263,7 @@ check_qcow2 (const struct src *s, struct vs_image *img, char **errmsg)
   }
   if (check_qcow2_tables (s, h, errmsg) == -1)
     return -1;
-  img->virtual_size = be64 (h + 24);
+  img->virtual_size = vs_be64 (h + 24);
   return 0;
 }
 
@@ -375,7 +339,7 @@ check_vmdk_gt (const struct src *s, const unsigned char *gt, uint32_t n,
   uint32_t j;
 
   for (j = 0; j < n; j++) {
-    uint64_t e = le32 (gt + 4 * j), lba, len;
+    uint64_t e = vs_le32 (gt + 4 * j), lba, len;
 
     if (e == 0 || (zero_grain && e == VMDK_GTE_ZEROED))
       continue;
@@ -414,7 +378,7 @@ check_vmdk_tables (const struct src *s, const unsigned char *h0,
   int compressed, zero_grain, rc = -1;
   unsigned char *gd = NULL, *gt = NULL;
 
-  if (le64 (h + 56) == VMDK_GD_AT_END) {
+  if (vs_le64 (h + 56) == VMDK_GD_AT_END) {
     if (s->size < 1024 || read_at (s, s->size - 1024, foot, sizeof foot) == -1
         || memcmp (foot, "KDMV", 4) != 0) {
       *errmsg = vs_xstrdup ("VMDK footer is missing at the end of the file "
@@ -423,12 +387,12 @@ check_vmdk_tables (const struct src *s, const unsigned char *h0,
     }
     h = foot;
   }
-  flags = le32 (h + 8);
-  capacity = le64 (h + 12);
-  grain = le64 (h + 20);
-  ngtes = le32 (h + 44);
-  rgd_off = le64 (h + 48);
-  gd_off = le64 (h + 56);
+  flags = vs_le32 (h + 8);
+  capacity = vs_le64 (h + 12);
+  grain = vs_le64 (h + 20);
+  ngtes = vs_le32 (h + 44);
+  rgd_off = vs_le64 (h + 48);
+  gd_off = vs_le64 (h + 56);
   compressed = (h[77] | (h[78] << 8)) == VMDK_DEFLATE;
   zero_grain = (flags & VMDK_FLAG_ZERO_GRAIN) != 0;
   img->virtual_size = capacity <= UINT64_MAX / 512 ? capacity * 512 : 0;
@@ -483,7 +447,7 @@ check_vmdk_tables (const struct src *s, const unsigned char *h0,
         goto out;
       }
     }
-    gt_off = (uint64_t) le32 (gd + 4 * (i % VMDK_GD_CHUNK)) * 512;
+    gt_off = (uint64_t) vs_le32 (gd + 4 * (i % VMDK_GD_CHUNK)) * 512;
     if (gt_off == 0)
       continue;
     if (past (gt_off, (uint64_t) ngtes * 4, s->size)) {
@@ -507,7 +471,7 @@ check_vmdk_tables (const struct src *s, const unsigned char *h0,
     unsigned char m[VMDK_MARKER_LEN];
 
     if (read_at (s, last_compressed, m, sizeof m) == -1
-        || past (last_compressed + VMDK_MARKER_LEN, le32 (m + 8), s->size)) {
+        || past (last_compressed + VMDK_MARKER_LEN, vs_le32 (m + 8), s->size)) {
       truncated (errmsg, "VMDK", "compressed grain", last_compressed,
                  s->size);
       goto out;
@@ -555,9 +519,9 @@ check_vmdk (const struct src *s, struct vs_image *img, char **errmsg)
     *errmsg = vs_xstrdup ("VMDK header is truncated");
     return -1;
   }
-  img->virtual_size = le64 (h + 12) * 512;
-  desc_off = le64 (h + 28);
-  desc_len = le64 (h + 36);
+  img->virtual_size = vs_le64 (h + 12) * 512;
+  desc_off = vs_le64 (h + 28);
+  desc_len = vs_le64 (h + 36);
   if (desc_off == 0 || desc_len == 0 || desc_len > 2048) {
     *errmsg = vs_xstrdup ("VMDK has no embedded descriptor; not "
                           "supported");
@@ -621,7 +585,7 @@ check_vmdk (const struct src *s, struct vs_image *img, char **errmsg)
 static int
 vhd_footer_ok (const unsigned char *f)
 {
-  uint32_t sum = 0, want = be32 (f + 64);
+  uint32_t sum = 0, want = vs_be32 (f + 64);
   int i;
 
   for (i = 0; i < 512; i++)
@@ -641,8 +605,8 @@ static int
 check_vhd_bat (const struct src *s, const unsigned char *dh,
                uint64_t virtual_size, char **errmsg)
 {
-  uint64_t bat_off = be64 (dh + 16), end = s->size - 512, need, blen, i;
-  uint32_t entries = be32 (dh + 28), bsize = be32 (dh + 32);
+  uint64_t bat_off = vs_be64 (dh + 16), end = s->size - 512, need, blen, i;
+  uint32_t entries = vs_be32 (dh + 28), bsize = vs_be32 (dh + 32);
   unsigned char *bat;
   int rc = -1;
 
@@ -676,7 +640,7 @@ check_vhd_bat (const struct src *s, const unsigned char *dh,
         goto out;
       }
     }
-    e = be32 (bat + 4 * (i % VHD_BAT_CHUNK));
+    e = vs_be32 (bat + 4 * (i % VHD_BAT_CHUNK));
     if (e != VHD_UNUSED && past ((uint64_t) e * 512, blen, end)) {
       *errmsg = vs_xasprintf ("VHD is truncated or corrupt: block %llu at "
                               "offset %llu is past the end of the file "
@@ -711,7 +675,7 @@ check_vhd (const struct src *s, struct vs_image *img, char **errmsg)
                           "tampered image)");
     return -1;
   }
-  type = be32 (f + 60);
+  type = vs_be32 (f + 60);
   switch (type) {
   case 2:                       /* fixed */
   case 3:                       /* dynamic */
@@ -725,10 +689,10 @@ check_vhd (const struct src *s, struct vs_image *img, char **errmsg)
     *errmsg = vs_xasprintf ("VHD disk type %u is not supported", type);
     return -1;
   }
-  img->virtual_size = be64 (f + 48);
+  img->virtual_size = vs_be64 (f + 48);
   if (type == 3) {
     unsigned char dh[1024];
-    uint64_t dyn = be64 (f + 16);
+    uint64_t dyn = vs_be64 (f + 16);
 
     if (read_at (s, dyn, dh, sizeof dh) == -1
         || memcmp (dh, "cxsparse", 8) != 0) {
@@ -826,7 +790,7 @@ check_vhdx_bat (const struct src *s, uint64_t bat_off, uint64_t bat_len,
         goto out;
       }
     }
-    e = le64 (bat + 8 * (i % VHDX_BAT_CHUNK));
+    e = vs_le64 (bat + 8 * (i % VHDX_BAT_CHUNK));
     state = e & 7;
     off = (e >> 20) * VHDX_MB;  /* 44 bits of megabytes: no overflow */
     if (bitmap) {
@@ -869,7 +833,7 @@ check_vhdx (const struct src *s, struct vs_image *img, char **errmsg)
                           "corrupt image)");
     return -1;
   }
-  nregions = le32 (rt + 8);
+  nregions = vs_le32 (rt + 8);
   if (nregions > 64
       || read_at (s, 192 * 1024, rt, 16 + 32 * nregions) == -1) {
     *errmsg = vs_xstrdup ("VHDX region table is corrupt");
@@ -879,10 +843,10 @@ check_vhdx (const struct src *s, struct vs_image *img, char **errmsg)
     const unsigned char *e = rt + 16 + 32 * i;
 
     if (memcmp (e, vhdx_metadata_region, 16) == 0)
-      meta_off = le64 (e + 16);
+      meta_off = vs_le64 (e + 16);
     else if (memcmp (e, vhdx_bat_region, 16) == 0) {
-      bat_off = le64 (e + 16);
-      bat_len = le32 (e + 24);
+      bat_off = vs_le64 (e + 16);
+      bat_len = vs_le32 (e + 24);
     }
   }
   if (meta_off == 0 || read_at (s, meta_off, mt, 32) == -1
@@ -897,7 +861,7 @@ check_vhdx (const struct src *s, struct vs_image *img, char **errmsg)
   }
   for (i = 0; i < nentries; i++) {
     const unsigned char *e = mt + 32 + 32 * i;
-    uint32_t off = le32 (e + 16), len = le32 (e + 20);
+    uint32_t off = vs_le32 (e + 16), len = vs_le32 (e + 20);
     unsigned char v[8];
 
     if (memcmp (e, vhdx_file_parameters, 16) == 0) {
@@ -906,8 +870,8 @@ check_vhdx (const struct src *s, struct vs_image *img, char **errmsg)
         return -1;
       }
       have_params = 1;
-      bsize = le32 (v);
-      if (le32 (v + 4) & 2) {
+      bsize = vs_le32 (v);
+      if (vs_le32 (v + 4) & 2) {
         *errmsg = vs_xstrdup ("differencing VHDX: its data depends on a "
                               "parent image in another file; vmscan does "
                               "not open files an image names");
@@ -916,13 +880,13 @@ check_vhdx (const struct src *s, struct vs_image *img, char **errmsg)
     }
     else if (memcmp (e, vhdx_virtual_disk_size, 16) == 0) {
       if (len >= 8 && read_at (s, meta_off + off, v, 8) == 0) {
-        img->virtual_size = le64 (v);
+        img->virtual_size = vs_le64 (v);
         have_size = 1;
       }
     }
     else if (memcmp (e, vhdx_logical_sector_size, 16) == 0) {
       if (len >= 4 && read_at (s, meta_off + off, v, 4) == 0)
-        lss = le32 (v);
+        lss = vs_le32 (v);
     }
   }
   if (!have_params) {

@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "bytes.h"
 #include "parse-rpm.h"
 #include "util.h"
 
@@ -104,19 +105,6 @@ tag_slot (uint32_t tag)
   }
 }
 
-static uint32_t
-be32 (const unsigned char *p)
-{
-  return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8
-         | p[3];
-}
-
-static uint64_t
-be64 (const unsigned char *p)
-{
-  return (uint64_t)be32 (p) << 32 | be32 (p + 4);
-}
-
 struct store {
   const unsigned char *d;
   size_t len;
@@ -202,8 +190,8 @@ get_ints (const struct store *s, const struct entry *e)
     const unsigned char *p = s->d + e->offset + i * sz;
 
     v[i] = sz == 2   ? (uint64_t)(p[0] << 8 | p[1])
-           : sz == 4 ? be32 (p)
-                     : be64 (p);
+           : sz == 4 ? vs_be32 (p)
+                     : vs_be64 (p);
   }
   return v;
 }
@@ -301,8 +289,8 @@ vs_rpm_header_parse (const unsigned char *blob, size_t len,
     *err = "header shorter than its 8-byte preamble";
     return -1;
   }
-  il = be32 (blob);
-  dl = be32 (blob + 4);
+  il = vs_be32 (blob);
+  dl = vs_be32 (blob + 4);
   if (il == 0 || il > VS_RPM_MAX_TAGS || dl > VS_RPM_MAX_DATA) {
     *err = "header index or data size out of range";
     return -1;
@@ -315,13 +303,13 @@ vs_rpm_header_parse (const unsigned char *blob, size_t len,
   s.len = dl;
   for (i = 0; i < il; i++) {
     const unsigned char *p = blob + 8 + (size_t)i * 16;
-    int slot = tag_slot (be32 (p));
+    int slot = tag_slot (vs_be32 (p));
 
     if (slot < 0 || e[slot].present)
       continue;
-    e[slot].type = be32 (p + 4);
-    e[slot].offset = be32 (p + 8);
-    e[slot].count = be32 (p + 12);
+    e[slot].type = vs_be32 (p + 4);
+    e[slot].offset = vs_be32 (p + 8);
+    e[slot].count = vs_be32 (p + 12);
     e[slot].present = 1;
   }
   h->name = get_string (&s, &e[E_NAME]);

@@ -2,27 +2,13 @@
  * parttable.h). */
 #include <config.h>
 
-#include <errno.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "bytes.h"
 #include "parttable.h"
 #include "util.h"
 
 #define GPT_MAX_TABLE (1024 * 1024)
-
-static uint32_t
-le32 (const unsigned char *p)
-{
-  return (uint32_t) p[0] | (uint32_t) p[1] << 8 | (uint32_t) p[2] << 16
-    | (uint32_t) p[3] << 24;
-}
-
-static uint64_t
-le64 (const unsigned char *p)
-{
-  return (uint64_t) le32 (p) | (uint64_t) le32 (p + 4) << 32;
-}
 
 static char *
 past_end (const char *what, unsigned index, uint64_t end, uint64_t size)
@@ -31,23 +17,6 @@ past_end (const char *what, unsigned index, uint64_t end, uint64_t size)
                        "image (%llu bytes): the image is truncated, or its "
                        "partition table is wrong", what, index,
                        (unsigned long long) end, (unsigned long long) size);
-}
-
-static uint16_t
-le16 (const unsigned char *p)
-{
-  return (uint16_t) (p[0] | p[1] << 8);
-}
-
-static uint64_t
-be64 (const unsigned char *p)
-{
-  uint64_t v = 0;
-  int i;
-
-  for (i = 0; i < 8; i++)
-    v = v << 8 | p[i];
-  return v;
 }
 
 /* The size in bytes a filesystem starting at off says it has (ext2/3/4,
@@ -61,11 +30,11 @@ fs_size (vs_read_at_fn read_at, void *opaque, uint64_t off,
 
   if (read_at (opaque, off + 1024, b, sizeof b) == 0
       && b[56] == 0x53 && b[57] == 0xef) {
-    uint64_t blocks = le32 (b + 4);
-    uint32_t log = le32 (b + 24);
+    uint64_t blocks = vs_le32 (b + 4);
+    uint32_t log = vs_le32 (b + 24);
 
-    if (le32 (b + 96) & 0x80)   /* 64bit: blocks_count_hi */
-      blocks |= (uint64_t) le32 (b + 0x150) << 32;
+    if (vs_le32 (b + 96) & 0x80)   /* 64bit: blocks_count_hi */
+      blocks |= (uint64_t) vs_le32 (b + 0x150) << 32;
     *type = "ext";
     return log <= 6 && blocks < (UINT64_C (1) << 48) ? blocks << (10 + log)
       : 0;
@@ -75,15 +44,15 @@ fs_size (vs_read_at_fn read_at, void *opaque, uint64_t off,
   if (memcmp (b, "XFSB", 4) == 0) {
     uint32_t bs = (uint32_t) b[4] << 24 | (uint32_t) b[5] << 16
       | (uint32_t) b[6] << 8 | b[7];
-    uint64_t blocks = be64 (b + 8);
+    uint64_t blocks = vs_be64 (b + 8);
 
     *type = "XFS";
     return bs >= 512 && bs <= 65536 && blocks < (UINT64_C (1) << 48)
       ? blocks * bs : 0;
   }
   if (memcmp (b + 3, "NTFS    ", 8) == 0) {
-    uint16_t bps = le16 (b + 11);
-    uint64_t sectors = le64 (b + 40);
+    uint16_t bps = vs_le16 (b + 11);
+    uint64_t sectors = vs_le64 (b + 40);
 
     *type = "NTFS";
     return bps >= 256 && bps <= 4096 && sectors < (UINT64_C (1) << 48)
@@ -92,8 +61,8 @@ fs_size (vs_read_at_fn read_at, void *opaque, uint64_t off,
   if (b[510] == 0x55 && b[511] == 0xaa
       && (memcmp (b + 0x36, "FAT", 3) == 0
           || memcmp (b + 0x52, "FAT32", 5) == 0)) {
-    uint16_t bps = le16 (b + 11);
-    uint64_t sectors = le16 (b + 19) ? le16 (b + 19) : le32 (b + 32);
+    uint16_t bps = vs_le16 (b + 11);
+    uint64_t sectors = vs_le16 (b + 19) ? vs_le16 (b + 19) : vs_le32 (b + 32);
 
     *type = "FAT";
     return bps >= 512 && bps <= 4096 ? sectors * bps : 0;
@@ -144,10 +113,10 @@ check_gpt (vs_read_at_fn read_at, void *opaque, uint64_t size,
       || memcmp (h, "EFI PART", 8) != 0)
     return NULL;
   *found = 1;
-  alternate = le64 (h + 32);
-  entries_lba = le64 (h + 72);
-  n = le32 (h + 80);
-  esize = le32 (h + 84);
+  alternate = vs_le64 (h + 32);
+  entries_lba = vs_le64 (h + 72);
+  n = vs_le32 (h + 80);
+  esize = vs_le32 (h + 84);
   if (alternate < UINT64_MAX / sector && (alternate + 1) * sector > size)
     return vs_xasprintf ("the GPT's backup header is at byte %llu, past "
                          "the end of the image (%llu bytes): the image is "
@@ -173,7 +142,7 @@ check_gpt (vs_read_at_fn read_at, void *opaque, uint64_t size,
   for (i = 0; i < n && !problem; i++) {
     const unsigned char *e = table + (size_t) i * esize;
     static const unsigned char zero[16];
-    uint64_t last = le64 (e + 40);
+    uint64_t last = vs_le64 (e + 40);
 
     if (memcmp (e, zero, 16) == 0)
       continue;
@@ -181,11 +150,11 @@ check_gpt (vs_read_at_fn read_at, void *opaque, uint64_t size,
       problem = past_end ("GPT partition", i + 1,
                           last >= UINT64_MAX / sector ? UINT64_MAX
                           : (last + 1) * sector, size);
-    else if (le64 (e + 32) <= last) {
+    else if (vs_le64 (e + 32) <= last) {
       CLEANUP_FREE char *where = vs_xasprintf ("in GPT partition %u",
                                                i + 1);
 
-      problem = check_fs (read_at, opaque, le64 (e + 32) * sector, size,
+      problem = check_fs (read_at, opaque, vs_le64 (e + 32) * sector, size,
                           where);
     }
   }
@@ -230,7 +199,7 @@ vs_parttable_check (vs_read_at_fn read_at, void *opaque, uint64_t size)
                        "GPT header: the image is corrupt");
   for (i = 0; i < 4; i++) {
     const unsigned char *e = s + 446 + 16 * i;
-    uint64_t end = ((uint64_t) le32 (e + 8) + le32 (e + 12)) * 512;
+    uint64_t end = ((uint64_t) vs_le32 (e + 8) + vs_le32 (e + 12)) * 512;
 
     if (e[4] != 0 && end > size)
       return past_end ("partition", i + 1, end, size);
@@ -241,7 +210,7 @@ vs_parttable_check (vs_read_at_fn read_at, void *opaque, uint64_t size)
 
     if (e[4] != 0 && e[4] != 0x05 && e[4] != 0x0f && e[4] != 0x85
         && (problem = check_fs (read_at, opaque,
-                                (uint64_t) le32 (e + 8) * 512, size,
+                                (uint64_t) vs_le32 (e + 8) * 512, size,
                                 where)) != NULL)
       return problem;
   }
@@ -275,20 +244,7 @@ vs_parttable_check_buffer (const void *buf, size_t len)
 static int
 fd_read_at (void *opaque, uint64_t off, void *buf, size_t len)
 {
-  int fd = *(int *) opaque;
-  size_t done = 0;
-
-  while (done < len) {
-    ssize_t n = pread (fd, (char *) buf + done, len - done,
-                       (off_t) (off + done));
-
-    if (n == -1 && errno == EINTR)
-      continue;
-    if (n <= 0)
-      return -1;
-    done += (size_t) n;
-  }
-  return 0;
+  return vs_pread_full (*(int *) opaque, buf, len, off);
 }
 
 char *

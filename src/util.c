@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "bytes.h"
 #include "util.h"
 
 #define VS_WARN_LIMIT 25
@@ -556,13 +558,6 @@ static const char *const cap_names[] = {
   "block_suspend", "audit_read", "perfmon", "bpf", "checkpoint_restore",
 };
 
-static uint32_t
-le32 (const unsigned char *p)
-{
-  return (uint32_t) p[0] | (uint32_t) p[1] << 8 | (uint32_t) p[2] << 16
-    | (uint32_t) p[3] << 24;
-}
-
 char *
 vs_caps_format (const unsigned char *v, size_t len)
 {
@@ -574,7 +569,7 @@ vs_caps_format (const unsigned char *v, size_t len)
 
   if (len < 4)
     goto bad;
-  magic = le32 (v);
+  magic = vs_le32 (v);
   version = magic & 0xff000000u;
   eff = (magic & 1u) != 0;
   if (version == 0x01000000u && len == 12)
@@ -585,8 +580,8 @@ vs_caps_format (const unsigned char *v, size_t len)
   else
     goto bad;
   for (i = 0; i < words; i++) {
-    perm |= (uint64_t) le32 (v + 4 + 8 * i) << (32 * i);
-    inh |= (uint64_t) le32 (v + 8 + 8 * i) << (32 * i);
+    perm |= (uint64_t) vs_le32 (v + 4 + 8 * i) << (32 * i);
+    inh |= (uint64_t) vs_le32 (v + 8 + 8 * i) << (32 * i);
   }
   /* Group the capabilities by their set of flags, as getcap does:
    * "=eip", "=ep", "=ip", "=p", "=i" (effective alone means nothing). */
@@ -619,7 +614,7 @@ vs_caps_format (const unsigned char *v, size_t len)
   if (b.len == 0)
     vs_buf_adds (&b, "=");
   if (version == 0x03000000u)
-    vs_buf_addf (&b, " [rootid=%u]", le32 (v + 20));
+    vs_buf_addf (&b, " [rootid=%u]", vs_le32 (v + 20));
   return vs_buf_detach (&b, NULL);
  bad:
   return vs_xasprintf ("invalid (%zu bytes)", len);
@@ -654,4 +649,26 @@ vs_one_line (const char *s)
     p = q;
   }
   return vs_buf_detach (&b, NULL);
+}
+
+int
+vs_pread_full (int fd, void *buf, size_t len, uint64_t off)
+{
+  size_t done = 0;
+
+  while (done < len) {
+    ssize_t n = pread (fd, (char *) buf + done, len - done,
+                       (off_t) (off + done));
+
+    if (n == -1 && errno == EINTR)
+      continue;
+    if (n == -1)
+      return -1;
+    if (n == 0) {
+      errno = EIO;
+      return -1;
+    }
+    done += (size_t) n;
+  }
+  return 0;
 }

@@ -79,6 +79,10 @@ void vs_base64_encode_nopad (const unsigned char *in, size_t n, char *out);
 /* Returns a printable copy of s (see vs_buf_add_printable); free it. */
 char *vs_printable (const char *s, size_t len);
 
+/* Reads exactly len bytes at off (retrying short reads and EINTR).
+ * Returns 0, or -1 (errno set; EIO for an end of file first). */
+int vs_pread_full (int fd, void *buf, size_t len, uint64_t off);
+
 /* A copy of s with every run of blanks that holds a line break made one
  * space, and no blanks at either end (caller frees). */
 char *vs_one_line (const char *s);
