@@ -775,6 +775,7 @@ run (struct state *s, FILE *summary)
   wc.store = s->store;
   wc.rules = s->rules;
   wc.yara_max_size = o->yara_max_size;
+  wc.sparse_limit = o->sparse_limit;
   wc.jobs = o->jobs;
   wc.stop = o->stop;
   wc.alive = appliance_alive;

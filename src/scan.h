@@ -25,6 +25,7 @@ struct vs_scan_options {
   size_t nrule_paths;
   int yara;
   uint64_t yara_max_size;
+  uint64_t sparse_limit;        /* see struct vs_walk_config */
   unsigned jobs;
   int progress;                 /* show a progress line on stderr */
   int checks;                   /* run the checks (YARA findings always) */

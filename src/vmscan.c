@@ -24,11 +24,13 @@
 #include "util.h"
 
 #define VS_DEFAULT_YARA_MAX (64ULL * 1024 * 1024)
+#define VS_DEFAULT_SPARSE_LIMIT (64ULL * 1024 * 1024 * 1024)
 
 enum {
   OPT_FORMAT = CHAR_MAX + 1,
   OPT_NO_YARA,
   OPT_MAX_YARA_SIZE,
+  OPT_SPARSE_LIMIT,
   OPT_VERSION,
   OPT_PROGRESS,
   OPT_NO_PROGRESS,
@@ -45,6 +47,7 @@ static const struct option long_options[] = {
   { "rules", required_argument, NULL, 'r' },
   { "no-yara", no_argument, NULL, OPT_NO_YARA },
   { "max-yara-size", required_argument, NULL, OPT_MAX_YARA_SIZE },
+  { "sparse-limit", required_argument, NULL, OPT_SPARSE_LIMIT },
   { "jobs", required_argument, NULL, 'j' },
   { "progress", no_argument, NULL, OPT_PROGRESS },
   { "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
@@ -93,6 +96,9 @@ usage (int status)
           "      --max-yara-size N  files larger than N bytes (K, M, G\n"
           "                         suffixes) are hashed but not YARA-scanned\n"
           "                         (default: 64M)\n"
+          "      --sparse-limit N   a file over N bytes (default: 64G; 0: no\n"
+          "                         limit) with less than half of it\n"
+          "                         allocated is recorded but not read\n"
           "      --ioc FILE         indicators (hashes, path patterns) to\n"
           "                         look for; repeatable; format in vmscan(1)\n"
           "      --no-checks        do not run the checks (package\n"
@@ -251,6 +257,7 @@ main (int argc, char **argv)
   o.checks = 1;
   o.fail_on = VS_SEV_MEDIUM;
   o.yara_max_size = VS_DEFAULT_YARA_MAX;
+  o.sparse_limit = VS_DEFAULT_SPARSE_LIMIT;
   cpus = sysconf (_SC_NPROCESSORS_ONLN);
   o.jobs = cpus > 0 ? (unsigned) cpus : 1;
 
@@ -298,6 +305,13 @@ main (int argc, char **argv)
         usage (2);
       }
       o.yara_max_size = n;
+      break;
+    case OPT_SPARSE_LIMIT:
+      if (vs_parse_size (optarg, &n) == -1) {
+        vs_error ("--sparse-limit: not a size: '%s'", optarg);
+        usage (2);
+      }
+      o.sparse_limit = n;
       break;
     case 'j':
       if (vs_parse_size (optarg, &n) == -1 || n < 1 || n > 256) {

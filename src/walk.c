@@ -265,6 +265,21 @@ process (struct worker *wk, struct job *j)
 
   entry_from_stat (&e, j->fs, j->path, j->path_len, &j->st);
   e.yara_scanned = 0;
+  if (w->cfg.sparse_limit && (uint64_t) j->st.st_size > w->cfg.sparse_limit
+      && (uint64_t) j->st.st_blocks * 512 < (uint64_t) j->st.st_size / 2) {
+    CLEANUP_FREE char *m =
+      vs_xasprintf ("not read: a sparse file of %llu bytes with %llu "
+                    "allocated, over the --sparse-limit of %llu bytes",
+                    (unsigned long long) j->st.st_size,
+                    (unsigned long long) j->st.st_blocks * 512,
+                    (unsigned long long) w->cfg.sparse_limit);
+
+    record_error (w, "read", j->fs, j->path, j->path_len, m);
+    store_entry (w, &e, NULL);
+    count (w, &w->files, 1);
+    __atomic_add_fetch (&j->fs->files, 1, __ATOMIC_RELAXED);
+    return;
+  }
   fd = openat (j->dirfd, j->name,
                O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
   if (fd == -1) {

@@ -28,6 +28,10 @@ struct vs_walk_config {
   struct vs_store *store;
   struct vs_rules *rules;       /* NULL: no YARA */
   uint64_t yara_max_size;
+  /* A file larger than this of which less than half is allocated is not
+   * read (0: no limit): a crafted filesystem can hold a 16 TiB file of
+   * holes, hours of zeros through the appliance. */
+  uint64_t sparse_limit;
   unsigned jobs;                /* worker threads, at least 1 */
   volatile sig_atomic_t *stop;  /* set to end the walk early */
   /* Asked after an I/O error: is the data source still there?  When it

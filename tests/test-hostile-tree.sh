@@ -1,12 +1,14 @@
 #!/bin/sh
 # TAP test: a hostile tree at scale.  One ext4 filesystem holding 60,000
 # small files (one directory of 20,000), a 1 GiB sparse file with data
-# only in its last bytes, a directory chain 400 deep (paths past
-# PATH_MAX), a symlink loop, a link out of the filesystem, names with
-# every byte 0x01-0xff, and directories hard-linked into loops (made with
-# debugfs: no kernel makes them, a crafted image can).  One scan, under a time bound; then the counts,
-# the sparse file's hash, the deep path and the odd names are compared
-# with the tree and with sha256sum, the database passes integrity_check
+# only in its last bytes (read and hashed), a 100 GiB one (over
+# --sparse-limit: recorded, not read), a directory chain 400 deep (paths
+# past PATH_MAX), a symlink loop, a link out of the filesystem, names
+# with every byte 0x01-0xff, and directories hard-linked into loops
+# (made with debugfs: no kernel makes them, a crafted image can).  One
+# scan, under a time bound; then the counts, the sparse file's hash, the
+# deep path and the odd names are compared with the tree and with
+# sha256sum, the database passes integrity_check
 # and the image is unchanged.
 #
 # Environment: as test-scan.sh.  VMSCAN_HOSTILE_FILES changes the number
@@ -72,6 +74,11 @@ while left > 0:
 with open('sparse.img', 'wb') as f:
     f.truncate(gib << 30)
     f.seek((gib << 30) - 4)
+    f.write(b'tail')
+# 100 GiB of holes with four bytes at the end: over --sparse-limit.
+with open('holes.img', 'wb') as f:
+    f.truncate(100 << 30)
+    f.seek((100 << 30) - 4)
     f.write(b'tail')
 # 400 directories deep: the full path is longer than PATH_MAX.
 p = 'deep'
@@ -139,8 +146,14 @@ got=$(q "SELECT count(*) FROM files WHERE path NOT LIKE '/loops/%'")
 [ "$got" = "$((entries - 2))" ]
 ok $? "every entry recorded ($got of $((entries - 2)) outside /loops)"
 got=$(q "SELECT count(*) FROM files WHERE type = 'file' AND sha256 IS NOT NULL AND path NOT LIKE '/loops/%'")
-[ "$got" = "$((regular - 1))" ]
-ok $? "every regular file hashed ($got of $((regular - 1)) outside /loops)"
+[ "$got" = "$((regular - 2))" ]
+ok $? "every regular file hashed ($got of $((regular - 2)) outside /loops, all but the 100 GiB one)"
+got=$(q "SELECT size || '|' || quote(sha256) FROM files WHERE path = '/holes.img'")
+[ "$got" = "107374182400|NULL" ]
+ok $? "the 100 GiB file of holes is recorded with its size, not read ($got)"
+got=$(q "SELECT message FROM errors WHERE path = '/holes.img'")
+case $got in "not read: a sparse file of 107374182400 bytes"*"--sparse-limit"*) r=0 ;; *) r=1 ;; esac
+ok $r "and an error says why ($got)"
 got=$(q "SELECT count(*) || '|' || max(length(path) - length(replace(path, '/', ''))) FROM files WHERE path LIKE '/loops/%'")
 under=${got%|*} depth=${got#*|}
 [ "$under" -ge 2 ] && [ "$under" -le 8 ] && [ "$depth" -le 4 ]
