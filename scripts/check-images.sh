@@ -15,7 +15,9 @@
 #
 # Prints one line per image (PASS or FAIL, exit status, seconds, the
 # first error line) and a total; exits 1 if any image failed.  Needs
-# root (as vmscan's tests do), sqlite3, sha256sum, timeout.
+# root (as vmscan's tests do), sqlite3, sha256sum, timeout.  Run it with
+# no other vmscan at work on the machine: another scan's mount point in
+# /tmp would be taken for one left behind.
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
