@@ -120,6 +120,44 @@ past (uint64_t off, uint64_t len, uint64_t end)
   return off > end || len > end - off;
 }
 
+/* A table of n entries of esize bytes at off in the file, read in
+ * order, TABLE_CHUNK entries at a time, so that a huge table costs
+ * bounded memory. */
+#define TABLE_CHUNK 4096
+struct table {
+  const struct src *s;
+  uint64_t off, n;
+  size_t esize;
+  unsigned char *buf;           /* TABLE_CHUNK entries */
+};
+
+static void
+table_init (struct table *t, const struct src *s, uint64_t off, uint64_t n,
+            size_t esize)
+{
+  t->s = s;
+  t->off = off;
+  t->n = n;
+  t->esize = esize;
+  t->buf = vs_xmalloc (TABLE_CHUNK * esize);
+}
+
+/* Entry i (asked for in order from 0), or NULL if it could not be read. */
+static const unsigned char *
+table_entry (struct table *t, uint64_t i)
+{
+  size_t slot = (size_t) (i % TABLE_CHUNK);
+
+  if (slot == 0) {
+    uint64_t k = t->n - i < TABLE_CHUNK ? t->n - i : TABLE_CHUNK;
+
+    if (read_at (t->s, t->off + i * t->esize, t->buf,
+                 (size_t) k * t->esize) == -1)
+      return NULL;
+  }
+  return t->buf + slot * t->esize;
+}
+
 /* Every table and data cluster the image points to must be inside the
  * file: a truncated image would otherwise pass its header and fail (or
  * read as zeros) inside the appliance.  L2 tables beyond
@@ -324,8 +362,6 @@ desc_value (const char *desc, const char *key, char *out, size_t outlen)
  * grains: 1 TiB of disk).  Grain tables beyond it are only checked to
  * lie inside the file. */
 #define VMDK_MAX_GT_BYTES (64ULL << 20)
-/* Grain directory entries read at a time. */
-#define VMDK_GD_CHUNK 4096
 
 /* Checks one grain table (n entries at gt) of grain directory entry gdi.
  * *last_compressed keeps the offset of the compressed grain furthest
@@ -376,7 +412,8 @@ check_vmdk_tables (const struct src *s, const unsigned char *h0,
   uint64_t gt_read = 0, last_compressed = 0;
   uint32_t flags, ngtes;
   int compressed, zero_grain, rc = -1;
-  unsigned char *gd = NULL, *gt = NULL;
+  struct table gd;
+  unsigned char *gt;
 
   if (vs_le64 (h + 56) == VMDK_GD_AT_END) {
     if (s->size < 1024 || read_at (s, s->size - 1024, foot, sizeof foot) == -1
@@ -434,20 +471,17 @@ check_vmdk_tables (const struct src *s, const unsigned char *h0,
                       rgd_off > UINT64_MAX / 512 ? rgd_off : rgd_off * 512,
                       s->size);
 
-  gd = vs_xmalloc (VMDK_GD_CHUNK * 4);
+  table_init (&gd, s, gd_off * 512, gd_n, 4);
   gt = vs_xmalloc (VMDK_MAX_GTES * 4);
   for (i = 0; i < gd_n; i++) {
+    const unsigned char *e = table_entry (&gd, i);
     uint64_t gt_off;
 
-    if (i % VMDK_GD_CHUNK == 0) {
-      uint64_t k = gd_n - i < VMDK_GD_CHUNK ? gd_n - i : VMDK_GD_CHUNK;
-
-      if (read_at (s, gd_off * 512 + i * 4, gd, (size_t) k * 4) == -1) {
-        truncated (errmsg, "VMDK", "grain directory", gd_off * 512, s->size);
-        goto out;
-      }
+    if (!e) {
+      truncated (errmsg, "VMDK", "grain directory", gd_off * 512, s->size);
+      goto out;
     }
-    gt_off = (uint64_t) vs_le32 (gd + 4 * (i % VMDK_GD_CHUNK)) * 512;
+    gt_off = (uint64_t) vs_le32 (e) * 512;
     if (gt_off == 0)
       continue;
     if (past (gt_off, (uint64_t) ngtes * 4, s->size)) {
@@ -479,7 +513,7 @@ check_vmdk_tables (const struct src *s, const unsigned char *h0,
   }
   rc = 0;
  out:
-  free (gd);
+  free (gd.buf);
   free (gt);
   return rc;
 }
@@ -595,8 +629,6 @@ vhd_footer_ok (const unsigned char *f)
 }
 
 #define VHD_UNUSED 0xffffffffU
-/* BAT entries read at a time. */
-#define VHD_BAT_CHUNK 4096
 
 /* Every block the dynamic header dh points to (bitmap and data) must lie
  * inside the file, before the footer in its last 512 bytes: qemu would
@@ -607,7 +639,7 @@ check_vhd_bat (const struct src *s, const unsigned char *dh,
 {
   uint64_t bat_off = vs_be64 (dh + 16), end = s->size - 512, need, blen, i;
   uint32_t entries = vs_be32 (dh + 28), bsize = vs_be32 (dh + 32);
-  unsigned char *bat;
+  struct table bat;
   int rc = -1;
 
   if (bsize < 512 || (bsize & (bsize - 1)) != 0) {
@@ -627,20 +659,16 @@ check_vhd_bat (const struct src *s, const unsigned char *dh,
                       s->size);
   /* A block is its sector bitmap, rounded up to a sector, then data. */
   blen = ((uint64_t) bsize / 512 / 8 + 511) / 512 * 512 + bsize;
-  bat = vs_xmalloc (VHD_BAT_CHUNK * 4);
+  table_init (&bat, s, bat_off, entries, 4);
   for (i = 0; i < entries; i++) {
+    const unsigned char *p = table_entry (&bat, i);
     uint32_t e;
 
-    if (i % VHD_BAT_CHUNK == 0) {
-      uint64_t k = entries - i < VHD_BAT_CHUNK ? entries - i : VHD_BAT_CHUNK;
-
-      if (read_at (s, bat_off + i * 4, bat, (size_t) k * 4) == -1) {
-        truncated (errmsg, "VHD", "block allocation table", bat_off,
-                   s->size);
-        goto out;
-      }
+    if (!p) {
+      truncated (errmsg, "VHD", "block allocation table", bat_off, s->size);
+      goto out;
     }
-    e = vs_be32 (bat + 4 * (i % VHD_BAT_CHUNK));
+    e = vs_be32 (p);
     if (e != VHD_UNUSED && past ((uint64_t) e * 512, blen, end)) {
       *errmsg = vs_xasprintf ("VHD is truncated or corrupt: block %llu at "
                               "offset %llu is past the end of the file "
@@ -652,7 +680,7 @@ check_vhd_bat (const struct src *s, const unsigned char *dh,
   }
   rc = 0;
  out:
-  free (bat);
+  free (bat.buf);
   return rc;
 }
 
@@ -732,8 +760,6 @@ static const unsigned char vhdx_logical_sector_size[16] = {
 #define VHDX_PAYLOAD_FULLY_PRESENT 6
 #define VHDX_PAYLOAD_PARTIALLY_PRESENT 7
 #define VHDX_SB_PRESENT 6
-/* BAT entries read at a time. */
-#define VHDX_BAT_CHUNK 8192
 
 /* Every present payload block and sector bitmap block in the BAT (at
  * bat_off, bat_len bytes long) must lie inside the file: qemu would read
@@ -744,7 +770,7 @@ check_vhdx_bat (const struct src *s, uint64_t bat_off, uint64_t bat_len,
                 uint32_t bsize, uint32_t lss, uint64_t vsize, char **errmsg)
 {
   uint64_t ratio, blocks, entries, i;
-  unsigned char *bat;
+  struct table bat;
   char what[64];
   int rc = -1;
 
@@ -775,22 +801,18 @@ check_vhdx_bat (const struct src *s, uint64_t bat_off, uint64_t bat_len,
   if (past (bat_off, bat_len, s->size))
     return truncated (errmsg, "VHDX", "block table region", bat_off,
                       s->size);
-  bat = vs_xmalloc (VHDX_BAT_CHUNK * 8);
+  table_init (&bat, s, bat_off, entries, 8);
   for (i = 0; i < entries; i++) {
+    const unsigned char *p = table_entry (&bat, i);
     uint64_t e, off, len;
     unsigned state;
     int bitmap = (i + 1) % (ratio + 1) == 0;
 
-    if (i % VHDX_BAT_CHUNK == 0) {
-      uint64_t k = entries - i < VHDX_BAT_CHUNK ? entries - i
-        : VHDX_BAT_CHUNK;
-
-      if (read_at (s, bat_off + i * 8, bat, (size_t) k * 8) == -1) {
-        truncated (errmsg, "VHDX", "block table region", bat_off, s->size);
-        goto out;
-      }
+    if (!p) {
+      truncated (errmsg, "VHDX", "block table region", bat_off, s->size);
+      goto out;
     }
-    e = vs_le64 (bat + 8 * (i % VHDX_BAT_CHUNK));
+    e = vs_le64 (p);
     state = e & 7;
     off = (e >> 20) * VHDX_MB;  /* 44 bits of megabytes: no overflow */
     if (bitmap) {
@@ -815,7 +837,7 @@ check_vhdx_bat (const struct src *s, uint64_t bat_off, uint64_t bat_len,
   }
   rc = 0;
  out:
-  free (bat);
+  free (bat.buf);
   return rc;
 }
 
