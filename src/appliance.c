@@ -203,7 +203,7 @@ try_launch (struct vs_appliance *a, const struct vs_image *images, size_t n,
     const char *e = last_error (a);
 
     *errmsg = vs_xasprintf ("cannot launch the appliance: %s%s%s",
-                            e ? e : "unknown error", why ? ": " : "",
+                            e, why ? ": " : "",
                             why ? why : "");
     return -1;
   }
@@ -652,7 +652,7 @@ fuse_server (struct vs_appliance *a, pid_t parent, int ready)
     const char *e = last_error (a);
 
     status = 'E';
-    if (write (ready, &status, 1) == 1 && e)
+    if (write (ready, &status, 1) == 1)
       (void) !write (ready, e, strlen (e));
     _exit (1);
   }

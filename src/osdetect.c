@@ -7,6 +7,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "bytes.h"
 #include "guest.h"
 #include "osdetect.h"
 #include "parse-config.h"
@@ -135,7 +136,7 @@ appliance_device (const char *spec)
                                           "/dev/sd" };
   size_t i;
 
-  for (i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
+  for (i = 0; i < VS_ARRAY_SIZE (prefixes); i++) {
     size_t pl = strlen (prefixes[i]);
 
     if (strncmp (spec, prefixes[i], pl) == 0 && spec[pl] >= 'a'
@@ -362,8 +363,7 @@ elf_arch (const unsigned char *h, size_t n)
     return NULL;
   is64 = h[4] == 2;
   le = h[5] == 1;
-  machine = le ? (unsigned) (h[18] | h[19] << 8)
-    : (unsigned) (h[19] | h[18] << 8);
+  machine = le ? vs_le16 (h + 18) : (unsigned) (h[18] << 8 | h[19]);
   switch (machine) {
   case 3: return "i386";
   case 0x3e: return "x86_64";
@@ -385,7 +385,7 @@ guess_arch (struct vs_guest *g)
                                       "/usr/bin/ls", "/bin/busybox" };
   size_t i;
 
-  for (i = 0; i < sizeof bins / sizeof bins[0]; i++) {
+  for (i = 0; i < VS_ARRAY_SIZE (bins); i++) {
     CLEANUP_FREE char *data = NULL;
     size_t len;
     const char *arch;

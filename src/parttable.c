@@ -19,6 +19,15 @@ past_end (const char *what, unsigned index, uint64_t end, uint64_t size)
                        (unsigned long long) end, (unsigned long long) size);
 }
 
+/* Whether a boot sector carries a FAT type label (FAT12/FAT16 at 0x36,
+ * FAT32 at 0x52). */
+static int
+is_fat (const unsigned char *s)
+{
+  return memcmp (s + 0x36, "FAT", 3) == 0
+    || memcmp (s + 0x52, "FAT32", 5) == 0;
+}
+
 /* The size in bytes a filesystem starting at off says it has (ext2/3/4,
  * XFS, NTFS, FAT), or 0 if there is none of these there, or its size
  * field is implausible. */
@@ -42,8 +51,7 @@ fs_size (vs_read_at_fn read_at, void *opaque, uint64_t off,
   if (read_at (opaque, off, b, sizeof b) == -1)
     return 0;
   if (memcmp (b, "XFSB", 4) == 0) {
-    uint32_t bs = (uint32_t) b[4] << 24 | (uint32_t) b[5] << 16
-      | (uint32_t) b[6] << 8 | b[7];
+    uint32_t bs = vs_be32 (b + 4);
     uint64_t blocks = vs_be64 (b + 8);
 
     *type = "XFS";
@@ -58,9 +66,7 @@ fs_size (vs_read_at_fn read_at, void *opaque, uint64_t off,
     return bps >= 256 && bps <= 4096 && sectors < (UINT64_C (1) << 48)
       ? sectors * bps : 0;
   }
-  if (b[510] == 0x55 && b[511] == 0xaa
-      && (memcmp (b + 0x36, "FAT", 3) == 0
-          || memcmp (b + 0x52, "FAT32", 5) == 0)) {
+  if (b[510] == 0x55 && b[511] == 0xaa && is_fat (b)) {
     uint16_t bps = vs_le16 (b + 11);
     uint64_t sectors = vs_le16 (b + 19) ? vs_le16 (b + 19) : vs_le32 (b + 32);
 
@@ -93,9 +99,7 @@ static int
 is_boot_sector (const unsigned char *s)
 {
   return memcmp (s + 3, "NTFS    ", 8) == 0
-    || memcmp (s + 3, "EXFAT   ", 8) == 0
-    || memcmp (s + 0x36, "FAT", 3) == 0
-    || memcmp (s + 0x52, "FAT32", 5) == 0;
+    || memcmp (s + 3, "EXFAT   ", 8) == 0 || is_fat (s);
 }
 
 /* A GPT with sectors of sector bytes, if its header is there. */

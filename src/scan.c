@@ -759,9 +759,11 @@ run (struct state *s, FILE *summary)
         return store_failed (s);
     }
   }
-  for (i = 0; i < s->nfs && !s->fss[i].mounted; i++)
-    ;
-  if (i == s->nfs) {
+  s->fs_count = 0;
+  for (i = 0; i < s->nfs; i++)
+    if (s->fss[i].mounted)
+      s->fs_count++;
+  if (s->fs_count == 0) {
     CLEANUP_FREE char *why = nothing_to_scan (s);
 
     /* The image's hash is evidence even of a scan that found nothing. */
@@ -791,10 +793,6 @@ run (struct state *s, FILE *summary)
     /* The progress thread reads s->walker. */
     __atomic_store_n (&s->walker, walker, __ATOMIC_RELEASE);
   }
-  s->fs_count = 0;
-  for (i = 0; i < s->nfs; i++)
-    if (s->fss[i].mounted)
-      s->fs_count++;
   for (i = 0; i < s->nfs; i++) {
     struct vs_fs *fs = &s->fss[i];
     CLEANUP_FREE char *dir = NULL;
