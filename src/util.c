@@ -672,3 +672,82 @@ vs_pread_full (int fd, void *buf, size_t len, uint64_t off)
   }
   return 0;
 }
+
+/* Work accounting and the stop request. */
+static uint64_t ticks;
+static volatile sig_atomic_t *stop_flag;
+static const char *stop_why;
+static const char *stage_name;
+
+int
+vs_stopping (void)
+{
+  volatile sig_atomic_t *f = __atomic_load_n (&stop_flag, __ATOMIC_RELAXED);
+
+  return (f && *f) || __atomic_load_n (&stop_why, __ATOMIC_RELAXED) != NULL;
+}
+
+int
+vs_tick_n (uint64_t n)
+{
+  __atomic_add_fetch (&ticks, n, __ATOMIC_RELAXED);
+  return vs_stopping ();
+}
+
+int
+vs_tick (void)
+{
+  return vs_tick_n (1);
+}
+
+uint64_t
+vs_ticks (void)
+{
+  return __atomic_load_n (&ticks, __ATOMIC_RELAXED);
+}
+
+void
+vs_stop_set_flag (volatile sig_atomic_t *flag)
+{
+  __atomic_store_n (&stop_flag, flag, __ATOMIC_RELAXED);
+}
+
+void
+vs_stop_request (const char *why)
+{
+  const char *none = NULL;
+
+  __atomic_compare_exchange_n (&stop_why, &none, why, 0, __ATOMIC_RELAXED,
+                               __ATOMIC_RELAXED);
+}
+
+const char *
+vs_stop_reason (void)
+{
+  volatile sig_atomic_t *f = __atomic_load_n (&stop_flag, __ATOMIC_RELAXED);
+  const char *why = __atomic_load_n (&stop_why, __ATOMIC_RELAXED);
+
+  if (why)
+    return why;
+  return f && *f ? "interrupted" : NULL;
+}
+
+void
+vs_stop_reset (void)
+{
+  __atomic_store_n (&stop_why, NULL, __ATOMIC_RELAXED);
+}
+
+void
+vs_stage_set (const char *name)
+{
+  __atomic_store_n (&stage_name, name, __ATOMIC_RELAXED);
+}
+
+const char *
+vs_stage (void)
+{
+  const char *s = __atomic_load_n (&stage_name, __ATOMIC_RELAXED);
+
+  return s ? s : "start";
+}

@@ -9,6 +9,7 @@
 #ifndef VS_UTIL_H
 #define VS_UTIL_H
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -104,6 +105,38 @@ char *vs_caps_format (const unsigned char *v, size_t len);
 
 /* Formats a byte count for people ("1.5 GiB"). */
 void vs_format_size (uint64_t n, char out[32]);
+
+/* Work accounting and the stop request, shared by every long loop.
+ *
+ * Every loop whose length a guest can choose (a parser's records, a
+ * chain of pages, a list of packages, the items of a configuration
+ * line) calls vs_tick () once a turn.  It counts the turn, so that the
+ * scan's watchdog sees host-side work as progress and the tests can
+ * bound a parser's operations by its input, and it returns nonzero once
+ * the scan is to stop: a signal (the flag given to vs_stop_set_flag) or
+ * the watchdog (vs_stop_request).  A loop that sees nonzero ends early
+ * and reports "stopped" as it would any error. */
+int vs_tick (void);
+/* Adds n turns at once (a chunk of bytes read), with vs_tick's answer. */
+int vs_tick_n (uint64_t n);
+/* Turns counted so far, by every thread. */
+uint64_t vs_ticks (void);
+/* True once a stop was asked for (cheap; does not count a turn). */
+int vs_stopping (void);
+/* The flag a signal handler sets (may be NULL). */
+void vs_stop_set_flag (volatile sig_atomic_t *flag);
+/* Asks every loop to stop (the watchdog); why is kept, static text. */
+void vs_stop_request (const char *why);
+/* Why the stop was asked for: "interrupted", the watchdog's text, or
+ * NULL while running. */
+const char *vs_stop_reason (void);
+/* Forgets a stop request (tests, and a new scan in the same process). */
+void vs_stop_reset (void);
+
+/* The stage of the scan that is running, for the watchdog's message
+ * ("walk", "check persistence", ...); static text. */
+void vs_stage_set (const char *name);
+const char *vs_stage (void);
 
 /* Cleanup attribute for temporaries (initialise to NULL; never on values
  * that are returned; not in main()). */

@@ -392,6 +392,7 @@ main (int argc, char **argv)
       && vs_verbosity >= 0;
   o.progress = progress;
   o.stop = &stop_flag;
+  vs_stop_set_flag (&stop_flag);
   cmdline = command_line (argc, argv);
   o.command_line = cmdline;
 
