@@ -217,6 +217,8 @@ check_names (struct vs_check_ctx *ctx)
   if (!s)
     return ctx->failed ? -1 : 0;
   while ((rc = sqlite3_step (s)) == SQLITE_ROW) {
+    if (vs_tick ())
+      break;
     int64_t id = sqlite3_column_int64 (s, 0);
     const char *path = (const char *) sqlite3_column_blob (s, 1);
     size_t plen = (size_t) sqlite3_column_bytes (s, 1);
@@ -534,6 +536,8 @@ check_permissions (struct vs_check_ctx *ctx)
     return ctx->failed ? -1 : 0;
   }
   while ((rc = sqlite3_step (s)) == SQLITE_ROW) {
+    if (vs_tick ())
+      break;
     int64_t id = sqlite3_column_int64 (s, 0);
     const char *path = (const char *) sqlite3_column_blob (s, 1);
     size_t plen = (size_t) sqlite3_column_bytes (s, 1);
@@ -789,6 +793,8 @@ check_miner_configs (struct vs_check_ctx *ctx)
   if (!s)
     return ctx->failed ? -1 : 0;
   while ((rc = sqlite3_step (s)) == SQLITE_ROW) {
+    if (vs_tick ())
+      break;
     int64_t id = sqlite3_column_int64 (s, 0);
     const char *path = (const char *) sqlite3_column_blob (s, 1);
     size_t plen = (size_t) sqlite3_column_bytes (s, 1);
@@ -1145,6 +1151,8 @@ vs_check_secrets (struct vs_check_ctx *ctx)
   if (!s)
     return ctx->failed ? -1 : 0;
   while ((rc = sqlite3_step (s)) == SQLITE_ROW) {
+    if (vs_tick ())
+      break;
     int64_t id = sqlite3_column_int64 (s, 0);
     const char *path = (const char *) sqlite3_column_blob (s, 1);
     size_t plen = (size_t) sqlite3_column_bytes (s, 1);
@@ -1271,6 +1279,8 @@ vs_check_ioc (struct vs_check_ctx *ctx)
   if (!s)
     return ctx->failed ? -1 : 0;
   while ((rc = sqlite3_step (s)) == SQLITE_ROW) {
+    if (vs_tick ())
+      break;
     static const char *const kinds[] = { "sha256", "sha1", "md5" };
     int64_t id = sqlite3_column_int64 (s, 0);
     const char *path = (const char *) sqlite3_column_blob (s, 1);

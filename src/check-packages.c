@@ -496,6 +496,8 @@ vs_check_packages (struct vs_check_ctx *ctx)
   sqlite3_bind_int64 (s, 1, ctx->scan_id);
   sqlite3_bind_int64 (s, 2, ctx->os->id);
   while ((rc = sqlite3_step (s)) == SQLITE_ROW) {
+    if (vs_tick ())
+      break;
     const struct vs_pkg_file *f;
     struct row r;
 

@@ -57,6 +57,11 @@ vs_check_ran (struct vs_check_ctx *ctx, const char *check_id,
 {
   if (ctx->failed)
     return -1;
+  /* A check that ends because it was asked to stop did not run through. */
+  if (strcmp (status, "ran") == 0 && vs_stopping ()) {
+    status = "error";
+    note = vs_stop_reason ();
+  }
   if (vs_store_add_check_run (ctx->store, ctx->os ? ctx->os->id : 0,
                               check_id, status, items, note) == -1) {
     ctx->failed = 1;
@@ -151,6 +156,8 @@ vs_check_yara (struct vs_check_ctx *ctx)
                            sqlite3_errmsg (ctx->db));
   sqlite3_bind_int64 (s, 1, ctx->scan_id);
   while ((rc = sqlite3_step (s)) == SQLITE_ROW) {
+    if (vs_tick ())
+      break;
     struct vs_finding f;
     const char *sev = (const char *) sqlite3_column_text (s, 5);
     const char *desc = (const char *) sqlite3_column_text (s, 7);
@@ -190,8 +197,74 @@ vs_check_yara (struct vs_check_ctx *ctx)
 static int
 stopped (const struct vs_checks_config *cfg)
 {
-  return cfg->stop && *cfg->stop;
+  return (cfg->stop && *cfg->stop) || vs_stopping ();
 }
+
+/* A check family and the stage name the watchdog reports for it. */
+struct family {
+  const char *stage;
+  int (*run) (struct vs_check_ctx *ctx);
+};
+
+/* Runs one family in its own stage.  A family the watchdog stopped
+ * (it made no progress) is recorded as an error and the others go on;
+ * a signal stops them all.  Returns -1 if the store failed or the
+ * checks are to stop. */
+static int
+run_family (const struct vs_checks_config *cfg, struct vs_check_ctx *ctx,
+            const struct family *f)
+{
+  const char *why;
+  int rc;
+
+  vs_stage_set (f->stage);
+  rc = f->run (ctx);
+  if (ctx->failed)
+    return -1;
+  why = vs_stop_reason ();
+  if (why && !(cfg->stop && *cfg->stop) && !vs_stop_signalled ()) {
+    if (vs_check_error (ctx, NULL, "%s: %s; stopped, its findings are "
+                        "incomplete", f->stage, why) == -1)
+      return -1;
+    vs_stop_reset ();
+    return 0;
+  }
+  return rc == -1 || stopped (cfg) ? -1 : 0;
+}
+
+static int
+read_pkgdb (struct vs_check_ctx *ctx)
+{
+  CLEANUP_FREE char *note = NULL;
+
+  if (vs_pkgdb_load (ctx, &ctx->pkgdb, &note) == -1)
+    return -1;
+  if (!ctx->pkgdb && vs_check_ran (ctx, "package", "skipped", 0,
+                                   note ? note : "no package database")
+      == -1)
+    return -1;
+  return 0;
+}
+
+/* The families run for each OS, in order. */
+static const struct family os_families[] = {
+  { "read the package database", read_pkgdb },
+  { "check packages", vs_check_packages },
+  { "check persistence", vs_check_persistence },
+  { "check access", vs_check_access },
+  { "check files", vs_check_files },
+  { "check secrets", vs_check_secrets },
+  { "check iocs", vs_check_ioc },
+};
+
+/* The families run once more for the filesystems no OS mounts. */
+static const struct family image_families[] = {
+  { "check files", vs_check_files },
+  { "check secrets", vs_check_secrets },
+  { "check iocs", vs_check_ioc },
+};
+
+static const struct family yara_family = { "check yara", vs_check_yara };
 
 static void
 add_counts (uint64_t counts[VS_SEV_COUNT], const struct vs_check_ctx *ctx)
@@ -207,7 +280,6 @@ static int
 run_os (const struct vs_checks_config *cfg, size_t k, struct vs_check_ctx *ctx)
 {
   const struct vs_os *os = &cfg->oses[k];
-  CLEANUP_FREE char *note = NULL;
   size_t i;
 
   ctx->os = os;
@@ -229,19 +301,9 @@ run_os (const struct vs_checks_config *cfg, size_t k, struct vs_check_ctx *ctx)
                   "the checks are for Linux; this OS is not");
     return ctx->failed ? -1 : 0;
   }
-  if (vs_pkgdb_load (ctx, &ctx->pkgdb, &note) == -1)
-    return -1;
-  if (!ctx->pkgdb && vs_check_ran (ctx, "package", "skipped", 0,
-                                   note ? note : "no package database")
-      == -1)
-    return -1;
-  if (vs_check_packages (ctx) == -1 || stopped (cfg)
-      || vs_check_persistence (ctx) == -1 || stopped (cfg)
-      || vs_check_access (ctx) == -1 || stopped (cfg)
-      || vs_check_files (ctx) == -1 || stopped (cfg)
-      || vs_check_secrets (ctx) == -1 || stopped (cfg)
-      || vs_check_ioc (ctx) == -1)
-    return -1;
+  for (i = 0; i < VS_ARRAY_SIZE (os_families); i++)
+    if (run_family (cfg, ctx, &os_families[i]) == -1)
+      return -1;
   return 0;
 }
 
@@ -280,11 +342,11 @@ vs_checks_run (const struct vs_checks_config *cfg,
       rc = -1;
   }
   /* Filesystems that no OS mounts, then the YARA matches of all. */
-  if (rc == 0 && cfg->checks)
-    rc = vs_check_files (&ctx) == -1 || vs_check_secrets (&ctx) == -1
-      || vs_check_ioc (&ctx) == -1 ? -1 : 0;
+  for (k = 0; rc == 0 && cfg->checks && k < VS_ARRAY_SIZE (image_families);
+       k++)
+    rc = run_family (cfg, &ctx, &image_families[k]);
   if (rc == 0)
-    rc = vs_check_yara (&ctx);
+    rc = run_family (cfg, &ctx, &yara_family);
   add_counts (counts, &ctx);
   if (rc == 0 && vs_store_flush (cfg->store) == -1)
     rc = -1;

@@ -80,13 +80,15 @@ struct state {
   size_t fs_count;
   const char *volatile phase;   /* shown before the walk starts */
 
-  /* Watchdog: a hung appliance is killed after stall_seconds without
-   * progress, so that the walk fails instead of waiting forever. */
+  /* Watchdog: after stall_seconds without progress (guest I/O or
+   * host-side work), the stage is asked to stop; a hung appliance is
+   * killed, so that the walk fails instead of waiting forever. */
   pthread_t watchdog_thread;
   int watchdog_on;
   int watchdog_quit;
-  int stalled;
+  int stalled;                  /* the appliance was killed for it */
   unsigned stall_seconds;
+  char stall_msg[160];          /* the watchdog's reason for a stop */
 };
 
 /* Set while a progress line is on the terminal. */
@@ -182,6 +184,18 @@ progress_stop (struct state *s)
   s->progress_on = 0;
 }
 
+/* The stages whose work is the appliance's: a stall there is a hung
+ * appliance, and only killing it unblocks the thread waiting on it. */
+static int
+appliance_stage (const char *stage)
+{
+  return strncmp (stage, "check", 5) != 0;
+}
+
+/* Seconds a stopped check has to end before the appliance it may be
+ * waiting on is killed. */
+#define VS_STALL_GRACE 10
+
 static void *
 watchdog_main (void *opaque)
 {
@@ -189,20 +203,24 @@ watchdog_main (void *opaque)
   struct vs_walk_progress p;
   uint64_t last = UINT64_MAX;
   double since = vs_now_monotonic ();
+  int asked = 0;                /* a stop was asked of the current stage */
 
   pthread_mutex_lock (&s->progress_lock);
   while (!s->watchdog_quit) {
     struct timespec ts;
+    const char *stage;
     uint64_t mark;
+    double idle;
 
     clock_gettime (CLOCK_REALTIME, &ts);
     ts.tv_sec += 1;
     pthread_cond_timedwait (&s->progress_cond, &s->progress_lock, &ts);
     if (s->watchdog_quit)
       break;
-    /* Progress is any of: a new phase, walk counters moving, checks
-     * reading guest files. */
-    mark = (uint64_t) (uintptr_t) s->phase + vs_guest_activity ();
+    /* Progress is any of: a new stage, walk counters moving, checks
+     * reading guest files, host-side loops turning (vs_tick). */
+    stage = vs_stage ();
+    mark = (uint64_t) (uintptr_t) stage + vs_guest_activity () + vs_ticks ();
     if (s->walker) {
       vs_walker_progress (s->walker, &p);
       mark += p.entries + p.files + p.bytes;
@@ -210,14 +228,31 @@ watchdog_main (void *opaque)
     if (mark != last) {
       last = mark;
       since = vs_now_monotonic ();
+      asked = 0;
+      continue;
     }
-    else if (vs_now_monotonic () - since >= s->stall_seconds) {
-      s->stalled = 1;
-      vs_error ("no progress for %u s: the appliance is not answering; "
-                "stopping it", s->stall_seconds);
-      vs_appliance_kill (s->app);
-      break;
+    idle = vs_now_monotonic () - since;
+    if (!asked && idle >= s->stall_seconds) {
+      /* Ask the stage to stop: a check that was stopped is recorded and
+       * the others go on; a stage of the appliance's ends the scan. */
+      asked = 1;
+      snprintf (s->stall_msg, sizeof s->stall_msg,
+                "no progress for %u s in stage '%s'", s->stall_seconds,
+                stage);
+      vs_error ("%s: stopping it", s->stall_msg);
+      vs_stop_request (s->stall_msg);
+      if (!appliance_stage (stage))
+        continue;
     }
+    else if (!(asked && idle >= s->stall_seconds + VS_STALL_GRACE))
+      continue;
+    /* An appliance stage stalled, or a stopped check did not end: it is
+     * waiting on the appliance, which is not answering. */
+    s->stalled = 1;
+    vs_error ("the appliance is not answering in stage '%s'; stopping it",
+              stage);
+    vs_appliance_kill (s->app);
+    break;
   }
   pthread_mutex_unlock (&s->progress_lock);
   return NULL;
@@ -681,6 +716,7 @@ run (struct state *s, FILE *summary)
     s->hashing = 1;
 
   s->phase = "starting the appliance";
+  vs_stage_set ("launch");
   progress_start (s);
   vs_debug ("launching the appliance");
   if (vs_appliance_launch (s->images, s->nimages, &s->app, &err) == -1) {
@@ -696,6 +732,7 @@ run (struct state *s, FILE *summary)
     goto interrupted;
 
   s->phase = "inspecting the disks";
+  vs_stage_set ("inspect");
   vs_debug ("inspecting");
   vs_appliance_inspect (s->app, &s->oses, &s->nos, &err);
   if (err) {
@@ -710,6 +747,7 @@ run (struct state *s, FILE *summary)
       return store_failed (s);
 
   s->phase = "listing and mounting filesystems";
+  vs_stage_set ("mount");
   vs_debug ("listing filesystems");
   if (vs_appliance_list_fs (s->app, s->oses, s->nos, &s->fss, &s->nfs,
                             &err) == -1) {
@@ -793,6 +831,7 @@ run (struct state *s, FILE *summary)
     /* The progress thread reads s->walker. */
     __atomic_store_n (&s->walker, walker, __ATOMIC_RELEASE);
   }
+  vs_stage_set ("walk");
   for (i = 0; i < s->nfs; i++) {
     struct vs_fs *fs = &s->fss[i];
     CLEANUP_FREE char *dir = NULL;
@@ -830,6 +869,7 @@ run (struct state *s, FILE *summary)
     return store_failed (s);
 
   s->phase = "running the checks";
+  vs_stage_set ("check");
   __atomic_store_n (&s->checking, 1, __ATOMIC_RELEASE);
   vs_debug ("running the checks");
   {

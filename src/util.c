@@ -680,17 +680,87 @@ static const char *stop_why;
 static const char *stage_name;
 
 int
-vs_stopping (void)
+vs_stop_signalled (void)
 {
   volatile sig_atomic_t *f = __atomic_load_n (&stop_flag, __ATOMIC_RELAXED);
 
-  return (f && *f) || __atomic_load_n (&stop_why, __ATOMIC_RELAXED) != NULL;
+  return f && *f;
+}
+
+int
+vs_stopping (void)
+{
+  return vs_stop_signalled ()
+    || __atomic_load_n (&stop_why, __ATOMIC_RELAXED) != NULL;
+}
+
+/* The test hook, VMSCAN_TEST_HOOK: "stall:STAGE" makes the first turn
+ * of a loop in STAGE wait, not counted, until a stop is asked for (the
+ * watchdog's tests); "delay:STAGE:USEC" makes every turn in STAGE take
+ * USEC microseconds more (the tests of Ctrl-C inside a long loop). */
+static pthread_once_t hook_once = PTHREAD_ONCE_INIT;
+static char hook_stage[64];
+static int hook_stall;
+static unsigned long hook_usec;
+
+static void
+hook_init (void)
+{
+  const char *e = getenv ("VMSCAN_TEST_HOOK");
+  const char *stage, *colon;
+  size_t n;
+
+  if (!e)
+    return;
+  if (strncmp (e, "stall:", 6) == 0) {
+    hook_stall = 1;
+    stage = e + 6;
+    colon = stage + strlen (stage);
+  }
+  else if (strncmp (e, "delay:", 6) == 0) {
+    stage = e + 6;
+    colon = strrchr (stage, ':');
+    if (!colon)
+      return;
+    hook_usec = strtoul (colon + 1, NULL, 10);
+    if (hook_usec > 1000000)
+      hook_usec = 1000000;
+  }
+  else
+    return;
+  n = (size_t) (colon - stage);
+  if (n == 0 || n >= sizeof hook_stage)
+    return;
+  memcpy (hook_stage, stage, n);
+  hook_stage[n] = '\0';
+}
+
+static void
+hook_run (void)
+{
+  static int announced;
+
+  if (strcmp (vs_stage (), hook_stage) != 0)
+    return;
+  if (!__atomic_exchange_n (&announced, 1, __ATOMIC_RELAXED)) {
+    vs_log_lock ();
+    fprintf (stderr, "vmscan: test hook: in stage '%s'\n", hook_stage);
+    vs_log_unlock ();
+  }
+  if (hook_stall)
+    while (!vs_stopping ())
+      usleep (10 * 1000);
+  else
+    usleep (hook_usec);
 }
 
 int
 vs_tick_n (uint64_t n)
 {
   __atomic_add_fetch (&ticks, n, __ATOMIC_RELAXED);
+  pthread_once (&hook_once, hook_init);
+  if (hook_stage[0])
+    hook_run ();
   return vs_stopping ();
 }
 

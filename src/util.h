@@ -125,6 +125,8 @@ uint64_t vs_ticks (void);
 int vs_stopping (void);
 /* The flag a signal handler sets (may be NULL). */
 void vs_stop_set_flag (volatile sig_atomic_t *flag);
+/* True if that flag is set: the stop is the user's, not the watchdog's. */
+int vs_stop_signalled (void);
 /* Asks every loop to stop (the watchdog); why is kept, static text. */
 void vs_stop_request (const char *why);
 /* Why the stop was asked for: "interrupted", the watchdog's text, or
