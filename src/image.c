@@ -502,9 +502,10 @@ check_vmdk_tables (const struct src *s, const unsigned char *h0,
  *
  * vmscan is stricter wherever qemu is lax: capacity 0 is refused; the
  * descriptor must be at sector 1 and no longer than the 20 sectors qemu
- * reads; it is text up to its first NUL and only NULs after it;
- * "parentFileNameHint" in any case anywhere in those 20 sectors (before
- * or after a NUL) is refused; every "parentCID" must be ffffffff; there
+ * reads; it is text that a NUL ends inside its sectors, with only NULs
+ * after it; "parentFileNameHint" in any case anywhere in those 20
+ * sectors (before or after a NUL) is refused; every "parentCID" must be
+ * ffffffff; there
  * must be exactly one createType, monolithicSparse or streamOptimized;
  * and every line whose first word, read the way sscanf reads it, is an
  * access mode must be exactly one sparse extent ("RW 2048 SPARSE
@@ -701,11 +702,17 @@ vmdk_check_descriptor (const unsigned char *win, size_t winlen,
   const unsigned char *v, *vend;
   unsigned ncreate = 0;
 
-  /* Text, then only NULs: qemu stops at the first NUL, vmscan must not
-   * read further than it does nor miss what it reads. */
+  /* Text, then at least one NUL and only NULs to the end of the
+   * descriptor: qemu stops at the first NUL, vmscan must not read
+   * further than it does nor miss what it reads. */
   text = 0;
   while (text < desclen && win[text] != '\0')
     text++;
+  if (text == desclen) {
+    *errmsg = vs_xasprintf ("VMDK descriptor of %zu sectors has no NUL "
+                            "to end its text", desclen / 512);
+    return -1;
+  }
   for (i = text; i < desclen; i++)
     if (win[i] != '\0') {
       *errmsg = vs_xasprintf ("VMDK descriptor has a NUL byte at offset "

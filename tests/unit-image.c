@@ -357,7 +357,7 @@ main (int argc, char **argv)
   if (argc > 1)
     return probe_files (argc, argv);
 
-  tap_plan (96);
+  tap_plan (97);
 
   memset (buf, 0, sizeof buf);
   e = probe (buf, 4096, NULL, &img);
@@ -625,6 +625,12 @@ main (int argc, char **argv)
   strcpy ((char *) buf + 512 + 4096, "# more text\n");
   refused (buf, len, "NUL byte at offset", "VMDK descriptor with text after "
            "a NUL");
+
+  memset (text, '#', 600);
+  memcpy (text, qemu_descriptor ("monolithicSparse", "\n"), 150);
+  len = make_vmdk_desc (buf, text, 600, 1);
+  refused (buf, len, "descriptor of 1 sectors has no NUL", "VMDK descriptor that fills "
+           "its sector with no NUL");
 
   len = make_vmdk_desc (buf, qemu_descriptor ("monolithicSparse", "\n"),
                         strlen (qemu_descriptor ("monolithicSparse", "\n")),
