@@ -629,8 +629,8 @@ main (int argc, char **argv)
   memset (text, '#', 600);
   memcpy (text, qemu_descriptor ("monolithicSparse", "\n"), 150);
   len = make_vmdk_desc (buf, text, 600, 1);
-  refused (buf, len, "descriptor of 1 sectors has no NUL", "VMDK descriptor that fills "
-           "its sector with no NUL");
+  refused (buf, len, "descriptor of 1 sectors has no NUL",
+           "VMDK descriptor that fills its sector with no NUL");
 
   len = make_vmdk_desc (buf, qemu_descriptor ("monolithicSparse", "\n"),
                         strlen (qemu_descriptor ("monolithicSparse", "\n")),
