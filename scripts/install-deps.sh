@@ -16,6 +16,7 @@ packages="
   coreutils util-linux sudo clang libclang-rt-14-dev rpm db5.3-util
   openssh-client libcap2-bin cron iputils-ping libpam-modules
   valgrind chromium python3-jsonschema python3-websocket sleuthkit cmark-gfm
+  strace
 "
 # The report test fetches the SARIF 2.1.0 schema with npm.  A node from
 # elsewhere (NodeSource) already brings npm and conflicts with Debian's.

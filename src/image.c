@@ -12,9 +12,12 @@
  * The parsers accept nothing they do not understand: an unknown VMDK
  * create type, a VHD of unknown type or a VHDX without the metadata we
  * look for is refused with a message rather than passed to qemu to
- * interpret.  Without --format, files that plainly are not disk images
- * (too small for one sector, text, executables, pictures, archives) are
- * refused too.
+ * interpret.  A VMDK's descriptor is read where qemu reads it and as
+ * loosely as qemu reads it (keys found anywhere in the text, extent
+ * words split on any white space), and refused wherever qemu would open
+ * a file other than the image (see check_vmdk).  Without --format,
+ * files that plainly are not disk images (too small for one sector,
+ * text, executables, pictures, archives) are refused too.
  */
 #include <config.h>
 
@@ -305,48 +308,6 @@ check_qcow2 (const struct src *s, struct vs_image *img, char **errmsg)
   return 0;
 }
 
-/* Finds "key" at the start of a line in the descriptor text and copies
- * its value (without quotes) into out. */
-static int
-desc_value (const char *desc, const char *key, char *out, size_t outlen)
-{
-  const char *p = desc;
-  size_t klen = strlen (key);
-
-  while (p && *p) {
-    while (*p == ' ' || *p == '\t')
-      p++;
-    if (strncmp (p, key, klen) == 0) {
-      const char *v = p + klen, *end;
-      size_t n;
-
-      while (*v == ' ' || *v == '\t')
-        v++;
-      if (*v != '=')
-        goto next;
-      v++;
-      while (*v == ' ' || *v == '\t')
-        v++;
-      if (*v == '"')
-        v++;
-      end = v;
-      while (*end && *end != '"' && *end != '\n' && *end != '\r')
-        end++;
-      n = (size_t) (end - v);
-      if (n >= outlen)
-        n = outlen - 1;
-      memcpy (out, v, n);
-      out[n] = '\0';
-      return 0;
-    }
-  next:
-    p = strchr (p, '\n');
-    if (p)
-      p++;
-  }
-  return -1;
-}
-
 #define VMDK_GD_AT_END 0xffffffffffffffffULL
 #define VMDK_FLAG_RGD (1U << 1)
 #define VMDK_FLAG_ZERO_GRAIN (1U << 2)
@@ -477,6 +438,10 @@ check_vmdk_tables (const struct src *s, const unsigned char *h0,
     const unsigned char *e = table_entry (&gd, i);
     uint64_t gt_off;
 
+    if (vs_tick ()) {
+      *errmsg = vs_xstrdup ("VMDK table check stopped");
+      goto out;
+    }
     if (!e) {
       truncated (errmsg, "VMDK", "grain directory", gd_off * 512, s->size);
       goto out;
@@ -491,6 +456,7 @@ check_vmdk_tables (const struct src *s, const unsigned char *h0,
     if (gt_read + ngtes * 4 > VMDK_MAX_GT_BYTES)
       continue;
     gt_read += ngtes * 4;
+    vs_tick_n (ngtes);
     if (read_at (s, gt_off, gt, (size_t) ngtes * 4) == -1) {
       truncated (errmsg, "VMDK", "grain table", gt_off, s->size);
       goto out;
@@ -518,15 +484,323 @@ check_vmdk_tables (const struct src *s, const unsigned char *h0,
   return rc;
 }
 
+/* What qemu 7.2 (block/vmdk.c) does with the text of a KDMV file, which
+ * is what this check must agree with:
+ *
+ * - A header with capacity 0 and a descriptor offset makes qemu read
+ *   the file from that offset as a descriptor file and open every
+ *   extent it lists, by name: any file of the host.
+ * - Otherwise qemu never parses the embedded descriptor's extents or
+ *   create type.  It reads 20 sectors from sector 1, whatever the
+ *   header's descriptor offset says, stops at the first NUL, and takes
+ *   the first "parentFileNameHint" found anywhere in them (in a comment,
+ *   mid-line) as a parent image that it opens.  "CID" and "parentCID"
+ *   are found the same way.
+ * - Extent lines, where it parses them, are read with sscanf from every
+ *   line start: any white space (space, \t, \n, \v, \f, \r) separates
+ *   the words, and the words may even run over several lines.
+ *
+ * vmscan is stricter wherever qemu is lax: capacity 0 is refused; the
+ * descriptor must be at sector 1 and no longer than the 20 sectors qemu
+ * reads; it is text that a NUL ends inside its sectors, with only NULs
+ * after it; "parentFileNameHint" in any case anywhere in those 20
+ * sectors (before or after a NUL) is refused; every "parentCID" must be
+ * ffffffff; there
+ * must be exactly one createType, monolithicSparse or streamOptimized;
+ * and every line whose first word, read the way sscanf reads it, is an
+ * access mode must be exactly one sparse extent ("RW 2048 SPARSE
+ * "name""), with exactly one such line.
+ */
+
+/* The sector qemu reads a KDMV file's descriptor from, whatever the
+ * header says (qemu's desc_offset of 0x200). */
+#define VMDK_DESC_SECTOR 1
+/* How much qemu reads there to find the parent and the CIDs (its
+ * DESC_SIZE, 20 sectors); a longer descriptor is refused. */
+#define VMDK_DESC_MAX_SECTORS 20
+#define VMDK_DESC_WINDOW (VMDK_DESC_MAX_SECTORS * 512)
+/* qemu reads at most 511 bytes of an extent's file name (%511[...]);
+ * a longer one is refused rather than cut where qemu would cut it. */
+#define VMDK_EXTENT_NAME_MAX 511
+/* How much of a refused extent line the message shows. */
+#define VMDK_SHOW_MAX 80
+
+/* The bytes qemu's sscanf skips as white space (isspace in the C
+ * locale). */
+static int
+vmdk_space (unsigned char c)
+{
+  return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f'
+    || c == '\r';
+}
+
+static int
+vmdk_lower (unsigned char c)
+{
+  return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+static int
+vmdk_hex (unsigned char c)
+{
+  return (c >= '0' && c <= '9') || (vmdk_lower (c) >= 'a'
+                                    && vmdk_lower (c) <= 'f');
+}
+
+/* The offset of the first key at or after from in the n bytes at p, NUL
+ * bytes and all, compared without case if nocase; n if there is none.
+ * At most n * strlen (key) comparisons. */
+static size_t
+vmdk_find (const unsigned char *p, size_t n, size_t from, const char *key,
+           int nocase)
+{
+  size_t klen = strlen (key), i, j;
+
+  for (i = from; i + klen <= n; i++) {
+    for (j = 0; j < klen; j++) {
+      unsigned char a = p[i + j], b = (unsigned char) key[j];
+
+      if (nocase ? vmdk_lower (a) != vmdk_lower (b) : a != b)
+        break;
+    }
+    if (j == klen)
+      return i;
+  }
+  return n;
+}
+
+/* True if the word of len bytes at w is an extent access mode, in any
+ * case (qemu itself takes only "RW"). */
+static int
+vmdk_access_word (const unsigned char *w, size_t len)
+{
+  static const char *const modes[] = { "RW", "RDONLY", "NOACCESS" };
+  size_t i, j;
+
+  for (i = 0; i < VS_ARRAY_SIZE (modes); i++) {
+    if (strlen (modes[i]) != len)
+      continue;
+    for (j = 0; j < len; j++)
+      if (vmdk_lower (w[j]) != vmdk_lower ((unsigned char) modes[i][j]))
+        break;
+    if (j == len)
+      return 1;
+  }
+  return 0;
+}
+
+/* True if the extent line from p (its access word) to end (its '\n' or
+ * the end of the text) is exactly ACCESS SECTORS SPARSE "NAME", with
+ * spaces or tabs between the words and nothing after the name but
+ * spaces, tabs and one '\r' at the very end. */
+static int
+vmdk_sparse_extent (const unsigned char *p, const unsigned char *end)
+{
+  const unsigned char *name;
+
+  if (end > p && end[-1] == '\r')
+    end--;
+  while (p < end && !vmdk_space (*p))
+    p++;
+  if (p == end || (*p != ' ' && *p != '\t'))
+    return 0;
+  while (p < end && (*p == ' ' || *p == '\t'))
+    p++;
+  if (p == end || *p < '1' || *p > '9')
+    return 0;
+  while (p < end && *p >= '0' && *p <= '9')
+    p++;
+  if (p == end || (*p != ' ' && *p != '\t'))
+    return 0;
+  while (p < end && (*p == ' ' || *p == '\t'))
+    p++;
+  if (end - p < 7 || memcmp (p, "SPARSE", 6) != 0
+      || (p[6] != ' ' && p[6] != '\t'))
+    return 0;
+  p += 6;
+  while (p < end && (*p == ' ' || *p == '\t'))
+    p++;
+  if (p == end || *p != '"')
+    return 0;
+  name = ++p;
+  while (p < end && *p != '"' && *p != '\r')
+    p++;
+  if (p == end || *p != '"' || p == name
+      || (size_t) (p - name) > VMDK_EXTENT_NAME_MAX)
+    return 0;
+  for (p++; p < end; p++)
+    if (*p != ' ' && *p != '\t')
+      return 0;
+  return 1;
+}
+
+/* Checks the extent lines of the descriptor text (len bytes, no NUL):
+ * every place qemu's sscanf would start reading an extent (a line
+ * start, then any white space, newlines included) whose first word is
+ * an access mode must hold one sparse extent alone on its line, and
+ * there must be exactly one.  Each line is looked at a bounded number of
+ * times, so this is linear in len. */
+static int
+vmdk_check_extents (const unsigned char *text, size_t len, char **errmsg)
+{
+  size_t pos = 0, q, w, eol, line = 1, at_line;
+  unsigned extents = 0;
+
+  while (pos < len) {
+    if (vs_tick ()) {
+      *errmsg = vs_xstrdup ("VMDK descriptor check stopped");
+      return -1;
+    }
+    /* The words qemu reads from this line start begin at q. */
+    for (q = pos, at_line = line; q < len && vmdk_space (text[q]); q++)
+      if (text[q] == '\n')
+        at_line++;
+    if (q == len)
+      break;
+    for (w = q; w < len && !vmdk_space (text[w]); w++)
+      ;
+    for (eol = w; eol < len && text[eol] != '\n'; eol++)
+      ;
+    if (vmdk_access_word (text + q, w - q)) {
+      extents++;
+      if (!vmdk_sparse_extent (text + q, text + eol)) {
+        size_t n = eol - q < VMDK_SHOW_MAX ? eol - q : VMDK_SHOW_MAX;
+        CLEANUP_FREE char *shown = NULL;
+
+        if (n && text[q + n - 1] == '\r')
+          n--;
+        shown = vs_printable ((const char *) text + q, n);
+
+        *errmsg = vs_xasprintf ("VMDK names an extent that is not its own "
+                                "sparse data (descriptor line %zu: '%s'); "
+                                "vmscan does not open files an image names",
+                                at_line, shown);
+        return -1;
+      }
+    }
+    line = at_line + 1;
+    pos = eol + 1;
+  }
+  if (extents != 1) {
+    *errmsg = vs_xasprintf ("VMDK descriptor lists %u extents; a "
+                            "single-file VMDK has one", extents);
+    return -1;
+  }
+  return 0;
+}
+
+/* Checks the 20 sectors qemu reads from sector 1 (win, winlen bytes,
+ * zeros past the end of the file as qemu reads them), whose first
+ * desclen bytes are the descriptor the header names. */
+static int
+vmdk_check_descriptor (const unsigned char *win, size_t winlen,
+                       size_t desclen, char **errmsg)
+{
+  static const char *const types[] = { "monolithicSparse",
+                                       "streamOptimized" };
+  size_t text, i, at, klen;
+  const unsigned char *v, *vend;
+  unsigned ncreate = 0;
+
+  /* Text, then at least one NUL and only NULs to the end of the
+   * descriptor: qemu stops at the first NUL, vmscan must not read
+   * further than it does nor miss what it reads. */
+  text = 0;
+  while (text < desclen && win[text] != '\0')
+    text++;
+  if (text == desclen) {
+    *errmsg = vs_xasprintf ("VMDK descriptor of %zu sectors has no NUL "
+                            "to end its text", desclen / 512);
+    return -1;
+  }
+  for (i = text; i < desclen; i++)
+    if (win[i] != '\0') {
+      *errmsg = vs_xasprintf ("VMDK descriptor has a NUL byte at offset "
+                              "%zu and text after it; qemu stops reading "
+                              "at the NUL", (size_t) 512 + text);
+      return -1;
+    }
+  if (vs_tick_n (winlen / 512)) {
+    *errmsg = vs_xstrdup ("VMDK descriptor check stopped");
+    return -1;
+  }
+
+  at = vmdk_find (win, winlen, 0, "parentFileNameHint", 1);
+  if (at < winlen) {
+    size_t n = 0, max = winlen - at < VMDK_SHOW_MAX ? winlen - at
+      : VMDK_SHOW_MAX;
+    CLEANUP_FREE char *shown = NULL;
+
+    while (n < max && win[at + n] != '\0' && win[at + n] != '\n'
+           && win[at + n] != '\r')
+      n++;
+    shown = vs_printable ((const char *) win + at, n);
+    *errmsg = vs_xasprintf ("VMDK is a delta disk ('%s' at offset %zu); "
+                            "vmscan does not open files an image names",
+                            shown, (size_t) 512 + at);
+    return -1;
+  }
+
+  klen = strlen ("parentCID");
+  for (at = vmdk_find (win, winlen, 0, "parentCID", 0); at < winlen;
+       at = vmdk_find (win, winlen, at + 1, "parentCID", 0)) {
+    const unsigned char *c = win + at + klen;
+    size_t left = winlen - at - klen;
+
+    if (left < 9 || c[0] != '=' || vmdk_find (c + 1, 8, 0, "ffffffff", 1)
+        != 0 || (left > 9 && vmdk_hex (c[9]))) {
+      *errmsg = vs_xstrdup ("VMDK names a parent disk (its parentCID is "
+                            "not ffffffff); vmscan does not open files an "
+                            "image names");
+      return -1;
+    }
+  }
+
+  klen = strlen ("createType");
+  v = vend = NULL;
+  for (at = vmdk_find (win, winlen, 0, "createType", 0); at < winlen;
+       at = vmdk_find (win, winlen, at + 1, "createType", 0)) {
+    ncreate++;
+    v = win + at + klen;
+    if (at + klen + 2 > text || v[0] != '=' || v[1] != '"'
+        || (vend = memchr (v + 2, '"', text - at - klen - 2)) == NULL) {
+      *errmsg = vs_xstrdup ("VMDK descriptor has a createType that is not "
+                            "createType=\"TYPE\"");
+      return -1;
+    }
+    v += 2;
+  }
+  if (ncreate != 1) {
+    *errmsg = vs_xasprintf ("VMDK descriptor names createType %u times; "
+                            "it must name it once", ncreate);
+    return -1;
+  }
+  for (i = 0; i < VS_ARRAY_SIZE (types); i++)
+    if ((size_t) (vend - v) == strlen (types[i])
+        && memcmp (v, types[i], strlen (types[i])) == 0)
+      break;
+  if (i == VS_ARRAY_SIZE (types)) {
+    size_t n = (size_t) (vend - v);
+    CLEANUP_FREE char *shown = vs_printable ((const char *) v,
+                                             n < VMDK_SHOW_MAX
+                                             ? n : VMDK_SHOW_MAX);
+
+    *errmsg = vs_xasprintf ("VMDK create type '%s' keeps data in other "
+                            "files; only monolithicSparse and "
+                            "streamOptimized are supported", shown);
+    return -1;
+  }
+  return vmdk_check_extents (win, text, errmsg);
+}
+
 static int
 check_vmdk (const struct src *s, struct vs_image *img, char **errmsg)
 {
   unsigned char h[512];
-  uint64_t desc_off, desc_len;
-  CLEANUP_FREE char *desc = NULL;
-  char value[256];
-  const char *p;
-  unsigned extents = 0;
+  uint64_t desc_off, desc_len, capacity;
+  unsigned char *win;
+  size_t winlen;
+  int r;
 
   memset (h, 0, sizeof h);
   if (read_at (s, 0, h, s->size < sizeof h ? (size_t) s->size : sizeof h)
@@ -553,66 +827,55 @@ check_vmdk (const struct src *s, struct vs_image *img, char **errmsg)
     *errmsg = vs_xstrdup ("VMDK header is truncated");
     return -1;
   }
-  img->virtual_size = vs_le64 (h + 12) * 512;
+  capacity = vs_le64 (h + 12);
   desc_off = vs_le64 (h + 28);
   desc_len = vs_le64 (h + 36);
-  if (desc_off == 0 || desc_len == 0 || desc_len > 2048) {
+  if (capacity == 0) {
+    *errmsg = vs_xstrdup ("VMDK header gives a capacity of 0: qemu would "
+                          "read its descriptor as a descriptor file and "
+                          "open the files it names; vmscan does not open "
+                          "files an image names");
+    return -1;
+  }
+  img->virtual_size = capacity <= UINT64_MAX / 512 ? capacity * 512 : 0;
+  if (desc_off == 0 || desc_len == 0) {
     *errmsg = vs_xstrdup ("VMDK has no embedded descriptor; not "
                           "supported");
     return -1;
   }
-  desc = vs_xcalloc (1, desc_len * 512 + 1);
-  if (desc_off > UINT64_MAX / 512
-      || read_at (s, desc_off * 512, desc, desc_len * 512) == -1) {
+  if (desc_off != VMDK_DESC_SECTOR) {
+    *errmsg = vs_xasprintf ("VMDK descriptor is at sector %llu, not at "
+                            "sector %d where qemu reads it",
+                            (unsigned long long) desc_off,
+                            VMDK_DESC_SECTOR);
+    return -1;
+  }
+  if (desc_len > VMDK_DESC_MAX_SECTORS) {
+    *errmsg = vs_xasprintf ("VMDK descriptor of %llu sectors is longer "
+                            "than the %d qemu reads",
+                            (unsigned long long) desc_len,
+                            VMDK_DESC_MAX_SECTORS);
+    return -1;
+  }
+  if (past (VMDK_DESC_SECTOR * 512, desc_len * 512, s->size)) {
     *errmsg = vs_xstrdup ("VMDK descriptor is truncated");
     return -1;
   }
-  if (desc_value (desc, "createType", value, sizeof value) == -1
-      || (strcmp (value, "monolithicSparse") != 0
-          && strcmp (value, "streamOptimized") != 0)) {
-    *errmsg = vs_xasprintf ("VMDK create type '%s' keeps data in other "
-                            "files; only monolithicSparse and "
-                            "streamOptimized are supported",
-                            desc_value (desc, "createType", value,
-                                        sizeof value) == 0 ? value : "?");
+  /* All of what qemu reads, zeros past the end of the file as qemu
+   * reads them. */
+  win = vs_xcalloc (1, VMDK_DESC_WINDOW);
+  winlen = s->size - VMDK_DESC_SECTOR * 512 < VMDK_DESC_WINDOW
+    ? (size_t) (s->size - VMDK_DESC_SECTOR * 512) : VMDK_DESC_WINDOW;
+  if (read_at (s, VMDK_DESC_SECTOR * 512, win, winlen) == -1) {
+    free (win);
+    *errmsg = vs_xstrdup ("VMDK descriptor is truncated");
     return -1;
   }
-  if (desc_value (desc, "parentFileNameHint", value, sizeof value) == 0) {
-    CLEANUP_FREE char *shown = vs_printable (value, strlen (value));
-
-    *errmsg = vs_xasprintf ("VMDK is a delta disk of parent '%s'; vmscan "
-                            "does not open files an image names", shown);
+  r = vmdk_check_descriptor (win, VMDK_DESC_WINDOW, (size_t) desc_len * 512,
+                             errmsg);
+  free (win);
+  if (r == -1)
     return -1;
-  }
-  if (desc_value (desc, "parentCID", value, sizeof value) == 0
-      && strcasecmp (value, "ffffffff") != 0) {
-    *errmsg = vs_xstrdup ("VMDK names a parent disk; vmscan does not "
-                          "open files an image names");
-    return -1;
-  }
-  /* Every extent line must be a sparse extent: the file itself. */
-  for (p = desc; p && *p; p = strchr (p, '\n') ? strchr (p, '\n') + 1 : NULL) {
-    while (*p == ' ' || *p == '\t')
-      p++;
-    if (strncmp (p, "RW ", 3) == 0 || strncmp (p, "RDONLY ", 7) == 0
-        || strncmp (p, "NOACCESS ", 9) == 0) {
-      const char *t = strchr (p, ' ');
-
-      extents++;
-      t = t ? strchr (t + 1, ' ') : NULL;
-      if (!t || strncmp (t + 1, "SPARSE ", 7) != 0) {
-        *errmsg = vs_xstrdup ("VMDK names an extent that is not its own "
-                              "sparse data; vmscan does not open files an "
-                              "image names");
-        return -1;
-      }
-    }
-  }
-  if (extents != 1) {
-    *errmsg = vs_xasprintf ("VMDK descriptor lists %u extents; a "
-                            "single-file VMDK has one", extents);
-    return -1;
-  }
   return check_vmdk_tables (s, h, img, errmsg);
 }
 

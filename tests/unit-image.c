@@ -187,6 +187,65 @@ make_vmdk_stream (unsigned char *b)
   return 6144;
 }
 
+/* A monolithicSparse VMDK of 1 MiB laid out as qemu-img lays it out:
+ * header, a descriptor of desc_sectors sectors at sector 1 holding the
+ * len bytes of text (NULs and all), a grain directory at sector 21 with
+ * no grain table (the disk reads as zeros).  Returns the size. */
+static size_t
+make_vmdk_desc (unsigned char *b, const char *text, size_t len,
+                uint64_t desc_sectors)
+{
+  memset (b, 0, 22 * 512);
+  memcpy (b, "KDMV", 4);
+  put_le32 (b + 4, 1);
+  put_le32 (b + 8, 1);
+  put_le64 (b + 12, 2048);              /* capacity */
+  put_le64 (b + 20, 8);                 /* grain size */
+  put_le64 (b + 28, 1);                 /* descriptor offset */
+  put_le64 (b + 36, desc_sectors);
+  put_le32 (b + 44, 512);               /* GTEs per GT */
+  put_le64 (b + 56, 21);                /* GD */
+  put_le64 (b + 64, 22);                /* overhead */
+  memcpy (b + 512, text, len < 20 * 512 ? len : 20 * 512);
+  return 22 * 512;
+}
+
+/* The descriptor qemu-img 7.2 writes, with the line ending eol. */
+static const char *
+qemu_descriptor (const char *type, const char *eol)
+{
+  static char d[2048];
+
+  snprintf (d, sizeof d, "# Disk DescriptorFile%sversion=1%s"
+            "CID=4a770281%sparentCID=ffffffff%screateType=\"%s\"%s%s"
+            "# Extent description%sRW 2048 SPARSE \"t.vmdk\"%s%s"
+            "# The Disk Data Base%s#DDB%s%s"
+            "ddb.virtualHWVersion = \"4\"%sddb.geometry.cylinders = \"2\"%s"
+            "ddb.adapterType = \"ide\"%s", eol, eol, eol, eol, type, eol,
+            eol, eol, eol, eol, eol, eol, eol, eol, eol, eol);
+  return d;
+}
+
+/* Expects the qemu-img descriptor with before inserted after its
+ * parentCID line and after inserted after its extent line refused with
+ * needle. */
+static void
+vmdk_desc_refused (const char *before, const char *after, const char *eol,
+                   const char *needle, const char *what)
+{
+  static unsigned char b[22 * 512];
+  char text[4096];
+  const char *d = qemu_descriptor ("monolithicSparse", eol), *p, *q;
+  size_t len;
+
+  p = strstr (d, "createType");
+  q = strstr (d, "# The Disk");
+  snprintf (text, sizeof text, "%.*s%s%.*s%s%s", (int) (p - d), d, before,
+            (int) (q - p), p, after, q);
+  len = make_vmdk_desc (b, text, strlen (text), 20);
+  refused (b, len, needle, what);
+}
+
 static const unsigned char vhdx_bat_guid[16] = {
   0x66, 0x77, 0xc2, 0x2d, 0x23, 0xf6, 0x00, 0x42,
   0x9d, 0x64, 0x11, 0x5e, 0x9b, 0xfd, 0x4a, 0x08
@@ -290,13 +349,15 @@ main (int argc, char **argv)
 {
   static unsigned char buf[65536], big[2 << 20];
   struct vs_image img;
+  char text[4096];
   size_t len;
+  int i;
   char *e;
 
   if (argc > 1)
     return probe_files (argc, argv);
 
-  tap_plan (59);
+  tap_plan (97);
 
   memset (buf, 0, sizeof buf);
   e = probe (buf, 4096, NULL, &img);
@@ -444,6 +505,143 @@ main (int argc, char **argv)
   make_vmdk_stream (buf);
   put_le64 (buf + 5120 + 56, ~0ULL);
   refused (buf, len, "footer does not say", "VMDK footer without a grain directory");
+
+  /* The VMDK descriptor read as qemu reads it (issue 10): every way
+   * qemu would open another file is refused. */
+  for (i = 0; i < 2; i++) {
+    const char *eol = i ? "\r\n" : "\n";
+    const char *how = i ? " (CRLF)" : "";
+    char what[128];
+
+    len = make_vmdk_desc (buf, qemu_descriptor ("monolithicSparse", eol),
+                          strlen (qemu_descriptor ("monolithicSparse", eol)),
+                          20);
+    e = probe (buf, len, NULL, &img);
+    tap_ok (!e && img.virtual_size == 1 << 20, "qemu-img monolithicSparse "
+            "descriptor%s accepted: %s", how, e ? e : "ok");
+    free (e);
+    len = make_vmdk_desc (buf, qemu_descriptor ("streamOptimized", eol),
+                          strlen (qemu_descriptor ("streamOptimized", eol)),
+                          20);
+    e = probe (buf, len, NULL, &img);
+    tap_ok (!e, "qemu-img streamOptimized descriptor%s accepted: %s", how,
+            e ? e : "ok");
+    free (e);
+
+    /* Capacity 0: qemu reads the descriptor as a descriptor file. */
+    snprintf (text, sizeof text, "# Disk DescriptorFile%sversion=1%s"
+              "CID=fffffffe%sparentCID=ffffffff%s"
+              "createType=\"monolithicFlat\"%s"
+              "RW 2048 FLAT \"/dev/sda\" 0%s", eol, eol, eol, eol, eol, eol);
+    len = make_vmdk_desc (buf, text, strlen (text), 20);
+    put_le64 (buf + 12, 0);
+    snprintf (what, sizeof what, "VMDK of capacity 0 with a FLAT extent%s",
+              how);
+    refused (buf, len, "capacity of 0", what);
+
+    /* The same, dressed to pass the old line-start reading. */
+    snprintf (text, sizeof text, "# Disk DescriptorFile%sversion=1%s"
+              "#createType=\"monolithicFlat\"%s"
+              "createType=\"monolithicSparse\"%s"
+              "RW\t2048 FLAT \"/dev/sda\" 0%sRW 2048 SPARSE \"x.vmdk\"%s",
+              eol, eol, eol, eol, eol, eol);
+    len = make_vmdk_desc (buf, text, strlen (text), 20);
+    put_le64 (buf + 12, 0);
+    snprintf (what, sizeof what, "VMDK of capacity 0 in disguise%s", how);
+    refused (buf, len, "capacity of 0", what);
+    put_le64 (buf + 12, 2048);
+    snprintf (what, sizeof what, "VMDK with two createTypes%s", how);
+    refused (buf, len, "names createType 2 times", what);
+
+    snprintf (what, sizeof what, "VMDK with a parentFileNameHint in a "
+              "comment%s", how);
+    snprintf (text, sizeof text, "# parentFileNameHint=\"/x\"%s", eol);
+    vmdk_desc_refused (text, "", eol, "delta disk ('parentFileNameHint="
+                       "\"/x\"", what);
+    snprintf (what, sizeof what, "VMDK with a parentFileNameHint mid-line%s",
+              how);
+    snprintf (text, sizeof text, "ddb.uuid = \"parentFileNameHint=\"/x\"%s",
+              eol);
+    vmdk_desc_refused ("", text, eol, "delta disk", what);
+    snprintf (what, sizeof what, "VMDK with a parentfilenamehint in lower "
+              "case%s", how);
+    snprintf (text, sizeof text, "parentfilenamehint=\"/x\"%s", eol);
+    vmdk_desc_refused (text, "", eol, "delta disk", what);
+
+    snprintf (what, sizeof what, "VMDK with a second parentCID naming a "
+              "parent%s", how);
+    snprintf (text, sizeof text, "#parentCID=1234abcd%s", eol);
+    vmdk_desc_refused (text, "", eol, "parentCID", what);
+
+    snprintf (what, sizeof what, "VMDK with an RW<tab> FLAT extent%s", how);
+    snprintf (text, sizeof text, "RW\t2048 FLAT \"/dev/sda\" 0%s", eol);
+    vmdk_desc_refused ("", text, eol, "not its own sparse data", what);
+    snprintf (what, sizeof what, "VMDK with an RW<ff> FLAT extent%s", how);
+    snprintf (text, sizeof text, "RW\f2048 FLAT \"/dev/sda\" 0%s", eol);
+    vmdk_desc_refused ("", text, eol, "not its own sparse data", what);
+    snprintf (what, sizeof what, "VMDK with an RW<vt> VMFS extent after "
+              "white space%s", how);
+    snprintf (text, sizeof text, "%s \f RW\v2048\vVMFS\v\"/dev/sda\"%s",
+              eol, eol);
+    vmdk_desc_refused ("", text, eol, "not its own sparse data", what);
+    snprintf (what, sizeof what, "VMDK with a FLAT extent over three "
+              "lines%s", how);
+    snprintf (text, sizeof text, "RW%s2048%sFLAT \"/dev/sda\" 0%s", eol, eol,
+              eol);
+    vmdk_desc_refused ("", text, eol, "not its own sparse data", what);
+    snprintf (what, sizeof what, "VMDK with a VMFSSPARSE\"name\" extent%s",
+              how);
+    snprintf (text, sizeof text, "RW 2048 VMFSSPARSE\"/x.vmdk\"%s", eol);
+    vmdk_desc_refused ("", text, eol, "not its own sparse data", what);
+    snprintf (what, sizeof what, "VMDK with an rdonly FLAT extent%s", how);
+    snprintf (text, sizeof text, "rdonly 2048 FLAT \"/dev/sda\" 0%s", eol);
+    vmdk_desc_refused ("", text, eol, "not its own sparse data", what);
+    snprintf (what, sizeof what, "VMDK with two sparse extents%s", how);
+    snprintf (text, sizeof text, "RW 2048 SPARSE \"u.vmdk\"%s", eol);
+    vmdk_desc_refused ("", text, eol, "lists 2 extents", what);
+  }
+
+  /* qemu reads the parent hint from sector 1 whatever the header says. */
+  snprintf (text, sizeof text, "# Disk DescriptorFile\nversion=1\n"
+            "parentFileNameHint=\"/x\"\n");
+  len = make_vmdk_desc (buf, text, strlen (text), 1);
+  memcpy (buf + len, qemu_descriptor ("monolithicSparse", "\n"),
+          strlen (qemu_descriptor ("monolithicSparse", "\n")));
+  put_le64 (buf + 28, len / 512);
+  refused (buf, len + 1024, "not at sector 1", "VMDK whose parent hint is in "
+           "sector 1 and its descriptor elsewhere");
+
+  /* ... and all 20 sectors of it, past the descriptor and past a NUL. */
+  len = make_vmdk_desc (buf, qemu_descriptor ("monolithicSparse", "\n"),
+                        strlen (qemu_descriptor ("monolithicSparse", "\n")),
+                        2);
+  strcpy ((char *) buf + 512 + 19 * 512, "parentFileNameHint=\"/x\"");
+  refused (buf, len, "at offset 10240", "VMDK with a parent hint in sector "
+           "20, after its descriptor of 2 sectors");
+
+  len = make_vmdk_desc (buf, qemu_descriptor ("monolithicSparse", "\n"),
+                        strlen (qemu_descriptor ("monolithicSparse", "\n")),
+                        20);
+  strcpy ((char *) buf + 512 + 4096, "# more text\n");
+  refused (buf, len, "NUL byte at offset", "VMDK descriptor with text after "
+           "a NUL");
+
+  memset (text, '#', 600);
+  memcpy (text, qemu_descriptor ("monolithicSparse", "\n"), 150);
+  len = make_vmdk_desc (buf, text, 600, 1);
+  refused (buf, len, "descriptor of 1 sectors has no NUL",
+           "VMDK descriptor that fills its sector with no NUL");
+
+  len = make_vmdk_desc (buf, qemu_descriptor ("monolithicSparse", "\n"),
+                        strlen (qemu_descriptor ("monolithicSparse", "\n")),
+                        21);
+  refused (buf, len, "longer than the 20", "VMDK descriptor of 21 sectors");
+
+  len = make_vmdk_desc (buf, qemu_descriptor ("twoGbMaxExtentFlat", "\n"),
+                        strlen (qemu_descriptor ("twoGbMaxExtentFlat", "\n")),
+                        20);
+  refused (buf, len, "create type 'twoGbMaxExtentFlat'", "VMDK of another "
+           "create type");
 
   /* Dynamic VHD block table. */
   len = make_vhd_dynamic (buf);
