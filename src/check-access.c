@@ -41,6 +41,11 @@
  * cap, a count, so this bounds the work of 256 files of 4 MiB each to
  * well under a second. */
 #define MAX_SUDO_USERS 500000
+/* authorized_keys paths looked up per system (accounts times patterns):
+ * each is a lookup through the appliance, and a real image has a few
+ * accounts with a home; 20000 is every account of a large directory
+ * cache with the two default names. */
+#define MAX_KEY_PATHS 20000
 
 struct grp {
   char *name;
@@ -126,8 +131,8 @@ load_groups (struct actx *a)
 }
 
 /* The shadow password fields by account name: the first line of each
- * name, as a set of names and the fields beside it (pointing into the
- * file's data). */
+ * name that passwd has (so no more than the accounts), as a set of names
+ * and the fields beside it (pointing into the file's data). */
 struct shadow_index {
   struct vs_cc_set names;
   const char **pw;
@@ -150,6 +155,7 @@ shadow_index (struct actx *a, const char *data, size_t len,
     if (vs_tick ())
       return vs_cc_stop (a->ctx, "/etc/shadow") == -1 ? -1 : 0;
     if (vs_colon_split (l.p, l.len, f, flen, 2) < 2
+        || !vs_cc_user_find (&a->users, f[0], flen[0])
         || !vs_cc_set_add (&si->names, f[0], flen[0]))
       continue;
     if (si->names.n > alloc) {
@@ -740,9 +746,9 @@ check_keys (struct actx *a)
   };
   uint64_t items = 0;
   size_t i, k;
-  int r = 0;
+  int r = 0, capped = 0;
 
-  for (i = 0; i < a->users.n && r == 0; i++) {
+  for (i = 0; i < a->users.n && r == 0 && !capped; i++) {
     const struct vs_cc_user *u = &a->users.v[i];
     size_t np = a->nakf + VS_ARRAY_SIZE (defaults);
 
@@ -762,6 +768,13 @@ check_keys (struct actx *a)
        * once. */
       if (!vs_cc_set_add (&tried, path, strlen (path)))
         continue;
+      if (tried.n > MAX_KEY_PATHS) {
+        r = vs_check_error (ctx, path, "%s: more than %d authorized_keys "
+                            "paths, the rest not examined (from account %s)",
+                            path, MAX_KEY_PATHS, u->name);
+        capped = 1;
+        break;
+      }
       if (vs_guest_realpath (ctx->guest, path, &canon) == -1) {
         if (errno == ELOOP)
           r = vs_check_error (ctx, path, "%s: symlink loop", path) == -1
