@@ -1,5 +1,6 @@
 /* libFuzzer target: sudoers logical lines and their parse
- * (parse-config.c). */
+ * (parse-config.c).  A joined line never passes VS_SUDO_LINE_MAX, and
+ * is said to be cut (2) only when the input held more. */
 #include <config.h>
 
 #include <stdint.h>
@@ -17,9 +18,13 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   unsigned lineno = 0, first = 0;
   size_t pos = 0;
 
-  while (vs_sudo_next (d, size, &pos, &lineno, &line, &first)) {
+  int more;
+
+  while ((more = vs_sudo_next (d, size, &pos, &lineno, &line, &first))) {
     struct vs_sudo_line s;
 
+    if (line.len > VS_SUDO_LINE_MAX || (more == 2 && size <= VS_SUDO_LINE_MAX))
+      abort ();
     vs_sudo_parse (line.data ? line.data : "", line.len, &s);
     if (s.kind == VS_SUDO_RULE) {
       const char *p = s.who, *end = s.who + s.who_len, *w;

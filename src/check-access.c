@@ -7,6 +7,16 @@
  * So any authorized key is reported (medium; high for root or a forced
  * command), and so is every setting that widens access.  Evidence never
  * holds a password hash: only what kind it is.
+ *
+ * Every list here is the guest's to make long (accounts, groups and
+ * their members, lines, the users of a sudo rule, keys, included files),
+ * so each loop over one counts its turns with vs_tick () and stops when
+ * told, and each has a cap, past which an errors row says what was not
+ * examined.  Names are looked up in hash sets (the accounts index, the
+ * groups and administrators sets, the shadow index), never by scanning a
+ * list per item: work is linear in what the guest holds, not in the
+ * product of two of its lists.  Findings are capped per check id by
+ * vs_cc_add (check-common.h); vs_check_access flushes them.
  */
 #include <config.h>
 
@@ -24,6 +34,18 @@
 #define MAX_INCLUDED_FILES 256
 #define MAX_KEYS_PER_FILE 10000
 #define MAX_AKF 16
+/* Groups read from /etc/group (as many as accounts, VS_CC_MAX_USERS). */
+#define MAX_GROUPS 65536
+/* The users of sudo rules examined on one system, over every file: real
+ * sudoers hold tens; each costs a hash lookup and, past the finding
+ * cap, a count, so this bounds the work of 256 files of 4 MiB each to
+ * well under a second. */
+#define MAX_SUDO_USERS 500000
+/* authorized_keys paths looked up per system (accounts times patterns):
+ * each is a lookup through the appliance, and a real image has a few
+ * accounts with a home; 20000 is every account of a large directory
+ * cache with the two default names. */
+#define MAX_KEY_PATHS 20000
 
 struct grp {
   char *name;
@@ -35,6 +57,8 @@ struct actx {
   struct vs_cc_users users;
   struct grp *groups;
   size_t ngroups;
+  struct vs_cc_set group_names;
+  struct vs_cc_set admins;      /* members of the administrators' groups */
   /* sshd */
   char *akf[MAX_AKF];           /* AuthorizedKeysFile patterns */
   size_t nakf;
@@ -46,46 +70,17 @@ struct actx {
   size_t files;
   uint64_t items;
   struct vs_cc_set visited;     /* files read (canonical): no loops */
+  int too_many_files;           /* the MAX_INCLUDED_FILES error is made */
   /* sudoers */
   struct vs_cc_set user_aliases;
+  uint64_t sudo_users;          /* users of rules examined */
 };
-
-static const struct grp *
-group_find (const struct actx *a, const char *name, size_t len)
-{
-  size_t i;
-
-  for (i = 0; i < a->ngroups; i++)
-    if (strlen (a->groups[i].name) == len
-        && memcmp (a->groups[i].name, name, len) == 0)
-      return &a->groups[i];
-  return NULL;
-}
 
 static int
 is_admin_group (const char *name, size_t len)
 {
   return vs_key_is (name, len, "sudo") || vs_key_is (name, len, "wheel")
     || vs_key_is (name, len, "admin") || vs_key_is (name, len, "root");
-}
-
-/* Whether user is listed as a member of an administrators' group. */
-static int
-in_admin_group (const struct actx *a, const char *user, size_t len)
-{
-  size_t i;
-
-  for (i = 0; i < a->ngroups; i++) {
-    const char *p = a->groups[i].members, *end = p + strlen (p), *w;
-    size_t wl;
-
-    if (!is_admin_group (a->groups[i].name, strlen (a->groups[i].name)))
-      continue;
-    while (vs_next_item (&p, end, &w, &wl))
-      if (wl == len && memcmp (w, user, len) == 0)
-        return 1;
-  }
-  return 0;
 }
 
 /* ---- accounts ---- */
@@ -101,13 +96,19 @@ load_groups (struct actx *a)
   if (r != 0)
     return r == -1 ? -1 : 0;
   memset (&l, 0, sizeof l);
-  while (vs_line_next (data, len, &pos, &l) && a->ngroups < 65536) {
-    const char *f[4];
-    size_t fl[4];
+  while (r == 0 && vs_line_next (data, len, &pos, &l)) {
+    const char *f[4], *p, *end, *w;
+    size_t fl[4], wl;
 
+    if (vs_tick ())
+      return vs_cc_stop (a->ctx, "/etc/group") == -1 ? -1 : 0;
     if (vs_line_is_comment (l.p, l.len)
         || vs_colon_split (l.p, l.len, f, fl, 4) < 4 || fl[0] == 0)
       continue;
+    if (a->ngroups == MAX_GROUPS)
+      return vs_check_error (a->ctx, "/etc/group", "/etc/group: more than "
+                             "%d groups, the rest not examined (from line "
+                             "%u)", MAX_GROUPS, l.no) == -1 ? -1 : 0;
     if (a->ngroups == alloc) {
       alloc = alloc ? 2 * alloc : 64;
       a->groups = vs_xrealloc (a->groups, alloc * sizeof *a->groups);
@@ -115,29 +116,118 @@ load_groups (struct actx *a)
     a->groups[a->ngroups].name = vs_xstrndup (f[0], fl[0]);
     a->groups[a->ngroups].members = vs_xstrndup (f[3], fl[3]);
     a->ngroups++;
+    vs_cc_set_add (&a->group_names, f[0], fl[0]);
+    if (!is_admin_group (f[0], fl[0]))
+      continue;
+    p = f[3];
+    end = f[3] + fl[3];
+    while (vs_next_item (&p, end, &w, &wl)) {
+      if (vs_tick ())
+        return vs_cc_stop (a->ctx, "/etc/group") == -1 ? -1 : 0;
+      vs_cc_set_add (&a->admins, w, wl);
+    }
   }
   return 0;
 }
 
-/* The shadow password field of name, or NULL (points into data). */
-static const char *
-shadow_field (const char *data, size_t len, const char *name, size_t *fl)
+/* The shadow password fields by account name: the first line of each
+ * name that passwd has (so no more than the accounts), as a set of names
+ * and the fields beside it (pointing into the file's data). */
+struct shadow_index {
+  struct vs_cc_set names;
+  const char **pw;
+  size_t *pwl;
+};
+
+static int
+shadow_index (struct actx *a, const char *data, size_t len,
+              struct shadow_index *si)
 {
   struct vs_line l;
-  size_t pos = 0, nl = strlen (name);
+  size_t pos = 0, alloc = 0;
 
+  memset (si, 0, sizeof *si);
   memset (&l, 0, sizeof l);
   while (vs_line_next (data, len, &pos, &l)) {
     const char *f[2];
     size_t flen[2];
 
-    if (vs_colon_split (l.p, l.len, f, flen, 2) >= 2 && flen[0] == nl
-        && memcmp (f[0], name, nl) == 0) {
-      *fl = flen[1];
-      return f[1];
+    if (vs_tick ())
+      return vs_cc_stop (a->ctx, "/etc/shadow") == -1 ? -1 : 0;
+    if (vs_colon_split (l.p, l.len, f, flen, 2) < 2
+        || !vs_cc_user_find (&a->users, f[0], flen[0])
+        || !vs_cc_set_add (&si->names, f[0], flen[0]))
+      continue;
+    if (si->names.n > alloc) {
+      alloc = alloc ? 2 * alloc : 64;
+      si->pw = vs_xrealloc (si->pw, alloc * sizeof *si->pw);
+      si->pwl = vs_xrealloc (si->pwl, alloc * sizeof *si->pwl);
+    }
+    si->pw[si->names.n - 1] = f[1];
+    si->pwl[si->names.n - 1] = flen[1];
+  }
+  return 0;
+}
+
+static void
+shadow_index_free (struct shadow_index *si)
+{
+  vs_cc_set_free (&si->names);
+  free (si->pw);
+  free (si->pwl);
+}
+
+/* The shadow password field of name, or NULL. */
+static const char *
+shadow_field (const struct shadow_index *si, const char *name, size_t *fl)
+{
+  size_t k = vs_cc_set_find (&si->names, name, strlen (name));
+
+  if (!k)
+    return NULL;
+  *fl = si->pwl[k - 1];
+  return si->pw[k - 1];
+}
+
+/* For each account, the position of the first account with its uid
+ * (its own when none comes before, or its uid did not parse): the
+ * accounts sorted by (uid, position), in O(n log n).  Caller frees. */
+struct uid_pos {
+  uint32_t uid;
+  size_t i;
+};
+
+static int
+cmp_uid_pos (const void *x, const void *y)
+{
+  const struct uid_pos *a = x, *b = y;
+
+  if (a->uid != b->uid)
+    return a->uid < b->uid ? -1 : 1;
+  return a->i < b->i ? -1 : a->i > b->i;
+}
+
+static size_t *
+first_of_uid (const struct vs_cc_users *users)
+{
+  size_t n = users->n, i, k = 0;
+  struct uid_pos *order = vs_xmalloc ((n ? n : 1) * sizeof *order);
+  size_t *first = vs_xmalloc ((n ? n : 1) * sizeof *first);
+
+  for (i = 0; i < n; i++) {
+    first[i] = i;
+    if (users->v[i].uid_ok) {
+      order[k].uid = users->v[i].uid;
+      order[k].i = i;
+      k++;
     }
   }
-  return NULL;
+  qsort (order, k, sizeof *order, cmp_uid_pos);
+  for (i = 1; i < k; i++)
+    if (order[i].uid == order[i - 1].uid)
+      first[order[i].i] = first[order[i - 1].i];
+  free (order);
+  return first;
 }
 
 static int
@@ -145,22 +235,35 @@ check_accounts (struct actx *a)
 {
   struct vs_check_ctx *ctx = a->ctx;
   CLEANUP_FREE char *shadow = NULL;
-  size_t slen = 0, i, j;
+  CLEANUP_FREE size_t *first_uid = NULL;
+  struct shadow_index si;
+  size_t slen = 0, i;
   int r, have_shadow;
 
+  memset (&si, 0, sizeof si);
   r = vs_cc_read (ctx, "/etc/shadow", VS_CC_MAX_CONFIG, &shadow, &slen);
   if (r == -1)
     return -1;
   have_shadow = r == 0;
-  for (i = 0; i < a->users.n; i++) {
-    const struct vs_cc_user *u = &a->users.v[i];
+  if (have_shadow && shadow_index (a, shadow, slen, &si) == -1) {
+    shadow_index_free (&si);
+    return -1;
+  }
+  first_uid = first_of_uid (&a->users);
+  r = 0;
+  for (i = 0; i < a->users.n && r == 0; i++) {
+    const struct vs_cc_user *u = &a->users.v[i], *same_name, *dup = NULL;
     const char *pw = u->passwd, *desc;
     size_t pwl = strlen (u->passwd);
     int usable, login = vs_is_login_shell (u->shell, strlen (u->shell));
     struct vs_buf ev = VS_BUF_INIT;
 
+    if (vs_tick ()) {
+      r = vs_cc_stop (ctx, "/etc/passwd");
+      break;
+    }
     if (have_shadow && vs_key_is (pw, pwl, "x")) {
-      pw = shadow_field (shadow, slen, u->name, &pwl);
+      pw = shadow_field (&si, u->name, &pwl);
       if (!pw) {
         pw = "!";
         pwl = 1;
@@ -175,7 +278,6 @@ check_accounts (struct actx *a)
     vs_buf_addc (&ev, ':');
     vs_cc_evidence (&ev, u->shell, strlen (u->shell));
     a->items++;
-    r = 0;
     if (u->uid_ok && u->uid == 0 && strcmp (u->name, "root") != 0)
       r = vs_cc_report (ctx, "access.uid0", VS_SEV_CRITICAL, "T1136.001",
                         "/etc/passwd", u->name, ev.data, ev.len,
@@ -203,28 +305,28 @@ check_accounts (struct actx *a)
                         "/etc/passwd", u->name, ev.data, ev.len,
                         "account %s has the root group as its primary group",
                         u->name);
-    for (j = 0; r == 0 && j < i; j++) {
-      const struct vs_cc_user *v = &a->users.v[j];
-
-      if (strcmp (v->name, u->name) == 0) {
-        r = vs_cc_report (ctx, "access.duplicate-account", VS_SEV_MEDIUM,
-                          "T1136.001", "/etc/passwd", u->name, ev.data,
-                          ev.len, "account %s is listed twice (lines %u and "
-                          "%u)", u->name, v->line, u->line);
-        break;
-      }
-      if (u->uid_ok && v->uid_ok && v->uid == u->uid && u->uid != 0) {
-        r = vs_cc_report (ctx, "access.duplicate-account", VS_SEV_MEDIUM,
-                          "T1136.001", "/etc/passwd", u->name, ev.data,
-                          ev.len, "accounts %s and %s share uid %u", v->name,
-                          u->name, u->uid);
-        break;
-      }
-    }
+    /* The first earlier account with the same name or (not 0) uid; the
+     * name is said when both point at the same one. */
+    same_name = vs_cc_user_find (&a->users, u->name, strlen (u->name));
+    if (same_name == u)
+      same_name = NULL;
+    if (u->uid_ok && u->uid != 0 && first_uid[i] != i)
+      dup = &a->users.v[first_uid[i]];
+    if (r == 0 && same_name && (!dup || same_name <= dup))
+      r = vs_cc_report (ctx, "access.duplicate-account", VS_SEV_MEDIUM,
+                        "T1136.001", "/etc/passwd", u->name, ev.data,
+                        ev.len, "account %s is listed twice (lines %u and "
+                        "%u)", u->name, same_name->line, u->line);
+    else if (r == 0 && dup)
+      r = vs_cc_report (ctx, "access.duplicate-account", VS_SEV_MEDIUM,
+                        "T1136.001", "/etc/passwd", u->name, ev.data,
+                        ev.len, "accounts %s and %s share uid %u", dup->name,
+                        u->name, u->uid);
     vs_buf_release (&ev);
-    if (r == -1)
-      return -1;
   }
+  shadow_index_free (&si);
+  if (r != 0)
+    return r == -1 ? -1 : 0;
   for (i = 0; i < a->ngroups; i++) {
     const struct grp *g = &a->groups[i];
     const char *p = g->members, *end = p + strlen (p), *w;
@@ -234,8 +336,11 @@ check_accounts (struct actx *a)
       continue;
     while (vs_next_item (&p, end, &w, &wl)) {
       struct vs_buf ev = VS_BUF_INIT;
-      CLEANUP_FREE char *who = vs_xstrndup (w, wl);
+      CLEANUP_FREE char *who = NULL;
 
+      if (vs_tick ())
+        return vs_cc_stop (ctx, "/etc/group") == -1 ? -1 : 0;
+      who = vs_xstrndup (w, wl);
       vs_buf_addf (&ev, "%s:x:...:", g->name);
       vs_cc_evidence (&ev, g->members, strlen (g->members));
       r = vs_cc_report (ctx, "access.admin-group", VS_SEV_MEDIUM, "T1098",
@@ -308,14 +413,46 @@ sshd_include (struct actx *a, const char *from, const char *pat,
   r = vs_cc_list (a->ctx, full[0] ? full : "/", &names, &n);
   if (r != 0)
     return r == -1 ? -1 : 0;
-  for (i = 0; i < n && r == 0; i++)
+  for (i = 0; i < n && r == 0; i++) {
+    if (vs_tick ()) {
+      r = vs_cc_stop (a->ctx, full);
+      break;
+    }
     if (fnmatch (slash + 1, names[i], FNM_PERIOD) == 0) {
       CLEANUP_FREE char *p = vs_xasprintf ("%s/%s", full, names[i]);
 
       r = sshd_file (a, p, depth + 1, in_match);
     }
+  }
   vs_guest_free_list (names, n);
-  return r;
+  return r == -1 ? -1 : 0;
+}
+
+/* Whether an included file may be read: 1 yes, 0 no (an errors row
+ * says why: too deep, too many (said once), already read), -1 store. */
+static int
+may_include (struct actx *a, const char *path, int depth)
+{
+  struct vs_check_ctx *ctx = a->ctx;
+  CLEANUP_FREE char *canon = NULL;
+
+  if (depth > MAX_INCLUDE_DEPTH)
+    return vs_check_error (ctx, path, "%s: includes nested more than %d "
+                           "deep, not read", path, MAX_INCLUDE_DEPTH) == -1
+      ? -1 : 0;
+  if (a->files >= MAX_INCLUDED_FILES) {
+    if (a->too_many_files++)
+      return 0;
+    return vs_check_error (ctx, path, "%s: more than %d files included, "
+                           "this and the rest not read", path,
+                           MAX_INCLUDED_FILES) == -1 ? -1 : 0;
+  }
+  if (vs_guest_realpath (ctx->guest, path, &canon) == 0
+      && !vs_cc_set_add (&a->visited, canon, strlen (canon)))
+    return vs_check_error (ctx, path, "%s: already read (an include "
+                           "loop), not read again", path) == -1 ? -1 : 0;
+  a->files++;
+  return 1;
 }
 
 static int
@@ -325,20 +462,10 @@ sshd_file (struct actx *a, const char *path, int depth, int in_match)
   CLEANUP_FREE char *data = NULL;
   struct vs_line l;
   size_t len, pos = 0;
-  int r;
+  int r = may_include (a, path, depth);
 
-  if (depth > MAX_INCLUDE_DEPTH || a->files >= MAX_INCLUDED_FILES)
-    return vs_check_error (ctx, path, "%s: includes nested too deep or too "
-                           "many, not read", path) == -1 ? -1 : 0;
-  {
-    CLEANUP_FREE char *canon = NULL;
-
-    if (vs_guest_realpath (ctx->guest, path, &canon) == 0
-        && !vs_cc_set_add (&a->visited, canon, strlen (canon)))
-      return vs_check_error (ctx, path, "%s: already read (an include "
-                             "loop), not read again", path) == -1 ? -1 : 0;
-  }
-  a->files++;
+  if (r != 1)
+    return r;
   r = vs_cc_read (ctx, path, VS_CC_MAX_CONFIG, &data, &len);
   if (r != 0)
     return r == -1 ? -1 : 0;
@@ -349,6 +476,8 @@ sshd_file (struct actx *a, const char *path, int depth, int in_match)
     char key[40];
     int first, yes;
 
+    if (vs_tick ())
+      return vs_cc_stop (ctx, path) == -1 ? -1 : 0;
     if (!vs_sshd_parse (l.p, l.len, &k, &kl, &v, &vl) || kl >= sizeof key)
       continue;
     a->items++;
@@ -362,9 +491,12 @@ sshd_file (struct actx *a, const char *path, int depth, int in_match)
     if (strcmp (key, "include") == 0) {
       const char *p = v, *end = v + vl;
 
-      while (vs_next_word (&p, end, &w, &wl))
+      while (vs_next_word (&p, end, &w, &wl)) {
+        if (vs_tick ())
+          return vs_cc_stop (ctx, path) == -1 ? -1 : 0;
         if (sshd_include (a, path, w, wl, depth, in_match) == -1)
           return -1;
+      }
       continue;
     }
     /* sshd keeps the first value of a keyword outside Match. */
@@ -412,17 +544,20 @@ sshd_file (struct actx *a, const char *path, int depth, int in_match)
     else if (strcmp (key, "authorizedkeysfile") == 0) {
       const char *p = v, *end = v + vl;
 
-      while (vs_next_word (&p, end, &w, &wl)) {
+      while (r == 0 && vs_next_word (&p, end, &w, &wl)) {
         int odd = wl && w[0] == '/' && !(wl >= 2 && w[0] == '%'
                                          && w[1] == 'h');
         int bad = vs_memcasemem (w, wl, "/tmp") || vs_memcasemem (w, wl,
                                                                    "/dev/shm")
           || vs_memcasemem (w, wl, "/var/tmp");
 
+        if (vs_tick ())
+          return vs_cc_stop (ctx, path) == -1 ? -1 : 0;
+
         if (!in_match && !a->akf_set && a->nakf < MAX_AKF
             && !vs_key_is (w, wl, "none"))
           a->akf[a->nakf++] = vs_xstrndup (w, wl);
-        if (r == 0 && (odd || bad))
+        if (odd || bad)
           r = sshd_report (a, path, &l, bad ? VS_SEV_HIGH : VS_SEV_MEDIUM,
                            "T1098.004", in_match,
                            "authorized keys are read from outside the "
@@ -533,16 +668,26 @@ keys_file (struct actx *a, const char *path, const struct vs_cc_user *u,
   if (r != 0)
     return r == -1 ? -1 : 0;
   memset (&l, 0, sizeof l);
-  while (vs_line_next (data, len, &pos, &l) && keys < MAX_KEYS_PER_FILE) {
+  while (vs_line_next (data, len, &pos, &l)) {
     struct vs_authkey k;
     struct vs_buf ev = VS_BUF_INIT;
     char fp[VS_SSH_FP_LEN], type[65];
     const char *cmd = NULL, *from = NULL;
     size_t cl = 0, fl = 0;
     CLEANUP_FREE char *comment = NULL;
-    int rc = vs_authkey_parse (l.p, l.len, &k), root;
+    int rc, root;
     enum vs_severity sev;
 
+    if (vs_tick ())
+      return vs_cc_stop (ctx, path) == -1 ? -1 : 0;
+    if (keys == MAX_KEYS_PER_FILE) {
+      if (vs_check_error (ctx, path, "%s: more than %d keys, the rest not "
+                          "examined (from line %u)", path, MAX_KEYS_PER_FILE,
+                          l.no) == -1)
+        return -1;
+      break;
+    }
+    rc = vs_authkey_parse (l.p, l.len, &k);
     if (rc == 0)
       continue;
     if (rc == -1) {
@@ -595,14 +740,15 @@ check_keys (struct actx *a)
 {
   struct vs_check_ctx *ctx = a->ctx;
   struct vs_cc_set seen = { NULL, 0, 0 };
+  struct vs_cc_set tried = { NULL, 0, 0 };
   static const char *const defaults[] = {
     ".ssh/authorized_keys", ".ssh/authorized_keys2",
   };
   uint64_t items = 0;
   size_t i, k;
-  int r = 0;
+  int r = 0, capped = 0;
 
-  for (i = 0; i < a->users.n && r == 0; i++) {
+  for (i = 0; i < a->users.n && r == 0 && !capped; i++) {
     const struct vs_cc_user *u = &a->users.v[i];
     size_t np = a->nakf + VS_ARRAY_SIZE (defaults);
 
@@ -614,6 +760,21 @@ check_keys (struct actx *a)
       CLEANUP_FREE char *path = expand_akf (pat, u);
       CLEANUP_FREE char *canon = NULL;
 
+      if (vs_tick ()) {
+        r = vs_cc_stop (ctx, path);
+        break;
+      }
+      /* Accounts that share a home share its files: resolve each path
+       * once. */
+      if (!vs_cc_set_add (&tried, path, strlen (path)))
+        continue;
+      if (tried.n > MAX_KEY_PATHS) {
+        r = vs_check_error (ctx, path, "%s: more than %d authorized_keys "
+                            "paths, the rest not examined (from account %s)",
+                            path, MAX_KEY_PATHS, u->name);
+        capped = 1;
+        break;
+      }
       if (vs_guest_realpath (ctx->guest, path, &canon) == -1) {
         if (errno == ELOOP)
           r = vs_check_error (ctx, path, "%s: symlink loop", path) == -1
@@ -632,7 +793,7 @@ check_keys (struct actx *a)
     char **names = NULL;
     size_t n = 0;
 
-    if (r == 0 && vs_guest_list (ctx->guest, "/home", &names, &n) == 0) {
+    if (r == 0 && (r = vs_cc_list (ctx, "/home", &names, &n)) == 0) {
       for (i = 0; i < n && r == 0; i++) {
         struct vs_cc_user orphan;
         CLEANUP_FREE char *home = vs_xasprintf ("/home/%s", names[i]);
@@ -647,6 +808,10 @@ check_keys (struct actx *a)
           CLEANUP_FREE char *path = expand_akf (defaults[k], &orphan);
           CLEANUP_FREE char *canon = NULL;
 
+          if (vs_tick ()) {
+            r = vs_cc_stop (ctx, "/home");
+            break;
+          }
           if (vs_guest_realpath (ctx->guest, path, &canon) == -1
               || !vs_cc_set_add (&seen, canon, strlen (canon)))
             continue;
@@ -655,10 +820,13 @@ check_keys (struct actx *a)
       }
       vs_guest_free_list (names, n);
     }
+    else if (r == 1)            /* no /home, or an errors row says why */
+      r = 0;
   }
   vs_cc_set_free (&seen);
-  if (r == -1)
-    return -1;
+  vs_cc_set_free (&tried);
+  if (r != 0)
+    return r == -1 ? -1 : 0;
   return vs_check_ran (ctx, "access.authorized-keys", "ran", items, NULL);
 }
 
@@ -679,6 +847,10 @@ sudoers_dir (struct actx *a, const char *dir, int depth, uint64_t *items)
   for (i = 0; i < n && r == 0; i++) {
     CLEANUP_FREE char *p = NULL;
 
+    if (vs_tick ()) {
+      r = vs_cc_stop (a->ctx, dir) == -1 ? -1 : 0;
+      break;
+    }
     /* sudo skips names with a '.' or ending in '~'. */
     if (strchr (names[i], '.') || vs_cc_ends_with (names[i], "~"))
       continue;
@@ -690,7 +862,7 @@ sudoers_dir (struct actx *a, const char *dir, int depth, uint64_t *items)
 }
 
 /* What a sudoers user item is: 1 an administrator, 0 someone else,
- * -1 unknown (no such user or group). */
+ * -1 unknown (no such user or group).  Constant time: hash lookups. */
 static int
 sudo_who (struct actx *a, const char *w, size_t wl)
 {
@@ -707,12 +879,66 @@ sudo_who (struct actx *a, const char *w, size_t wl)
     return 0;
   if (w[0] == '%')
     return is_admin_group (w + 1, wl - 1) ? 1
-      : group_find (a, w + 1, wl - 1) ? 0 : -1;
+      : vs_cc_set_has (&a->group_names, w + 1, wl - 1) ? 0 : -1;
   if (vs_cc_set_has (&a->user_aliases, w, wl))
     return 0;
   if (!vs_cc_user_find (&a->users, w, wl))
     return -1;
-  return in_admin_group (a, w, wl) ? 1 : 0;
+  return vs_cc_set_has (&a->admins, w, wl) ? 1 : 0;
+}
+
+/* The findings of one rule's users (s->who). */
+static int
+sudo_rule (struct actx *a, const char *path, unsigned line,
+           const struct vs_sudo_line *s, const struct vs_buf *ev)
+{
+  const char *p = s->who, *end = s->who + s->who_len, *w;
+  size_t wl;
+  int r = 0;
+
+  while (r == 0 && vs_next_item (&p, end, &w, &wl)) {
+    CLEANUP_FREE char *who = NULL;
+    int kind;
+    enum vs_severity sev = VS_SEV_INFO;
+    const char *what = NULL;
+
+    if (vs_tick ())
+      return vs_cc_stop (a->ctx, path);
+    if (a->sudo_users >= MAX_SUDO_USERS) {
+      if (a->sudo_users++ > MAX_SUDO_USERS)
+        return 0;               /* said once */
+      return vs_check_error (a->ctx, path, "%s: more than %d users in sudo "
+                             "rules, the rest not examined (from line %u)",
+                             path, MAX_SUDO_USERS, line) == -1 ? -1 : 0;
+    }
+    a->sudo_users++;
+    kind = sudo_who (a, w, wl);
+    if (s->nopasswd && s->all_cmds) {
+      sev = kind == 1 ? VS_SEV_MEDIUM : VS_SEV_HIGH;
+      what = "may run any command as root without a password";
+    }
+    else if (s->nopasswd) {
+      sev = VS_SEV_MEDIUM;
+      what = "may run commands without a password";
+    }
+    else if (kind == 0 && s->all_cmds) {
+      sev = VS_SEV_LOW;
+      what = "may run any command as root";
+    }
+    if (kind == -1) {
+      if (sev < VS_SEV_MEDIUM)
+        sev = VS_SEV_MEDIUM;
+      if (!what)
+        what = "has a sudo rule";
+    }
+    if (!what)
+      continue;
+    who = vs_xstrndup (w, wl);
+    r = vs_cc_report (a->ctx, "access.sudoers", sev, "T1548.003", path, who,
+                      ev->data, ev->len, "sudoers: %s%s %s", who,
+                      kind == -1 ? " (no such user or group)" : "", what);
+  }
+  return r;
 }
 
 static int
@@ -723,28 +949,30 @@ sudoers_file (struct actx *a, const char *path, int depth, uint64_t *items)
   struct vs_buf line = VS_BUF_INIT;
   unsigned lineno = 0, first = 0;
   size_t len, pos = 0;
-  int r;
+  int r = may_include (a, path, depth), more;
 
-  if (depth > MAX_INCLUDE_DEPTH || a->files >= MAX_INCLUDED_FILES)
-    return vs_check_error (ctx, path, "%s: includes nested too deep or too "
-                           "many, not read", path) == -1 ? -1 : 0;
-  {
-    CLEANUP_FREE char *canon = NULL;
-
-    if (vs_guest_realpath (ctx->guest, path, &canon) == 0
-        && !vs_cc_set_add (&a->visited, canon, strlen (canon)))
-      return vs_check_error (ctx, path, "%s: already read (an include "
-                             "loop), not read again", path) == -1 ? -1 : 0;
-  }
-  a->files++;
+  if (r != 1)
+    return r;
   r = vs_cc_read (ctx, path, VS_CC_MAX_CONFIG, &data, &len);
   if (r != 0)
     return r == -1 ? -1 : 0;
   r = 0;
-  while (r == 0 && vs_sudo_next (data, len, &pos, &lineno, &line, &first)) {
+  while (r == 0
+         && (more = vs_sudo_next (data, len, &pos, &lineno, &line, &first))) {
     struct vs_sudo_line s;
     struct vs_buf ev = VS_BUF_INIT;
 
+    if (vs_tick ()) {
+      r = vs_cc_stop (ctx, path);
+      break;
+    }
+    if (more == 2
+        && vs_check_error (ctx, path, "%s: line %u: longer than %u bytes, "
+                           "only its start examined", path, first,
+                           (unsigned) VS_SUDO_LINE_MAX) == -1) {
+      r = -1;
+      break;
+    }
     vs_sudo_parse (line.data ? line.data : "", line.len, &s);
     if (s.kind == VS_SUDO_NONE || s.kind == VS_SUDO_BAD)
       continue;
@@ -788,45 +1016,13 @@ sudoers_file (struct actx *a, const char *path, int depth, uint64_t *items)
                           s.who ? " for some users" : " from anyone");
     }
     else if (s.kind == VS_SUDO_RULE) {
-      const char *p = s.who, *end = s.who + s.who_len, *w;
-      size_t wl;
-
       (*items)++;
-      while (r == 0 && vs_next_item (&p, end, &w, &wl)) {
-        CLEANUP_FREE char *who = vs_xstrndup (w, wl);
-        int kind = sudo_who (a, w, wl);
-        enum vs_severity sev = VS_SEV_INFO;
-        const char *what = NULL;
-
-        if (s.nopasswd && s.all_cmds) {
-          sev = kind == 1 ? VS_SEV_MEDIUM : VS_SEV_HIGH;
-          what = "may run any command as root without a password";
-        }
-        else if (s.nopasswd) {
-          sev = VS_SEV_MEDIUM;
-          what = "may run commands without a password";
-        }
-        else if (kind == 0 && s.all_cmds) {
-          sev = VS_SEV_LOW;
-          what = "may run any command as root";
-        }
-        if (kind == -1) {
-          if (sev < VS_SEV_MEDIUM)
-            sev = VS_SEV_MEDIUM;
-          if (!what)
-            what = "has a sudo rule";
-        }
-        if (what)
-          r = vs_cc_report (ctx, "access.sudoers", sev, "T1548.003", path,
-                            who, ev.data, ev.len, "sudoers: %s%s %s",
-                            who, kind == -1 ? " (no such user or group)" : "",
-                            what);
-      }
+      r = sudo_rule (a, path, first, &s, &ev);
     }
     vs_buf_release (&ev);
   }
   vs_buf_release (&line);
-  return r;
+  return r == -1 ? -1 : 0;
 }
 
 static int
@@ -835,6 +1031,7 @@ check_sudoers (struct actx *a)
   uint64_t items = 0;
 
   a->files = 0;
+  a->too_many_files = 0;
   if (sudoers_file (a, "/etc/sudoers", 0, &items) == -1)
     return -1;
   return vs_check_ran (a->ctx, "access.sudoers", "ran", items, NULL);
@@ -854,6 +1051,8 @@ vs_check_access (struct vs_check_ctx *ctx)
   r = vs_cc_users_load (ctx, &a.users) == -1 || load_groups (&a) == -1
     || check_accounts (&a) == -1 || check_sshd (&a) == -1
     || check_keys (&a) == -1 || check_sudoers (&a) == -1 ? -1 : 0;
+  if (vs_cc_flush (ctx) == -1)
+    r = -1;
   vs_cc_users_free (&a.users);
   for (i = 0; i < a.ngroups; i++) {
     free (a.groups[i].name);
@@ -867,5 +1066,7 @@ vs_check_access (struct vs_check_ctx *ctx)
   vs_cc_set_free (&a.seen_keys);
   vs_cc_set_free (&a.user_aliases);
   vs_cc_set_free (&a.visited);
+  vs_cc_set_free (&a.group_names);
+  vs_cc_set_free (&a.admins);
   return r || ctx->failed ? -1 : 0;
 }

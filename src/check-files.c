@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "accounts.h"
+#include "check-common.h"
 #include "checks.h"
 #include "guest.h"
 #include "ioc.h"
@@ -187,7 +188,7 @@ add_file_finding (struct vs_check_ctx *ctx, const char *check_id,
   f.account = account;
   f.evidence = evidence;
   f.title = title;
-  return vs_check_add (ctx, &f);
+  return vs_cc_add (ctx, &f);   /* capped per check id, evidence bounded */
 }
 
 /* The evidence of a file: its mode, owner, digest and type. */
@@ -859,10 +860,10 @@ check_miner_configs (struct vs_check_ctx *ctx)
 int
 vs_check_files (struct vs_check_ctx *ctx)
 {
-  if (check_names (ctx) == -1 || check_permissions (ctx) == -1
-      || check_miner_configs (ctx) == -1)
-    return -1;
-  return 0;
+  int r = check_names (ctx) == -1 || check_permissions (ctx) == -1
+    || check_miner_configs (ctx) == -1 ? -1 : 0;
+
+  return vs_cc_flush (ctx) == -1 ? -1 : r;
 }
 
 /* ---- secrets ---- */
@@ -1124,8 +1125,8 @@ report_lines (struct vs_check_ctx *ctx, int64_t id, const char *path,
   return 0;
 }
 
-int
-vs_check_secrets (struct vs_check_ctx *ctx)
+static int
+secrets_run (struct vs_check_ctx *ctx)
 {
   sqlite3_stmt *s;
   struct vs_buf host_keys = VS_BUF_INIT;
@@ -1237,7 +1238,11 @@ vs_check_secrets (struct vs_check_ctx *ctx)
   sqlite3_finalize (s);
   if (!ctx->failed && nhost > 0) {
     struct vs_finding f;
+    CLEANUP_FREE char *title = NULL;
 
+    title = vs_xasprintf ("%llu SSH host keys baked into the image: every "
+                          "instance made from it shares them",
+                          (unsigned long long) nhost);
     memset (&f, 0, sizeof f);
     f.check_id = "secret.host-keys";
     f.severity = VS_SEV_MEDIUM;
@@ -1245,9 +1250,8 @@ vs_check_secrets (struct vs_check_ctx *ctx)
     f.mitre = "T1552.004";
     f.path = "/etc/ssh";
     f.evidence = host_keys.data;
-    vs_check_addf (ctx, &f, "%llu SSH host keys baked into the image: every "
-                   "instance made from it shares them",
-                   (unsigned long long) nhost);
+    f.title = title;
+    vs_cc_add (ctx, &f);
   }
   vs_buf_release (&host_keys);
   if (ctx->failed)
@@ -1265,8 +1269,8 @@ vs_check_secrets (struct vs_check_ctx *ctx)
 
 /* ---- IOC lists ---- */
 
-int
-vs_check_ioc (struct vs_check_ctx *ctx)
+static int
+ioc_run (struct vs_check_ctx *ctx)
 {
   sqlite3_stmt *s;
   uint64_t rows = 0;
@@ -1328,4 +1332,21 @@ vs_check_ioc (struct vs_check_ctx *ctx)
       || vs_check_ran (ctx, "ioc.path", "ran", rows, NULL) == -1)
     return -1;
   return 0;
+}
+
+/* The finding caps' counts are written at the end of each family. */
+int
+vs_check_secrets (struct vs_check_ctx *ctx)
+{
+  int r = secrets_run (ctx);
+
+  return vs_cc_flush (ctx) == -1 ? -1 : r;
+}
+
+int
+vs_check_ioc (struct vs_check_ctx *ctx)
+{
+  int r = ioc_run (ctx);
+
+  return vs_cc_flush (ctx) == -1 ? -1 : r;
 }

@@ -1513,6 +1513,8 @@ vs_check_persistence (struct vs_check_ctx *ctx)
     || check_preload (&p) == -1 || check_ldconf (&p) == -1
     || check_pam (&p) == -1 || check_udev (&p) == -1
     || check_motd (&p) == -1 || check_xdg (&p) == -1 ? -1 : 0;
+  if (vs_cc_flush (ctx) == -1)  /* the capped findings' counts */
+    r = -1;
   vs_cc_users_free (&p.users);
   vs_cc_set_free (&p.homes);
   return r || ctx->failed ? -1 : 0;

@@ -27,6 +27,7 @@ struct vs_guest;
 struct vs_accounts;
 struct vs_ioc;
 struct vs_pkgdb;
+struct vs_cc_caps;
 
 /* What every check gets. */
 struct vs_check_ctx {
@@ -43,6 +44,9 @@ struct vs_check_ctx {
   const struct vs_ioc *ioc;     /* --ioc lists, or NULL */
   int failed;                   /* set when the store failed */
   uint64_t counts[VS_SEV_COUNT];
+  struct vs_cc_caps *caps;      /* check-common.c: findings per check id
+                                   not yet flushed (vs_cc_flush); NULL
+                                   between check families */
 };
 
 /* Records a finding (f->os_id defaults to the context's OS).  Returns 0,

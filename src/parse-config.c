@@ -4,7 +4,13 @@
  * Every function works on (pointer, length) and returns pointers into
  * its input; none allocates except vs_sudo_next (into the caller's
  * buffer) and vs_ssh_fingerprint (a bounded temporary).  Loops advance
- * by at least one byte per turn and stop at the given end.
+ * by at least one byte per turn and stop at the given end, so each is
+ * linear in its input.  A loop over records the guest can multiply
+ * (lines passed over, the items of a line, a key's options) counts each
+ * turn with vs_tick () and, when told to stop, ends as at the end of its
+ * input; the caller's own loop sees the stop at its next vs_tick () and
+ * reports it.  Loops over the bytes of one line need no tick: a line is
+ * bounded by its file's cap (or VS_SUDO_LINE_MAX).
  */
 #include <config.h>
 
@@ -518,6 +524,8 @@ vs_ini_next (struct vs_ini *ini, struct vs_ini_item *it)
     const char *p = ini->line.p, *eq;
     size_t len = ini->line.len;
 
+    if (vs_tick ())
+      return 0;
     vs_trim (&p, &len);
     if (len == 0 || p[0] == '#' || p[0] == ';')
       continue;
@@ -813,7 +821,7 @@ vs_authkey_option (const char *opts, size_t len, const char *name,
   const char *p = opts, *end = opts + len;
   size_t nl = strlen (name);
 
-  while (p < end) {
+  while (p < end && !vs_tick ()) {
     const char *start = p;
     int quoted = 0;
 
@@ -908,36 +916,45 @@ vs_ssh_fingerprint (const char *b64, size_t len, char fp[VS_SSH_FP_LEN],
 
 /* ---- sudoers ---- */
 
-#define VS_SUDO_LINE_MAX 65536
-
 int
 vs_sudo_next (const char *data, size_t len, size_t *pos, unsigned *lineno,
               struct vs_buf *line, unsigned *first)
 {
   struct vs_line l;
-  int any = 0;
+  int any = 0, cut = 0;
 
   vs_buf_setlen (line, 0);
   l.no = *lineno;
   while (vs_line_next (data, len, pos, &l)) {
-    size_t n = l.len;
+    size_t n = l.len, room = VS_SUDO_LINE_MAX - line->len;
+    int more = n && l.p[n - 1] == '\\';
 
     if (!any)
       *first = l.no;
     any = 1;
-    if (n && l.p[n - 1] == '\\') {
-      if (line->len + n < VS_SUDO_LINE_MAX) {
-        vs_buf_add (line, l.p, n - 1);
-        vs_buf_addc (line, ' ');
+    if (more)
+      n--;
+    /* Only ever a prefix: once cut, nothing later is joined on. */
+    if (!cut) {
+      if (n > room) {
+        n = room;
+        cut = 1;
       }
-      continue;
-    }
-    if (line->len + n < VS_SUDO_LINE_MAX)
       vs_buf_add (line, l.p, n);
-    break;
+    }
+    if (!more)
+      break;
+    if (!cut) {
+      if (line->len < VS_SUDO_LINE_MAX)
+        vs_buf_addc (line, ' ');
+      else
+        cut = 1;
+    }
+    if (vs_tick ())
+      break;
   }
   *lineno = l.no;
-  return any;
+  return any ? (cut ? 2 : 1) : 0;
 }
 
 static int
@@ -1010,7 +1027,7 @@ vs_sudo_parse (const char *line, size_t len, struct vs_sudo_line *out)
       const char *a = out->arg, *ae = out->arg + out->arg_len, *w;
       size_t wl;
 
-      while (vs_next_item (&a, ae, &w, &wl))
+      while (vs_next_item (&a, ae, &w, &wl) && !vs_tick ())
         if (vs_key_is (w, wl, "!authenticate")
             || (wl > 14 && memcmp (w, "!authenticate", 13) == 0
                 && is_blank (w[13])))

@@ -114,8 +114,9 @@ struct vs_ini_item {
 };
 
 void vs_ini_init (struct vs_ini *ini, const char *data, size_t len);
-/* The next key=value; returns 1, or 0 at the end.  Comments (# ;),
- * blank lines and lines that are not key=value are skipped. */
+/* The next key=value; returns 1, or 0 at the end (or when vs_tick ()
+ * asks to stop: see vs_stopping ()).  Comments (# ;), blank lines and
+ * lines that are not key=value are skipped. */
 int vs_ini_next (struct vs_ini *ini, struct vs_ini_item *it);
 
 /* Whether the key (key, kl) equals the C string name. */
@@ -182,8 +183,8 @@ struct vs_authkey {
 int vs_authkey_parse (const char *line, size_t len, struct vs_authkey *out);
 
 /* The value of option name (e.g. "command") in an options string, quotes
- * removed; returns 1, or 0 if absent.  A flag option (no '=') has an
- * empty value. */
+ * removed; returns 1, or 0 if absent (or vs_tick () asks to stop).  A
+ * flag option (no '=') has an empty value. */
 int vs_authkey_option (const char *opts, size_t len, const char *name,
                        const char **val, size_t *vl);
 
@@ -201,10 +202,17 @@ int vs_ssh_fingerprint (const char *b64, size_t len, char fp[VS_SSH_FP_LEN],
 
 /* ---- sudoers ---- */
 
+/* A logical sudoers line is joined up to this many bytes: sudo's own
+ * grammar has no limit, but a real rule is under a few hundred bytes and
+ * 64 KiB holds thousands of user names; the rest is cut (and said). */
+#define VS_SUDO_LINE_MAX 65536
+
 /* The next logical line of a sudoers file (a line ending in a backslash
  * goes on), in line (reset first); *lineno counts physical lines across
  * calls (start at 0), *first gets the number of the logical line's
- * first one.  Returns 1, or 0 at the end.  At most 64 KiB are joined. */
+ * first one.  Returns 1; 2 when the logical line was longer than 64 KiB
+ * (VS_SUDO_LINE_MAX) and line holds its first 64 KiB only; 0 at the
+ * end (or when vs_tick () asks to stop). */
 int vs_sudo_next (const char *data, size_t len, size_t *pos,
                   unsigned *lineno, struct vs_buf *line, unsigned *first);
 

@@ -1,22 +1,61 @@
 /* vmscan: a raw image's partition table against its size (see
- * parttable.h). */
+ * parttable.h).
+ *
+ * Every number here comes from the image, so every sum and product of
+ * them is overflow-checked: a start and a length that wrap past 2^64
+ * must not come out "inside the image" and hide a truncation.  Ends
+ * that do not fit in 64 bits saturate to UINT64_MAX (which is past any
+ * image) and are shown as such.
+ */
 #include <config.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "bytes.h"
 #include "parttable.h"
 #include "util.h"
 
+/* The largest GPT partition entry array read (128 entries of 128 bytes
+ * is the usual 16 KiB; no real disk has more than a few thousand). */
 #define GPT_MAX_TABLE (1024 * 1024)
+/* A superblock is read this far past a filesystem's start at most (ext's
+ * is at 1024, 512 bytes read). */
+#define FS_PROBE_SPAN 1536
+
+/* a + b, or UINT64_MAX when the sum does not fit. */
+static uint64_t
+sat_add (uint64_t a, uint64_t b)
+{
+  return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+/* a * b, or UINT64_MAX when the product does not fit. */
+static uint64_t
+sat_mul (uint64_t a, uint64_t b)
+{
+  return b && a > UINT64_MAX / b ? UINT64_MAX : a * b;
+}
+
+/* "at byte N", or "beyond byte 18446744073709551615" for a saturated
+ * end. */
+static void
+byte_text (uint64_t end, char out[48])
+{
+  snprintf (out, 48, "%s byte %llu", end == UINT64_MAX ? "beyond" : "at",
+            (unsigned long long) end);
+}
 
 static char *
 past_end (const char *what, unsigned index, uint64_t end, uint64_t size)
 {
-  return vs_xasprintf ("%s %u ends at byte %llu, past the end of the "
+  char at[48];
+
+  byte_text (end, at);
+  return vs_xasprintf ("%s %u ends %s, past the end of the "
                        "image (%llu bytes): the image is truncated, or its "
-                       "partition table is wrong", what, index,
-                       (unsigned long long) end, (unsigned long long) size);
+                       "partition table is wrong", what, index, at,
+                       (unsigned long long) size);
 }
 
 /* Whether a boot sector carries a FAT type label (FAT12/FAT16 at 0x36,
@@ -37,6 +76,8 @@ fs_size (vs_read_at_fn read_at, void *opaque, uint64_t off,
 {
   unsigned char b[512];
 
+  if (off > UINT64_MAX - FS_PROBE_SPAN)
+    return 0;
   if (read_at (opaque, off + 1024, b, sizeof b) == 0
       && b[56] == 0x53 && b[57] == 0xef) {
     uint64_t blocks = vs_le32 (b + 4);
@@ -45,6 +86,7 @@ fs_size (vs_read_at_fn read_at, void *opaque, uint64_t off,
     if (vs_le32 (b + 96) & 0x80)   /* 64bit: blocks_count_hi */
       blocks |= (uint64_t) vs_le32 (b + 0x150) << 32;
     *type = "ext";
+    /* Under 2^48 blocks of at most 64 KiB: under 2^64 bytes. */
     return log <= 6 && blocks < (UINT64_C (1) << 48) ? blocks << (10 + log)
       : 0;
   }
@@ -83,13 +125,14 @@ check_fs (vs_read_at_fn read_at, void *opaque, uint64_t off, uint64_t size,
 {
   const char *type = NULL;
   uint64_t n = fs_size (read_at, opaque, off, &type);
+  char at[48];
 
-  if (n == 0 || off + n <= size)
+  if (n == 0 || (off <= size && n <= size - off))
     return NULL;
-  return vs_xasprintf ("the %s filesystem %s ends at byte %llu, past the "
+  byte_text (sat_add (off, n), at);
+  return vs_xasprintf ("the %s filesystem %s ends %s, past the "
                        "end of the image (%llu bytes): the image is "
-                       "truncated", type, where,
-                       (unsigned long long) (off + n),
+                       "truncated", type, where, at,
                        (unsigned long long) size);
 }
 
@@ -108,9 +151,10 @@ check_gpt (vs_read_at_fn read_at, void *opaque, uint64_t size,
            uint64_t sector, int *found)
 {
   unsigned char h[92], *table;
-  uint64_t entries_lba, alternate, table_len;
+  uint64_t entries_lba, alternate, alt_end, table_len;
   uint32_t n, esize, i;
   char *problem = NULL;
+  char at[48];
 
   *found = 0;
   if (read_at (opaque, sector, h, sizeof h) == -1
@@ -121,12 +165,13 @@ check_gpt (vs_read_at_fn read_at, void *opaque, uint64_t size,
   entries_lba = vs_le64 (h + 72);
   n = vs_le32 (h + 80);
   esize = vs_le32 (h + 84);
-  if (alternate < UINT64_MAX / sector && (alternate + 1) * sector > size)
-    return vs_xasprintf ("the GPT's backup header is at byte %llu, past "
+  alt_end = sat_mul (sat_add (alternate, 1), sector);
+  if (alt_end > size) {
+    byte_text (sat_mul (alternate, sector), at);
+    return vs_xasprintf ("the GPT's backup header is %s, past "
                          "the end of the image (%llu bytes): the image is "
-                         "truncated", (unsigned long long) (alternate *
-                                                            sector),
-                         (unsigned long long) size);
+                         "truncated", at, (unsigned long long) size);
+  }
   if (esize < 128 || esize > 4096 || esize % 8 != 0 || n == 0
       || (uint64_t) n * esize > GPT_MAX_TABLE
       || entries_lba >= UINT64_MAX / sector)
@@ -147,18 +192,22 @@ check_gpt (vs_read_at_fn read_at, void *opaque, uint64_t size,
     const unsigned char *e = table + (size_t) i * esize;
     static const unsigned char zero[16];
     uint64_t last = vs_le64 (e + 40);
+    uint64_t end = sat_mul (sat_add (last, 1), sector);
 
+    if (vs_tick ()) {
+      problem = vs_xstrdup ("the partition table check was stopped");
+      break;
+    }
     if (memcmp (e, zero, 16) == 0)
       continue;
-    if (last >= UINT64_MAX / sector || (last + 1) * sector > size)
-      problem = past_end ("GPT partition", i + 1,
-                          last >= UINT64_MAX / sector ? UINT64_MAX
-                          : (last + 1) * sector, size);
+    if (end > size)
+      problem = past_end ("GPT partition", i + 1, end, size);
     else if (vs_le64 (e + 32) <= last) {
       CLEANUP_FREE char *where = vs_xasprintf ("in GPT partition %u",
                                                i + 1);
 
-      problem = check_fs (read_at, opaque, vs_le64 (e + 32) * sector, size,
+      problem = check_fs (read_at, opaque,
+                          sat_mul (vs_le64 (e + 32), sector), size,
                           where);
     }
   }
@@ -203,7 +252,8 @@ vs_parttable_check (vs_read_at_fn read_at, void *opaque, uint64_t size)
                        "GPT header: the image is corrupt");
   for (i = 0; i < 4; i++) {
     const unsigned char *e = s + 446 + 16 * i;
-    uint64_t end = ((uint64_t) vs_le32 (e + 8) + vs_le32 (e + 12)) * 512;
+    uint64_t end = sat_mul ((uint64_t) vs_le32 (e + 8) + vs_le32 (e + 12),
+                            512);
 
     if (e[4] != 0 && end > size)
       return past_end ("partition", i + 1, end, size);

@@ -134,6 +134,8 @@ vs_report_add_html (struct vs_buf *b, const char *s, size_t len)
   display (b, s, len, emit_html);
 }
 
+/* One character of the display form in Markdown; '@' is not seen here
+ * (see vs_report_add_md). */
 static void
 emit_md (struct vs_buf *b, char c)
 {
@@ -141,11 +143,8 @@ emit_md (struct vs_buf *b, char c)
   case '&': vs_buf_adds (b, "&amp;"); break;
   case '<': vs_buf_adds (b, "&lt;"); break;
   case '>': vs_buf_adds (b, "&gt;"); break;
-  /* GFM's autolink extension makes "x@host.tld" a mailto: link even when
-   * the '@' is escaped; inside a code span it stays text. */
-  case '@': vs_buf_adds (b, "`@`"); break;
   default:
-    if (strchr ("\\`*_{}[]()#+-.!|~:\"'", c))
+    if (c && strchr ("\\`*_{}[]()#+-.!|~:\"'", c))
       vs_buf_addc (b, '\\');
     vs_buf_addc (b, c);
   }
@@ -154,7 +153,29 @@ emit_md (struct vs_buf *b, char c)
 void
 vs_report_add_md (struct vs_buf *b, const char *s, size_t len)
 {
-  display (b, s, len, emit_md);
+  struct vs_buf d = VS_BUF_INIT;
+  size_t i = 0, j;
+
+  /* GFM's autolink extension makes "x@host.tld" a mailto: link even when
+   * the '@' is escaped (or written &#64;); inside a code span it stays
+   * text.  A whole run of '@' goes in one span: two spans side by side
+   * ("`@``@`") would read as one span holding "@``@".  Nothing else is
+   * ever in a span, and a backtick outside one is escaped, so a span
+   * always opens and closes on a single backtick. */
+  vs_report_add_display (&d, s, len);
+  while (i < d.len) {
+    if (d.data[i] != '@') {
+      emit_md (b, d.data[i++]);
+      continue;
+    }
+    for (j = i; j < d.len && d.data[j] == '@'; j++)
+      ;
+    vs_buf_addc (b, '`');
+    vs_buf_add (b, d.data + i, j - i);
+    vs_buf_addc (b, '`');
+    i = j;
+  }
+  vs_buf_release (&d);
 }
 
 static void
@@ -258,20 +279,19 @@ vs_report_add_csv (struct vs_buf *b, const char *s, size_t len)
   vs_buf_addc (b, '"');
 }
 
-void
-vs_report_add_uri_path (struct vs_buf *b, const char *s, size_t len)
+/* One path segment, percent-encoded but for the unreserved characters
+ * of RFC 3986. */
+static void
+add_uri_segment (struct vs_buf *b, const unsigned char *p, size_t len)
 {
-  const unsigned char *p = (const unsigned char *) s;
-  size_t i = 0;
+  size_t i;
 
-  while (i < len && p[i] == '/')
-    i++;
-  for (; i < len; i++) {
+  for (i = 0; i < len; i++) {
     unsigned char c = p[i];
 
     if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
         || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_'
-        || c == '~' || c == '/')
+        || c == '~')
       vs_buf_addc (b, (char) c);
     else {
       char e[3] = { '%', "0123456789ABCDEF"[c >> 4],
@@ -280,6 +300,44 @@ vs_report_add_uri_path (struct vs_buf *b, const char *s, size_t len)
       vs_buf_add (b, e, 3);
     }
   }
+}
+
+void
+vs_report_add_uri_path (struct vs_buf *b, const char *s, size_t len)
+{
+  const unsigned char *p = (const unsigned char *) s;
+  /* The segments kept so far, as (start, length) pairs into s: a stack
+   * that ".." pops.  At most one per two bytes of s. */
+  size_t *seg = NULL, nseg = 0, i = 0, k;
+
+  if (len)
+    seg = vs_xmalloc ((len / 2 + 1) * 2 * sizeof *seg);
+  while (i < len) {
+    size_t start, n;
+
+    while (i < len && p[i] == '/')
+      i++;
+    start = i;
+    while (i < len && p[i] != '/')
+      i++;
+    n = i - start;
+    if (n == 0 || (n == 1 && p[start] == '.'))
+      continue;
+    if (n == 2 && p[start] == '.' && p[start + 1] == '.') {
+      if (nseg)                 /* ".." at the root stays at the root */
+        nseg--;
+      continue;
+    }
+    seg[2 * nseg] = start;
+    seg[2 * nseg + 1] = n;
+    nseg++;
+  }
+  for (k = 0; k < nseg; k++) {
+    if (k)
+      vs_buf_addc (b, '/');
+    add_uri_segment (b, p + seg[2 * k], seg[2 * k + 1]);
+  }
+  free (seg);
 }
 
 void

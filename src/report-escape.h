@@ -58,10 +58,13 @@ void vs_report_add_csv (struct vs_buf *b, const char *s, size_t len);
 
 /* Appends the display form of s with every Markdown metacharacter
  * (\ ` * _ { } [ ] ( ) # + - . ! | ~ : " ') escaped with a
- * backslash, &, <, > as character references and @ in a code span (GFM
- * autolinks an escaped one): inline text, also
+ * backslash, &, <, > as character references and each run of @ in a
+ * code span of its own (GFM autolinks an escaped @; one span per run,
+ * since two spans side by side would read as one): inline text, also
  * inside a table cell, that renders as exactly the display form and
- * makes no markup, link or HTML. */
+ * makes no markup, link or HTML.  Two calls must not be written side by
+ * side with nothing between them (the fixed text between columns is
+ * enough). */
 void vs_report_add_md (struct vs_buf *b, const char *s, size_t len);
 
 /* Appends the display form of s with % as %25 and | as %7C: a field of
@@ -69,9 +72,16 @@ void vs_report_add_md (struct vs_buf *b, const char *s, size_t len);
  * its timeline shows the display form. */
 void vs_report_add_body (struct vs_buf *b, const char *s, size_t len);
 
-/* Appends the path s as a relative URI reference: a leading / is
- * dropped; unreserved characters (RFC 3986) and / stay; every other byte
- * becomes %XX.  Lossless. */
+/* Appends the path s as a relative URI reference (RFC 3986, section
+ * 4.2) that cannot leave the root it is resolved against: the path is
+ * normalised lexically first (empty and "." segments dropped, ".."
+ * removes the segment before it and, at the root, stays at the root, as
+ * the kernel resolves "/.."), then each segment is written with the
+ * unreserved characters as they are and every other byte as %XX, joined
+ * by "/", with no leading or trailing "/" ("/" itself gives "").  A ':'
+ * is always encoded, so the first segment never reads as a scheme.  Not
+ * lossless ("a/../b" and "b" give the same URI): keep the exact path
+ * beside it. */
 void vs_report_add_uri_path (struct vs_buf *b, const char *s, size_t len);
 
 /* Writes the st_mode as ls(1) does ("-rwxr-xr-x", "drwxrwxrwt",

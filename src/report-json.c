@@ -12,7 +12,10 @@
  *
  * sarif is SARIF 2.1.0: one run, one rule per check_id, one result per
  * finding, located at the finding's path in the image as a relative URI
- * under the uriBaseId IMAGEROOT.
+ * under the uriBaseId IMAGEROOT.  A path can come from guest
+ * configuration ("Include /etc/ssh/../.."), so the URI is the path
+ * normalised lexically, never above the root (vs_report_add_uri_path);
+ * the exact bytes stay in the result's properties (path, path_hex).
  */
 #include <config.h>
 

@@ -23,6 +23,7 @@ import html.parser
 import io
 import json
 import os
+import posixpath
 import re
 import sqlite3
 import subprocess
@@ -62,7 +63,11 @@ HOSTILE = [
     b"/tmp/+plus",
     b"/tmp/@at",
     b"/tmp/http://evil.example/x",
+    b"/tmp/@@x``@`y@",
 ]
+# A path from guest configuration (an sshd Include) that climbs: its SARIF
+# URI must stay under the image root.
+CLIMBING = b"/etc/ssh/../../..//./etc/ssh/sshd_config.d/../@@evil``.conf"
 DIRS = [b"/", b"/tmp", b"/etc", b"/etc/cron.d", b"/home", b"/home/us\xc3\xa9r",
         b"/usr", b"/usr/bin"]
 SYMLINK = (b"/tmp/link<b>", b"../<script>alert(3)</script>|x")
@@ -81,7 +86,7 @@ def make_db(db, schema_sql, status="complete", filler=0):
     con.execute(
         "INSERT INTO scans VALUES (1, '0.1.0', '1.48.6', '5.44', '4.2.3', "
         "'3.40.1', ?, 'scanhost', '2026-11-20T10:00:00Z', ?, ?, ?, 'kvm', "
-        "1, 67108864, 100, 12345, 2, 2, 6, 'high')",
+        "1, 67108864, 100, 12345, 2, 2, 7, 'high')",
         ("vmscan -o x.db 'disk <1>.qcow2'",
          None if status == "running" else "2026-11-20T10:05:00Z", status,
          None if status == "complete" else "interrupted by <SIGINT>"))
@@ -174,6 +179,9 @@ def make_db(db, schema_sql, status="complete", filler=0):
              b"\\u2028", "\u2028".encode()), None, None, None),
         (3, "persistence.cron", "persistence", b"second cron finding",
          HOSTILE[5], None, None, "T1053.003", ids[HOSTILE[5]], None),
+        (2, "access.sshd-config", "access", b"sshd: included file @@x",
+         CLIMBING, None, b"line 1: Include /etc/ssh/../../.. `@@`",
+         "T1021.004", None, None),
     ]
     for i, f in enumerate(findings):
         con.execute(
@@ -530,16 +538,33 @@ def check_sarif(tap, path, con, args):
                 bad.append(("location without path", r["locations"]))
         else:
             loc = r["locations"][0]["physicalLocation"]["artifactLocation"]
+            uri = loc["uri"]
+            # Resolved against a base as RFC 3986 says (Python's urljoin),
+            # the URI stays under the root and names the path as the
+            # kernel would resolve it lexically (posixpath.normpath).
+            base = "file:///IMAGEROOT/"
+            joined = urllib.parse.urljoin(base, uri)
+            want_uri = posixpath.normpath(b"/" + w[6].lstrip(b"/"))[1:]
+            segs = uri.split("/")
             if loc["uriBaseId"] != "IMAGEROOT" or \
-               b"/" + urllib.parse.unquote_to_bytes(loc["uri"]) != w[6] or \
-               not re.fullmatch(r"[A-Za-z0-9._~/%-]*", loc["uri"]):
-                bad.append(("uri", loc["uri"], w[6]))
+               urllib.parse.unquote_to_bytes(uri) != want_uri or \
+               not re.fullmatch(r"[A-Za-z0-9._~/%-]*", uri) or \
+               (uri and any(x in ("", ".", "..") for x in segs)) or \
+               not joined.startswith(base) or \
+               urllib.parse.unquote_to_bytes(joined[len(base):]) != want_uri:
+                bad.append(("uri", uri, w[6], joined))
+            p = r["properties"]
+            exact = bytes.fromhex(p["path_hex"]) if "path_hex" in p else \
+                p["path"].encode()
+            if exact != w[6]:
+                bad.append(("exact path in properties", p.get("path"), w[6]))
         p = r["properties"]
         if p["severity"] != w[2].decode() or p["category"] != w[4].decode() \
            or p["mitre_attack"] != (w[9] and w[9].decode()):
             bad.append(("properties", p))
-    tap.ok(not bad, "sarif: rule id, level, message, location URI (exact "
-           "bytes) and properties of every result", bad[:5])
+    tap.ok(not bad, "sarif: rule id, level, message, location URI "
+           "(normalised, under the root), exact path and properties of "
+           "every result", bad[:5])
     ids = sorted({w[1].decode() for w in want})
     tap.ok(rules == ids and all(r["shortDescription"]["text"]
                                 for r in run["tool"]["driver"]["rules"]),

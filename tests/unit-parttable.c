@@ -34,6 +34,29 @@ put_le64 (unsigned char *p, uint64_t v)
 }
 
 static void
+put_be64 (unsigned char *p, uint64_t v)
+{
+  int i;
+
+  for (i = 0; i < 8; i++)
+    p[i] = (unsigned char) (v >> (56 - 8 * i));
+}
+
+/* An XFS superblock at off: blocks blocks of bs bytes. */
+static void
+xfs_at (unsigned char *d, uint64_t off, uint32_t bs, uint64_t blocks)
+{
+  unsigned char *sb = d + off;
+
+  memcpy (sb, "XFSB", 4);
+  sb[4] = (unsigned char) (bs >> 24);
+  sb[5] = (unsigned char) (bs >> 16);
+  sb[6] = (unsigned char) (bs >> 8);
+  sb[7] = (unsigned char) bs;
+  put_be64 (sb + 8, blocks);
+}
+
+static void
 mbr_entry (unsigned char *d, int i, uint8_t type, uint32_t start,
            uint32_t count)
 {
@@ -78,6 +101,21 @@ ext_at (unsigned char *d, uint64_t off, uint64_t bytes)
   sb[57] = 0xef;
 }
 
+/* An ext4 superblock at off with the 64bit feature saying the filesystem
+ * has blocks blocks of 1024 << log bytes. */
+static void
+ext64_at (unsigned char *d, uint64_t off, uint64_t blocks, uint32_t log)
+{
+  unsigned char *sb = d + off + 1024;
+
+  put_le32 (sb + 4, (uint32_t) blocks);
+  put_le32 (sb + 24, log);
+  put_le32 (sb + 96, 0x80);           /* INCOMPAT_64BIT */
+  put_le32 (sb + 0x150, (uint32_t) (blocks >> 32));
+  sb[56] = 0x53;
+  sb[57] = 0xef;
+}
+
 static int
 says (const char *msg, const char *needle)
 {
@@ -91,7 +129,7 @@ main (void)
   unsigned char *d = vs_xcalloc (1, len);
   char *m;
 
-  tap_plan (16);
+  tap_plan (21);
 
   m = vs_parttable_check_buffer (d, len);
   tap_ok (m == NULL, "all zeros: nothing to say");
@@ -190,6 +228,57 @@ main (void)
   m = vs_parttable_check_buffer (d, len);
   tap_ok (says (m, "XFS filesystem that is the whole disk"),
           "an XFS filesystem larger than the image: %s", m ? m : "(none)");
+  free (m);
+
+  /* Numbers near 2^64: a start plus a length that wraps must not come out
+   * inside the image. */
+  memset (d, 0, len);
+  gpt (d, 512, len, 2048, len / 512 - 34);
+  put_le64 (d + 512 + 32, UINT64_MAX / 512 + 1);
+  m = vs_parttable_check_buffer (d, len);
+  tap_ok (says (m, "backup header is beyond byte 18446744073709551615")
+          && says (m, "(8388608 bytes)"),
+          "a GPT backup header LBA whose byte offset passes 2^64: %s",
+          m ? m : "(none)");
+  free (m);
+  memset (d, 0, len);
+  gpt (d, 512, len, 2048, UINT64_MAX / 512);
+  m = vs_parttable_check_buffer (d, len);
+  tap_ok (says (m, "GPT partition 1 ends beyond byte 18446744073709551615"),
+          "a GPT partition whose last LBA passes 2^64 in bytes: %s",
+          m ? m : "(none)");
+  free (m);
+  /* ext: 2^48 - 1 blocks of 64 KiB is 2^64 - 2^16 bytes; from 1 MiB
+   * that wraps to 983040, inside an 8 MiB image. */
+  memset (d, 0, len);
+  gpt (d, 512, len, 2048, len / 512 - 34);
+  ext64_at (d, 2048 * 512, (UINT64_C (1) << 48) - 1, 6);
+  m = vs_parttable_check_buffer (d, len);
+  tap_ok (says (m, "ext filesystem in GPT partition 1 ends beyond byte "
+                "18446744073709551615") && says (m, "truncated"),
+          "an ext size that wraps 2^64 from its partition's start still "
+          "warns: %s", m ? m : "(none)");
+  free (m);
+  /* XFS in an MBR partition: 2^48 - 1 blocks of 64 KiB. */
+  memset (d, 0, len);
+  mbr_entry (d, 0, 0x83, 2048, (uint32_t) (len / 512 - 2048));
+  xfs_at (d, 2048 * 512, 65536, (UINT64_C (1) << 48) - 1);
+  m = vs_parttable_check_buffer (d, len);
+  tap_ok (says (m, "XFS filesystem in partition 1 ends beyond byte "
+                "18446744073709551615"),
+          "an XFS size that wraps 2^64 from its partition's start still "
+          "warns: %s", m ? m : "(none)");
+  free (m);
+  /* An end just under 2^64 is shown exactly: (2^48 - 2^32 - 1) * 2^16
+   * + 2^20. */
+  memset (d, 0, len);
+  mbr_entry (d, 0, 0x83, 2048, (uint32_t) (len / 512 - 2048));
+  xfs_at (d, 2048 * 512, 65536, (UINT64_C (1) << 48) - (UINT64_C (1) << 32)
+          - 1);
+  m = vs_parttable_check_buffer (d, len);
+  tap_ok (says (m, "XFS filesystem in partition 1 ends at byte "
+                "18446462598733824000"),
+          "an XFS end just under 2^64 is exact: %s", m ? m : "(none)");
   free (m);
 
   free (d);
