@@ -18,6 +18,7 @@
  */
 #include <config.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -49,6 +50,7 @@ struct vs_appliance {
   pid_t reaper_pid;
   int reaper_fd;                /* its pipe: closes when we end */
   char *last_error;             /* see last_error() */
+  int kvm_stuck;                /* a KVM launch made no progress */
   pthread_mutex_t log_lock;
   struct vs_buf log;
 };
@@ -156,6 +158,196 @@ log_mentions (struct vs_appliance *a, const char *what)
   return r;
 }
 
+/* Seconds a hardware-accelerated launch has to reach the appliance's
+ * init ("supermin:" on its console; a working KVM takes one or two).
+ * On some hosts /dev/kvm opens and qemu then spins in the firmware
+ * forever; under software emulation the same point takes about ten
+ * seconds, so no bound is set there. */
+#define VS_KVM_BOOT_SECONDS 30
+
+struct boot_watch {
+  struct vs_appliance *a;
+  pthread_mutex_t lock;
+  pthread_cond_t cond;
+  int done;
+};
+
+/* Kills our children that are qemu (the appliance being launched: the
+ * direct backend runs it as our child, and its pid is not known to us
+ * until the launch returns). */
+static void
+kill_qemu_children (void)
+{
+  DIR *d = opendir ("/proc");
+  struct dirent *de;
+  pid_t self = getpid ();
+
+  if (!d)
+    return;
+  while ((de = readdir (d)) != NULL) {
+    char path[300], buf[512], *p;
+    ssize_t len;
+    int fd, ppid;
+
+    if (de->d_name[0] < '1' || de->d_name[0] > '9')
+      continue;
+    snprintf (path, sizeof path, "/proc/%s/stat", de->d_name);
+    fd = open (path, O_RDONLY | O_CLOEXEC);
+    if (fd == -1)
+      continue;
+    len = read (fd, buf, sizeof buf - 1);
+    close (fd);
+    if (len <= 0)
+      continue;
+    buf[len] = '\0';
+    /* pid (comm) state ppid ...: comm may hold anything, so parse from
+     * its last ')'. */
+    p = strrchr (buf, ')');
+    if (!p || sscanf (p + 1, " %*c %d", &ppid) != 1 || ppid != self)
+      continue;
+    if (strncmp (strchr (buf, '(') + 1, "qemu-system", 11) == 0)
+      kill ((pid_t) atoi (de->d_name), SIGKILL);
+  }
+  closedir (d);
+}
+
+static void *
+boot_watch_main (void *opaque)
+{
+  struct boot_watch *bw = opaque;
+  double deadline = vs_now_monotonic () + VS_KVM_BOOT_SECONDS;
+
+  pthread_mutex_lock (&bw->lock);
+  while (!bw->done) {
+    struct timespec ts;
+
+    if (log_mentions (bw->a, "supermin:"))
+      break;
+    if (vs_now_monotonic () >= deadline) {
+      bw->a->kvm_stuck = 1;
+      kill_qemu_children ();
+      break;
+    }
+    clock_gettime (CLOCK_REALTIME, &ts);
+    ts.tv_nsec += 200 * 1000 * 1000;
+    if (ts.tv_nsec >= 1000 * 1000 * 1000) {
+      ts.tv_sec++;
+      ts.tv_nsec -= 1000 * 1000 * 1000;
+    }
+    pthread_cond_timedwait (&bw->cond, &bw->lock, &ts);
+  }
+  pthread_mutex_unlock (&bw->lock);
+  return NULL;
+}
+
+/* guestfs_launch, with a bound on how long a hardware-accelerated
+ * launch may take to boot. */
+static int
+launch_watched (struct vs_appliance *a, int tcg)
+{
+  struct boot_watch bw = { .a = a, .done = 0 };
+  pthread_t t;
+  int watching, r;
+
+  if (tcg)
+    return guestfs_launch (a->g);
+  pthread_mutex_init (&bw.lock, NULL);
+  pthread_cond_init (&bw.cond, NULL);
+  watching = pthread_create (&t, NULL, boot_watch_main, &bw) == 0;
+  r = guestfs_launch (a->g);
+  if (watching) {
+    pthread_mutex_lock (&bw.lock);
+    bw.done = 1;
+    pthread_cond_signal (&bw.cond);
+    pthread_mutex_unlock (&bw.lock);
+    pthread_join (t, NULL);
+  }
+  pthread_mutex_destroy (&bw.lock);
+  pthread_cond_destroy (&bw.cond);
+  return r;
+}
+
+/* A KVM that hung once hangs until the host reboots: the verdict is kept,
+ * with the boot's id, in a folder of ours under /var/tmp, so that later
+ * scans go straight to software emulation. */
+#define VS_KVM_VERDICT_DIR "/var/tmp/vmscan-%u"
+
+static int
+boot_id (char out[64])
+{
+  int fd = open ("/proc/sys/kernel/random/boot_id", O_RDONLY | O_CLOEXEC);
+  ssize_t n;
+
+  if (fd == -1)
+    return -1;
+  n = read (fd, out, 63);
+  close (fd);
+  if (n <= 0)
+    return -1;
+  out[n] = '\0';
+  out[strcspn (out, "\n")] = '\0';
+  return 0;
+}
+
+/* Opens the verdict file of our folder (made 0700 and owned by us, or
+ * refused), with flags for open(2).  Returns an fd or -1. */
+static int
+open_verdict (int flags)
+{
+  char dir[64], path[80];
+  struct stat sb;
+  int dfd, fd;
+
+  snprintf (dir, sizeof dir, VS_KVM_VERDICT_DIR, (unsigned) geteuid ());
+  if (mkdir (dir, 0700) == -1 && errno != EEXIST)
+    return -1;
+  dfd = open (dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (dfd == -1)
+    return -1;
+  if (fstat (dfd, &sb) == -1 || sb.st_uid != geteuid ()
+      || (sb.st_mode & 077) != 0) {
+    close (dfd);
+    return -1;
+  }
+  snprintf (path, sizeof path, "kvm-hangs");
+  fd = openat (dfd, path, flags | O_NOFOLLOW | O_CLOEXEC, 0600);
+  close (dfd);
+  return fd;
+}
+
+static int
+kvm_known_stuck (void)
+{
+  char id[64], seen[64];
+  int fd = open_verdict (O_RDONLY);
+  ssize_t n;
+
+  if (fd == -1)
+    return 0;
+  n = read (fd, seen, sizeof seen - 1);
+  close (fd);
+  if (n <= 0 || boot_id (id) == -1)
+    return 0;
+  seen[n] = '\0';
+  return strcmp (seen, id) == 0;
+}
+
+static void
+kvm_remember_stuck (void)
+{
+  char id[64];
+  int fd;
+
+  if (boot_id (id) == -1)
+    return;
+  fd = open_verdict (O_WRONLY | O_CREAT | O_TRUNC);
+  if (fd == -1)
+    return;
+  if (write (fd, id, strlen (id)) < 0)
+    vs_debug ("cannot keep the KVM verdict: %s", strerror (errno));
+  close (fd);
+}
+
 static int
 try_launch (struct vs_appliance *a, const struct vs_image *images, size_t n,
             int tcg, char **errmsg)
@@ -198,7 +390,7 @@ try_launch (struct vs_appliance *a, const struct vs_image *images, size_t n,
       return -1;
     }
   }
-  if (guestfs_launch (a->g) == -1) {
+  if (launch_watched (a, tcg) == -1) {
     CLEANUP_FREE char *why = log_reason (a);
     const char *e = last_error (a);
 
@@ -229,17 +421,29 @@ vs_appliance_launch (const struct vs_image *images, size_t n,
 
   a->reaper_fd = -1;
   pthread_mutex_init (&a->log_lock, NULL);
+  if (!tcg && kvm_known_stuck ()) {
+    vs_info ("KVM hung earlier since this host booted; using software "
+             "emulation, which is slower");
+    tcg = 1;
+  }
   if (try_launch (a, images, n, tcg, errmsg) == -1) {
     /* qemu aborts on some hosts where /dev/kvm exists but does not work
-     * ("failed to set MSR").  Retry without it, unless the failure was
-     * plainly about the image. */
+     * ("failed to set MSR"), and spins in the firmware on others.  Retry
+     * without it, unless the failure was plainly about the image. */
     if (tcg || !a->g || (!log_mentions (a, "kvm")
-                         && !log_mentions (a, "signal"))) {
+                         && !log_mentions (a, "signal") && !a->kvm_stuck)) {
       vs_appliance_free (a);
       return -1;
     }
-    vs_info ("hardware-accelerated (KVM) launch failed; retrying under "
-             "software emulation, which is slower");
+    if (a->kvm_stuck) {
+      vs_info ("hardware-accelerated (KVM) launch did not boot in %d s; "
+               "retrying under software emulation, which is slower",
+               VS_KVM_BOOT_SECONDS);
+      kvm_remember_stuck ();
+    }
+    else
+      vs_info ("hardware-accelerated (KVM) launch failed; retrying under "
+               "software emulation, which is slower");
     free (*errmsg);
     *errmsg = NULL;
     tcg = 1;
