@@ -213,13 +213,11 @@ check_names (struct vs_check_ctx *ctx)
                              "f.uid, f.magic, f.md5, f.sha1, f.sha256"
                              FILES_FROM "AND f.type IN ('file', 'dir')");
   uint64_t rows = 0;
-  int rc;
+  int rc = SQLITE_DONE;
 
   if (!s)
     return ctx->failed ? -1 : 0;
-  while ((rc = sqlite3_step (s)) == SQLITE_ROW) {
-    if (vs_tick ())
-      break;
+  while (!vs_tick () && (rc = sqlite3_step (s)) == SQLITE_ROW) {
     int64_t id = sqlite3_column_int64 (s, 0);
     const char *path = (const char *) sqlite3_column_blob (s, 1);
     size_t plen = (size_t) sqlite3_column_bytes (s, 1);
@@ -530,15 +528,13 @@ check_permissions (struct vs_check_ctx *ctx)
   sqlite3_stmt *q = prepare (ctx, "SELECT f.mode" FILES_FROM
                              "AND f.path = ?3 AND f.type = 'dir' LIMIT 1");
   uint64_t nsuid = 0, ncaps = 0, nww = 0;
-  int rc;
+  int rc = SQLITE_DONE;
 
   if (!s) {
     sqlite3_finalize (q);
     return ctx->failed ? -1 : 0;
   }
-  while ((rc = sqlite3_step (s)) == SQLITE_ROW) {
-    if (vs_tick ())
-      break;
+  while (!vs_tick () && (rc = sqlite3_step (s)) == SQLITE_ROW) {
     int64_t id = sqlite3_column_int64 (s, 0);
     const char *path = (const char *) sqlite3_column_blob (s, 1);
     size_t plen = (size_t) sqlite3_column_bytes (s, 1);
@@ -780,7 +776,7 @@ check_miner_configs (struct vs_check_ctx *ctx)
 {
   sqlite3_stmt *s;
   uint64_t read = 0, seen = 0;
-  int rc;
+  int rc = SQLITE_DONE;
 
   if (!ctx->guest)
     return vs_check_ran (ctx, "cryptominer.config", "skipped", 0,
@@ -793,9 +789,7 @@ check_miner_configs (struct vs_check_ctx *ctx)
                FILES_FROM "AND f.type = 'file' AND f.size > 0");
   if (!s)
     return ctx->failed ? -1 : 0;
-  while ((rc = sqlite3_step (s)) == SQLITE_ROW) {
-    if (vs_tick ())
-      break;
+  while (!vs_tick () && (rc = sqlite3_step (s)) == SQLITE_ROW) {
     int64_t id = sqlite3_column_int64 (s, 0);
     const char *path = (const char *) sqlite3_column_blob (s, 1);
     size_t plen = (size_t) sqlite3_column_bytes (s, 1);
@@ -1131,7 +1125,7 @@ secrets_run (struct vs_check_ctx *ctx)
   sqlite3_stmt *s;
   struct vs_buf host_keys = VS_BUF_INIT;
   uint64_t nkeys = 0, nfiles[5] = { 0 }, nhost = 0, read = 0;
-  int rc;
+  int rc = SQLITE_DONE;
 
   if (!ctx->guest) {
     static const char *const ids[] = {
@@ -1151,9 +1145,7 @@ secrets_run (struct vs_check_ctx *ctx)
                "f.md5, f.sha1, f.sha256, f.link_target" FILES_FROM);
   if (!s)
     return ctx->failed ? -1 : 0;
-  while ((rc = sqlite3_step (s)) == SQLITE_ROW) {
-    if (vs_tick ())
-      break;
+  while (!vs_tick () && (rc = sqlite3_step (s)) == SQLITE_ROW) {
     int64_t id = sqlite3_column_int64 (s, 0);
     const char *path = (const char *) sqlite3_column_blob (s, 1);
     size_t plen = (size_t) sqlite3_column_bytes (s, 1);
@@ -1274,7 +1266,7 @@ ioc_run (struct vs_check_ctx *ctx)
 {
   sqlite3_stmt *s;
   uint64_t rows = 0;
-  int rc;
+  int rc = SQLITE_DONE;
 
   if (!ctx->ioc || vs_ioc_count (ctx->ioc) == 0)
     return vs_check_ran (ctx, "ioc", "skipped", 0, "no --ioc list given");
@@ -1282,9 +1274,7 @@ ioc_run (struct vs_check_ctx *ctx)
                FILES_FROM);
   if (!s)
     return ctx->failed ? -1 : 0;
-  while ((rc = sqlite3_step (s)) == SQLITE_ROW) {
-    if (vs_tick ())
-      break;
+  while (!vs_tick () && (rc = sqlite3_step (s)) == SQLITE_ROW) {
     static const char *const kinds[] = { "sha256", "sha1", "md5" };
     int64_t id = sqlite3_column_int64 (s, 0);
     const char *path = (const char *) sqlite3_column_blob (s, 1);

@@ -466,7 +466,7 @@ vs_check_packages (struct vs_check_ctx *ctx)
   sqlite3_stmt *s = NULL;
   CLEANUP_FREE char *note = NULL;
   size_t i;
-  int rc;
+  int rc = SQLITE_DONE;
 
   if (!ctx->os)
     return 0;
@@ -495,9 +495,7 @@ vs_check_packages (struct vs_check_ctx *ctx)
   }
   sqlite3_bind_int64 (s, 1, ctx->scan_id);
   sqlite3_bind_int64 (s, 2, ctx->os->id);
-  while ((rc = sqlite3_step (s)) == SQLITE_ROW) {
-    if (vs_tick ())
-      break;
+  while (!vs_tick () && (rc = sqlite3_step (s)) == SQLITE_ROW) {
     const struct vs_pkg_file *f;
     struct row r;
 

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "check-common.h"
 #include "checks.h"
 #include "guest.h"
 #include "pkgdb.h"
@@ -139,7 +140,7 @@ vs_check_yara (struct vs_check_ctx *ctx)
 {
   sqlite3_stmt *s = NULL;
   uint64_t n = 0;
-  int rc;
+  int rc = SQLITE_DONE;
 
   if (sqlite3_prepare_v2 (ctx->db,
                           "SELECT m.id, m.file_id, f.path, m.rule, "
@@ -155,14 +156,13 @@ vs_check_yara (struct vs_check_ctx *ctx)
     return vs_check_error (ctx, NULL, "yara findings: %s",
                            sqlite3_errmsg (ctx->db));
   sqlite3_bind_int64 (s, 1, ctx->scan_id);
-  while ((rc = sqlite3_step (s)) == SQLITE_ROW) {
-    if (vs_tick ())
-      break;
+  while (!vs_tick () && (rc = sqlite3_step (s)) == SQLITE_ROW) {
     struct vs_finding f;
     const char *sev = (const char *) sqlite3_column_text (s, 5);
     const char *desc = (const char *) sqlite3_column_text (s, 7);
     const char *sha = (const char *) sqlite3_column_text (s, 9);
     CLEANUP_FREE char *evidence = NULL;
+    CLEANUP_FREE char *title = NULL;
     enum vs_severity level = VS_SEV_HIGH;
 
     if (sev && vs_severity_parse (sev, &level) == -1)
@@ -182,9 +182,11 @@ vs_check_yara (struct vs_check_ctx *ctx)
     f.os_id = sqlite3_column_int64 (s, 10);
     f.file_id = sqlite3_column_int64 (s, 1);
     f.match_id = sqlite3_column_int64 (s, 0);
-    if (vs_check_addf (ctx, &f, "YARA %s: %s",
-                       (const char *) sqlite3_column_text (s, 3),
-                       desc ? desc : "rule matched") == -1)
+    title = vs_xasprintf ("YARA %s: %s",
+                          (const char *) sqlite3_column_text (s, 3),
+                          desc ? desc : "rule matched");
+    f.title = title;
+    if (vs_cc_add (ctx, &f) == -1)
       break;
     n++;
   }
@@ -219,7 +221,9 @@ run_family (const struct vs_checks_config *cfg, struct vs_check_ctx *ctx,
 
   vs_stage_set (f->stage);
   rc = f->run (ctx);
-  if (ctx->failed)
+  /* The count of the findings over the cap, whatever path the family
+   * ended on. */
+  if (vs_cc_flush (ctx) == -1 || ctx->failed)
     return -1;
   why = vs_stop_reason ();
   if (why && !(cfg->stop && *cfg->stop) && !vs_stop_signalled ()) {
