@@ -33,6 +33,7 @@ struct pctx {
   struct vs_check_ctx *ctx;
   struct vs_cc_users users;
   struct vs_cc_set homes;       /* distinct home directories */
+  size_t *home_user;            /* per home: the first user it is of */
 };
 
 /* The severity of an entry (see the file comment). */
@@ -1478,13 +1479,9 @@ check_xdg (struct pctx *p)
     CLEANUP_FREE char *d = vs_xasprintf ("%s/.config/autostart",
                                          strcmp (p->homes.v[i], "/")
                                          ? p->homes.v[i] : "");
-    const struct vs_cc_user *u = NULL;
-    size_t k;
+    const struct vs_cc_user *u = &p->users.v[p->home_user[i]];
 
-    for (k = 0; k < p->users.n && !u; k++)
-      if (strcmp (p->users.v[k].home, p->homes.v[i]) == 0)
-        u = &p->users.v[k];
-    if (xdg_dir (p, d, u ? u->name : NULL, &items) == -1)
+    if (xdg_dir (p, d, u->name, &items) == -1)
       return -1;
   }
   return vs_check_ran (p->ctx, "persistence.xdg-autostart", "ran", items,
@@ -1504,9 +1501,12 @@ vs_check_persistence (struct vs_check_ctx *ctx)
     return 0;
   if (vs_cc_users_load (ctx, &p.users) == -1)
     return -1;
+  p.home_user = vs_xcalloc (p.users.n + 1, sizeof *p.home_user);
   for (i = 0; i < p.users.n; i++)
-    if (p.users.v[i].home[0] == '/')
-      vs_cc_set_add (&p.homes, p.users.v[i].home, strlen (p.users.v[i].home));
+    if (p.users.v[i].home[0] == '/'
+        && vs_cc_set_add (&p.homes, p.users.v[i].home,
+                          strlen (p.users.v[i].home)))
+      p.home_user[p.homes.n - 1] = i;
   r = check_cron (&p) == -1 || check_at (&p) == -1
     || check_systemd (&p) == -1 || check_rc (&p) == -1
     || check_initd (&p) == -1 || check_shell (&p) == -1
@@ -1517,5 +1517,6 @@ vs_check_persistence (struct vs_check_ctx *ctx)
     r = -1;
   vs_cc_users_free (&p.users);
   vs_cc_set_free (&p.homes);
+  free (p.home_user);
   return r || ctx->failed ? -1 : 0;
 }
