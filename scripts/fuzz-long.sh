@@ -41,7 +41,7 @@ one () {
   # shellcheck disable=SC2086
   "$cc" $flags -fsanitize=fuzzer,address,undefined \
     -fno-sanitize-recover=undefined -o "$out/fuzz-$t" \
-    "$top/fuzz/fuzz-$t.c" $srcs
+    "$top/fuzz/fuzz-$t.c" $srcs -lcrypto
   rm -rf "$out/new-$t" "$out/corpus-$t"
   mkdir -p "$out/new-$t" "$out/corpus-$t"
   rc=0
@@ -56,7 +56,7 @@ one () {
   if [ -n "$profdata" ] && [ -n "$cov" ]; then
     # shellcheck disable=SC2086
     "$cc" $flags -fsanitize=fuzzer -fprofile-instr-generate \
-      -fcoverage-mapping -o "$out/cov-$t" "$top/fuzz/fuzz-$t.c" $srcs
+      -fcoverage-mapping -o "$out/cov-$t" "$top/fuzz/fuzz-$t.c" $srcs -lcrypto
     LLVM_PROFILE_FILE="$out/cov-$t.profraw" "$out/cov-$t" -runs=0 \
       "$out/corpus-$t" > /dev/null 2>&1 || true
     "$profdata" merge -sparse "$out/cov-$t.profraw" -o "$out/cov-$t.profdata"

@@ -9,7 +9,7 @@ fi
 
 packages="
   autoconf automake make gcc pkg-config perl
-  libguestfs-dev libmagic-dev libyara-dev libsqlite3-dev
+  libguestfs-dev libmagic-dev libyara-dev libsqlite3-dev libssl-dev
   libguestfs0 libguestfs-tools guestfish supermin qemu-system-x86
   linux-image-amd64 fuse3 file libmagic-mgc
   yara sqlite3 e2fsprogs fdisk qemu-utils dosfstools mtools python3

@@ -2,12 +2,12 @@
  *
  * Every regular file in a guest is hashed once, with all three digests
  * computed in the same pass over its data (struct vs_hash); image files
- * and rule files only need SHA-256 (struct vs_sha256).  Written from
- * RFC 1321 and FIPS 180-4 in portable C: no library, no intrinsics.
+ * and rule files only need SHA-256 (struct vs_sha256).  The digests are
+ * OpenSSL libcrypto's (EVP), which uses the processor's SHA extensions.
  *
- * The contexts are declared here so that callers can keep them on the
- * stack, but their fields belong to hash.c: use only the functions below.
- * Results are lowercase hex, NUL-terminated.
+ * A context holds libcrypto state: after init, end it with final (which
+ * gives the digests) or discard (which does not).  Results are lowercase
+ * hex, NUL-terminated.  Failures inside libcrypto (out of memory) abort.
  *
  * Usage:
  *
@@ -25,34 +25,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Private: the state of each algorithm.  len is the number of bytes fed
- * so far; the last (len % 64) of them wait in buf for a full block. */
-struct vs_md5 {
-  uint32_t state[4];
-  uint64_t len;
-  unsigned char buf[64];
-};
-
-struct vs_sha1 {
-  uint32_t state[5];
-  uint64_t len;
-  unsigned char buf[64];
-};
-
+/* Private: libcrypto's contexts (EVP_MD_CTX), NULL when ended. */
 struct vs_sha256 {
-  uint32_t state[8];
-  uint64_t len;
-  unsigned char buf[64];
+  void *ctx;
 };
 
 struct vs_hash {
-  struct vs_md5 md5;
-  struct vs_sha1 sha1;
-  struct vs_sha256 sha256;
+  void *md5, *sha1, *sha256;
 };
 
-/* Starts (or restarts) the three digests.  No resources are held: a
- * context may simply be dropped without calling vs_hash_final(). */
+/* The digest library and its version, for the scan's provenance
+ * ("OpenSSL 3.0.17 1 Jul 2025"). */
+const char *vs_hash_library (void);
+
+/* Starts the three digests. */
 void vs_hash_init (struct vs_hash *h);
 
 /* Feeds len bytes of data (any alignment; len may be 0) to all three
@@ -64,11 +50,14 @@ void vs_hash_update (struct vs_hash *h, const void *data, size_t len);
  * initialised again before further use. */
 void vs_hash_final (struct vs_hash *h, char md5[33], char sha1[41],
                     char sha256[65]);
+/* Ends the digests without a result (a file that could not be read). */
+void vs_hash_discard (struct vs_hash *h);
 
 /* SHA-256 alone, with the same contract as the functions above. */
 void vs_sha256_init (struct vs_sha256 *s);
 void vs_sha256_update (struct vs_sha256 *s, const void *data, size_t len);
 void vs_sha256_final_hex (struct vs_sha256 *s, char out[65]);
+void vs_sha256_discard (struct vs_sha256 *s);
 
 /* The fingerprint ssh-keygen -l shows for a public key blob (the
  * decoded base64 of a key line): "SHA256:" and the unpadded base64 of

@@ -315,6 +315,7 @@ process (struct worker *wk, struct job *j)
                                            strerror (errno));
       check_alive (w);
       if (w->lost) {
+        vs_hash_discard (&h);
         close (fd);
         return;
       }
@@ -356,6 +357,7 @@ process (struct worker *wk, struct job *j)
   if (vs_classify_fd (wk->magic, fd, &st, &magic, &mime, &err) == -1) {
     check_alive (w);
     if (w->lost) {
+      vs_hash_discard (&h);
       free (err);
       close (fd);
       return;
@@ -391,8 +393,10 @@ process (struct worker *wk, struct job *j)
                     (unsigned long long) st.st_size);
 
     check_alive (w);
-    if (w->lost)
+    if (w->lost) {
+      vs_hash_discard (&h);
       return;
+    }
     record_error (w, "read", j->fs, j->path, j->path_len, m);
     read_ok = 0;
   }
@@ -400,6 +404,8 @@ process (struct worker *wk, struct job *j)
     e.has_hashes = 1;
     vs_hash_final (&h, e.md5, e.sha1, e.sha256);
   }
+  else
+    vs_hash_discard (&h);
   if (read_ok && want_yara) {
     struct vs_rules_context ctx;
     char ext[32], owner[16];

@@ -31,7 +31,7 @@ build () {
   "$cc" -g -O1 -fsanitize=fuzzer,address,undefined \
     -fno-sanitize-recover=undefined -pthread \
     -I"$top_builddir" -I"$top_srcdir/src" \
-    -o "$work/fuzz-$name" "$top_srcdir/fuzz/fuzz-$name.c" "$@" \
+    -o "$work/fuzz-$name" "$top_srcdir/fuzz/fuzz-$name.c" "$@" -lcrypto \
     > "$work/build-$name.log" 2>&1
 }
 
