@@ -859,8 +859,9 @@ load_rpm_bdb (struct loader *L, const char *path, char **note)
 {
   CLEANUP_FREE char *data = NULL;
   struct bdb_load B;
+  struct vs_bdb_stats st;
   const char *err = NULL;
-  size_t len, bad = 0;
+  size_t len;
 
   L->db->kind = "rpm";
   if (vs_guest_read (L->ctx->guest, path, MAX_RPMDB, 0, &data, &len) == -1) {
@@ -870,7 +871,7 @@ load_rpm_bdb (struct loader *L, const char *path, char **note)
   B.L = L;
   B.path = path;
   B.n = 0;
-  if (vs_bdb_hash_walk ((const unsigned char *)data, len, on_bdb_pair, &B, &bad,
+  if (vs_bdb_hash_walk ((const unsigned char *)data, len, on_bdb_pair, &B, &st,
                         &err)
       == -1) {
     if (L->ctx->failed)
@@ -880,8 +881,9 @@ load_rpm_bdb (struct loader *L, const char *path, char **note)
       return load_error (L, path, "%s", *note);
     }
   }
-  if (bad)
-    return load_error (L, path, "rpm: %zu entries of %s unreadable", bad, path);
+  if (st.bad)
+    return load_error (L, path, "rpm: %zu entries of %s unreadable (%s)",
+                       st.bad, path, st.why);
   return 0;
 }
 
