@@ -17,9 +17,9 @@
  * dpkg: /var/lib/dpkg/status (packages, conffiles and their md5s),
  * info/<pkg>[:<arch>].list (paths) and .md5sums, and diversions (a file
  * another package diverted is where the diversion put it).  rpm: the
- * SQLite rpmdb, read whole into memory with vs_guest_read and opened
- * with sqlite3_deserialize, read-only (the guest file is never opened
- * in place), or the Berkeley DB Packages file read by parse-bdb.c.
+ * SQLite rpmdb, read whole into memory with vs_guest_read and handed to
+ * parse-rpmsqlite.c (the guest file is never opened in place), or the
+ * Berkeley DB Packages file read by parse-bdb.c.
  */
 #include <config.h>
 
@@ -30,13 +30,12 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-#include <sqlite3.h>
-
 #include "checks.h"
 #include "guest.h"
 #include "parse-bdb.h"
 #include "parse-dpkg.h"
 #include "parse-rpm.h"
+#include "parse-rpmsqlite.h"
 #include "pkgdb.h"
 #include "util.h"
 
@@ -754,82 +753,38 @@ add_rpm_header (struct loader *L, const unsigned char *blob, size_t len,
   return 0;
 }
 
-/* Stops a query on a hostile database that would run for ever. */
 static int
-progress (void *opaque)
+on_sqlite_row (int64_t hnum, const unsigned char *blob, size_t len,
+               void *opaque)
 {
-  uint64_t *n = opaque;
+  struct loader *L = opaque;
 
-  return ++*n > 100000000;
+  if (add_rpm_header (L, blob, len, L->source, hnum) == -1)
+    return -1;
+  return L->full ? -1 : 0;
 }
 
 static int
 load_rpm_sqlite (struct loader *L, const char *path, char **note)
 {
   CLEANUP_FREE char *data = NULL;
-  sqlite3 *sdb = NULL;
-  sqlite3_stmt *s = NULL;
-  uint64_t steps = 0;
+  CLEANUP_FREE char *err = NULL;
   size_t len;
-  int rc, ret = 0;
 
   L->db->kind = "rpm";
   if (vs_guest_read (L->ctx->guest, path, MAX_RPMDB, 0, &data, &len) == -1) {
     *note = vs_xasprintf ("rpm: cannot read %s: %s", path, strerror (errno));
     return load_error (L, path, "%s", *note);
   }
-  if (len < 100 || memcmp (data, "SQLite format 3", 16) != 0) {
-    *note = vs_xasprintf ("rpm: %s is not an SQLite database", path);
-    return load_error (L, path, "%s", *note);
-  }
-  /* A WAL database: read the main file as a rollback one (a -wal left
-   * by a crash is not applied). */
-  if (data[18] == 2)
-    data[18] = 1;
-  if (data[19] == 2)
-    data[19] = 1;
-  if (sqlite3_open_v2 (":memory:", &sdb, SQLITE_OPEN_READWRITE, NULL)
-      != SQLITE_OK)
-    goto fail;
-  sqlite3_db_config (sdb, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
-  sqlite3_db_config (sdb, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, (int *)NULL);
-  sqlite3_db_config (sdb, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, (int *)NULL);
-  sqlite3_db_config (sdb, SQLITE_DBCONFIG_ENABLE_VIEW, 0, (int *)NULL);
-  if (sqlite3_deserialize (sdb, "main", (unsigned char *)data,
-                           (sqlite3_int64)len, (sqlite3_int64)len,
-                           SQLITE_DESERIALIZE_READONLY)
-      != SQLITE_OK)
-    goto fail;
-  sqlite3_exec (sdb, "PRAGMA cell_size_check = ON", NULL, NULL, NULL);
-  sqlite3_progress_handler (sdb, 1000, progress, &steps);
-  if (sqlite3_prepare_v2 (sdb, "SELECT hnum, blob FROM main.Packages", -1, &s,
-                          NULL)
-      != SQLITE_OK)
-    goto fail;
-  while ((rc = sqlite3_step (s)) == SQLITE_ROW && !L->full) {
-    const unsigned char *blob = sqlite3_column_blob (s, 1);
-    int n = sqlite3_column_bytes (s, 1);
-
-    if (!blob || n <= 0)
-      continue;
-    if (add_rpm_header (L, blob, (size_t)n, path, sqlite3_column_int64 (s, 0))
-        == -1) {
-      ret = -1;
-      goto out;
-    }
-  }
-  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-    goto fail;
-  goto out;
-fail:
-  ret = load_error (L, path, "rpm: reading %s: %s", path,
-                    sdb ? sqlite3_errmsg (sdb) : "out of memory");
+  L->source = path;
+  if (vs_rpmsqlite_walk ((unsigned char *)data, len, on_sqlite_row, L, NULL,
+                         &err)
+          == 0
+      || !err)
+    return L->ctx->failed ? -1 : 0;
   if (!L->db->nfiles && !*note)
-    *note = vs_xasprintf ("rpm: cannot read the rpmdb %s", path);
-out:
-  sqlite3_finalize (s);
-  sqlite3_close (sdb);
-  return ret;
+    *note = vs_xasprintf ("rpm: %s: %s", path, err);
+  return load_error (L, path, "rpm: %s: %s", path, err);
 }
 
 struct bdb_load {
