@@ -36,7 +36,12 @@ one () {
   files=$(awk -v t="$t" '$1 == t { $1 = ""; print }' "$top/fuzz/targets")
   [ -n "$files" ] || { echo "$t: not in fuzz/targets"; return 1; }
   srcs=
-  for f in $files; do srcs="$srcs $top/src/$f"; done
+  for f in $files; do
+    case $f in
+      -l*) srcs="$srcs $f" ;;
+      *) srcs="$srcs $top/src/$f" ;;
+    esac
+  done
   flags="-g -O1 -pthread -I$top -I$top/src"
   # shellcheck disable=SC2086
   "$cc" $flags -fsanitize=fuzzer,address,undefined \
@@ -62,7 +67,8 @@ one () {
     "$profdata" merge -sparse "$out/cov-$t.profraw" -o "$out/cov-$t.profdata"
     mine=
     for f in $files; do
-      [ "$f" = util.c ] || [ "$f" = hash.c ] || mine="$mine $top/src/$f"
+      case $f in util.c | hash.c | -l*) continue ;; esac
+      mine="$mine $top/src/$f"
     done
     # shellcheck disable=SC2086
     "$cov" report "$out/cov-$t" -instr-profile="$out/cov-$t.profdata" \

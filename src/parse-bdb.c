@@ -11,9 +11,19 @@
  * page holds hf_offset bytes after its header and links to the next.
  * Numbers are in the byte order of the machine that wrote the file,
  * found from the magic.
+ *
+ * Invariants that keep a walk linear in the file: the outer loop reads
+ * each hash page once; "seen" has a bit per page, set when an overflow
+ * page is read, and a chain that reaches a set bit is refused; the items
+ * of one hash page are disjoint (each ends where the previous begins);
+ * so the bytes handed out add up to at most the file's length, which
+ * "out_left" enforces before anything is allocated.
  */
 #include <config.h>
 
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "parse-bdb.h"
@@ -33,7 +43,11 @@ struct bdb {
   size_t len;
   size_t pagesize;
   size_t npages;
-  int swap; /* big-endian file */
+  int swap;            /* big-endian file */
+  unsigned char *seen; /* a bit per page: overflow page already read */
+  size_t out_left;     /* bytes that may still be handed out */
+  int stop;            /* vs_tick asked to stop */
+  struct vs_bdb_stats *st;
 };
 
 static uint32_t
@@ -58,32 +72,76 @@ page (const struct bdb *b, uint32_t n)
   return n < b->npages ? b->d + (size_t)n * b->pagesize : NULL;
 }
 
+/* Keeps the reason of the first pair skipped. */
+static void why (struct bdb *b, const char *fmt, ...)
+    __attribute__ ((format (printf, 2, 3)));
+
+static void
+why (struct bdb *b, const char *fmt, ...)
+{
+  va_list ap;
+
+  if (b->st->why[0])
+    return;
+  va_start (ap, fmt);
+  vsnprintf (b->st->why, sizeof b->st->why, fmt, ap);
+  va_end (ap);
+}
+
 /* Assembles an off-page item into a new buffer.  Returns it or NULL. */
 static unsigned char *
-read_overflow (const struct bdb *b, uint32_t pgno, uint32_t tlen,
-               size_t *out_len)
+read_overflow (struct bdb *b, uint32_t pgno, uint32_t tlen, size_t *out_len)
 {
   unsigned char *buf;
-  size_t got = 0, steps = 0;
+  size_t got = 0;
 
-  if (tlen == 0 || tlen > VS_BDB_MAX_ITEM || tlen > b->len)
+  if (tlen == 0 || tlen > VS_BDB_MAX_ITEM || tlen > b->out_left) {
+    why (b,
+         "item of %" PRIu32 " bytes on overflow page %" PRIu32
+         " is longer than the rest of the file",
+         tlen, pgno);
     return NULL;
+  }
   buf = vs_xmalloc (tlen);
   while (got < tlen) {
     const unsigned char *p = page (b, pgno);
     size_t n;
 
-    if (!p || ++steps > b->npages || p[25] != P_OVERFLOW)
+    if (vs_tick ()) {
+      b->stop = 1;
       goto bad;
+    }
+    if (!p) {
+      why (b, "overflow chain runs to page %" PRIu32 ", past the end", pgno);
+      goto bad;
+    }
+    if (p[25] != P_OVERFLOW) {
+      why (b, "overflow chain runs to page %" PRIu32 ", not an overflow page",
+           pgno);
+      goto bad;
+    }
+    if (b->seen[pgno / 8] & (1u << (pgno % 8))) {
+      why (b,
+           "overflow page %" PRIu32 " reached twice (a cycle or a shared "
+           "chain)",
+           pgno);
+      goto bad;
+    }
+    b->seen[pgno / 8] |= (unsigned char)(1u << (pgno % 8));
+    b->st->pages++;
     n = u16 (b, p + 22);
-    if (n > b->pagesize - PAGE_HEADER || n > tlen - got)
+    if (n == 0 || n > b->pagesize - PAGE_HEADER || n > tlen - got) {
+      why (b,
+           "overflow page %" PRIu32 " holds %zu bytes, not what its item "
+           "needs",
+           pgno, n);
       goto bad;
+    }
     memcpy (buf + got, p + PAGE_HEADER, n);
     got += n;
-    if (got < tlen && n == 0)
-      goto bad;
     pgno = u32 (b, p + 16);
   }
+  b->out_left -= got;
   *out_len = got;
   return buf;
 bad:
@@ -91,11 +149,12 @@ bad:
   return NULL;
 }
 
-/* The bytes of item i of hash page p (inline or assembled); *owned is
- * set when the caller must free them.  NULL if unreadable. */
+/* The bytes of item i of hash page p (page number pgno), inline or
+ * assembled; *owned is set when the caller must free them.  NULL if
+ * unreadable. */
 static const unsigned char *
-item (const struct bdb *b, const unsigned char *p, unsigned i, size_t *len,
-      unsigned char **owned)
+item (struct bdb *b, const unsigned char *p, uint32_t pgno, unsigned i,
+      size_t *len, unsigned char **owned)
 {
   unsigned off = u16 (b, p + PAGE_HEADER + 2 * i);
   unsigned end
@@ -103,16 +162,23 @@ item (const struct bdb *b, const unsigned char *p, unsigned i, size_t *len,
   unsigned entries = u16 (b, p + 20);
 
   *owned = NULL;
-  if (off < PAGE_HEADER + 2 * entries || off >= end || end > b->pagesize)
+  if (off < PAGE_HEADER + 2 * entries || off >= end || end > b->pagesize) {
+    why (b, "item %u of hash page %" PRIu32 " out of place", i, pgno);
     return NULL;
+  }
   if (p[off] == H_KEYDATA) {
+    /* Items of a page are disjoint and each page is read once, so this
+     * never goes below 0 (see the design notes). */
     *len = end - off - 1;
+    b->out_left -= *len;
     return p + off + 1;
   }
   if (p[off] == H_OFFPAGE && end - off >= 12) {
     *owned = read_overflow (b, u32 (b, p + off + 4), u32 (b, p + off + 8), len);
     return *owned;
   }
+  why (b, "item %u of hash page %" PRIu32 " of unknown type %u", i, pgno,
+       p[off]);
   return NULL;
 }
 
@@ -121,13 +187,15 @@ vs_bdb_hash_walk (const unsigned char *db, size_t len,
                   int (*fn) (const unsigned char *key, size_t klen,
                              const unsigned char *data, size_t dlen,
                              void *opaque),
-                  void *opaque, size_t *bad, const char **err)
+                  void *opaque, struct vs_bdb_stats *st, const char **err)
 {
   struct bdb b;
   size_t n;
+  int rc = 0;
 
   memset (&b, 0, sizeof b);
-  *bad = 0;
+  memset (st, 0, sizeof *st);
+  b.st = st;
   if (len < 512) {
     *err = "too short for a Berkeley DB file";
     return -1;
@@ -151,16 +219,28 @@ vs_bdb_hash_walk (const unsigned char *db, size_t len,
     *err = "encrypted Berkeley DB database";
     return -1;
   }
+  /* At most 2^32 pages can be numbered; the file is smaller anyway. */
   b.npages = len / b.pagesize;
+  if (b.npages > UINT32_MAX)
+    b.npages = UINT32_MAX;
+  b.seen = vs_xcalloc (b.npages / 8 + 1, 1);
+  b.out_left = len;
+  st->pages = 1; /* the metadata page */
   for (n = 1; n < b.npages; n++) {
     const unsigned char *p = page (&b, (uint32_t)n);
     unsigned entries, i;
 
+    if (vs_tick ()) {
+      b.stop = 1;
+      break;
+    }
     if (p[25] != P_HASH && p[25] != P_HASH_UNSORTED)
       continue;
+    st->pages++;
     entries = u16 (&b, p + 20);
     if (PAGE_HEADER + 2 * (size_t)entries > b.pagesize) {
-      (*bad)++;
+      why (&b, "hash page %zu has %u entries, more than fit", n, entries);
+      st->bad++;
       continue;
     }
     for (i = 0; i + 1 < entries; i += 2) {
@@ -169,19 +249,30 @@ vs_bdb_hash_walk (const unsigned char *db, size_t len,
       size_t kl = 0, dl = 0;
       int r = 0;
 
-      k = item (&b, p, i, &kl, &kown);
-      d = k ? item (&b, p, i + 1, &dl, &down) : NULL;
+      if (vs_tick ()) {
+        b.stop = 1;
+        break;
+      }
+      k = item (&b, p, (uint32_t)n, i, &kl, &kown);
+      d = k ? item (&b, p, (uint32_t)n, i + 1, &dl, &down) : NULL;
       if (k && d)
         r = fn (k, kl, d, dl, opaque);
-      else
-        (*bad)++;
+      else if (!b.stop)
+        st->bad++;
       free (kown);
       free (down);
-      if (r == -1) {
-        *err = "stopped";
-        return -1;
+      if (r == -1 || b.stop) {
+        b.stop = 1;
+        break;
       }
     }
+    if (b.stop)
+      break;
   }
-  return 0;
+  if (b.stop) {
+    *err = "stopped";
+    rc = -1;
+  }
+  free (b.seen);
+  return rc;
 }

@@ -2,7 +2,9 @@
  *
  * Everything works on (pointer, length) views of the caller's buffer:
  * a line is the bytes up to the next '\n' or the end, and nothing is
- * ever read outside [data, data + len).
+ * ever read outside [data, data + len).  Each parser reads every byte a
+ * bounded number of times and counts one vs_tick per line (per record
+ * of three lines for diversions), stopping with -1 when it says so.
  */
 #include <config.h>
 
@@ -200,6 +202,10 @@ vs_dpkg_parse_status (const char *data, size_t len,
     const char *colon, *v;
     size_t name_n, vn;
 
+    if (vs_tick ()) {
+      rc = -1;
+      goto out;
+    }
     if (l.n == 0 || (l.n == 1 && l.s[0] == '\r')) {
       if (emit (&st, fn, opaque, bad) == -1) {
         rc = -1;
@@ -267,6 +273,8 @@ vs_dpkg_parse_list (const char *data, size_t len,
   size_t pos = 0;
 
   while (next_line (data, len, &pos, &l)) {
+    if (vs_tick ())
+      return -1;
     if (l.n && l.s[l.n - 1] == '\r')
       l.n--;
     if (l.n == 0)
@@ -298,6 +306,8 @@ vs_dpkg_parse_md5sums (const char *data, size_t len,
     const char *p;
     size_t n;
 
+    if (vs_tick ())
+      return -1;
     if (l.n && l.s[l.n - 1] == '\r')
       l.n--;
     if (l.n == 0)
@@ -344,6 +354,8 @@ vs_dpkg_parse_diversions (const char *data, size_t len,
   for (;;) {
     int i;
 
+    if (vs_tick ())
+      return -1;
     for (i = 0; i < 3; i++) {
       if (!next_line (data, len, &pos, &l[i])) {
         if (i && bad)

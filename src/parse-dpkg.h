@@ -6,7 +6,9 @@
  * into data with explicit lengths (not NUL-terminated; they may hold any
  * byte but '\n').  What does not parse is skipped and counted in *bad
  * when bad is not NULL.  A callback returns 0 to go on, -1 to stop; the
- * parser then returns -1, else 0.
+ * parser then returns -1, else 0.  The work is linear in len; every line
+ * is counted with vs_tick, and when it asks the scan to stop the parser
+ * returns -1 too (vs_stopping () tells the two apart).
  */
 #ifndef VS_PARSE_DPKG_H
 #define VS_PARSE_DPKG_H

@@ -5,7 +5,9 @@
  * data store.  String arrays are walked once to check that count strings
  * fit, then indexed.  Any inconsistency in the file arrays (a length that
  * differs from BASENAMES, a DIRINDEXES value out of range) drops the file
- * list but keeps the package's name.
+ * list but keeps the package's name.  Work is linear in the blob (each
+ * array is walked once); every turn of a loop over its entries counts a
+ * vs_tick, and a stop request ends the parse ("stopped").
  */
 #include <config.h>
 
@@ -150,7 +152,8 @@ get_strings (const struct store *s, const struct entry *e)
   for (i = 0; i < e->count; i++) {
     const unsigned char *nul;
 
-    if (off >= s->len || !(nul = memchr (s->d + off, '\0', s->len - off))) {
+    if (vs_tick () || off >= s->len
+        || !(nul = memchr (s->d + off, '\0', s->len - off))) {
       free (v);
       return NULL;
     }
@@ -189,6 +192,10 @@ get_ints (const struct store *s, const struct entry *e)
   for (i = 0; i < e->count; i++) {
     const unsigned char *p = s->d + e->offset + i * sz;
 
+    if (vs_tick ()) {
+      free (v);
+      return NULL;
+    }
     v[i] = sz == 2   ? (uint64_t)(p[0] << 8 | p[1])
            : sz == 4 ? vs_be32 (p)
                      : vs_be64 (p);
@@ -216,7 +223,7 @@ get_files (const struct store *s, const struct entry *e,
     if (e[E_DIRINDEXES].count != n)
       goto out;
     for (i = 0; i < n; i++)
-      if (dirindex[i] >= e[E_DIRNAMES].count)
+      if (vs_tick () || dirindex[i] >= e[E_DIRNAMES].count)
         goto out;
   } else if (e[E_OLDNAMES].present) {
     /* Old headers: whole paths; the "dir" is then empty. */
@@ -255,6 +262,12 @@ get_files (const struct store *s, const struct entry *e,
   for (i = 0; i < n; i++) {
     struct vs_rpm_file *f = &h->files[i];
 
+    if (vs_tick ()) {
+      free (h->files);
+      h->files = NULL;
+      h->nfiles = 0;
+      goto out;
+    }
     f->dir = dirs ? dirs[dirindex[i]] : "";
     f->base = base[i];
     f->digest = digests ? digests[i] : "";
@@ -305,6 +318,10 @@ vs_rpm_header_parse (const unsigned char *blob, size_t len,
     const unsigned char *p = blob + 8 + (size_t)i * 16;
     int slot = tag_slot (vs_be32 (p));
 
+    if (vs_tick ()) {
+      *err = "stopped";
+      return -1;
+    }
     if (slot < 0 || e[slot].present)
       continue;
     e[slot].type = vs_be32 (p + 4);
@@ -323,12 +340,13 @@ vs_rpm_header_parse (const unsigned char *blob, size_t len,
     free (algo);
   }
   if (!h->name) {
-    *err = "header without a package name";
+    *err = vs_stopping () ? "stopped" : "header without a package name";
     vs_rpm_header_clear (h);
     return -1;
   }
   if (get_files (&s, e, h) == -1) {
-    *err = "header file arrays out of range or inconsistent";
+    *err = vs_stopping () ? "stopped"
+                          : "header file arrays out of range or inconsistent";
     vs_rpm_header_clear (h);
     return -1;
   }

@@ -52,7 +52,8 @@ struct vs_rpm_header {
 };
 
 /* Parses blob.  Returns 0, or -1 with *err set to a static message (the
- * header is then empty).  A header without files is fine. */
+ * header is then empty; "stopped" when vs_tick asked to stop).  A header
+ * without files is fine. */
 int vs_rpm_header_parse (const unsigned char *blob, size_t len,
                          struct vs_rpm_header *h, const char **err);
 void vs_rpm_header_clear (struct vs_rpm_header *h);

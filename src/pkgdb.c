@@ -3,10 +3,20 @@
  * Design notes.  Every string (paths, package names, digests) lives in
  * an arena of large chunks that never move, so the pointers handed out
  * in struct vs_pkg_file stay valid until vs_pkgdb_free.  Files are an
- * array; a hash table (open addressing, FNV-1a) maps a canonical path to
- * the first entry for it, and entries for the same path from other
- * packages are chained through "next".  Invariant: each path appears
- * once in the table; a package appears at most once in a path's chain.
+ * array; a hash table (open addressing, keyed SipHash) maps a canonical
+ * path to the first entry for it, and entries for the same path from
+ * other packages are chained through "next", in the order they were
+ * added.  Invariant: each path appears once in the table; a package
+ * appears at most once in a path's chain; the first entry's "tail" is
+ * the chain's last entry; while loading, L->owners maps (first entry,
+ * package) to each later entry, so that adding an owner never walks
+ * the chain (a path shipped by every one of 100,000 packages costs the
+ * same per package as one shipped by one).
+ *
+ * Work is linear in the database: every loop over guest data counts its
+ * turns with vs_tick and ends the load when the scan is stopping (the
+ * load then records "reading stopped" and gives no database: half of
+ * one would make packaged files look unowned).
  *
  * Canonical paths: a packaged path is split into its directory and its
  * last component; the directory is resolved through the guest's symlinks
@@ -17,9 +27,9 @@
  * dpkg: /var/lib/dpkg/status (packages, conffiles and their md5s),
  * info/<pkg>[:<arch>].list (paths) and .md5sums, and diversions (a file
  * another package diverted is where the diversion put it).  rpm: the
- * SQLite rpmdb, read whole into memory with vs_guest_read and opened
- * with sqlite3_deserialize, read-only (the guest file is never opened
- * in place), or the Berkeley DB Packages file read by parse-bdb.c.
+ * SQLite rpmdb, read whole into memory with vs_guest_read and handed to
+ * parse-rpmsqlite.c (the guest file is never opened in place), or the
+ * Berkeley DB Packages file read by parse-bdb.c.
  */
 #include <config.h>
 
@@ -28,15 +38,18 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
-#include <sqlite3.h>
-
+#include "bytes.h"
 #include "checks.h"
 #include "guest.h"
 #include "parse-bdb.h"
 #include "parse-dpkg.h"
 #include "parse-rpm.h"
+#include "parse-rpmsqlite.h"
 #include "pkgdb.h"
 #include "util.h"
 
@@ -44,6 +57,8 @@
 #define MAX_STATUS (64u << 20)
 #define MAX_LIST (64u << 20)
 #define MAX_DIVERSIONS (16u << 20)
+/* Diversions kept: a Debian system has a few dozen. */
+#define MAX_DIVERSION_COUNT 100000
 #define MAX_RPMDB (512u << 20)
 /* Errors recorded per database before the rest are only counted. */
 #define MAX_ERRORS 50
@@ -105,6 +120,76 @@ arena_free (struct arena *a)
   }
 }
 
+/* ---- keyed hashing ----
+ *
+ * The keys of these tables (paths, package names) come from the guest.
+ * An unkeyed hash would let a crafted database give thousands of paths
+ * one hash value and make every insertion walk all of them, so each
+ * table hashes with SipHash-2-4 (Aumasson and Bernstein) under a key of
+ * its own drawn from getrandom. */
+
+#define ROTL(x, b) (uint64_t) (((x) << (b)) | ((x) >> (64 - (b))))
+#define SIPROUND                                                               \
+  do {                                                                         \
+    v0 += v1;                                                                  \
+    v1 = ROTL (v1, 13);                                                        \
+    v1 ^= v0;                                                                  \
+    v0 = ROTL (v0, 32);                                                        \
+    v2 += v3;                                                                  \
+    v3 = ROTL (v3, 16);                                                        \
+    v3 ^= v2;                                                                  \
+    v0 += v3;                                                                  \
+    v3 = ROTL (v3, 21);                                                        \
+    v3 ^= v0;                                                                  \
+    v2 += v1;                                                                  \
+    v1 = ROTL (v1, 17);                                                        \
+    v1 ^= v2;                                                                  \
+    v2 = ROTL (v2, 32);                                                        \
+  } while (0)
+
+static uint64_t
+siphash (const uint64_t k[2], const void *src, size_t n)
+{
+  const unsigned char *p = src;
+  uint64_t v0 = 0x736f6d6570736575ULL ^ k[0];
+  uint64_t v1 = 0x646f72616e646f6dULL ^ k[1];
+  uint64_t v2 = 0x6c7967656e657261ULL ^ k[0];
+  uint64_t v3 = 0x7465646279746573ULL ^ k[1];
+  uint64_t m = (uint64_t)n << 56;
+  size_t i;
+
+  for (; n >= 8; n -= 8, p += 8) {
+    uint64_t w = vs_le64 (p);
+
+    v3 ^= w;
+    SIPROUND;
+    SIPROUND;
+    v0 ^= w;
+  }
+  for (i = 0; i < n; i++)
+    m |= (uint64_t)p[i] << (8 * i);
+  v3 ^= m;
+  SIPROUND;
+  SIPROUND;
+  v0 ^= m;
+  v2 ^= 0xff;
+  SIPROUND;
+  SIPROUND;
+  SIPROUND;
+  SIPROUND;
+  return v0 ^ v1 ^ v2 ^ v3;
+}
+
+static void
+new_key (uint64_t k[2])
+{
+  if (getrandom (k, 2 * sizeof *k, GRND_NONBLOCK) != (ssize_t)(2 * sizeof *k)) {
+    /* No entropy yet (early boot): still unknown to the image. */
+    k[0] = (uint64_t)(vs_now_monotonic () * 1e9) ^ (uint64_t)getpid ();
+    k[1] = (uint64_t)(uintptr_t)k ^ ((uint64_t)time (NULL) << 20);
+  }
+}
+
 /* ---- string map: key bytes to a uint32 value ---- */
 
 struct slot {
@@ -115,45 +200,47 @@ struct slot {
 struct strmap {
   struct slot *s;
   size_t cap, n; /* cap is a power of 2 or 0 */
+  uint64_t key[2]; /* set with the first slots */
 };
 
 static uint32_t
-hash_bytes (const char *p, size_t n)
+hash_bytes (const struct strmap *m, const char *p, size_t n)
 {
-  uint32_t h = 2166136261u;
-  size_t i;
-
-  for (i = 0; i < n; i++) {
-    h ^= (unsigned char)p[i];
-    h *= 16777619u;
-  }
-  return h;
+  return (uint32_t)siphash (m->key, p, n);
 }
 
+/* Every probe is counted with vs_tick_n (the tests bound a load's work
+ * by it); the stop request is honoured by the loops that call this. */
 static struct slot *
 map_find (const struct strmap *m, const char *key, size_t len, uint32_t h)
 {
-  size_t i;
+  size_t i, probes = 0;
+  struct slot *s;
 
   if (!m->cap)
     return NULL;
   for (i = h & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
-    struct slot *s = &m->s[i];
-
+    s = &m->s[i];
+    probes++;
     if (!s->key)
-      return s;
+      break;
     if (s->hash == h && s->len == len && memcmp (s->key, key, len) == 0)
-      return s;
+      break;
   }
+  (void)vs_tick_n (probes);
+  return s;
 }
 
 /* The value for key, or 0 (values stored are never 0). */
 static uint32_t
 map_get (const struct strmap *m, const char *key, size_t len)
 {
-  struct slot *s = map_find (m, key, len, hash_bytes (key, len));
+  struct slot *s;
 
-  return s && s->key ? s->val : 0;
+  if (!m->cap)
+    return 0;
+  s = map_find (m, key, len, hash_bytes (m, key, len));
+  return s->key ? s->val : 0;
 }
 
 /* Inserts key (which must stay valid: an arena string) with val != 0;
@@ -161,8 +248,8 @@ map_get (const struct strmap *m, const char *key, size_t len)
 static void
 map_put (struct strmap *m, const char *key, size_t len, uint32_t val)
 {
-  uint32_t h = hash_bytes (key, len);
   struct slot *s;
+  uint32_t h;
 
   if (2 * (m->n + 1) > m->cap) {
     struct strmap bigger;
@@ -171,12 +258,17 @@ map_put (struct strmap *m, const char *key, size_t len, uint32_t val)
     bigger.cap = m->cap ? 2 * m->cap : 1024;
     bigger.n = m->n;
     bigger.s = vs_xcalloc (bigger.cap, sizeof *bigger.s);
+    if (m->cap)
+      memcpy (bigger.key, m->key, sizeof m->key);
+    else
+      new_key (bigger.key);
     for (i = 0; i < m->cap; i++)
       if (m->s[i].key)
         *map_find (&bigger, m->s[i].key, m->s[i].len, m->s[i].hash) = m->s[i];
     free (m->s);
     *m = bigger;
   }
+  h = hash_bytes (m, key, len);
   s = map_find (m, key, len, h);
   s->key = key;
   s->len = (uint32_t)len;
@@ -192,12 +284,90 @@ map_free (struct strmap *m)
   memset (m, 0, sizeof *m);
 }
 
+/* ---- owner map: (first entry of a path, package) to its entry ---- */
+
+struct owner_slot {
+  const char *pkg;
+  uint32_t head, val; /* val 0: empty */
+};
+
+struct ownermap {
+  struct owner_slot *s;
+  size_t cap, n; /* cap is a power of 2 or 0 */
+  uint64_t key[2];
+};
+
+static size_t
+owner_hash (const struct ownermap *m, uint32_t head, const char *pkg)
+{
+  uint64_t w[2];
+
+  w[0] = head;
+  w[1] = (uint64_t)(uintptr_t)pkg;
+  return (size_t)siphash (m->key, w, sizeof w);
+}
+
+static struct owner_slot *
+owner_find (const struct ownermap *m, uint32_t head, const char *pkg)
+{
+  size_t i, probes = 0;
+  struct owner_slot *s;
+
+  for (i = owner_hash (m, head, pkg) & (m->cap - 1);;
+       i = (i + 1) & (m->cap - 1)) {
+    s = &m->s[i];
+    probes++;
+    if (!s->val || (s->head == head && s->pkg == pkg))
+      break;
+  }
+  (void)vs_tick_n (probes);
+  return s;
+}
+
+/* The entry (index + 1) of package pkg for the path whose first entry is
+ * head, or 0. */
+static uint32_t
+owner_get (const struct ownermap *m, uint32_t head, const char *pkg)
+{
+  return m->cap ? owner_find (m, head, pkg)->val : 0;
+}
+
+static void
+owner_put (struct ownermap *m, uint32_t head, const char *pkg, uint32_t val)
+{
+  struct owner_slot *s;
+
+  if (2 * (m->n + 1) > m->cap) {
+    struct ownermap bigger;
+    size_t i;
+
+    bigger.cap = m->cap ? 2 * m->cap : 1024;
+    bigger.n = m->n;
+    bigger.s = vs_xcalloc (bigger.cap, sizeof *bigger.s);
+    if (m->cap)
+      memcpy (bigger.key, m->key, sizeof m->key);
+    else
+      new_key (bigger.key);
+    for (i = 0; i < m->cap; i++)
+      if (m->s[i].val)
+        *owner_find (&bigger, m->s[i].head, m->s[i].pkg) = m->s[i];
+    free (m->s);
+    *m = bigger;
+  }
+  s = owner_find (m, head, pkg);
+  s->pkg = pkg;
+  s->head = head;
+  s->val = val;
+  m->n++;
+}
+
 /* ---- the database ---- */
 
 struct file {
   struct vs_pkg_file pub; /* first: a vs_pkg_file * is a file * */
   uint32_t path_len;
   uint32_t next; /* next owner of the path: index + 1 */
+  uint32_t tail; /* first entry of a path: its last owner's, or 0 */
 };
 
 struct vs_pkgdb {
@@ -208,8 +378,8 @@ struct vs_pkgdb {
   struct strmap paths;    /* canonical path -> file index + 1 */
   struct strmap packages; /* name -> 1-based package number */
   char **package_names;
-  size_t npackages; /* names interned */
-  size_t installed; /* packages installed */
+  size_t npackages, names_alloc; /* names interned */
+  size_t installed;              /* packages installed */
 };
 
 struct diversion {
@@ -227,13 +397,16 @@ struct loader {
   size_t ndirs, dirs_alloc;
   struct strmap div_map; /* canonical path -> 1-based diversion */
   struct diversion *divs;
-  size_t ndivs;
-  const char *pkg;    /* package being read */
-  struct vs_buf path; /* scratch */
+  size_t ndivs, divs_alloc;
+  struct ownermap owners; /* the entries of a path after its first */
+  const char *pkg;        /* package being read */
+  struct vs_buf path;     /* scratch */
   struct vs_buf canon;
   size_t errors; /* recorded */
   size_t errors_dropped;
-  int full; /* VS_PKGDB_MAX_FILES reached */
+  int full;      /* VS_PKGDB_MAX_FILES reached */
+  int pkgs_full; /* VS_PKGDB_MAX_PACKAGES reached */
+  int stopped;   /* vs_tick asked to stop */
 };
 
 const char *
@@ -342,20 +515,27 @@ load_error (struct loader *L, const char *path, const char *fmt, ...)
   return vs_check_error (L->ctx, path, "%s", msg);
 }
 
-/* The interned name of a package, added if new (counting it). */
+/* The interned name of a package, added if new (counting it); NULL
+ * once VS_PKGDB_MAX_PACKAGES names are known (noted in L). */
 static const char *
-intern_package (struct vs_pkgdb *db, const char *name, size_t len)
+intern_package (struct loader *L, const char *name, size_t len)
 {
+  struct vs_pkgdb *db = L->db;
   uint32_t v = map_get (&db->packages, name, len);
   char *s;
 
   if (v)
     return db->package_names[v - 1];
-  if (db->npackages >= VS_PKGDB_MAX_PACKAGES)
+  if (db->npackages >= VS_PKGDB_MAX_PACKAGES) {
+    L->pkgs_full = 1;
     return NULL;
+  }
   s = arena_strndup (&db->arena, name, len);
-  db->package_names
-      = vs_xrealloc (db->package_names, (db->npackages + 1) * sizeof (char *));
+  if (db->npackages == db->names_alloc) {
+    db->names_alloc = db->names_alloc ? 2 * db->names_alloc : 256;
+    db->package_names
+        = vs_xrealloc (db->package_names, db->names_alloc * sizeof (char *));
+  }
   db->package_names[db->npackages++] = s;
   map_put (&db->packages, s, len, (uint32_t)db->npackages);
   return s;
@@ -397,8 +577,8 @@ canonicalise (struct loader *L, const char *path, size_t len)
   const char *base, *slash;
   size_t blen;
 
-  if (len == 0 || path[0] != '/' || memchr (path, '\0', len)
-      || len > VS_DPKG_MAX_PATH)
+  if (len == 0 || len > VS_DPKG_MAX_PATH || path[0] != '/'
+      || memchr (path, '\0', len))
     return -1;
   while (len > 1 && path[len - 1] == '/')
     len--;
@@ -443,7 +623,9 @@ digest_kind (const char *hex, enum vs_pkg_digest want)
 
 /* Adds that package pkg owns the canonical path in L->canon, with a
  * digest (may be NULL) and the conffile flag; merges with what the
- * package already said about the path. */
+ * package already said about the path.  O(1): the path's first entry is
+ * found in db->paths, another package's entry for it in L->owners, and
+ * a new entry goes after the first entry's "tail". */
 static void
 add_owned (struct loader *L, const char *pkg, enum vs_pkg_digest type,
            const char *digest, int conffile)
@@ -451,16 +633,18 @@ add_owned (struct loader *L, const char *pkg, enum vs_pkg_digest type,
   struct vs_pkgdb *db = L->db;
   const char *path = L->canon.data;
   size_t len = L->canon.len;
-  uint32_t v, last = 0;
+  uint32_t head, mine = 0, idx;
   struct file *f;
 
   if (digest && digest_kind (digest, type) == VS_PKG_DIGEST_NONE)
     digest = NULL;
-  v = map_get (&db->paths, path, len);
-  for (; v; last = v, v = db->files[v - 1].next) {
-    f = &db->files[v - 1];
-    if (f->pub.package != pkg)
-      continue;
+  head = map_get (&db->paths, path, len);
+  if (head)
+    mine = db->files[head - 1].pub.package == pkg
+               ? head
+               : owner_get (&L->owners, head, pkg);
+  if (mine) {
+    f = &db->files[mine - 1];
     if (digest && (!f->pub.digest || conffile)) {
       f->pub.digest = arena_strndup (&db->arena, digest, strlen (digest));
       f->pub.digest_type = type;
@@ -477,6 +661,7 @@ add_owned (struct loader *L, const char *pkg, enum vs_pkg_digest type,
     db->alloc = db->alloc ? 2 * db->alloc : 4096;
     db->files = vs_xrealloc (db->files, db->alloc * sizeof *db->files);
   }
+  idx = (uint32_t)db->nfiles + 1;
   f = &db->files[db->nfiles];
   memset (f, 0, sizeof *f);
   f->path_len = (uint32_t)len;
@@ -486,12 +671,16 @@ add_owned (struct loader *L, const char *pkg, enum vs_pkg_digest type,
     f->pub.digest = arena_strndup (&db->arena, digest, strlen (digest));
     f->pub.digest_type = type;
   }
-  if (last) {
-    f->pub.path = db->files[last - 1].pub.path;
-    db->files[last - 1].next = (uint32_t)db->nfiles + 1;
+  if (head) {
+    struct file *first = &db->files[head - 1];
+
+    f->pub.path = first->pub.path;
+    db->files[(first->tail ? first->tail : head) - 1].next = idx;
+    first->tail = idx;
+    owner_put (&L->owners, head, pkg, idx);
   } else {
     f->pub.path = arena_strndup (&db->arena, path, len);
-    map_put (&db->paths, f->pub.path, len, (uint32_t)db->nfiles + 1);
+    map_put (&db->paths, f->pub.path, len, idx);
   }
   db->nfiles++;
 }
@@ -516,6 +705,16 @@ apply_diversion (struct loader *L, const char *pkg)
   vs_buf_adds (&L->canon, d->to);
 }
 
+/* Counts a turn of a loop over guest data (vs_tick) and notes a stop
+ * request; returns nonzero when the load is to end. */
+static int
+tick (struct loader *L)
+{
+  if (vs_tick ())
+    L->stopped = 1;
+  return L->stopped;
+}
+
 /* ---- dpkg ---- */
 
 static int
@@ -525,10 +724,10 @@ on_diversion (const char *from, size_t from_len, const char *to, size_t to_len,
   struct loader *L = opaque;
   const char *owner = NULL, *cto;
 
-  if (L->ndivs >= 100000)
+  if (L->ndivs >= MAX_DIVERSION_COUNT)
     return -1;
   if (!(pkg_len == 1 && pkg[0] == ':')
-      && !(owner = intern_package (L->db, pkg, pkg_len)))
+      && !(owner = intern_package (L, pkg, pkg_len)))
     return 0;
   if (canonicalise (L, to, to_len) == -1)
     return 0;
@@ -536,7 +735,10 @@ on_diversion (const char *from, size_t from_len, const char *to, size_t to_len,
   if (canonicalise (L, from, from_len) == -1
       || map_get (&L->div_map, L->canon.data, L->canon.len))
     return 0;
-  L->divs = vs_xrealloc (L->divs, (L->ndivs + 1) * sizeof *L->divs);
+  if (L->ndivs == L->divs_alloc) {
+    L->divs_alloc = L->divs_alloc ? 2 * L->divs_alloc : 64;
+    L->divs = vs_xrealloc (L->divs, L->divs_alloc * sizeof *L->divs);
+  }
   L->divs[L->ndivs].to = cto;
   L->divs[L->ndivs].pkg = owner;
   L->ndivs++;
@@ -555,7 +757,7 @@ on_package (const struct vs_dpkg_package *p, void *opaque)
 
   if (!p->has_files && !p->nconffiles)
     return 0;
-  name = intern_package (L->db, p->name, p->name_len);
+  name = intern_package (L, p->name, p->name_len);
   if (!name)
     return 0;
   if (p->has_files)
@@ -563,6 +765,8 @@ on_package (const struct vs_dpkg_package *p, void *opaque)
   for (i = 0; i < p->nconffiles && !L->full; i++) {
     const struct vs_dpkg_conffile *c = &p->conffiles[i];
 
+    if (tick (L))
+      return -1;
     if (c->obsolete || canonicalise (L, c->path, c->path_len) == -1)
       continue;
     apply_diversion (L, name);
@@ -580,7 +784,7 @@ on_list_path (const char *path, size_t len, void *opaque)
     apply_diversion (L, L->pkg);
     add_owned (L, L->pkg, VS_PKG_DIGEST_NONE, NULL, 0);
   }
-  return L->full ? -1 : 0;
+  return L->full || L->stopped ? -1 : 0;
 }
 
 static int
@@ -595,7 +799,7 @@ on_md5sum (const char *md5, const char *path, size_t len, void *opaque)
     apply_diversion (L, L->pkg);
     add_owned (L, L->pkg, VS_PKG_DIGEST_MD5, md5, 0);
   }
-  return L->full ? -1 : 0;
+  return L->full || L->stopped ? -1 : 0;
 }
 
 static int
@@ -625,6 +829,8 @@ read_info_file (struct loader *L, const char *dir, const char *name,
     vs_dpkg_parse_md5sums (data, len, on_md5sum, L, &bad);
   else
     vs_dpkg_parse_list (data, len, on_list_path, L, &bad);
+  if (vs_stopping ())
+    L->stopped = 1;
   if (bad)
     return load_error (L, path, "dpkg: %zu lines of %s skipped", bad, path);
   return 0;
@@ -646,9 +852,19 @@ load_dpkg (struct loader *L, char **note)
     vs_dpkg_parse_diversions (data, len, on_diversion, L, &bad);
     free (data);
     data = NULL;
+    if (vs_stopping ())
+      L->stopped = 1;
+    if (L->stopped)
+      return 0;
     if (bad
         && load_error (L, "/var/lib/dpkg/diversions",
                        "dpkg: %zu diversions skipped", bad)
+               == -1)
+      return -1;
+    if (L->ndivs >= MAX_DIVERSION_COUNT
+        && load_error (L, "/var/lib/dpkg/diversions",
+                       "dpkg: more than %d diversions, the rest ignored",
+                       MAX_DIVERSION_COUNT)
                == -1)
       return -1;
   }
@@ -661,6 +877,10 @@ load_dpkg (struct loader *L, char **note)
   }
   bad = 0;
   vs_dpkg_parse_status (data, len, on_package, L, &bad);
+  if (vs_stopping ())
+    L->stopped = 1;
+  if (L->stopped)
+    return 0;
   if (bad
       && load_error (L, "/var/lib/dpkg/status",
                      "dpkg: %zu stanzas or lines skipped", bad)
@@ -671,15 +891,17 @@ load_dpkg (struct loader *L, char **note)
                        strerror (errno));
   /* .list first, so that the owner of each path is known before the
    * digests; then .md5sums. */
-  for (pass = 0; pass < 2 && !L->full; pass++) {
+  for (pass = 0; pass < 2 && !L->full && !L->stopped; pass++) {
     for (i = 0; i < n && !L->full; i++) {
       size_t stem;
       const char *colon;
 
+      if (tick (L))
+        break;
       if (!has_suffix (names[i], pass ? ".md5sums" : ".list", &stem))
         continue;
       colon = memchr (names[i], ':', stem);
-      L->pkg = intern_package (L->db, names[i],
+      L->pkg = intern_package (L, names[i],
                                colon ? (size_t)(colon - names[i]) : stem);
       if (!L->pkg)
         continue;
@@ -720,27 +942,42 @@ add_rpm_header (struct loader *L, const unsigned char *blob, size_t len,
   struct vs_rpm_header h;
   const char *err = NULL, *name;
   enum vs_pkg_digest type;
-  size_t i;
+  size_t i, skipped = 0;
 
-  if (vs_rpm_header_parse (blob, len, &h, &err) == -1)
+  if (L->db->installed >= VS_PKGDB_MAX_PACKAGES) {
+    L->pkgs_full = 1;
+    return 0;
+  }
+  if (vs_rpm_header_parse (blob, len, &h, &err) == -1) {
+    if (vs_stopping ()) {
+      L->stopped = 1;
+      return 0;
+    }
     return load_error (L, src, "rpm: package %lld: %s", (long long)hnum, err);
+  }
   /* Not interned: two installed instances of one name (multilib
    * x86_64 and i686, two kernels) stay apart in a path's chain, so that
    * a file matching either one is stock. */
-  if (L->db->installed >= VS_PKGDB_MAX_PACKAGES) {
-    vs_rpm_header_clear (&h);
-    return 0;
-  }
   name = arena_strndup (&L->db->arena, h.name, strlen (h.name));
   L->db->installed++;
   type = rpm_digest_type (h.digest_algo);
-  for (i = 0; name && i < h.nfiles && !L->full; i++) {
+  for (i = 0; i < h.nfiles && !L->full; i++) {
     const struct vs_rpm_file *f = &h.files[i];
     int reg = f->mode == 0 || S_ISREG (f->mode);
+    /* Many files may share one directory string: measure it only up to
+     * the longest path kept, not to its NUL. */
+    size_t dlen = strnlen (f->dir, VS_DPKG_MAX_PATH + 1);
+    size_t blen = strnlen (f->base, VS_DPKG_MAX_PATH + 1);
 
+    if (tick (L))
+      break;
+    if (dlen + blen > VS_DPKG_MAX_PATH) {
+      skipped++;
+      continue;
+    }
     vs_buf_setlen (&L->path, 0);
-    vs_buf_adds (&L->path, f->dir);
-    vs_buf_adds (&L->path, f->base);
+    vs_buf_add (&L->path, f->dir, dlen);
+    vs_buf_add (&L->path, f->base, blen);
     if (canonicalise (L, L->path.data, L->path.len) == -1)
       continue;
     add_owned (L, name, type,
@@ -751,85 +988,57 @@ add_rpm_header (struct loader *L, const unsigned char *blob, size_t len,
                (f->flags & VS_RPMFILE_CONFIG) != 0);
   }
   vs_rpm_header_clear (&h);
+  if (skipped)
+    return load_error (L, src,
+                       "rpm: package %lld: %zu paths longer than %d bytes "
+                       "skipped",
+                       (long long)hnum, skipped, VS_DPKG_MAX_PATH);
   return 0;
 }
 
-/* Stops a query on a hostile database that would run for ever. */
 static int
-progress (void *opaque)
+on_sqlite_row (int64_t hnum, const unsigned char *blob, size_t len,
+               void *opaque)
 {
-  uint64_t *n = opaque;
+  struct loader *L = opaque;
 
-  return ++*n > 100000000;
+  if (add_rpm_header (L, blob, len, L->source, hnum) == -1)
+    return -1;
+  return L->full || L->pkgs_full || L->stopped ? -1 : 0;
 }
 
 static int
 load_rpm_sqlite (struct loader *L, const char *path, char **note)
 {
   CLEANUP_FREE char *data = NULL;
-  sqlite3 *sdb = NULL;
-  sqlite3_stmt *s = NULL;
-  uint64_t steps = 0;
+  CLEANUP_FREE char *err = NULL;
+  struct vs_rpmsqlite_stats st;
   size_t len;
-  int rc, ret = 0;
 
   L->db->kind = "rpm";
   if (vs_guest_read (L->ctx->guest, path, MAX_RPMDB, 0, &data, &len) == -1) {
     *note = vs_xasprintf ("rpm: cannot read %s: %s", path, strerror (errno));
     return load_error (L, path, "%s", *note);
   }
-  if (len < 100 || memcmp (data, "SQLite format 3", 16) != 0) {
-    *note = vs_xasprintf ("rpm: %s is not an SQLite database", path);
-    return load_error (L, path, "%s", *note);
+  L->source = path;
+  memset (&st, 0, sizeof st);
+  if (vs_rpmsqlite_walk ((unsigned char *)data, len, on_sqlite_row, L, &st,
+                         &err)
+          == 0
+      || !err) {
+    if (L->ctx->failed)
+      return -1;
+    if (st.rows && !L->db->installed && !L->stopped && !*note)
+      *note = vs_xasprintf ("rpm: no package of %s could be read", path);
+    return 0;
   }
-  /* A WAL database: read the main file as a rollback one (a -wal left
-   * by a crash is not applied). */
-  if (data[18] == 2)
-    data[18] = 1;
-  if (data[19] == 2)
-    data[19] = 1;
-  if (sqlite3_open_v2 (":memory:", &sdb, SQLITE_OPEN_READWRITE, NULL)
-      != SQLITE_OK)
-    goto fail;
-  sqlite3_db_config (sdb, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
-  sqlite3_db_config (sdb, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, (int *)NULL);
-  sqlite3_db_config (sdb, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, (int *)NULL);
-  sqlite3_db_config (sdb, SQLITE_DBCONFIG_ENABLE_VIEW, 0, (int *)NULL);
-  if (sqlite3_deserialize (sdb, "main", (unsigned char *)data,
-                           (sqlite3_int64)len, (sqlite3_int64)len,
-                           SQLITE_DESERIALIZE_READONLY)
-      != SQLITE_OK)
-    goto fail;
-  sqlite3_exec (sdb, "PRAGMA cell_size_check = ON", NULL, NULL, NULL);
-  sqlite3_progress_handler (sdb, 1000, progress, &steps);
-  if (sqlite3_prepare_v2 (sdb, "SELECT hnum, blob FROM main.Packages", -1, &s,
-                          NULL)
-      != SQLITE_OK)
-    goto fail;
-  while ((rc = sqlite3_step (s)) == SQLITE_ROW && !L->full) {
-    const unsigned char *blob = sqlite3_column_blob (s, 1);
-    int n = sqlite3_column_bytes (s, 1);
-
-    if (!blob || n <= 0)
-      continue;
-    if (add_rpm_header (L, blob, (size_t)n, path, sqlite3_column_int64 (s, 0))
-        == -1) {
-      ret = -1;
-      goto out;
-    }
+  if (strcmp (err, "stopped") == 0) {
+    L->stopped = 1;
+    return 0;
   }
-  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-    goto fail;
-  goto out;
-fail:
-  ret = load_error (L, path, "rpm: reading %s: %s", path,
-                    sdb ? sqlite3_errmsg (sdb) : "out of memory");
   if (!L->db->nfiles && !*note)
-    *note = vs_xasprintf ("rpm: cannot read the rpmdb %s", path);
-out:
-  sqlite3_finalize (s);
-  sqlite3_close (sdb);
-  return ret;
+    *note = vs_xasprintf ("rpm: %s: %s", path, err);
+  return load_error (L, path, "rpm: %s: %s", path, err);
 }
 
 struct bdb_load {
@@ -851,7 +1060,7 @@ on_bdb_pair (const unsigned char *key, size_t klen, const unsigned char *data,
     return 0;
   if (add_rpm_header (B->L, data, dlen, B->path, B->n) == -1)
     return -1;
-  return B->L->full ? -1 : 0;
+  return B->L->full || B->L->pkgs_full || B->L->stopped ? -1 : 0;
 }
 
 static int
@@ -859,8 +1068,9 @@ load_rpm_bdb (struct loader *L, const char *path, char **note)
 {
   CLEANUP_FREE char *data = NULL;
   struct bdb_load B;
+  struct vs_bdb_stats st;
   const char *err = NULL;
-  size_t len, bad = 0;
+  size_t len;
 
   L->db->kind = "rpm";
   if (vs_guest_read (L->ctx->guest, path, MAX_RPMDB, 0, &data, &len) == -1) {
@@ -870,18 +1080,27 @@ load_rpm_bdb (struct loader *L, const char *path, char **note)
   B.L = L;
   B.path = path;
   B.n = 0;
-  if (vs_bdb_hash_walk ((const unsigned char *)data, len, on_bdb_pair, &B, &bad,
+  if (vs_bdb_hash_walk ((const unsigned char *)data, len, on_bdb_pair, &B, &st,
                         &err)
       == -1) {
     if (L->ctx->failed)
       return -1;
-    if (!L->full) {
+    if (vs_stopping ())
+      L->stopped = 1;
+    if (L->stopped)
+      return 0;
+    if (!L->full && !L->pkgs_full) {
       *note = vs_xasprintf ("rpm: %s: %s", path, err);
       return load_error (L, path, "%s", *note);
     }
   }
-  if (bad)
-    return load_error (L, path, "rpm: %zu entries of %s unreadable", bad, path);
+  if (st.bad
+      && load_error (L, path, "rpm: %zu entries of %s unreadable (%s)", st.bad,
+                     path, st.why)
+             == -1)
+    return -1;
+  if (st.bad && !L->db->installed && !*note)
+    *note = vs_xasprintf ("rpm: no package of %s could be read", path);
   return 0;
 }
 
@@ -951,6 +1170,18 @@ vs_pkgdb_load (struct vs_check_ctx *ctx, struct vs_pkgdb **out, char **note)
   L.ctx = ctx;
   L.db = vs_xcalloc (1, sizeof *L.db);
   rc = load (&L, note);
+  if (rc == 0 && L.stopped) {
+    /* What was read so far would make packaged files look unowned. */
+    rc = load_error (&L, NULL, "package database: reading stopped (%s)",
+                     vs_stop_reason () ? vs_stop_reason () : "stopped");
+    if (!*note)
+      *note = vs_xstrdup ("package database: reading stopped");
+  }
+  if (rc == 0 && L.pkgs_full)
+    rc = load_error (&L, NULL,
+                     "package database: more than %d packages, "
+                     "the rest ignored",
+                     VS_PKGDB_MAX_PACKAGES);
   if (rc == 0 && L.full)
     rc = load_error (&L, NULL,
                      "package database: more than %d files, "
@@ -965,6 +1196,7 @@ vs_pkgdb_load (struct vs_check_ctx *ctx, struct vs_pkgdb **out, char **note)
   map_free (&L.div_map);
   free (L.dir_canon);
   free (L.divs);
+  free (L.owners.s);
   vs_buf_release (&L.path);
   vs_buf_release (&L.canon);
   if (rc == -1 || ctx->failed) {

@@ -40,7 +40,10 @@ while read -r t files; do
   [ -n "$t" ] || continue
   srcs=
   for f in $files; do
-    srcs="$srcs $top_srcdir/src/$f"
+    case $f in
+      -l*) srcs="$srcs $f" ;;
+      *) srcs="$srcs $top_srcdir/src/$f" ;;
+    esac
   done
   # shellcheck disable=SC2086
   build $t $srcs
