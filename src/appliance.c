@@ -157,17 +157,6 @@ log_reason (struct vs_appliance *a)
 }
 
 static int
-log_mentions (struct vs_appliance *a, const char *what)
-{
-  int r;
-
-  pthread_mutex_lock (&a->log_lock);
-  r = a->log.data && strcasestr (a->log.data, what) != NULL;
-  pthread_mutex_unlock (&a->log_lock);
-  return r;
-}
-
-static int
 try_launch (struct vs_appliance *a, int tcg, char **errmsg)
 {
   size_t i;
@@ -277,11 +266,12 @@ vs_appliance_launch (struct vs_appliance *a, char **errmsg)
   int tcg = env_forces_tcg ();
 
   if (try_launch (a, tcg, errmsg) == -1) {
-    /* qemu aborts on some hosts where /dev/kvm exists but does not work
-     * ("failed to set MSR").  Retry without it, unless the failure was
-     * plainly about the image. */
-    if (tcg || !a->g || (!log_mentions (a, "kvm")
-                         && !log_mentions (a, "signal")))
+    /* qemu aborts or stalls on some hosts where /dev/kvm exists but
+     * does not work ("failed to set MSR", nested virtualisation).  Retry
+     * without it: the images are already open and checked by their
+     * servers, so a failed launch is not about them, and without
+     * guestfs_set_verbose the log may not say "kvm" at all. */
+    if (tcg || !a->g)
       return -1;
     vs_info ("hardware-accelerated (KVM) launch failed; retrying under "
              "software emulation, which is slower");

@@ -755,8 +755,14 @@ vs_serve_start (const struct vs_image *img, struct vs_serve **out,
                 "\"arguments\":{\"flat\":true}}\n", errmsg) == -1
       || (line = qmp_read (&q, &len, errmsg)) == NULL)
     goto daemon;
-  vs_debug ("%s: qemu's block nodes: %.*s", img->path,
-            (int) (len > 2000 ? 2000 : len), line);
+  {
+    size_t l = len;
+
+    while (l > 0 && (line[l - 1] == '\n' || line[l - 1] == '\r'))
+      l--;
+    vs_debug ("%s: qemu's block nodes: %.*s", img->path,
+              (int) (l > 2000 ? 2000 : l), line);
+  }
   if (vs_serve_check_nodes (line, len, img->format, errmsg) == -1) {
     free (line);
     goto fail;
