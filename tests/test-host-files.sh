@@ -19,11 +19,14 @@
 #    stderr, no appliance launched, no database row holding the scratch
 #    file's sha256 or its secret file's, the image unchanged, and no
 #    process ever opened the scratch file.
-# 4. One scan of a good qcow2 (the only appliance launch): every file of
-#    the tree it was built from is recorded with the sha256 sha256sum
-#    gives, the image was opened by path exactly once (by vmscan; qemu
-#    gets it through that descriptor), and qemu-storage-daemon opened
-#    nothing outside /usr, its three devices and /image.
+# 4. One scan of a good qcow2 (the one full appliance launch): every
+#    file of the tree it was built from is recorded with the sha256
+#    sha256sum gives, the image was opened by path exactly once (by
+#    vmscan; qemu gets it through that descriptor), and
+#    qemu-storage-daemon opened nothing outside /usr, its three devices
+#    and /image.
+# 5. vmscan killed (SIGKILL) while the appliance starts: its server dies
+#    with it and no socket folder is left in /tmp.
 #
 # Needs root (namespaces, the appliance), qemu-img, qemu-storage-daemon,
 # strace, mke2fs, debugfs, sqlite3, python3.
@@ -270,6 +273,33 @@ if [ -n "$qsd" ]; then
 else
   ok 1 "vmscan good.qcow2: qemu-storage-daemon ran"
 fi
+
+# 5. vmscan killed while its server runs (during the launch): the server
+#    dies with it and its socket folder goes.
+ls -d /tmp/vmscan.* 2> /dev/null | sort > tmp-before
+"$VMSCAN" -q --no-yara -o killed.db "$work/good.qcow2" > /dev/null 2>&1 &
+pid=$!
+qsd=
+for _ in $(seq 1 300); do
+  qsd=$(pgrep -P $pid -f qemu-storage-daemon | head -n 1)
+  [ -n "$qsd" ] && break
+  sleep 0.1
+done
+[ -n "$qsd" ]
+ok $? "killed scan: its qemu-storage-daemon ran (pid ${qsd:-none})"
+kill -KILL $pid
+wait $pid 2> /dev/null
+for _ in $(seq 1 40); do
+  ls -d /tmp/vmscan.* 2> /dev/null | sort > tmp-after
+  { [ -z "$qsd" ] || ! kill -0 "$qsd" 2> /dev/null; } \
+    && cmp -s tmp-before tmp-after && break
+  sleep 0.5
+done
+[ -n "$qsd" ] && ! kill -0 "$qsd" 2> /dev/null
+ok $? "killed scan: qemu-storage-daemon died with vmscan"
+left=$(comm -13 tmp-before tmp-after | tr '\n' ' ')
+[ -z "$left" ]
+ok $? "killed scan: no socket folder is left in /tmp (${left:-none})"
 
 echo "1..$n"
 if [ $failed -eq 0 ] && [ "${VMSCAN_TEST_KEEP:-0}" != 1 ]; then
