@@ -11,6 +11,7 @@ packages="
   autoconf automake make gcc pkg-config perl
   libguestfs-dev libmagic-dev libyara-dev libsqlite3-dev libssl-dev
   libguestfs0 libguestfs-tools guestfish supermin qemu-system-x86
+  qemu-system-common strace
   linux-image-amd64 fuse3 file libmagic-mgc
   yara sqlite3 e2fsprogs fdisk qemu-utils dosfstools mtools python3
   coreutils util-linux sudo clang libclang-rt-14-dev rpm db5.3-util

@@ -9,9 +9,15 @@
  * reading thread waiting forever for an answer from a server that died
  * with it.  The child dies with us (PR_SET_PDEATHSIG), and libguestfs's
  * recovery process kills qemu if we die.  A third process, the reaper,
- * waits for the end of a pipe to close, which happens however we end
- * (SIGKILL included), and then removes the view's mount point, so that
- * not even an empty directory is left on the host.
+ * started before anything else, is told on a pipe the paths vmscan
+ * makes in /tmp (the view's mount point, the servers' socket folders);
+ * it waits for the end of that pipe to close, which happens however we
+ * end (SIGKILL included), and then removes them, so that not even an
+ * empty directory is left on the host.
+ *
+ * The appliance's qemu never opens an image: each is served to it over
+ * NBD by qemu-storage-daemon in a sandbox (serve.h), started and checked
+ * before the appliance is launched, and killed after it is shut down.
  *
  * The appliance's console and qemu's messages are kept (the last
  * VS_LOG_KEEP bytes) so that a failed launch can be explained in one line.
@@ -28,6 +34,7 @@
 #include <signal.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -35,11 +42,15 @@
 #include <guestfs.h>
 
 #include "appliance.h"
+#include "serve.h"
 #include "util.h"
 
 #define VS_LOG_KEEP 16384
 
 struct vs_appliance {
+  const struct vs_image *images;        /* the caller's */
+  size_t nimages;
+  struct vs_serve **servers;            /* one per image */
   guestfs_h *g;
   const char *backend;
   char version[32];
@@ -349,8 +360,7 @@ kvm_remember_stuck (void)
 }
 
 static int
-try_launch (struct vs_appliance *a, const struct vs_image *images, size_t n,
-            int tcg, char **errmsg)
+try_launch (struct vs_appliance *a, int tcg, char **errmsg)
 {
   size_t i;
 
@@ -380,12 +390,19 @@ try_launch (struct vs_appliance *a, const struct vs_image *images, size_t n,
       return -1;
     }
   }
-  for (i = 0; i < n; i++) {
-    if (guestfs_add_drive_opts (a->g, images[i].path,
+  /* Each disk is what its server exports: raw bytes, read-only. */
+  for (i = 0; i < a->nimages; i++) {
+    CLEANUP_FREE char *server = vs_xasprintf ("unix:%s",
+                                              vs_serve_socket (a->servers[i]));
+    char *servers[] = { server, NULL };
+
+    if (guestfs_add_drive_opts (a->g, VS_SERVE_EXPORT,
+                                GUESTFS_ADD_DRIVE_OPTS_PROTOCOL, "nbd",
+                                GUESTFS_ADD_DRIVE_OPTS_SERVER, servers,
                                 GUESTFS_ADD_DRIVE_OPTS_READONLY, 1,
-                                GUESTFS_ADD_DRIVE_OPTS_FORMAT,
-                                images[i].format, -1) == -1) {
-      *errmsg = vs_xasprintf ("%s: %s", images[i].path,
+                                GUESTFS_ADD_DRIVE_OPTS_FORMAT, "raw",
+                                -1) == -1) {
+      *errmsg = vs_xasprintf ("%s: %s", a->images[i].path,
                               last_error (a));
       return -1;
     }
@@ -411,30 +428,60 @@ env_forces_tcg (void)
   return s && strstr (s, "force_tcg") != NULL;
 }
 
+static int start_reaper (struct vs_appliance *a);
+static void reap_later (struct vs_appliance *a, char kind, const char *path);
+
 int
-vs_appliance_launch (const struct vs_image *images, size_t n,
-                     struct vs_appliance **out, char **errmsg)
+vs_appliance_serve (const struct vs_image *images, size_t n,
+                    struct vs_appliance **out, char **errmsg)
 {
   struct vs_appliance *a = vs_xcalloc (1, sizeof *a);
+  size_t i;
+
+  a->reaper_fd = -1;
+  a->backend = "none";
+  pthread_mutex_init (&a->log_lock, NULL);
+  a->images = images;
+  a->nimages = n;
+  a->servers = vs_xcalloc (n ? n : 1, sizeof *a->servers);
+  /* First, so that it holds none of the descriptors made below. */
+  if (start_reaper (a) == -1)
+    vs_debug ("cannot start the reaper: %s", strerror (errno));
+  for (i = 0; i < n; i++) {
+    CLEANUP_FREE char *why = NULL;
+
+    if (vs_serve_start (&images[i], &a->servers[i], &why) == -1) {
+      *errmsg = vs_xasprintf ("%s: %s", images[i].path, why);
+      vs_appliance_free (a);
+      return -1;
+    }
+    reap_later (a, 'F', vs_serve_socket (a->servers[i]));
+    reap_later (a, 'D', vs_serve_dir (a->servers[i]));
+  }
+  *out = a;
+  return 0;
+}
+
+int
+vs_appliance_launch (struct vs_appliance *a, char **errmsg)
+{
   struct guestfs_version *v;
   int tcg = env_forces_tcg ();
 
-  a->reaper_fd = -1;
-  pthread_mutex_init (&a->log_lock, NULL);
   if (!tcg && kvm_known_stuck ()) {
     vs_info ("KVM hung earlier since this host booted; using software "
              "emulation, which is slower");
     tcg = 1;
   }
-  if (try_launch (a, images, n, tcg, errmsg) == -1) {
+  if (try_launch (a, tcg, errmsg) == -1) {
     /* qemu aborts on some hosts where /dev/kvm exists but does not work
-     * ("failed to set MSR"), and spins in the firmware on others.  Retry
-     * without it, unless the failure was plainly about the image. */
-    if (tcg || !a->g || (!log_mentions (a, "kvm")
-                         && !log_mentions (a, "signal") && !a->kvm_stuck)) {
-      vs_appliance_free (a);
+     * ("failed to set MSR"), and spins in the firmware on others (see
+     * launch_watched).  Retry without it: the images are already open
+     * and checked by their servers, so a failed launch is not about
+     * them, and without guestfs_set_verbose the log may not say "kvm"
+     * at all. */
+    if (tcg || !a->g)
       return -1;
-    }
     if (a->kvm_stuck) {
       vs_info ("hardware-accelerated (KVM) launch did not boot in %d s; "
                "retrying under software emulation, which is slower",
@@ -447,10 +494,8 @@ vs_appliance_launch (const struct vs_image *images, size_t n,
     free (*errmsg);
     *errmsg = NULL;
     tcg = 1;
-    if (try_launch (a, images, n, tcg, errmsg) == -1) {
-      vs_appliance_free (a);
+    if (try_launch (a, tcg, errmsg) == -1)
       return -1;
-    }
   }
   a->backend = tcg || access ("/dev/kvm", R_OK | W_OK) != 0 ? "tcg" : "kvm";
   a->qemu_pid = guestfs_get_pid (a->g);
@@ -461,7 +506,6 @@ vs_appliance_launch (const struct vs_image *images, size_t n,
               (long long) v->release, v->extra);
     guestfs_free_version (v);
   }
-  *out = a;
   return 0;
 }
 
@@ -771,15 +815,23 @@ mount_options_for (const char *type)
 
 static void unmount_view (const char *dir);
 
-/* The reaper, in a child: waits for the scan process to end (the other
- * end of fd closes with it, however it ends), then detaches the view and
- * removes its mount point.  Only async-signal-safe calls: the scan has
- * threads. */
+/* What the reaper can be told: "F" and a file to unlink, "D" and a
+ * directory to remove (detaching a mount on it first if need be), each
+ * path ending with a NUL.  vmscan makes a few such paths, each short:
+ * this holds many times what it tells. */
+#define VS_REAPER_BUF 8192
+
+/* The reaper, in a child: keeps what it is told until the scan process
+ * ends (the other end of fd closes with it, however it ends), then
+ * removes the files, then the directories, last made first.  Only
+ * async-signal-safe calls: the scan has threads. */
 static void __attribute__((noreturn))
-reaper (const char *dir, int fd)
+reaper (int fd)
 {
+  static char buf[VS_REAPER_BUF + 1];
   struct sigaction sa;
-  char c;
+  size_t len = 0, i, end;
+  char kind;
 
   memset (&sa, 0, sizeof sa);
   sa.sa_handler = SIG_IGN;
@@ -787,25 +839,52 @@ reaper (const char *dir, int fd)
   sigaction (SIGTERM, &sa, NULL);
   sigaction (SIGHUP, &sa, NULL);
   sigaction (SIGPIPE, &sa, NULL);
+  /* Hold nothing of the scan's open (a listening socket kept open here
+   * would leave clients of a dead server waiting). */
+#ifdef SYS_close_range
+  if (fd > 0)
+    syscall (SYS_close_range, 0U, (unsigned) fd - 1, 0);
+  syscall (SYS_close_range, (unsigned) fd + 1, ~0U, 0);
+#endif
   for (;;) {
-    ssize_t n = read (fd, &c, 1);
+    ssize_t n = read (fd, buf + len, len < VS_REAPER_BUF
+                      ? VS_REAPER_BUF - len : 1);
 
     if (n == -1 && errno == EINTR)
       continue;
     if (n <= 0)
       break;
+    if (len < VS_REAPER_BUF)
+      len += (size_t) n;
   }
-  if (rmdir (dir) == -1 && errno != ENOENT) {
-    unmount_view (dir);
-    rmdir (dir);
+  buf[len] = '\0';
+  for (kind = 'F'; kind; kind = kind == 'F' ? 'D' : 0) {
+    /* Last told first: the paths inside a directory go before it. */
+    end = len;
+    while (end > 0) {
+      i = end - 1;
+      while (i > 0 && buf[i - 1] != '\0')
+        i--;
+      if (buf[i] == kind && buf[i + 1] == '/') {
+        const char *path = buf + i + 1;
+
+        if (kind == 'F')
+          unlink (path);
+        else if (rmdir (path) == -1 && errno != ENOENT) {
+          unmount_view (path);
+          rmdir (path);
+        }
+      }
+      end = i;
+    }
   }
   _exit (0);
 }
 
-/* Starts the reaper for dir.  Returns 0, or -1 (the scan goes on: only
- * a kill would leave the directory behind). */
+/* Starts the reaper.  Returns 0, or -1 (the scan goes on: only a kill
+ * would leave its paths behind). */
 static int
-start_reaper (struct vs_appliance *a, const char *dir)
+start_reaper (struct vs_appliance *a)
 {
   int p[2];
 
@@ -820,11 +899,28 @@ start_reaper (struct vs_appliance *a, const char *dir)
   }
   if (a->reaper_pid == 0) {
     close (p[1]);
-    reaper (dir, p[0]);
+    reaper (p[0]);
   }
   close (p[0]);
   a->reaper_fd = p[1];
   return 0;
+}
+
+/* Tells the reaper to remove path (kind 'F' a file, 'D' a directory)
+ * when we end. */
+static void
+reap_later (struct vs_appliance *a, char kind, const char *path)
+{
+  CLEANUP_FREE char *msg = NULL;
+  size_t len;
+
+  if (a->reaper_fd < 0 || !path)
+    return;
+  msg = vs_xasprintf ("%c%s", kind, path);
+  len = strlen (msg) + 1;
+  if (write (a->reaper_fd, msg, len) != (ssize_t) len)
+    vs_debug ("cannot tell the reaper about %s: %s", path,
+              strerror (errno));
 }
 
 /* The FUSE server, in the child: expose the appliance's tree on dir, say
@@ -927,8 +1023,7 @@ vs_appliance_mount_all (struct vs_appliance *a, struct vs_fs *fss, size_t n,
     return -1;
   }
   a->host_root = vs_xstrdup (tmpl);
-  if (start_reaper (a, a->host_root) == -1)
-    vs_debug ("cannot start the reaper: %s", strerror (errno));
+  reap_later (a, 'D', a->host_root);
   {
     int ready[2];
     pid_t parent = getpid ();
@@ -1009,12 +1104,18 @@ process_alive (pid_t pid)
 int
 vs_appliance_alive (struct vs_appliance *a)
 {
+  size_t i;
+
   if (!a)
     return 1;
   if (a->qemu_pid > 0 && !process_alive (a->qemu_pid))
     return 0;
   if (a->server_pid > 0 && !process_alive (a->server_pid))
     return 0;
+  for (i = 0; i < a->nimages; i++)
+    if (a->servers[i] && vs_serve_pid (a->servers[i]) > 0
+        && !process_alive (vs_serve_pid (a->servers[i])))
+      return 0;
   return 1;
 }
 
@@ -1058,20 +1159,22 @@ unmount_view (const char *dir)
 void
 vs_appliance_free (struct vs_appliance *a)
 {
+  size_t i;
+
   if (!a)
     return;
   if (a->exposed) {
-    int i, status;
+    int k, status;
 
     unmount_view (a->host_root);
     /* The server leaves its loop when unmounted; give it a few seconds,
      * then make sure. */
-    for (i = 0; i < 100; i++) {
+    for (k = 0; k < 100; k++) {
       if (waitpid (a->server_pid, &status, WNOHANG) == a->server_pid)
         break;
       usleep (50 * 1000);
     }
-    if (i == 100) {
+    if (k == 100) {
       kill (a->server_pid, SIGKILL);
       waitpid (a->server_pid, &status, 0);
     }
@@ -1081,13 +1184,17 @@ vs_appliance_free (struct vs_appliance *a)
     rmdir (a->host_root);
     free (a->host_root);
   }
-  if (a->reaper_pid > 0) {
-    close (a->reaper_fd);
-    waitpid (a->reaper_pid, NULL, 0);
-  }
   if (a->g) {
     guestfs_shutdown (a->g);
     guestfs_close (a->g);
+  }
+  /* The servers go once no qemu can ask them for more. */
+  for (i = 0; i < a->nimages; i++)
+    vs_serve_free (a->servers[i]);
+  free (a->servers);
+  if (a->reaper_pid > 0) {
+    close (a->reaper_fd);
+    waitpid (a->reaper_pid, NULL, 0);
   }
   vs_buf_release (&a->log);
   free (a->last_error);

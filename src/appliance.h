@@ -1,8 +1,10 @@
 /* vmscan: the libguestfs appliance: launch, inspect, mount, expose.
  *
- * Drives are added read-only with an explicit format (see image.h).  When
- * a hardware-accelerated launch fails, the launch is retried once under
- * software emulation (TCG) and the user is told once on stderr.
+ * Each image is served by qemu-storage-daemon in a sandbox (serve.h) and
+ * added as a read-only raw NBD drive (image.h has the host-side checks
+ * that come first).  When a hardware-accelerated launch fails, the
+ * launch is retried once under software emulation (TCG) and the user is
+ * told once on stderr.
  *
  * Filesystems are mounted read-only inside the appliance, each on its own
  * mount point (/vmscan/N), and the appliance's tree is then exposed to the
@@ -25,12 +27,20 @@ struct vs_appliance;
  * not (not root, say), never fails. */
 int vs_appliance_private_namespace (void);
 
-/* Launches the appliance with the given disks.  Returns 0 and writes
- * *out, or -1 with a one-line message in *errmsg (caller frees). */
-int vs_appliance_launch (const struct vs_image *images, size_t n,
-                         struct vs_appliance **out, char **errmsg);
+/* Serves each image to the appliance-to-be (serve.h: qemu in a sandbox,
+ * checked to open nothing but the image's own file).  images must stay
+ * valid until vs_appliance_free.  Returns 0 and writes *out, or -1 with
+ * a one-line message in *errmsg (caller frees): the image is refused,
+ * and nothing has been launched. */
+int vs_appliance_serve (const struct vs_image *images, size_t n,
+                        struct vs_appliance **out, char **errmsg);
 
-/* "kvm" or "tcg". */
+/* Launches the appliance on the served disks.  Returns 0, or -1 with a
+ * one-line message in *errmsg (caller frees); a is then still to be
+ * freed. */
+int vs_appliance_launch (struct vs_appliance *a, char **errmsg);
+
+/* "kvm" or "tcg" ("none" before a launch). */
 const char *vs_appliance_backend (const struct vs_appliance *a);
 /* libguestfs version, "1.48.6". */
 const char *vs_appliance_version (const struct vs_appliance *a);

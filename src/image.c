@@ -1381,43 +1381,19 @@ int
 vs_image_probe (const char *path, const char *user_format,
                 struct vs_image *img, char **errmsg)
 {
-  struct stat sb;
-  struct src s = { -1, NULL, 0 };
-  int r;
+  int fd, r;
 
   memset (img, 0, sizeof *img);
-  s.fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-  if (s.fd == -1) {
+  img->fd = -1;
+  fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  if (fd == -1) {
     *errmsg = vs_xasprintf ("%s: %s", path, strerror (errno));
     return -1;
   }
-  if (fstat (s.fd, &sb) == -1) {
-    *errmsg = vs_xasprintf ("%s: %s", path, strerror (errno));
-    close (s.fd);
-    return -1;
-  }
-  if (S_ISDIR (sb.st_mode)) {
-    *errmsg = vs_xasprintf ("%s: is a directory, not a disk image", path);
-    close (s.fd);
-    return -1;
-  }
-  if (!S_ISREG (sb.st_mode)) {
-    *errmsg = vs_xasprintf ("%s: not a regular file", path);
-    close (s.fd);
-    return -1;
-  }
-  s.size = (uint64_t) sb.st_size;
-  r = probe (&s, user_format, img, errmsg);
-  close (s.fd);
-  if (r == -1) {
-    char *m = vs_xasprintf ("%s: %s", path, *errmsg);
-
-    free (*errmsg);
-    *errmsg = m;
-    return -1;
-  }
-  img->path = vs_xstrdup (path);
-  return 0;
+  r = vs_image_probe_fd (fd, path, user_format, img, errmsg);
+  close (fd);
+  img->fd = -1;
+  return r;
 }
 
 int
@@ -1427,6 +1403,7 @@ vs_image_probe_buffer (const void *buf, size_t len, const char *user_format,
   struct src s = { -1, buf, len };
 
   memset (img, 0, sizeof *img);
+  img->fd = -1;
   return probe (&s, user_format, img, errmsg);
 }
 
@@ -1435,4 +1412,41 @@ vs_image_clear (struct vs_image *img)
 {
   free (img->path);
   img->path = NULL;
+  if (img->fd >= 0)
+    close (img->fd);
+  img->fd = -1;
+}
+
+int
+vs_image_probe_fd (int fd, const char *path, const char *user_format,
+                   struct vs_image *img, char **errmsg)
+{
+  struct stat sb;
+  struct src s = { fd, NULL, 0 };
+
+  memset (img, 0, sizeof *img);
+  img->fd = -1;
+  if (fstat (fd, &sb) == -1) {
+    *errmsg = vs_xasprintf ("%s: %s", path, strerror (errno));
+    return -1;
+  }
+  if (S_ISDIR (sb.st_mode)) {
+    *errmsg = vs_xasprintf ("%s: is a directory, not a disk image", path);
+    return -1;
+  }
+  if (!S_ISREG (sb.st_mode)) {
+    *errmsg = vs_xasprintf ("%s: not a regular file", path);
+    return -1;
+  }
+  s.size = (uint64_t) sb.st_size;
+  if (probe (&s, user_format, img, errmsg) == -1) {
+    char *m = vs_xasprintf ("%s: %s", path, *errmsg);
+
+    free (*errmsg);
+    *errmsg = m;
+    return -1;
+  }
+  img->path = vs_xstrdup (path);
+  img->fd = fd;
+  return 0;
 }

@@ -14,16 +14,23 @@
 
 /* Fills img for the image at path.  user_format is the --format name
  * (raw, qcow2, vmdk, vhd, vhdx) or NULL to read it from the header.
- * Returns 0, or -1 with a one-line reason in *errmsg (caller frees). */
+ * Returns 0, or -1 with a one-line reason in *errmsg (caller frees).
+ * The file is opened for the checks and closed again (img->fd is -1). */
 int vs_image_probe (const char *path, const char *user_format,
                     struct vs_image *img, char **errmsg);
+
+/* The same on the image already open read-only as fd (path names it in
+ * messages).  On success img->fd is fd and belongs to img
+ * (vs_image_clear closes it); on failure fd is still the caller's. */
+int vs_image_probe_fd (int fd, const char *path, const char *user_format,
+                       struct vs_image *img, char **errmsg);
 
 /* The same on a whole image held in memory (for tests and fuzzing). */
 int vs_image_probe_buffer (const void *buf, size_t len,
                            const char *user_format, struct vs_image *img,
                            char **errmsg);
 
-/* Frees what vs_image_probe put in img. */
+/* Frees what vs_image_probe put in img, and closes img->fd. */
 void vs_image_clear (struct vs_image *img);
 
 /* True if name is a format --format accepts. */

@@ -290,17 +290,15 @@ hash_main (void *opaque)
   struct state *s = opaque;
   size_t i;
 
+  /* The file the checks read and qemu serves, never the path again
+   * (vs_sha256_fd reads with pread: no offset is shared). */
   for (i = 0; i < s->nimages; i++) {
-    int fd = open (s->images[i].path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-
-    if (fd == -1 || vs_sha256_fd (fd, s->images[i].sha256) == -1) {
+    if (vs_sha256_fd (s->images[i].fd, s->images[i].sha256) == -1) {
       s->hash_errors[i] = vs_xasprintf ("%s: cannot hash: %s",
                                         s->images[i].path,
                                         strerror (errno));
       s->images[i].sha256[0] = '\0';
     }
-    if (fd != -1)
-      close (fd);
     if (s->o->stop && *s->o->stop)
       break;
   }
@@ -333,15 +331,10 @@ check_partitions (struct state *s, const struct vs_image *img)
   CLEANUP_FREE char *problem = NULL;
   CLEANUP_FREE char *shown = NULL;
   char *msg;
-  int fd;
 
   if (strcmp (img->format, "raw") != 0)
     return 0;
-  fd = open (img->path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-  if (fd == -1)
-    return 0;                   /* the launch will say why */
-  problem = vs_parttable_check_fd (fd, img->file_size);
-  close (fd);
+  problem = vs_parttable_check_fd (img->fd, img->file_size);
   if (!problem)
     return 0;
   shown = vs_printable (img->path, strlen (img->path));
@@ -655,11 +648,20 @@ run (struct state *s, FILE *summary)
   if (vs_store_begin_scan (s->store, &info) == -1)
     return store_failed (s);
 
-  /* Images: check every header before qemu sees any of them. */
+  /* Images: check every header before qemu sees any of them.  Each is
+   * opened once, here; all else reads that descriptor. */
   s->images = vs_xcalloc (o->nimages, sizeof *s->images);
   s->hash_errors = vs_xcalloc (o->nimages, sizeof *s->hash_errors);
   for (i = 0; i < o->nimages; i++) {
-    if (vs_image_probe (o->images[i], o->format, &s->images[i], &err) == -1) {
+    int fd = open (o->images[i], O_RDONLY | O_CLOEXEC | O_NOCTTY
+                   | O_NONBLOCK);
+
+    if (fd == -1)
+      err = vs_xasprintf ("%s: %s", o->images[i], strerror (errno));
+    if (fd == -1 || vs_image_probe_fd (fd, o->images[i], o->format,
+                                       &s->images[i], &err) == -1) {
+      if (fd != -1)
+        close (fd);
       rc = fail (s, "image", err);
       free (err);
       return rc;
@@ -669,6 +671,12 @@ run (struct state *s, FILE *summary)
       return store_failed (s);
     if (check_partitions (s, &s->images[i]) == -1)
       return store_failed (s);
+  }
+  /* qemu opens them, in a sandbox, and is asked what it opened. */
+  if (vs_appliance_serve (s->images, s->nimages, &s->app, &err) == -1) {
+    rc = fail (s, "image", err);
+    free (err);
+    return rc;
   }
 
   if (o->yara) {
@@ -719,7 +727,7 @@ run (struct state *s, FILE *summary)
   vs_stage_set ("launch");
   progress_start (s);
   vs_debug ("launching the appliance");
-  if (vs_appliance_launch (s->images, s->nimages, &s->app, &err) == -1) {
+  if (vs_appliance_launch (s->app, &err) == -1) {
     rc = fail (s, "launch", err);
     free (err);
     return rc;

@@ -90,6 +90,9 @@ struct vs_image {
   uint64_t file_size;
   uint64_t virtual_size;        /* 0 when unknown */
   char sha256[65];              /* empty until hashed */
+  int fd;                       /* the one open() of the image, read-only:
+                                   every later read of it, by vmscan or
+                                   by qemu, goes through it; -1 if none */
 };
 
 /* An operating system found by inspection. */

@@ -37,7 +37,8 @@ main (void)
   struct vs_store *st = NULL, *st2 = NULL;
   struct vs_scan_info info = { "0.test", "1.48", "5.44", "4.2.3",
                                "vmscan x.raw", 1, 1024 };
-  struct vs_image img = { (char *) "x.raw", "raw", "raw", 0, 4096, 4096, "" };
+  struct vs_image img = { (char *) "x.raw", "raw", "raw", 0, 4096, 4096, "",
+                          -1 };
   struct vs_fs fs;
   struct vs_entry e;
   struct vs_match_list m = { NULL, 0, 0 };
