@@ -737,13 +737,20 @@ struct walk_ctx {
   const struct vs_accounts *accounts;
 };
 
+/* What a directory's listing showed, to compare with its link count. */
+struct dir_count {
+  uint64_t subdirs;             /* entries that are directories */
+  uint64_t unknown;             /* entries that could not be stat()ed */
+};
+
 static int walk_dir (struct walk_ctx *c, int dirfd, const char *path,
-                     size_t path_len, unsigned depth);
+                     size_t path_len, unsigned depth, nlink_t nlink);
 
 /* Handles one name in a directory.  Returns -1 only to stop the walk. */
 static int
 visit (struct walk_ctx *c, int dirfd, const char *name, size_t name_len,
-       const char *path, size_t path_len, unsigned depth)
+       const char *path, size_t path_len, unsigned depth,
+       struct dir_count *dc)
 {
   struct vs_walker *w = c->w;
   struct stat st;
@@ -758,8 +765,11 @@ visit (struct walk_ctx *c, int dirfd, const char *name, size_t name_len,
     check_alive (w);
     if (w->lost)
       return -1;
+    dc->unknown++;
     return record_error (w, "walk", c->fs, path, path_len, m);
   }
+  if (S_ISDIR (st.st_mode))
+    dc->subdirs++;
   if (S_ISREG (st.st_mode)) {
     struct job *j = vs_xcalloc (1, sizeof *j);
 
@@ -821,15 +831,16 @@ visit (struct walk_ctx *c, int dirfd, const char *name, size_t name_len,
                                          strerror (errno));
     return record_error (w, "walk", c->fs, path, path_len, m);
   }
-  r = walk_dir (c, subfd, path, path_len, depth + 1);
+  r = walk_dir (c, subfd, path, path_len, depth + 1, st.st_nlink);
   close (subfd);
   return r;
 }
 
 static int
 walk_dir (struct walk_ctx *c, int dirfd, const char *path, size_t path_len,
-          unsigned depth)
+          unsigned depth, nlink_t nlink)
 {
+  struct dir_count dc = { 0, 0 };
   struct dir_list l;
   struct name *names = NULL;
   size_t n = 0, i;
@@ -867,7 +878,7 @@ walk_dir (struct walk_ctx *c, int dirfd, const char *path, size_t path_len,
       if (r == 0) {
         path_join (&child, path, path_len, names[i].s, names[i].len);
         r = visit (c, dirfd, names[i].s, names[i].len, child.data,
-                   child.len, depth);
+                   child.len, depth, &dc);
       }
       free (names[i].s);
     }
@@ -875,6 +886,23 @@ walk_dir (struct walk_ctx *c, int dirfd, const char *path, size_t path_len,
   }
   dir_close (&l);
   vs_buf_release (&child);
+
+  /* A directory's link count is 2 plus its subdirectories on the
+   * filesystems that keep it so (ext2-4, XFS, FAT; btrfs and NTFS say 1).
+   * The appliance ends a listing without a word at a name the kernel
+   * will not list (one holding '/'), hiding every entry after it: fewer
+   * subdirectories than the count says is the trace that is left. */
+  if (r == 0 && !l.error && nlink > 2
+      && dc.subdirs + dc.unknown < (uint64_t) nlink - 2) {
+    CLEANUP_FREE char *m =
+      vs_xasprintf ("its link count says %llu subdirectories, its listing "
+                    "shows %llu: entries are missing from the listing (a "
+                    "name that cannot be listed, or damage)",
+                    (unsigned long long) nlink - 2,
+                    (unsigned long long) (dc.subdirs + dc.unknown));
+
+    r = record_error (c->w, "walk", c->fs, path, path_len, m);
+  }
   return r;
 }
 
@@ -903,7 +931,7 @@ vs_walker_walk (struct vs_walker *w, struct vs_fs *fs, const char *host_dir,
   entry_from_stat (&e, fs, prefix, strlen (prefix), &st);
   r = store_entry (w, &e, NULL);
   if (r == 0)
-    r = walk_dir (&c, rootfd, prefix, strlen (prefix), 1);
+    r = walk_dir (&c, rootfd, prefix, strlen (prefix), 1, st.st_nlink);
   close (rootfd);
 
   /* Wait for this filesystem's files to be done. */
