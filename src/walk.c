@@ -5,10 +5,12 @@
  * batch), sorts each batch bytewise, lstat()s each name relative to the
  * directory's fd, records non-regular entries itself and queues regular
  * files.  A listing that fails part way is walked as far as it went and
- * an error row says where it stopped.  A queued job carries a duplicate of its directory's fd and the
- * name, so a worker opens it with openat(O_NOFOLLOW) and never resolves a
- * path: no length limit, no symlink in between.  The queue holds at most
- * VS_QUEUE jobs, so open fds are bounded too.
+ * an error row says where it stopped; a listing with fewer subdirectories
+ * than the directory's link count gets an error row too.  A queued job
+ * carries a duplicate of its directory's fd and the name, so a worker
+ * opens it with openat(O_NOFOLLOW) and never resolves a path: no length
+ * limit, no symlink in between.  The queue holds at most VS_QUEUE jobs,
+ * so open fds are bounded too.
  *
  * A worker checks with fstat() that what it opened is the regular file
  * the walker saw (same inode), asks libmagic, then reads the file once in
@@ -689,6 +691,7 @@ dir_close (struct dir_list *l)
 {
   if (l->d)
     closedir (l->d);
+  l->d = NULL;
 }
 
 /* Reads the next VS_DIR_BATCH names at most, sorted, into *out (caller
@@ -857,6 +860,10 @@ walk_dir (struct walk_ctx *c, int dirfd, const char *path, size_t path_len,
   }
   while (r == 0 && !l.done) {
     dir_batch (&l, &names, &n);
+    /* Hold no listing open while walking below when it is complete (the
+     * usual case): one fd per level of depth, not two. */
+    if (l.done)
+      dir_close (&l);
     if (l.error == ECANCELED)
       r = -1;
     else if (l.error) {

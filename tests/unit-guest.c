@@ -34,6 +34,10 @@ int __real_fstat64 (int fd, struct stat *st);
 int __wrap_fstat64 (int fd, struct stat *st);
 
 static unsigned long openat_calls;
+/* When set, openat (fd, "..") fails: a lookup must reopen the parent by
+ * name (as it does when the host's ".." is not the parent it came
+ * from, a directory linked in two places). */
+static int fail_dotdot;
 /* When set, fstat fails with EIO on every fd not opened with O_PATH (the
  * file a lookup opens for reading), as a dying appliance might make it. */
 static int fail_fstat_of_open_files;
@@ -55,6 +59,10 @@ __wrap_openat (int dirfd, const char *path, int flags, ...)
   mode = mode_arg (flags, ap);
   va_end (ap);
   openat_calls++;
+  if (fail_dotdot && strcmp (path, "..") == 0) {
+    errno = EACCES;
+    return -1;
+  }
   return __real_openat (dirfd, path, flags, mode);
 }
 
@@ -68,6 +76,10 @@ __wrap_openat64 (int dirfd, const char *path, int flags, ...)
   mode = mode_arg (flags, ap);
   va_end (ap);
   openat_calls++;
+  if (fail_dotdot && strcmp (path, "..") == 0) {
+    errno = EACCES;
+    return -1;
+  }
   return __real_openat64 (dirfd, path, flags, mode);
 }
 
@@ -198,7 +210,7 @@ main (void)
   char *via_s, *via_d, *updown_s, *updown_d;
   int fd0;
 
-  tap_plan (28);
+  tap_plan (29);
   vs_test_guest_init (&t);
   vs_test_write (&t, "/etc/passwd", "root:x:0:0:root:/root:/bin/bash\n",
                  0644);
@@ -322,6 +334,19 @@ main (void)
           && strlen (rp) == strlen ("/c1000/f") + 2 * DEEP
           && strncmp (rp, "/c1000/d/d/", 11) == 0,
           "realpath through '..' many levels up is canonical");
+  {
+    char *rp2 = NULL;
+    struct cost c;
+
+    fail_dotdot = 1;
+    c = read_cost (g, updown_d);
+    tap_ok (c.ok && vs_guest_realpath (g, updown_d, &rp2) == 0
+            && strcmp (rp, rp2) == 0,
+            "'..' with the parent reopened by name: the same file and path "
+            "(%lu openat)", c.opens);
+    fail_dotdot = 0;
+    free (rp2);
+  }
   free (rp);
   rp = NULL;
   errno = 0;
