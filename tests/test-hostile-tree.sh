@@ -265,6 +265,7 @@ ok $? "names with every byte value stored exactly ($got of 253)"
 got=$(q "SELECT group_concat(path || '>' || link_target, ' ') FROM (SELECT * FROM files WHERE type = 'symlink' AND path NOT LIKE '/big-%' ORDER BY path)")
 [ "$got" = "/host-link>/proc/self/environ /loop-a>loop-b /loop-b>loop-a /up-link>../../../../../../etc/shadow" ]
 ok $? "symlink loop and links out recorded, not followed ($got)"
+q "SELECT stage || ' ' || quote(path) || ': ' || message FROM errors WHERE path NOT LIKE '/loops/%' ORDER BY path" | sed 's/^/# error: /'
 got=$(q "PRAGMA integrity_check")
 [ "$got" = ok ]
 ok $? "the database passes integrity_check"
