@@ -12,9 +12,13 @@
  * file of that name, or nothing.
  *
  * Everything here is bounded: file reads by the caller's limit, listings
- * by VS_GUEST_MAX_ENTRIES.  Functions return 0 or -1 with errno set
- * (ENOENT, ELOOP, ENOTDIR, EISDIR, EFBIG, EINVAL for "not a regular file",
- * or what the host call said).
+ * by VS_GUEST_MAX_ENTRIES, a lookup by a budget of components (4096, link
+ * targets included) and links, so that its host calls grow linearly with
+ * the path, whatever the depth or the links (guest.c says how).  Every
+ * turn of a loop is a vs_tick (); once the scan is to stop, a call fails
+ * with ECANCELED.  Functions return 0 or -1 with errno set (ENOENT, ELOOP,
+ * ENOTDIR, EISDIR, EFBIG, EINVAL for "not a regular file", ECANCELED, or
+ * what the host call said).
  */
 #ifndef VS_GUEST_H
 #define VS_GUEST_H
@@ -61,8 +65,9 @@ void vs_guest_free_list (char **names, size_t n);
  * guest); returns the fd or -1. */
 int vs_guest_open (struct vs_guest *g, const char *path);
 
-/* A counter that grows with every lookup (any thread, any view): the
- * scan's watchdog reads it to tell slow checks from a hung appliance. */
+/* A counter that grows with every host call a lookup makes (openat,
+ * readlinkat; any thread, any view): the scan's watchdog reads it to
+ * tell slow checks from a hung appliance. */
 uint64_t vs_guest_activity (void);
 
 #endif /* VS_GUEST_H */

@@ -1,12 +1,16 @@
 /* vmscan: walk a filesystem tree and classify every file in it.
  *
  * Design notes.  The walker (the caller's thread) reads each directory
- * whole, sorts its names bytewise, lstat()s each one relative to the
+ * in batches of up to VS_DIR_BATCH names (a small directory is one
+ * batch), sorts each batch bytewise, lstat()s each name relative to the
  * directory's fd, records non-regular entries itself and queues regular
- * files.  A queued job carries a duplicate of its directory's fd and the
- * name, so a worker opens it with openat(O_NOFOLLOW) and never resolves a
- * path: no length limit, no symlink in between.  The queue holds at most
- * VS_QUEUE jobs, so open fds are bounded too.
+ * files.  A listing that fails part way is walked as far as it went and
+ * an error row says where it stopped; a listing with fewer subdirectories
+ * than the directory's link count gets an error row too.  A queued job
+ * carries a duplicate of its directory's fd and the name, so a worker
+ * opens it with openat(O_NOFOLLOW) and never resolves a path: no length
+ * limit, no symlink in between.  The queue holds at most VS_QUEUE jobs,
+ * so open fds are bounded too.
  *
  * A worker checks with fstat() that what it opened is the regular file
  * the walker saw (same inode), asks libmagic, then reads the file once in
@@ -14,6 +18,17 @@
  * no larger than yara_max_size.  A read error makes an error row and the
  * entry is recorded without hashes: a hash of part of a file would be a
  * lie.
+ *
+ * Sparse files: the block count (st_blocks) is the guest's word, so it
+ * is only a first filter.  While a file over --sparse-limit is read, the
+ * bytes that came back as whole blocks of zeros are counted, and once
+ * they pass the limit the file is read no further: it is recorded, with
+ * an error row saying how far it was read and why, and without hashes or
+ * YARA, as a file the block count had already ruled out.
+ *
+ * Every loop whose length the guest decides (names in a directory,
+ * chunks of a file) counts its turns with vs_tick () and ends the walk
+ * when that says to stop.
  *
  * Invariant: w->pending counts jobs queued and not yet recorded;
  * vs_walker_walk() returns only when it is 0.
@@ -41,7 +56,19 @@
 #define VS_QUEUE 256
 #define VS_CHUNK (1024 * 1024)
 #define VS_MAX_DEPTH 4096
+/* The longest symlink target read.  Linux gives at most PATH_MAX - 1
+ * bytes (through FUSE, a page less one): a link whose size says more is
+ * not believed, and no buffer is sized from it. */
 #define VS_MAX_LINK (1024 * 1024)
+/* The first buffer for a link target whose size is not believed. */
+#define VS_LINK_GUESS 4096
+/* Names one batch of a directory's listing holds.  A directory can hold
+ * millions of entries (billions with ext4's large_dir): it is walked in
+ * batches of this many, each sorted, so that memory stays bounded. */
+#define VS_DIR_BATCH 65536
+/* Zeros are counted in blocks of this size (the usual filesystem block,
+ * the unit in which holes come), at the block's offset in the chunk. */
+#define VS_ZERO_BLOCK 4096
 #define VS_YARA_TIMEOUT 120
 
 struct job {
@@ -200,7 +227,23 @@ store_entry (struct vs_walker *w, const struct vs_entry *e,
 static int
 stopping (struct vs_walker *w)
 {
-  return w->failed || w->lost || (w->cfg.stop && *w->cfg.stop);
+  return w->failed || w->lost || (w->cfg.stop && *w->cfg.stop)
+    || vs_stopping ();
+}
+
+/* Bytes of buf that lie in VS_ZERO_BLOCK blocks of nothing but zeros. */
+static size_t
+zero_bytes (const unsigned char *buf, size_t n)
+{
+  size_t off, zeros = 0;
+
+  for (off = 0; off < n; off += VS_ZERO_BLOCK) {
+    size_t len = n - off < VS_ZERO_BLOCK ? n - off : VS_ZERO_BLOCK;
+
+    if (buf[off] == 0 && memcmp (buf + off, buf + off + 1, len - 1) == 0)
+      zeros += len;
+  }
+  return zeros;
 }
 
 /* After any error: if the appliance is gone, stop the walk rather than
@@ -259,8 +302,8 @@ process (struct worker *wk, struct job *j)
   CLEANUP_FREE char *mime = NULL;
   CLEANUP_FREE char *caps = NULL;
   char *err = NULL;
-  uint64_t off = 0;
-  int fd, want_yara, read_ok = 1;
+  uint64_t off = 0, zeros = 0;
+  int fd, want_yara, read_ok = 1, count_zeros;
   size_t whole_len = 0;
 
   entry_from_stat (&e, j->fs, j->path, j->path_len, &j->st);
@@ -303,10 +346,17 @@ process (struct worker *wk, struct job *j)
 
   want_yara = wk->scanner != NULL
     && (uint64_t) st.st_size <= w->cfg.yara_max_size;
+  count_zeros = w->cfg.sparse_limit
+    && (uint64_t) st.st_size > w->cfg.sparse_limit;
   vs_hash_init (&h);
   for (;;) {
-    ssize_t n = pread (fd, wk->chunk, VS_CHUNK, (off_t) off);
+    ssize_t n;
 
+    if (vs_tick ()) {
+      read_ok = 0;
+      break;
+    }
+    n = pread (fd, wk->chunk, VS_CHUNK, (off_t) off);
     if (n == -1 && errno == EINTR)
       continue;
     if (n == -1) {
@@ -325,6 +375,27 @@ process (struct worker *wk, struct job *j)
     }
     if (n == 0)
       break;
+    if (count_zeros) {
+      zeros += zero_bytes (wk->chunk, (size_t) n);
+      if (zeros > w->cfg.sparse_limit) {
+        CLEANUP_FREE char *m =
+          vs_xasprintf ("not read past %llu of its %llu bytes: %llu bytes "
+                        "of zeros read, over the --sparse-limit of %llu "
+                        "bytes (its block count says %llu allocated); not "
+                        "hashed",
+                        (unsigned long long) off + (unsigned long long) n,
+                        (unsigned long long) st.st_size,
+                        (unsigned long long) zeros,
+                        (unsigned long long) w->cfg.sparse_limit,
+                        (unsigned long long) st.st_blocks * 512);
+
+        count (w, &w->bytes, (uint64_t) n);
+        __atomic_add_fetch (&j->fs->bytes, (uint64_t) n, __ATOMIC_RELAXED);
+        record_error (w, "read", j->fs, j->path, j->path_len, m);
+        read_ok = 0;
+        break;
+      }
+    }
     vs_hash_update (&h, wk->chunk, (size_t) n);
     if (want_yara) {
       if (whole_len + (size_t) n > w->cfg.yara_max_size)
@@ -549,11 +620,14 @@ enqueue (struct vs_walker *w, struct job *j)
   return 0;
 }
 
-/* Reads a symlink's target whole (up to VS_MAX_LINK bytes). */
+/* Reads a symlink's target whole (up to VS_MAX_LINK bytes).  hint is
+ * the link's size as the guest states it: used for the first buffer
+ * only when it is under the cap. */
 static char *
-read_link (int dirfd, const char *name, size_t hint, size_t *len)
+read_link (int dirfd, const char *name, uint64_t hint, size_t *len)
 {
-  size_t size = hint + 1 < 256 ? 256 : hint + 1;
+  size_t size = hint >= VS_MAX_LINK ? VS_LINK_GUESS
+    : hint + 1 < 256 ? 256 : (size_t) hint + 1;
 
   for (;;) {
     char *buf = vs_xmalloc (size);
@@ -572,7 +646,7 @@ read_link (int dirfd, const char *name, size_t hint, size_t *len)
       errno = ENAMETOOLONG;
       return NULL;
     }
-    size *= 2;
+    size = 2 * size > VS_MAX_LINK ? VS_MAX_LINK : 2 * size;
   }
 }
 
@@ -593,26 +667,60 @@ cmp_name (const void *a, const void *b)
   return x->len < y->len ? -1 : x->len > y->len;
 }
 
-/* Reads every name in the directory open at dirfd. */
+/* A directory being listed, batch by batch. */
+struct dir_list {
+  DIR *d;
+  uint64_t seen;                /* names returned so far */
+  int done;                     /* the end was reached, or an error */
+  int error;                    /* errno of the readdir that failed, or 0 */
+};
+
 static int
-list_dir (int dirfd, struct name **out, size_t *n)
+dir_open (int dirfd, struct dir_list *l)
 {
   int fd = dup (dirfd);
-  DIR *d;
+
+  memset (l, 0, sizeof *l);
+  if (fd == -1)
+    return -1;
+  l->d = fdopendir (fd);
+  if (!l->d) {
+    close (fd);
+    return -1;
+  }
+  rewinddir (l->d);
+  return 0;
+}
+
+static void
+dir_close (struct dir_list *l)
+{
+  if (l->d)
+    closedir (l->d);
+  l->d = NULL;
+}
+
+/* Reads the next VS_DIR_BATCH names at most, sorted, into *out (caller
+ * frees).  A readdir that fails ends the listing with l->error set; the
+ * names read before it are returned all the same. */
+static void
+dir_batch (struct dir_list *l, struct name **out, size_t *n)
+{
   struct dirent *de;
   struct name *v = NULL;
   size_t count = 0, alloc = 0;
 
-  if (fd == -1)
-    return -1;
-  d = fdopendir (fd);
-  if (!d) {
-    close (fd);
-    return -1;
-  }
-  rewinddir (d);
-  errno = 0;
-  while ((de = readdir (d)) != NULL) {
+  while (count < VS_DIR_BATCH) {
+    if (vs_tick ()) {
+      l->error = ECANCELED;
+      break;
+    }
+    errno = 0;
+    de = readdir (l->d);
+    if (!de) {
+      l->error = errno;
+      break;
+    }
     if (strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0)
       continue;
     if (count == alloc) {
@@ -622,24 +730,14 @@ list_dir (int dirfd, struct name **out, size_t *n)
     v[count].len = strlen (de->d_name);
     v[count].s = vs_xmemdup (de->d_name, v[count].len + 1);
     count++;
-    errno = 0;
   }
-  if (errno) {
-    int e = errno;
-
-    closedir (d);
-    while (count)
-      free (v[--count].s);
-    free (v);
-    errno = e;
-    return -1;
-  }
-  closedir (d);
+  if (count < VS_DIR_BATCH)
+    l->done = 1;
   if (count)
     qsort (v, count, sizeof *v, cmp_name);
+  l->seen += count;
   *out = v;
   *n = count;
-  return 0;
 }
 
 struct walk_ctx {
@@ -648,13 +746,20 @@ struct walk_ctx {
   const struct vs_accounts *accounts;
 };
 
+/* What a directory's listing showed, to compare with its link count. */
+struct dir_count {
+  uint64_t subdirs;             /* entries that are directories */
+  uint64_t unknown;             /* entries that could not be stat()ed */
+};
+
 static int walk_dir (struct walk_ctx *c, int dirfd, const char *path,
-                     size_t path_len, unsigned depth);
+                     size_t path_len, unsigned depth, nlink_t nlink);
 
 /* Handles one name in a directory.  Returns -1 only to stop the walk. */
 static int
 visit (struct walk_ctx *c, int dirfd, const char *name, size_t name_len,
-       const char *path, size_t path_len, unsigned depth)
+       const char *path, size_t path_len, unsigned depth,
+       struct dir_count *dc)
 {
   struct vs_walker *w = c->w;
   struct stat st;
@@ -669,8 +774,11 @@ visit (struct walk_ctx *c, int dirfd, const char *name, size_t name_len,
     check_alive (w);
     if (w->lost)
       return -1;
+    dc->unknown++;
     return record_error (w, "walk", c->fs, path, path_len, m);
   }
+  if (S_ISDIR (st.st_mode))
+    dc->subdirs++;
   if (S_ISREG (st.st_mode)) {
     struct job *j = vs_xcalloc (1, sizeof *j);
 
@@ -698,10 +806,19 @@ visit (struct walk_ctx *c, int dirfd, const char *name, size_t name_len,
 
   entry_from_stat (&e, c->fs, path, path_len, &st);
   if (S_ISLNK (st.st_mode)) {
-    target = read_link (dirfd, name, (size_t) st.st_size, &target_len);
+    target = read_link (dirfd, name, (uint64_t) st.st_size, &target_len);
     if (!target) {
       CLEANUP_FREE char *m = vs_xasprintf ("cannot read link: %s",
                                            strerror (errno));
+      if (record_error (w, "walk", c->fs, path, path_len, m) == -1)
+        return -1;
+    }
+    else if ((uint64_t) st.st_size != target_len) {
+      CLEANUP_FREE char *m =
+        vs_xasprintf ("symlink size says %llu bytes, its target has %zu "
+                      "(damaged or crafted inode)",
+                      (unsigned long long) st.st_size, target_len);
+
       if (record_error (w, "walk", c->fs, path, path_len, m) == -1)
         return -1;
     }
@@ -723,21 +840,23 @@ visit (struct walk_ctx *c, int dirfd, const char *name, size_t name_len,
                                          strerror (errno));
     return record_error (w, "walk", c->fs, path, path_len, m);
   }
-  r = walk_dir (c, subfd, path, path_len, depth + 1);
+  r = walk_dir (c, subfd, path, path_len, depth + 1, st.st_nlink);
   close (subfd);
   return r;
 }
 
 static int
 walk_dir (struct walk_ctx *c, int dirfd, const char *path, size_t path_len,
-          unsigned depth)
+          unsigned depth, nlink_t nlink)
 {
+  struct dir_count dc = { 0, 0 };
+  struct dir_list l;
   struct name *names = NULL;
   size_t n = 0, i;
   struct vs_buf child = VS_BUF_INIT;
   int r = 0;
 
-  if (list_dir (dirfd, &names, &n) == -1) {
+  if (dir_open (dirfd, &l) == -1) {
     CLEANUP_FREE char *m = vs_xasprintf ("cannot list directory: %s",
                                          strerror (errno));
     check_alive (c->w);
@@ -745,18 +864,58 @@ walk_dir (struct walk_ctx *c, int dirfd, const char *path, size_t path_len,
       return -1;
     return record_error (c->w, "walk", c->fs, path, path_len, m);
   }
-  for (i = 0; i < n; i++) {
-    if (r == 0 && stopping (c->w))
+  while (r == 0 && !l.done) {
+    dir_batch (&l, &names, &n);
+    /* Hold no listing open while walking below when it is complete (the
+     * usual case): one fd per level of depth, not two. */
+    if (l.done)
+      dir_close (&l);
+    if (l.error == ECANCELED)
       r = -1;
-    if (r == 0) {
-      path_join (&child, path, path_len, names[i].s, names[i].len);
-      r = visit (c, dirfd, names[i].s, names[i].len, child.data, child.len,
-                 depth);
+    else if (l.error) {
+      /* What was read is walked; what the failure hides is said. */
+      CLEANUP_FREE char *m =
+        l.seen ? vs_xasprintf ("cannot list directory past its first %llu "
+                               "entries: %s; the rest not recorded",
+                               (unsigned long long) l.seen,
+                               strerror (l.error))
+        : vs_xasprintf ("cannot list directory: %s", strerror (l.error));
+
+      check_alive (c->w);
+      r = c->w->lost ? -1
+        : record_error (c->w, "walk", c->fs, path, path_len, m);
     }
-    free (names[i].s);
+    for (i = 0; i < n; i++) {
+      if (r == 0 && (vs_tick () || stopping (c->w)))
+        r = -1;
+      if (r == 0) {
+        path_join (&child, path, path_len, names[i].s, names[i].len);
+        r = visit (c, dirfd, names[i].s, names[i].len, child.data,
+                   child.len, depth, &dc);
+      }
+      free (names[i].s);
+    }
+    free (names);
   }
-  free (names);
+  dir_close (&l);
   vs_buf_release (&child);
+
+  /* A directory's link count is 2 plus its subdirectories on the
+   * filesystems that keep it so (ext2-4, XFS, FAT; btrfs and NTFS say 1).
+   * The appliance ends a listing without a word at a name the kernel
+   * will not list (one holding '/'), hiding every entry after it: fewer
+   * subdirectories than the count says is the trace that is left. */
+  if (r == 0 && !l.error && nlink > 2
+      && dc.subdirs + dc.unknown < (uint64_t) nlink - 2) {
+    CLEANUP_FREE char *m =
+      vs_xasprintf ("its link count says %llu subdirectories, its listing "
+                    "shows %llu: entries are missing from the listing (a "
+                    "name that cannot be listed, or damage)",
+                    (unsigned long long) nlink - 2,
+                    (unsigned long long) (dc.subdirs + dc.unknown));
+
+    r = record_error (c->w, "walk", c->fs, path, path_len, m);
+  }
   return r;
 }
 
@@ -785,7 +944,7 @@ vs_walker_walk (struct vs_walker *w, struct vs_fs *fs, const char *host_dir,
   entry_from_stat (&e, fs, prefix, strlen (prefix), &st);
   r = store_entry (w, &e, NULL);
   if (r == 0)
-    r = walk_dir (&c, rootfd, prefix, strlen (prefix), 1);
+    r = walk_dir (&c, rootfd, prefix, strlen (prefix), 1, st.st_nlink);
   close (rootfd);
 
   /* Wait for this filesystem's files to be done. */
