@@ -24,7 +24,11 @@
  * bytes that came back as whole blocks of zeros are counted, and once
  * they pass the limit the file is read no further: it is recorded, with
  * an error row saying how far it was read and why, and without hashes or
- * YARA, as a file the block count had already ruled out.
+ * YARA, as a file the block count had already ruled out.  A file larger
+ * than its filesystem is read the same way, and once more bytes that are
+ * not zeros have come back than the filesystem holds, its blocks must be
+ * shared (crafted overlapping extents or block maps, which could make a
+ * small image hold a file of terabytes of data): it is read no further.
  *
  * Every loop whose length the guest decides (names in a directory,
  * chunks of a file) counts its turns with vs_tick () and ends the walk
@@ -303,7 +307,8 @@ process (struct worker *wk, struct job *j)
   CLEANUP_FREE char *caps = NULL;
   char *err = NULL;
   uint64_t off = 0, zeros = 0;
-  int fd, want_yara, read_ok = 1, count_zeros;
+  uint64_t fs_size;
+  int fd, want_yara, read_ok = 1, count_zeros, over_sparse, over_fs;
   size_t whole_len = 0;
 
   entry_from_stat (&e, j->fs, j->path, j->path_len, &j->st);
@@ -346,8 +351,11 @@ process (struct worker *wk, struct job *j)
 
   want_yara = wk->scanner != NULL
     && (uint64_t) st.st_size <= w->cfg.yara_max_size;
-  count_zeros = w->cfg.sparse_limit
+  over_sparse = w->cfg.sparse_limit
     && (uint64_t) st.st_size > w->cfg.sparse_limit;
+  fs_size = j->fs->size > 0 ? (uint64_t) j->fs->size : 0;
+  over_fs = fs_size && (uint64_t) st.st_size > fs_size;
+  count_zeros = over_sparse || over_fs;
   vs_hash_init (&h);
   for (;;) {
     ssize_t n;
@@ -377,7 +385,24 @@ process (struct worker *wk, struct job *j)
       break;
     if (count_zeros) {
       zeros += zero_bytes (wk->chunk, (size_t) n);
-      if (zeros > w->cfg.sparse_limit) {
+      if (over_fs && off + (uint64_t) n - zeros > fs_size) {
+        CLEANUP_FREE char *m =
+          vs_xasprintf ("not read past %llu of its %llu bytes: %llu bytes "
+                        "of data read, more than its filesystem holds "
+                        "(%llu bytes), so its blocks are shared (crafted "
+                        "overlapping extents); not hashed",
+                        (unsigned long long) off + (unsigned long long) n,
+                        (unsigned long long) st.st_size,
+                        (unsigned long long) (off + (uint64_t) n - zeros),
+                        (unsigned long long) fs_size);
+
+        count (w, &w->bytes, (uint64_t) n);
+        __atomic_add_fetch (&j->fs->bytes, (uint64_t) n, __ATOMIC_RELAXED);
+        record_error (w, "read", j->fs, j->path, j->path_len, m);
+        read_ok = 0;
+        break;
+      }
+      if (over_sparse && zeros > w->cfg.sparse_limit) {
         CLEANUP_FREE char *m =
           vs_xasprintf ("not read past %llu of its %llu bytes: %llu bytes "
                         "of zeros read, over the --sparse-limit of %llu "

@@ -4,7 +4,8 @@
  * in for the crafted image: under a sparse limit of 1 MiB, an 8 MiB file
  * of zeros is read no further than 2 MiB, recorded with an error row and
  * without hashes or YARA, while files with fewer zeros than the limit are
- * read whole and hashed as sha256sum hashes them.  Also: the walk counts
+ * read whole and hashed as sha256sum hashes them; a file with more data
+ * than its filesystem holds is read no further.  Also: the walk counts
  * its turns with vs_tick (), stops when told to, and walks a directory
  * larger than one batch of its listing whole. */
 #include <config.h>
@@ -99,7 +100,7 @@ struct run {
 /* Walks the tree into a new database; rules may be NULL. */
 static void
 walk (struct run *r, const char *db_name, struct vs_rules *rules,
-      uint64_t sparse_limit)
+      uint64_t sparse_limit, int64_t fs_size)
 {
   char *db_path = vs_xasprintf ("%s/%s", tmp, db_name);
   char *root = vs_xasprintf ("%s/root", tmp);
@@ -125,7 +126,7 @@ walk (struct run *r, const char *db_name, struct vs_rules *rules,
     bail ("store", vs_store_errmsg (r->store));
   r->fs.device = (char *) "/dev/sda1";
   r->fs.type = (char *) "ext4";
-  r->fs.size = -1;
+  r->fs.size = fs_size;
   r->fs.os_index = 0;
   r->fs.os_mountpoint = (char *) "/";
   r->fs.walk_root = (char *) "/";
@@ -161,7 +162,7 @@ main (void)
   FILE *f;
   unsigned i;
 
-  tap_plan (16);
+  tap_plan (20);
   if (!mkdtemp (tmp))
     bail ("mkdtemp", strerror (errno));
   v = vs_xasprintf ("%s/root", tmp);
@@ -189,7 +190,7 @@ main (void)
   if (vs_rules_compile (paths, 1, &rules, &err) == -1)
     bail ("rules", err);
 
-  walk (&r, "a.db", rules, LIMIT);
+  walk (&r, "a.db", rules, LIMIT, -1);
   db = vs_store_db (r.store);
   tap_ok (r.rc == 0, "the walk completes");
   v = text (db, "SELECT count(*) FROM files WHERE type = 'file'");
@@ -243,13 +244,44 @@ main (void)
   vs_store_free (r.store);
 
   /* With no limit, the file of zeros is read and hashed. */
-  walk (&r, "b.db", NULL, 0);
+  walk (&r, "b.db", NULL, 0, -1);
   want = sha256sum ("zeros");
   v = text (vs_store_db (r.store),
             "SELECT sha256 FROM files WHERE path = '/zeros'");
   tap_ok (strcmp (v, want) == 0, "--sparse-limit 0: the zeros are hashed");
   free (v);
   free (want);
+  vs_store_free (r.store);
+
+  /* A file with more data than its filesystem holds shares its blocks
+   * (crafted overlapping extents): on a "filesystem" of 2 MiB, the 3 MiB
+   * file of 2.25 MiB of data is read no further once that passes 2 MiB,
+   * while the 8 MiB file of zeros, larger but with no data, is hashed. */
+  walk (&r, "e.db", NULL, 0, 2 * MIB);
+  {
+    const char *why = "read: not read past 3145728 of its 3145728 bytes: "
+      "2359296 bytes of data read, more than its filesystem holds "
+      "(2097152 bytes)";
+
+    v = text (vs_store_db (r.store), "SELECT stage || ': ' || message "
+              "FROM errors WHERE path = '/mostly-data'");
+    tap_ok (strncmp (v, why, strlen (why)) == 0,
+            "more data than the filesystem holds: an error row (%s)", v);
+    free (v);
+  }
+  v = text (vs_store_db (r.store), "SELECT quote(sha256) FROM files "
+            "WHERE path = '/mostly-data'");
+  tap_is_str (v, "NULL", "and no hash");
+  free (v);
+  want = sha256sum ("zeros");
+  v = text (vs_store_db (r.store),
+            "SELECT sha256 FROM files WHERE path = '/zeros'");
+  tap_ok (strcmp (v, want) == 0, "a larger file of zeros is still hashed");
+  free (v);
+  free (want);
+  v = text (vs_store_db (r.store), "SELECT count(*) FROM errors");
+  tap_is_str (v, "1", "no other error");
+  free (v);
   vs_store_free (r.store);
 
   /* Told to stop: the walk ends early and says so. */
@@ -260,7 +292,7 @@ main (void)
     free (v);
   }
   vs_stop_request ("test");
-  walk (&r, "c.db", NULL, LIMIT);
+  walk (&r, "c.db", NULL, LIMIT, -1);
   vs_stop_reset ();
   tap_ok (r.rc == -1, "a stop request ends the walk with an error");
   v = text (vs_store_db (r.store), "SELECT count(*) < 50 FROM files");
@@ -283,7 +315,7 @@ main (void)
       bail (v, strerror (errno));
     free (v);
   }
-  walk (&r, "d.db", NULL, LIMIT);
+  walk (&r, "d.db", NULL, LIMIT, -1);
   tap_ok (r.rc == 0, "a directory of %u entries is walked", HUGE_DIR);
   v = text (vs_store_db (r.store), "SELECT count(*) || '|' || "
             "count(DISTINCT path) || '|' || min(path) || '|' || max(path) "
