@@ -22,7 +22,6 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -530,85 +529,20 @@ vs_cc_users_load (struct vs_check_ctx *ctx, struct vs_cc_users *u)
 
 /* ---- the keyed hash ---- */
 
-static uint64_t
-rotl (uint64_t x, int b)
-{
-  return (x << b) | (x >> (64 - b));
-}
-
-static uint64_t
-le64 (const unsigned char *p)
-{
-  uint64_t v = 0;
-  int i;
-
-  for (i = 7; i >= 0; i--)
-    v = (v << 8) | p[i];
-  return v;
-}
-
-#define SIPROUND                                                        \
-  do {                                                                  \
-    v0 += v1; v1 = rotl (v1, 13); v1 ^= v0; v0 = rotl (v0, 32);         \
-    v2 += v3; v3 = rotl (v3, 16); v3 ^= v2;                             \
-    v0 += v3; v3 = rotl (v3, 21); v3 ^= v0;                             \
-    v2 += v1; v1 = rotl (v1, 17); v1 ^= v2; v2 = rotl (v2, 32);         \
-  } while (0)
-
-uint64_t
-vs_cc_siphash (const unsigned char key[16], const void *s, size_t len)
-{
-  const unsigned char *p = s;
-  uint64_t k0 = le64 (key), k1 = le64 (key + 8);
-  uint64_t v0 = k0 ^ UINT64_C (0x736f6d6570736575);
-  uint64_t v1 = k1 ^ UINT64_C (0x646f72616e646f6d);
-  uint64_t v2 = k0 ^ UINT64_C (0x6c7967656e657261);
-  uint64_t v3 = k1 ^ UINT64_C (0x7465646279746573);
-  uint64_t m, b = (uint64_t) len << 56;
-  size_t i, tail = len & 7;
-
-  for (i = 0; i + 8 <= len; i += 8) {
-    m = le64 (p + i);
-    v3 ^= m;
-    SIPROUND;
-    SIPROUND;
-    v0 ^= m;
-  }
-  while (tail--)
-    b |= (uint64_t) p[i + tail] << (8 * tail);
-  v3 ^= b;
-  SIPROUND;
-  SIPROUND;
-  v0 ^= b;
-  v2 ^= 0xff;
-  SIPROUND;
-  SIPROUND;
-  SIPROUND;
-  SIPROUND;
-  return v0 ^ v1 ^ v2 ^ v3;
-}
-
 static unsigned char hash_key[16];
 static pthread_once_t hash_once = PTHREAD_ONCE_INIT;
 
 static void
 hash_key_init (void)
 {
-  if (getrandom (hash_key, sizeof hash_key, 0) != (ssize_t) sizeof hash_key) {
-    /* No entropy source: still differs from run to run. */
-    uint64_t a = (uint64_t) time (NULL) ^ ((uint64_t) getpid () << 32);
-    uint64_t b = (uint64_t) (uintptr_t) &a ^ (uint64_t) clock ();
-
-    memcpy (hash_key, &a, 8);
-    memcpy (hash_key + 8, &b, 8);
-  }
+  vs_random_key (hash_key);
 }
 
 uint64_t
 vs_cc_hash (const char *s, size_t len)
 {
   pthread_once (&hash_once, hash_key_init);
-  return vs_cc_siphash (hash_key, s, len);
+  return vs_siphash (hash_key, s, len);
 }
 
 /* Whether the NUL-terminated stored string equals str (len bytes, no

@@ -165,10 +165,6 @@ size_t vs_cc_set_find (const struct vs_cc_set *s, const char *str,
                        size_t len);
 void vs_cc_set_free (struct vs_cc_set *s);
 
-/* SipHash-2-4 of len bytes at s with a 16-byte key (Aumasson and
- * Bernstein, 2012). */
-uint64_t vs_cc_siphash (const unsigned char key[16], const void *s,
-                        size_t len);
 /* The keyed hash the sets and the accounts index use: SipHash-2-4 with a
  * key drawn at random once per process. */
 uint64_t vs_cc_hash (const char *s, size_t len);

@@ -38,7 +38,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -126,69 +125,7 @@ arena_free (struct arena *a)
  * An unkeyed hash would let a crafted database give thousands of paths
  * one hash value and make every insertion walk all of them, so each
  * table hashes with SipHash-2-4 (Aumasson and Bernstein) under a key of
- * its own drawn from getrandom. */
-
-#define ROTL(x, b) (uint64_t) (((x) << (b)) | ((x) >> (64 - (b))))
-#define SIPROUND                                                               \
-  do {                                                                         \
-    v0 += v1;                                                                  \
-    v1 = ROTL (v1, 13);                                                        \
-    v1 ^= v0;                                                                  \
-    v0 = ROTL (v0, 32);                                                        \
-    v2 += v3;                                                                  \
-    v3 = ROTL (v3, 16);                                                        \
-    v3 ^= v2;                                                                  \
-    v0 += v3;                                                                  \
-    v3 = ROTL (v3, 21);                                                        \
-    v3 ^= v0;                                                                  \
-    v2 += v1;                                                                  \
-    v1 = ROTL (v1, 17);                                                        \
-    v1 ^= v2;                                                                  \
-    v2 = ROTL (v2, 32);                                                        \
-  } while (0)
-
-static uint64_t
-siphash (const uint64_t k[2], const void *src, size_t n)
-{
-  const unsigned char *p = src;
-  uint64_t v0 = 0x736f6d6570736575ULL ^ k[0];
-  uint64_t v1 = 0x646f72616e646f6dULL ^ k[1];
-  uint64_t v2 = 0x6c7967656e657261ULL ^ k[0];
-  uint64_t v3 = 0x7465646279746573ULL ^ k[1];
-  uint64_t m = (uint64_t)n << 56;
-  size_t i;
-
-  for (; n >= 8; n -= 8, p += 8) {
-    uint64_t w = vs_le64 (p);
-
-    v3 ^= w;
-    SIPROUND;
-    SIPROUND;
-    v0 ^= w;
-  }
-  for (i = 0; i < n; i++)
-    m |= (uint64_t)p[i] << (8 * i);
-  v3 ^= m;
-  SIPROUND;
-  SIPROUND;
-  v0 ^= m;
-  v2 ^= 0xff;
-  SIPROUND;
-  SIPROUND;
-  SIPROUND;
-  SIPROUND;
-  return v0 ^ v1 ^ v2 ^ v3;
-}
-
-static void
-new_key (uint64_t k[2])
-{
-  if (getrandom (k, 2 * sizeof *k, GRND_NONBLOCK) != (ssize_t)(2 * sizeof *k)) {
-    /* No entropy yet (early boot): still unknown to the image. */
-    k[0] = (uint64_t)(vs_now_monotonic () * 1e9) ^ (uint64_t)getpid ();
-    k[1] = (uint64_t)(uintptr_t)k ^ ((uint64_t)time (NULL) << 20);
-  }
-}
+ * its own (vs_siphash, vs_random_key in util.h). */
 
 /* ---- string map: key bytes to a uint32 value ---- */
 
@@ -200,13 +137,13 @@ struct slot {
 struct strmap {
   struct slot *s;
   size_t cap, n; /* cap is a power of 2 or 0 */
-  uint64_t key[2]; /* set with the first slots */
+  unsigned char key[16]; /* set with the first slots */
 };
 
 static uint32_t
 hash_bytes (const struct strmap *m, const char *p, size_t n)
 {
-  return (uint32_t)siphash (m->key, p, n);
+  return (uint32_t)vs_siphash (m->key, p, n);
 }
 
 /* Every probe is counted with vs_tick_n (the tests bound a load's work
@@ -261,7 +198,7 @@ map_put (struct strmap *m, const char *key, size_t len, uint32_t val)
     if (m->cap)
       memcpy (bigger.key, m->key, sizeof m->key);
     else
-      new_key (bigger.key);
+      vs_random_key (bigger.key);
     for (i = 0; i < m->cap; i++)
       if (m->s[i].key)
         *map_find (&bigger, m->s[i].key, m->s[i].len, m->s[i].hash) = m->s[i];
@@ -294,7 +231,7 @@ struct owner_slot {
 struct ownermap {
   struct owner_slot *s;
   size_t cap, n; /* cap is a power of 2 or 0 */
-  uint64_t key[2];
+  unsigned char key[16];
 };
 
 static size_t
@@ -304,7 +241,7 @@ owner_hash (const struct ownermap *m, uint32_t head, const char *pkg)
 
   w[0] = head;
   w[1] = (uint64_t)(uintptr_t)pkg;
-  return (size_t)siphash (m->key, w, sizeof w);
+  return (size_t)vs_siphash (m->key, w, sizeof w);
 }
 
 static struct owner_slot *
@@ -347,7 +284,7 @@ owner_put (struct ownermap *m, uint32_t head, const char *pkg, uint32_t val)
     if (m->cap)
       memcpy (bigger.key, m->key, sizeof m->key);
     else
-      new_key (bigger.key);
+      vs_random_key (bigger.key);
     for (i = 0; i < m->cap; i++)
       if (m->s[i].val)
         *owner_find (&bigger, m->s[i].head, m->s[i].pkg) = m->s[i];

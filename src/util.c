@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -820,4 +821,67 @@ vs_stage (void)
   const char *s = __atomic_load_n (&stage_name, __ATOMIC_RELAXED);
 
   return s ? s : "start";
+}
+
+/* ---- SipHash-2-4 and its keys ---- */
+
+static inline uint64_t
+rotl (uint64_t x, int b)
+{
+  return (x << b) | (x >> (64 - b));
+}
+
+#define SIPROUND                                                        \
+  do {                                                                  \
+    v0 += v1; v1 = rotl (v1, 13); v1 ^= v0; v0 = rotl (v0, 32);         \
+    v2 += v3; v3 = rotl (v3, 16); v3 ^= v2;                             \
+    v0 += v3; v3 = rotl (v3, 21); v3 ^= v0;                             \
+    v2 += v1; v1 = rotl (v1, 17); v1 ^= v2; v2 = rotl (v2, 32);         \
+  } while (0)
+
+uint64_t
+vs_siphash (const unsigned char key[16], const void *s, size_t len)
+{
+  const unsigned char *p = s;
+  uint64_t k0 = vs_le64 (key), k1 = vs_le64 (key + 8);
+  uint64_t v0 = k0 ^ UINT64_C (0x736f6d6570736575);
+  uint64_t v1 = k1 ^ UINT64_C (0x646f72616e646f6d);
+  uint64_t v2 = k0 ^ UINT64_C (0x6c7967656e657261);
+  uint64_t v3 = k1 ^ UINT64_C (0x7465646279746573);
+  uint64_t m, b = (uint64_t) len << 56;
+  size_t i, tail = len & 7;
+
+  for (i = 0; i + 8 <= len; i += 8) {
+    m = vs_le64 (p + i);
+    v3 ^= m;
+    SIPROUND;
+    SIPROUND;
+    v0 ^= m;
+  }
+  while (tail--)
+    b |= (uint64_t) p[i + tail] << (8 * tail);
+  v3 ^= b;
+  SIPROUND;
+  SIPROUND;
+  v0 ^= b;
+  v2 ^= 0xff;
+  SIPROUND;
+  SIPROUND;
+  SIPROUND;
+  SIPROUND;
+  return v0 ^ v1 ^ v2 ^ v3;
+}
+
+void
+vs_random_key (unsigned char key[16])
+{
+  if (getrandom (key, 16, GRND_NONBLOCK) != 16) {
+    /* No entropy yet (early boot): still differs from run to run. */
+    uint64_t a = (uint64_t) time (NULL) ^ ((uint64_t) getpid () << 32);
+    uint64_t b = (uint64_t) (uintptr_t) &a
+      ^ (uint64_t) (vs_now_monotonic () * 1e9);
+
+    memcpy (key, &a, 8);
+    memcpy (key + 8, &b, 8);
+  }
 }

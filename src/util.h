@@ -71,6 +71,14 @@ void vs_buf_add_shell_quoted (struct vs_buf *b, const char *s);
  * and surrogates included). */
 size_t vs_utf8_decode (const unsigned char *s, size_t n, uint32_t *cp);
 
+/* SipHash-2-4 (Aumasson and Bernstein, 2012) of len bytes at s under a
+ * 16-byte key: the hash of every table whose keys come from the guest,
+ * so that a crafted image cannot make its keys collide. */
+uint64_t vs_siphash (const unsigned char key[16], const void *s, size_t len);
+/* Fills key with random bytes (getrandom; without entropy, still
+ * something the image cannot know). */
+void vs_random_key (unsigned char key[16]);
+
 /* The value of a base64 digit, or -1. */
 int vs_base64_value (unsigned char c);
 /* Encodes n bytes as base64 without padding into out, which must hold
