@@ -1107,12 +1107,14 @@ vs_pkgdb_load (struct vs_check_ctx *ctx, struct vs_pkgdb **out, char **note)
   L.ctx = ctx;
   L.db = vs_xcalloc (1, sizeof *L.db);
   rc = load (&L, note);
-  if (rc == 0 && L.stopped) {
-    /* What was read so far would make packaged files look unowned. */
+  if (rc == 0 && (L.stopped || vs_stopping ())) {
+    /* What was read so far would make packaged files look unowned (a
+     * stop also makes the guest reads fail, so the loader may not have
+     * seen it). */
     rc = load_error (&L, NULL, "package database: reading stopped (%s)",
                      vs_stop_reason () ? vs_stop_reason () : "stopped");
-    if (!*note)
-      *note = vs_xstrdup ("package database: reading stopped");
+    free (*note);
+    *note = vs_xstrdup ("package database: reading stopped");
   }
   if (rc == 0 && L.pkgs_full)
     rc = load_error (&L, NULL,

@@ -1664,7 +1664,8 @@ test_pkgdb_refusals (void)
   tap_ok (!l.db && l.note && strstr (l.note, "reading stopped")
               && strstr (l.errors, "package database: reading stopped "
                                    "(unit test)"),
-          "pkgdb: a stop request: no database, an errors row (%s)", l.errors);
+          "pkgdb: a stop request: no database, an errors row (%s; %s)",
+          l.errors, l.note ? l.note : "-");
   pk_load_free (&l);
   free (root);
 }
