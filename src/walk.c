@@ -384,39 +384,33 @@ process (struct worker *wk, struct job *j)
     if (n == 0)
       break;
     if (count_zeros) {
+      uint64_t upto = off + (uint64_t) n;
+      CLEANUP_FREE char *why = NULL;
+
       zeros += zero_bytes (wk->chunk, (size_t) n);
-      if (over_fs && off + (uint64_t) n - zeros > fs_size) {
-        CLEANUP_FREE char *m =
-          vs_xasprintf ("not read past %llu of its %llu bytes: %llu bytes "
-                        "of data read, more than its filesystem holds "
-                        "(%llu bytes), so its blocks are shared (crafted "
-                        "overlapping extents); not hashed",
-                        (unsigned long long) off + (unsigned long long) n,
-                        (unsigned long long) st.st_size,
-                        (unsigned long long) (off + (uint64_t) n - zeros),
-                        (unsigned long long) fs_size);
-
+      if (over_fs && upto - zeros > fs_size)
+        why = vs_xasprintf ("not read past %llu of its %llu bytes: %llu "
+                            "bytes of data read, more than its filesystem "
+                            "holds (%llu bytes), so its blocks are shared "
+                            "(crafted overlapping extents); not hashed",
+                            (unsigned long long) upto,
+                            (unsigned long long) st.st_size,
+                            (unsigned long long) (upto - zeros),
+                            (unsigned long long) fs_size);
+      else if (over_sparse && zeros > w->cfg.sparse_limit)
+        why = vs_xasprintf ("not read past %llu of its %llu bytes: %llu "
+                            "bytes of zeros read, over the --sparse-limit "
+                            "of %llu bytes (its block count says %llu "
+                            "allocated); not hashed",
+                            (unsigned long long) upto,
+                            (unsigned long long) st.st_size,
+                            (unsigned long long) zeros,
+                            (unsigned long long) w->cfg.sparse_limit,
+                            (unsigned long long) st.st_blocks * 512);
+      if (why) {
         count (w, &w->bytes, (uint64_t) n);
         __atomic_add_fetch (&j->fs->bytes, (uint64_t) n, __ATOMIC_RELAXED);
-        record_error (w, "read", j->fs, j->path, j->path_len, m);
-        read_ok = 0;
-        break;
-      }
-      if (over_sparse && zeros > w->cfg.sparse_limit) {
-        CLEANUP_FREE char *m =
-          vs_xasprintf ("not read past %llu of its %llu bytes: %llu bytes "
-                        "of zeros read, over the --sparse-limit of %llu "
-                        "bytes (its block count says %llu allocated); not "
-                        "hashed",
-                        (unsigned long long) off + (unsigned long long) n,
-                        (unsigned long long) st.st_size,
-                        (unsigned long long) zeros,
-                        (unsigned long long) w->cfg.sparse_limit,
-                        (unsigned long long) st.st_blocks * 512);
-
-        count (w, &w->bytes, (uint64_t) n);
-        __atomic_add_fetch (&j->fs->bytes, (uint64_t) n, __ATOMIC_RELAXED);
-        record_error (w, "read", j->fs, j->path, j->path_len, m);
+        record_error (w, "read", j->fs, j->path, j->path_len, why);
         read_ok = 0;
         break;
       }
