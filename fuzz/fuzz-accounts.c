@@ -4,7 +4,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "accounts.h"
+#include "parse/accounts.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 

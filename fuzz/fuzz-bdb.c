@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "parse-bdb.h"
-#include "parse-rpm.h"
+#include "parse/bdb.h"
+#include "parse/rpm.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 

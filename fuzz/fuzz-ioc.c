@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ioc.h"
+#include "parse/ioc.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 

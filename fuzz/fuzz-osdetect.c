@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "osdetect.h"
+#include "core/osdetect.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 

@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "serve.h"
+#include "core/serve.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "parse-rpm.h"
+#include "parse/rpm.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "parse-rpm.h"
-#include "parse-rpmsqlite.h"
+#include "parse/rpm.h"
+#include "parse/rpmsqlite.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 

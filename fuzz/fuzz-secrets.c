@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "secrets.h"
-#include "util.h"
+#include "parse/secrets.h"
+#include "base/util.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "parse-config.h"
+#include "parse/config.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 

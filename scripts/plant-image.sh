@@ -48,7 +48,7 @@ gf --ro -a "$dest" -i <<< "$script"
 chmod 0755 "$stage/root/usr/bin/bash" "$stage/root/usr/bin/id"
 touch -d '2000-01-01' "$stage/marker"
 find "$stage/root" -type f -exec touch -d '1999-01-01' {} +
-"$here/../tests/plant-payloads.sh" "$stage/root" "$outdir"
+"$here/../tests/data/plant-payloads.sh" "$stage/root" "$outdir"
 # Only what the payloads wrote goes back (files and links; parents are
 # made by tar), with owners, modes and the capability xattr.
 (cd "$stage/root" && find . \( -type f -o -type l \) -newer "$stage/marker" \

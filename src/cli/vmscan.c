@@ -1,0 +1,428 @@
+/* vmscan: command line: parse options, set up signals, run the scan.
+ *
+ * Everything else lives in the library (libvmscan.a); this file only
+ * turns argv into struct vs_scan_options and the result into an exit
+ * status.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/appliance.h"
+#include "core/classify.h"
+#include "image/image.h"
+#include "report/report.h"
+#include "core/rules.h"
+#include "scan/scan.h"
+#include "base/util.h"
+
+#define VS_DEFAULT_YARA_MAX (64ULL * 1024 * 1024)
+#define VS_DEFAULT_SPARSE_LIMIT (64ULL * 1024 * 1024 * 1024)
+
+enum {
+  OPT_FORMAT = CHAR_MAX + 1,
+  OPT_NO_YARA,
+  OPT_MAX_YARA_SIZE,
+  OPT_SPARSE_LIMIT,
+  OPT_VERSION,
+  OPT_PROGRESS,
+  OPT_NO_PROGRESS,
+  OPT_NO_CHECKS,
+  OPT_IOC,
+  OPT_FAIL_ON,
+  OPT_REPORT,
+};
+
+static const struct option long_options[] = {
+  { "output", required_argument, NULL, 'o' },
+  { "force", no_argument, NULL, 'f' },
+  { "format", required_argument, NULL, OPT_FORMAT },
+  { "rules", required_argument, NULL, 'r' },
+  { "no-yara", no_argument, NULL, OPT_NO_YARA },
+  { "max-yara-size", required_argument, NULL, OPT_MAX_YARA_SIZE },
+  { "sparse-limit", required_argument, NULL, OPT_SPARSE_LIMIT },
+  { "jobs", required_argument, NULL, 'j' },
+  { "progress", no_argument, NULL, OPT_PROGRESS },
+  { "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
+  { "no-checks", no_argument, NULL, OPT_NO_CHECKS },
+  { "ioc", required_argument, NULL, OPT_IOC },
+  { "fail-on", required_argument, NULL, OPT_FAIL_ON },
+  { "report", required_argument, NULL, OPT_REPORT },
+  { "verbose", no_argument, NULL, 'v' },
+  { "quiet", no_argument, NULL, 'q' },
+  { "version", no_argument, NULL, OPT_VERSION },
+  { "help", no_argument, NULL, 'h' },
+  { NULL, 0, NULL, 0 },
+};
+
+static volatile sig_atomic_t stop_flag;
+
+static void usage (int status) __attribute__((noreturn));
+
+static void
+usage (int status)
+{
+  if (status != 0) {
+    fprintf (stderr, "Try 'vmscan --help' for more information.\n");
+    exit (status);
+  }
+  printf ("vmscan %s: scan virtual machine and cloud disk images, offline\n"
+          "\n"
+          "Usage: vmscan [OPTION]... IMAGE...\n"
+          "       vmscan report DB [--format FMT] [-o FILE]\n"
+          "\n"
+          "Opens each IMAGE read-only (several images are the disks of one\n"
+          "machine), walks every filesystem in it, hashes every file,\n"
+          "classifies it with libmagic and YARA, and writes a SQLite\n"
+          "evidence database.\n"
+          "\n"
+          "Options:\n"
+          "  -o, --output DB        write the database to DB (default:\n"
+          "                         IMAGE.vmscan.db in the current folder)\n"
+          "  -f, --force            replace DB if it exists\n"
+          "      --format FMT       the images' format: raw, qcow2, vmdk,\n"
+          "                         vhd, vhdx (default: read from the image)\n"
+          "  -r, --rules PATH       YARA rule file or folder of *.yar files;\n"
+          "                         repeatable; replaces the bundled rules\n"
+          "                         (%s)\n"
+          "      --no-yara          do not run YARA\n"
+          "      --max-yara-size N  files larger than N bytes (K, M, G\n"
+          "                         suffixes) are hashed but not YARA-scanned\n"
+          "                         (default: 64M)\n"
+          "      --sparse-limit N   a file over N bytes (default: 64G; 0: no\n"
+          "                         limit) with less than half of it\n"
+          "                         allocated, or that reads back more than\n"
+          "                         N of zeros, is recorded, not read\n"
+          "                         (further) and not hashed\n"
+          "      --ioc FILE         indicators (hashes, path patterns) to\n"
+          "                         look for; repeatable; format in vmscan(1)\n"
+          "      --no-checks        do not run the checks (package\n"
+          "                         integrity, persistence, access, ...);\n"
+          "                         YARA matches are still findings\n"
+          "      --fail-on SEV      exit 1 when a finding is at SEV or\n"
+          "                         above: info, low, medium, high, critical\n"
+          "                         (default: medium)\n"
+          "  -j, --jobs N           host threads for hashing, magic and YARA\n"
+          "                         (default: the number of processors)\n"
+          "      --progress         show progress even if stdout is not a\n"
+          "                         terminal\n"
+          "      --no-progress      never show progress\n"
+          "      --report FMT[:FILE]\n"
+          "                         when the scan ends, also write a report\n"
+          "                         (html, json, jsonl, csv, csv-files,\n"
+          "                         sarif, bodyfile, md) to FILE (default:\n"
+          "                         DB with .db replaced by the format's\n"
+          "                         extension); repeatable\n"
+          "  -v, --verbose          say more (repeat for appliance messages)\n"
+          "  -q, --quiet            say nothing but errors and the summary\n"
+          "      --version          print the version and exit\n"
+          "  -h, --help             print this help and exit\n"
+          "\n"
+          "Exit status: 0 scanned, no finding at the --fail-on severity or\n"
+          "above; 1 scanned, at least one such finding; 2 error (the scan\n"
+          "could not be completed).\n"
+          "'vmscan report --help' tells how to make a report from a\n"
+          "database.  See vmscan(1) for the database and examples.\n",
+          PACKAGE_VERSION, vs_scan_default_rules ());
+  exit (0);
+}
+
+static void
+on_signal (int sig)
+{
+  stop_flag = 1;
+}
+
+static void
+setup_signals (void)
+{
+  struct sigaction sa;
+
+  memset (&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sa.sa_flags = SA_RESETHAND;   /* a second signal kills */
+  sigemptyset (&sa.sa_mask);
+  sigaction (SIGINT, &sa, NULL);
+  sigaction (SIGTERM, &sa, NULL);
+  sigaction (SIGHUP, &sa, NULL);
+  signal (SIGPIPE, SIG_IGN);
+}
+
+static char *
+command_line (int argc, char **argv)
+{
+  struct vs_buf b = VS_BUF_INIT;
+  int i;
+
+  for (i = 0; i < argc; i++) {
+    if (i)
+      vs_buf_addc (&b, ' ');
+    vs_buf_add_shell_quoted (&b, argv[i]);
+  }
+  return vs_buf_detach (&b, NULL);
+}
+
+static char *
+default_db_path (const char *image)
+{
+  const char *base = strrchr (image, '/');
+
+  base = base ? base + 1 : image;
+  return vs_xasprintf ("%s.vmscan.db", *base ? base : "image");
+}
+
+/* --report FORMAT[:FILE]: checks the format; FILE may hold colons. */
+static int
+report_spec_valid (const char *spec)
+{
+  size_t n = strcspn (spec, ":");
+  char *fmt = vs_xstrndup (spec, n);
+  int ok = vs_report_format_valid (fmt) && (spec[n] == '\0' || spec[n + 1]);
+
+  free (fmt);
+  return ok;
+}
+
+/* Writes the reports asked for with --report once the scan is over and
+ * its database exists; before is what stat() said of the database path
+ * before the scan (st_ino 0 if nothing was there), so that a database
+ * the scan refused to replace is not reported on as if it were new.
+ * Returns 0, or -1 if any failed (each said). */
+static int
+write_reports (const char *db, const struct stat *before, char **specs,
+               size_t nspecs)
+{
+  struct stat sb;
+  size_t i, n;
+  int ret = 0;
+
+  if (nspecs == 0)
+    return 0;
+  if (stat (db, &sb) == -1
+      || (before->st_ino && sb.st_ino == before->st_ino
+          && sb.st_dev == before->st_dev
+          && sb.st_mtim.tv_sec == before->st_mtim.tv_sec
+          && sb.st_mtim.tv_nsec == before->st_mtim.tv_nsec)) {
+    vs_error ("%s: the scan wrote no database: no report", db);
+    return -1;
+  }
+  for (i = 0; i < nspecs; i++) {
+    char *fmt, *file, *errmsg = NULL;
+
+    n = strcspn (specs[i], ":");
+    fmt = vs_xstrndup (specs[i], n);
+    file = specs[i][n] ? vs_xstrdup (specs[i] + n + 1)
+      : vs_report_default_path (db, fmt);
+    if (vs_report_write (db, fmt, file, &errmsg) == -1) {
+      vs_error ("report: %s", errmsg);
+      free (errmsg);
+      ret = -1;
+    }
+    else
+      vs_info ("%s report written to %s", fmt, file);
+    free (fmt);
+    free (file);
+  }
+  return ret;
+}
+
+int
+main (int argc, char **argv)
+{
+  struct vs_scan_options o;
+  const char **rules = NULL, **iocs = NULL;
+  size_t nrules = 0, niocs = 0;
+  char *db = NULL, *cmdline;
+  uint64_t n;
+  long cpus;
+  int c, progress = -1, rc, i;
+  char **reports = NULL;
+  size_t nreports = 0;
+
+  /* "vmscan report DB ...": make a report, no scan. */
+  if (argc > 1 && strcmp (argv[1], "report") == 0)
+    return vs_report_main (argc - 1, argv + 1);
+
+  /* Before any thread exists: keep our FUSE mount out of the host's
+   * mount table. */
+  vs_appliance_private_namespace ();
+
+  memset (&o, 0, sizeof o);
+  o.yara = 1;
+  o.checks = 1;
+  o.fail_on = VS_SEV_MEDIUM;
+  o.yara_max_size = VS_DEFAULT_YARA_MAX;
+  o.sparse_limit = VS_DEFAULT_SPARSE_LIMIT;
+  cpus = sysconf (_SC_NPROCESSORS_ONLN);
+  o.jobs = cpus > 0 ? (unsigned) cpus : 1;
+
+  while ((c = getopt_long (argc, argv, "o:fr:j:vqh", long_options,
+                           NULL)) != -1) {
+    switch (c) {
+    case 'o':
+      db = optarg;
+      break;
+    case 'f':
+      o.force = 1;
+      break;
+    case OPT_FORMAT:
+      if (!vs_image_format_valid (optarg)) {
+        vs_error ("--format: unknown format '%s' (raw, qcow2, vmdk, vhd, "
+                  "vhdx)", optarg);
+        usage (2);
+      }
+      o.format = optarg;
+      break;
+    case 'r':
+      rules = vs_xrealloc (rules, (nrules + 1) * sizeof *rules);
+      rules[nrules++] = optarg;
+      break;
+    case OPT_NO_YARA:
+      o.yara = 0;
+      break;
+    case OPT_NO_CHECKS:
+      o.checks = 0;
+      break;
+    case OPT_IOC:
+      iocs = vs_xrealloc (iocs, (niocs + 1) * sizeof *iocs);
+      iocs[niocs++] = optarg;
+      break;
+    case OPT_FAIL_ON:
+      if (vs_severity_parse (optarg, &o.fail_on) == -1) {
+        vs_error ("--fail-on: expected info, low, medium, high or "
+                  "critical, not '%s'", optarg);
+        usage (2);
+      }
+      break;
+    case OPT_MAX_YARA_SIZE:
+      if (vs_parse_size (optarg, &n) == -1) {
+        vs_error ("--max-yara-size: not a size: '%s'", optarg);
+        usage (2);
+      }
+      o.yara_max_size = n;
+      break;
+    case OPT_SPARSE_LIMIT:
+      if (vs_parse_size (optarg, &n) == -1) {
+        vs_error ("--sparse-limit: not a size: '%s'", optarg);
+        usage (2);
+      }
+      o.sparse_limit = n;
+      break;
+    case 'j':
+      if (vs_parse_size (optarg, &n) == -1 || n < 1 || n > 256) {
+        vs_error ("--jobs: expected a number from 1 to 256, not '%s'",
+                  optarg);
+        usage (2);
+      }
+      o.jobs = (unsigned) n;
+      break;
+    case OPT_PROGRESS:
+      progress = 1;
+      break;
+    case OPT_NO_PROGRESS:
+      progress = 0;
+      break;
+    case OPT_REPORT:
+      if (!report_spec_valid (optarg)) {
+        vs_error ("--report: expected FORMAT[:FILE] with FORMAT one of "
+                  "%s, not '%s'", VS_REPORT_FORMATS, optarg);
+        usage (2);
+      }
+      reports = vs_xrealloc (reports, (nreports + 1) * sizeof *reports);
+      reports[nreports++] = optarg;
+      break;
+    case 'v':
+      if (vs_verbosity < 0)
+        vs_verbosity = 0;
+      vs_verbosity++;
+      break;
+    case 'q':
+      vs_verbosity = -1;
+      break;
+    case OPT_VERSION:
+      printf ("vmscan %s\n", PACKAGE_VERSION);
+      printf ("libmagic %s, YARA %s\n", vs_classify_version (),
+              vs_rules_version ());
+      return 0;
+    case 'h':
+      usage (0);
+    default:
+      usage (2);
+    }
+  }
+  if (optind >= argc) {
+    vs_error ("no disk image given");
+    usage (2);
+  }
+  if (rules && !o.yara) {
+    vs_error ("--rules and --no-yara contradict each other");
+    usage (2);
+  }
+
+  o.images = argv + optind;
+  o.nimages = (size_t) (argc - optind);
+  o.db_path = db ? db : default_db_path (argv[optind]);
+  /* Never write the database over an image, whatever the names. */
+  {
+    struct stat db_st, img_st;
+    int db_exists = stat (o.db_path, &db_st) == 0;
+
+    for (i = optind; i < argc; i++) {
+      if (strcmp (argv[i], o.db_path) == 0
+          || (db_exists && stat (argv[i], &img_st) == 0
+              && img_st.st_dev == db_st.st_dev
+              && img_st.st_ino == db_st.st_ino)) {
+        vs_error ("%s: the database would overwrite the image %s",
+                  o.db_path, argv[i]);
+        return 2;
+      }
+    }
+  }
+  o.rule_paths = rules;
+  o.nrule_paths = nrules;
+  o.ioc_paths = iocs;
+  o.nioc_paths = niocs;
+  if (progress == -1)
+    progress = isatty (STDOUT_FILENO) && isatty (STDERR_FILENO)
+      && vs_verbosity >= 0;
+  o.progress = progress;
+  o.stop = &stop_flag;
+  vs_stop_set_flag (&stop_flag);
+  cmdline = command_line (argc, argv);
+  o.command_line = cmdline;
+
+  if (vs_rules_init () == -1) {
+    vs_error ("cannot initialise YARA");
+    return 2;
+  }
+  setup_signals ();
+  {
+    struct stat before;
+
+    if (stat (o.db_path, &before) == -1)
+      memset (&before, 0, sizeof before);
+    rc = vs_scan_run (&o, stdout);
+    vs_rules_cleanup ();
+    if (write_reports (o.db_path, &before, reports, nreports) == -1)
+      rc = 2;
+  }
+
+  if (fflush (stdout) == EOF || ferror (stdout)) {
+    vs_error ("cannot write the summary: %s", strerror (errno));
+    rc = 2;
+  }
+  free (cmdline);
+  free (rules);
+  free (iocs);
+  free (reports);
+  if (!db)
+    free ((char *) o.db_path);
+  return rc;
+}

@@ -1,0 +1,974 @@
+/* vmscan: walk a filesystem tree and classify every file in it.
+ *
+ * Design notes.  The walker (the caller's thread) reads each directory
+ * in batches of up to VS_DIR_BATCH names (a small directory is one
+ * batch), sorts each batch bytewise, lstat()s each name relative to the
+ * directory's fd, records non-regular entries itself and queues regular
+ * files.  A listing that fails part way is walked as far as it went and
+ * an error row says where it stopped; a listing with fewer subdirectories
+ * than the directory's link count gets an error row too.  A queued job
+ * carries a duplicate of its directory's fd and the name, so a worker
+ * opens it with openat(O_NOFOLLOW) and never resolves a path: no length
+ * limit, no symlink in between.  The queue holds at most VS_QUEUE jobs,
+ * so open fds are bounded too.
+ *
+ * A worker checks with fstat() that what it opened is the regular file
+ * the walker saw (same inode), asks libmagic, then reads the file once in
+ * VS_CHUNK pieces for the hashes, keeping a copy for YARA when the file is
+ * no larger than yara_max_size.  A read error makes an error row and the
+ * entry is recorded without hashes: a hash of part of a file would be a
+ * lie.
+ *
+ * Sparse files: the block count (st_blocks) is the guest's word, so it
+ * is only a first filter.  While a file over --sparse-limit is read, the
+ * bytes that came back as whole blocks of zeros are counted, and once
+ * they pass the limit the file is read no further: it is recorded, with
+ * an error row saying how far it was read and why, and without hashes or
+ * YARA, as a file the block count had already ruled out.  A file larger
+ * than its filesystem is read the same way, and once more bytes that are
+ * not zeros have come back than the filesystem holds, its blocks must be
+ * shared (crafted overlapping extents or block maps, which could make a
+ * small image hold a file of terabytes of data): it is read no further.
+ *
+ * Every loop whose length the guest decides (names in a directory,
+ * chunks of a file) counts its turns with vs_tick () and ends the walk
+ * when that says to stop.
+ *
+ * Invariant: w->pending counts jobs queued and not yet recorded;
+ * vs_walker_walk() returns only when it is 0.
+ */
+#include <config.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "parse/accounts.h"
+#include "core/classify.h"
+#include "base/hash.h"
+#include "core/rules.h"
+#include "core/store.h"
+#include "base/util.h"
+#include "core/walk.h"
+
+#define VS_QUEUE 256
+#define VS_CHUNK (1024 * 1024)
+#define VS_MAX_DEPTH 4096
+/* The longest symlink target read.  Linux gives at most PATH_MAX - 1
+ * bytes (through FUSE, a page less one): a link whose size says more is
+ * not believed, and no buffer is sized from it. */
+#define VS_MAX_LINK (1024 * 1024)
+/* The first buffer for a link target whose size is not believed. */
+#define VS_LINK_GUESS 4096
+/* Names one batch of a directory's listing holds.  A directory can hold
+ * millions of entries (billions with ext4's large_dir): it is walked in
+ * batches of this many, each sorted, so that memory stays bounded. */
+#define VS_DIR_BATCH 65536
+/* Zeros are counted in blocks of this size (the usual filesystem block,
+ * the unit in which holes come), at the block's offset in the chunk. */
+#define VS_ZERO_BLOCK 4096
+#define VS_YARA_TIMEOUT 120
+
+struct job {
+  struct vs_fs *fs;
+  const struct vs_accounts *accounts;
+  int dirfd;
+  char *name;
+  size_t name_len;
+  char *path;
+  size_t path_len;
+  struct stat st;
+};
+
+struct worker {
+  struct vs_walker *w;
+  pthread_t thread;
+  struct vs_classifier *magic;
+  struct vs_rules_scanner *scanner;
+  unsigned char *chunk;
+  unsigned char *whole;
+  size_t whole_alloc;
+};
+
+struct vs_walker {
+  struct vs_walk_config cfg;
+  pthread_mutex_t lock;
+  pthread_cond_t not_empty, not_full, idle;
+  struct job *queue[VS_QUEUE];
+  size_t head, count;
+  size_t pending;
+  int quit;
+  int failed;                   /* the store failed: stop everything */
+  int lost;                     /* the appliance died: stop everything */
+  struct worker *workers;
+  unsigned nworkers;
+  uint64_t entries, files, bytes, yara_skipped, queued;
+};
+
+/* The guest path of a child: prefix joined with name. */
+static void
+path_join (struct vs_buf *out, const char *prefix, size_t plen,
+              const char *name, size_t nlen)
+{
+  vs_buf_setlen (out, 0);
+  vs_buf_add (out, prefix, plen);
+  if (out->len == 0 || out->data[out->len - 1] != '/')
+    vs_buf_addc (out, '/');
+  vs_buf_add (out, name, nlen);
+}
+
+static void
+entry_from_stat (struct vs_entry *e, const struct vs_fs *fs,
+                 const char *path, size_t path_len, const struct stat *st)
+{
+  memset (e, 0, sizeof *e);
+  e->fs_id = fs->id;
+  e->path = path;
+  e->path_len = path_len;
+  e->type = vs_ftype_from_mode (st->st_mode);
+  e->size = (uint64_t) st->st_size;
+  e->mode = st->st_mode;
+  e->uid = st->st_uid;
+  e->gid = st->st_gid;
+  e->atime = st->st_atim;
+  e->mtime = st->st_mtim;
+  e->ctime = st->st_ctim;
+  e->inode = st->st_ino;
+  e->nlink = st->st_nlink;
+  e->yara_scanned = -1;
+}
+
+static void
+count (struct vs_walker *w, uint64_t *counter, uint64_t n)
+{
+  __atomic_add_fetch (counter, n, __ATOMIC_RELAXED);
+}
+
+/* Records an error row and warns.  Returns -1 only if the store failed. */
+static int
+record_error (struct vs_walker *w, const char *stage, const struct vs_fs *fs,
+              const char *path, size_t path_len, const char *msg)
+{
+  CLEANUP_FREE char *shown = path ? vs_printable (path, path_len) : NULL;
+
+  vs_warn ("%s%s%s", shown ? shown : "", shown ? ": " : "", msg);
+  if (vs_store_add_error (w->cfg.store, stage, fs ? fs->id : 0, path,
+                          path_len, msg) == -1) {
+    w->failed = 1;
+    return -1;
+  }
+  return 0;
+}
+
+static int
+store_entry (struct vs_walker *w, const struct vs_entry *e,
+             const struct vs_match_list *m)
+{
+  if (vs_store_add_file (w->cfg.store, e, m) == -1) {
+    w->failed = 1;
+    return -1;
+  }
+  count (w, &w->entries, 1);
+  return 0;
+}
+
+static int
+stopping (struct vs_walker *w)
+{
+  return w->failed || w->lost || (w->cfg.stop && *w->cfg.stop)
+    || vs_stopping ();
+}
+
+/* Bytes of buf that lie in VS_ZERO_BLOCK blocks of nothing but zeros. */
+static size_t
+zero_bytes (const unsigned char *buf, size_t n)
+{
+  size_t off, zeros = 0;
+
+  for (off = 0; off < n; off += VS_ZERO_BLOCK) {
+    size_t len = n - off < VS_ZERO_BLOCK ? n - off : VS_ZERO_BLOCK;
+
+    if (buf[off] == 0 && memcmp (buf + off, buf + off + 1, len - 1) == 0)
+      zeros += len;
+  }
+  return zeros;
+}
+
+/* After any error: if the appliance is gone, stop the walk rather than
+ * record every remaining file as unreadable.  (A dead appliance shows up
+ * as EIO, ENOTCONN or, through libguestfs's error mapping, EINVAL: the
+ * errno says little, the process table says it all.) */
+static void
+check_alive (struct vs_walker *w)
+{
+  if (w->cfg.alive && !w->cfg.alive (w->cfg.alive_opaque))
+    w->lost = 1;
+}
+
+int
+vs_walker_lost (struct vs_walker *w)
+{
+  return w->lost;
+}
+
+/* The YARA external variables for a file. */
+static void
+rules_context (const struct job *j, const char *magic,
+               struct vs_rules_context *ctx, char ext[32], char owner[16])
+{
+  const char *dot = memrchr (j->name, '.', j->name_len);
+  const char *name;
+  size_t i = 0;
+
+  ext[0] = '\0';
+  if (dot && dot != j->name) {
+    for (dot++; *dot && i < 31; dot++)
+      ext[i++] = (char) (*dot >= 'A' && *dot <= 'Z' ? *dot + 32 : *dot);
+    ext[i] = '\0';
+  }
+  ctx->filename = j->name;
+  ctx->filepath = j->path;
+  ctx->extension = ext;
+  ctx->filetype = vs_classify_short_type (magic);
+  name = vs_accounts_name (j->accounts, j->st.st_uid);
+  if (!name) {
+    snprintf (owner, 16, "%u", (unsigned) j->st.st_uid);
+    name = owner;
+  }
+  ctx->owner = name;
+}
+
+static void
+process (struct worker *wk, struct job *j)
+{
+  struct vs_walker *w = wk->w;
+  struct vs_entry e;
+  struct vs_match_list matches = { NULL, 0, 0 };
+  struct vs_hash h;
+  struct stat st;
+  CLEANUP_FREE char *magic = NULL;
+  CLEANUP_FREE char *mime = NULL;
+  CLEANUP_FREE char *caps = NULL;
+  char *err = NULL;
+  uint64_t off = 0, zeros = 0;
+  uint64_t fs_size;
+  int fd, want_yara, read_ok = 1, count_zeros, over_sparse, over_fs;
+  size_t whole_len = 0;
+
+  entry_from_stat (&e, j->fs, j->path, j->path_len, &j->st);
+  e.yara_scanned = 0;
+  if (w->cfg.sparse_limit && (uint64_t) j->st.st_size > w->cfg.sparse_limit
+      && (uint64_t) j->st.st_blocks * 512 < (uint64_t) j->st.st_size / 2) {
+    CLEANUP_FREE char *m =
+      vs_xasprintf ("not read: a sparse file of %llu bytes with %llu "
+                    "allocated, over the --sparse-limit of %llu bytes",
+                    (unsigned long long) j->st.st_size,
+                    (unsigned long long) j->st.st_blocks * 512,
+                    (unsigned long long) w->cfg.sparse_limit);
+
+    record_error (w, "read", j->fs, j->path, j->path_len, m);
+    store_entry (w, &e, NULL);
+    count (w, &w->files, 1);
+    __atomic_add_fetch (&j->fs->files, 1, __ATOMIC_RELAXED);
+    return;
+  }
+  fd = openat (j->dirfd, j->name,
+               O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+  if (fd == -1) {
+    CLEANUP_FREE char *m = vs_xasprintf ("cannot open: %s",
+                                         strerror (errno));
+    check_alive (w);
+    if (w->lost)
+      return;
+    record_error (w, "read", j->fs, j->path, j->path_len, m);
+    store_entry (w, &e, NULL);
+    return;
+  }
+  if (fstat (fd, &st) == -1 || !S_ISREG (st.st_mode)
+      || st.st_ino != j->st.st_ino) {
+    record_error (w, "read", j->fs, j->path, j->path_len,
+                  "changed between listing and opening; not read");
+    close (fd);
+    store_entry (w, &e, NULL);
+    return;
+  }
+
+  want_yara = wk->scanner != NULL
+    && (uint64_t) st.st_size <= w->cfg.yara_max_size;
+  over_sparse = w->cfg.sparse_limit
+    && (uint64_t) st.st_size > w->cfg.sparse_limit;
+  fs_size = j->fs->size > 0 ? (uint64_t) j->fs->size : 0;
+  over_fs = fs_size && (uint64_t) st.st_size > fs_size;
+  count_zeros = over_sparse || over_fs;
+  vs_hash_init (&h);
+  for (;;) {
+    ssize_t n;
+
+    if (vs_tick ()) {
+      read_ok = 0;
+      break;
+    }
+    n = pread (fd, wk->chunk, VS_CHUNK, (off_t) off);
+    if (n == -1 && errno == EINTR)
+      continue;
+    if (n == -1) {
+      CLEANUP_FREE char *m = vs_xasprintf ("read error at offset %llu: %s",
+                                           (unsigned long long) off,
+                                           strerror (errno));
+      check_alive (w);
+      if (w->lost) {
+        vs_hash_discard (&h);
+        close (fd);
+        return;
+      }
+      record_error (w, "read", j->fs, j->path, j->path_len, m);
+      read_ok = 0;
+      break;
+    }
+    if (n == 0)
+      break;
+    if (count_zeros) {
+      uint64_t upto = off + (uint64_t) n;
+      CLEANUP_FREE char *why = NULL;
+
+      zeros += zero_bytes (wk->chunk, (size_t) n);
+      if (over_fs && upto - zeros > fs_size)
+        why = vs_xasprintf ("not read past %llu of its %llu bytes: %llu "
+                            "bytes of data read, more than its filesystem "
+                            "holds (%llu bytes), so its blocks are shared "
+                            "(crafted overlapping extents); not hashed",
+                            (unsigned long long) upto,
+                            (unsigned long long) st.st_size,
+                            (unsigned long long) (upto - zeros),
+                            (unsigned long long) fs_size);
+      else if (over_sparse && zeros > w->cfg.sparse_limit)
+        why = vs_xasprintf ("not read past %llu of its %llu bytes: %llu "
+                            "bytes of zeros read, over the --sparse-limit "
+                            "of %llu bytes (its block count says %llu "
+                            "allocated); not hashed",
+                            (unsigned long long) upto,
+                            (unsigned long long) st.st_size,
+                            (unsigned long long) zeros,
+                            (unsigned long long) w->cfg.sparse_limit,
+                            (unsigned long long) st.st_blocks * 512);
+      if (why) {
+        count (w, &w->bytes, (uint64_t) n);
+        __atomic_add_fetch (&j->fs->bytes, (uint64_t) n, __ATOMIC_RELAXED);
+        record_error (w, "read", j->fs, j->path, j->path_len, why);
+        read_ok = 0;
+        break;
+      }
+    }
+    vs_hash_update (&h, wk->chunk, (size_t) n);
+    if (want_yara) {
+      if (whole_len + (size_t) n > w->cfg.yara_max_size)
+        want_yara = 0;          /* grew while we read it */
+      else {
+        if (whole_len + (size_t) n > wk->whole_alloc) {
+          size_t want = whole_len + (size_t) n;
+
+          if (want < (size_t) st.st_size)
+            want = (size_t) st.st_size;
+          wk->whole = vs_xrealloc (wk->whole, want);
+          wk->whole_alloc = want;
+        }
+        memcpy (wk->whole + whole_len, wk->chunk, (size_t) n);
+        whole_len += (size_t) n;
+      }
+    }
+    off += (uint64_t) n;
+    count (w, &w->bytes, (uint64_t) n);
+    __atomic_add_fetch (&j->fs->bytes, (uint64_t) n, __ATOMIC_RELAXED);
+    if (stopping (w)) {
+      read_ok = 0;
+      break;
+    }
+  }
+
+  /* libmagic last: its reads (the head, and an ELF file's headers at
+   * scattered offsets) now come from the page cache, not the
+   * appliance. */
+  if (vs_classify_fd (wk->magic, fd, &st, &magic, &mime, &err) == -1) {
+    check_alive (w);
+    if (w->lost) {
+      vs_hash_discard (&h);
+      free (err);
+      close (fd);
+      return;
+    }
+    record_error (w, "magic", j->fs, j->path, j->path_len, err);
+    free (err);
+    err = NULL;
+  }
+  e.magic = magic;
+  e.mime = mime;
+  {
+    unsigned char cap[64];
+    ssize_t cn = fgetxattr (fd, "security.capability", cap, sizeof cap);
+
+    if (cn > 0) {
+      caps = vs_caps_format (cap, (size_t) cn);
+      e.capabilities = caps;
+    }
+  }
+
+  close (fd);
+
+  /* The image is mounted read-only, so a file cannot shrink or grow
+   * while it is read: fewer bytes than its size means the rest could not
+   * be read.  (Through FUSE an I/O error part way often arrives as a
+   * short read, which the kernel takes for the end of the file, not as
+   * an error.)  A hash of part of a file would pass for the file's. */
+  if (read_ok && off != (uint64_t) st.st_size) {
+    CLEANUP_FREE char *m =
+      vs_xasprintf ("read %llu of its %llu bytes; the rest could not be "
+                    "read (I/O error or damage in the image); not hashed",
+                    (unsigned long long) off,
+                    (unsigned long long) st.st_size);
+
+    check_alive (w);
+    if (w->lost) {
+      vs_hash_discard (&h);
+      return;
+    }
+    record_error (w, "read", j->fs, j->path, j->path_len, m);
+    read_ok = 0;
+  }
+  if (read_ok) {
+    e.has_hashes = 1;
+    vs_hash_final (&h, e.md5, e.sha1, e.sha256);
+  }
+  else
+    vs_hash_discard (&h);
+  if (read_ok && want_yara) {
+    struct vs_rules_context ctx;
+    char ext[32], owner[16];
+
+    rules_context (j, magic, &ctx, ext, owner);
+    if (vs_rules_scan (wk->scanner, whole_len ? wk->whole : wk->chunk,
+                       whole_len, &ctx, &matches, &err) == -1) {
+      record_error (w, "yara", j->fs, j->path, j->path_len, err);
+      free (err);
+    }
+    else
+      e.yara_scanned = 1;
+  }
+  else if (wk->scanner && read_ok)
+    count (w, &w->yara_skipped, 1);
+
+  /* Do not keep a huge buffer around after a huge file. */
+  if (wk->whole_alloc > 4 * VS_CHUNK) {
+    free (wk->whole);
+    wk->whole = NULL;
+    wk->whole_alloc = 0;
+  }
+  store_entry (w, &e, &matches);
+  vs_match_list_clear (&matches);
+  count (w, &w->files, 1);
+  __atomic_add_fetch (&j->fs->files, 1, __ATOMIC_RELAXED);
+}
+
+static void
+job_free (struct job *j)
+{
+  if (!j)
+    return;
+  if (j->dirfd >= 0)
+    close (j->dirfd);
+  free (j->name);
+  free (j->path);
+  free (j);
+}
+
+static void *
+worker_main (void *opaque)
+{
+  struct worker *wk = opaque;
+  struct vs_walker *w = wk->w;
+  sigset_t set;
+
+  /* Signals are the main thread's business. */
+  sigemptyset (&set);
+  sigaddset (&set, SIGINT);
+  sigaddset (&set, SIGTERM);
+  sigaddset (&set, SIGHUP);
+  pthread_sigmask (SIG_BLOCK, &set, NULL);
+
+  for (;;) {
+    struct job *j;
+
+    pthread_mutex_lock (&w->lock);
+    while (w->count == 0 && !w->quit)
+      pthread_cond_wait (&w->not_empty, &w->lock);
+    if (w->count == 0 && w->quit) {
+      pthread_mutex_unlock (&w->lock);
+      return NULL;
+    }
+    j = w->queue[w->head];
+    w->head = (w->head + 1) % VS_QUEUE;
+    w->count--;
+    pthread_cond_signal (&w->not_full);
+    pthread_mutex_unlock (&w->lock);
+
+    if (!stopping (w))
+      process (wk, j);
+    job_free (j);
+
+    pthread_mutex_lock (&w->lock);
+    if (--w->pending == 0)
+      pthread_cond_broadcast (&w->idle);
+    pthread_mutex_unlock (&w->lock);
+  }
+}
+
+int
+vs_walker_new (const struct vs_walk_config *cfg, struct vs_walker **out,
+               char **errmsg)
+{
+  struct vs_walker *w = vs_xcalloc (1, sizeof *w);
+  unsigned i;
+
+  w->cfg = *cfg;
+  if (w->cfg.jobs < 1)
+    w->cfg.jobs = 1;
+  pthread_mutex_init (&w->lock, NULL);
+  pthread_cond_init (&w->not_empty, NULL);
+  pthread_cond_init (&w->not_full, NULL);
+  pthread_cond_init (&w->idle, NULL);
+  w->workers = vs_xcalloc (w->cfg.jobs, sizeof *w->workers);
+  for (i = 0; i < w->cfg.jobs; i++) {
+    struct worker *wk = &w->workers[i];
+
+    wk->w = w;
+    wk->chunk = vs_xmalloc (VS_CHUNK);
+    if (vs_classifier_new (&wk->magic, errmsg) == -1)
+      goto err;
+    if (cfg->rules && vs_rules_scanner_new (cfg->rules, VS_YARA_TIMEOUT,
+                                            &wk->scanner, errmsg) == -1)
+      goto err;
+  }
+  for (i = 0; i < w->cfg.jobs; i++) {
+    if (pthread_create (&w->workers[i].thread, NULL, worker_main,
+                        &w->workers[i]) != 0) {
+      *errmsg = vs_xstrdup ("cannot start worker threads");
+      goto err;
+    }
+    w->nworkers++;
+  }
+  *out = w;
+  return 0;
+
+ err:
+  vs_walker_free (w);
+  return -1;
+}
+
+static int
+enqueue (struct vs_walker *w, struct job *j)
+{
+  pthread_mutex_lock (&w->lock);
+  while (w->count == VS_QUEUE && !stopping (w))
+    pthread_cond_wait (&w->not_full, &w->lock);
+  if (stopping (w)) {
+    pthread_mutex_unlock (&w->lock);
+    job_free (j);
+    return -1;
+  }
+  w->queue[(w->head + w->count) % VS_QUEUE] = j;
+  w->count++;
+  w->pending++;
+  pthread_cond_signal (&w->not_empty);
+  pthread_mutex_unlock (&w->lock);
+  count (w, &w->queued, 1);
+  return 0;
+}
+
+/* Reads a symlink's target whole (up to VS_MAX_LINK bytes).  hint is
+ * the link's size as the guest states it: used for the first buffer
+ * only when it is under the cap. */
+static char *
+read_link (int dirfd, const char *name, uint64_t hint, size_t *len)
+{
+  size_t size = hint >= VS_MAX_LINK ? VS_LINK_GUESS
+    : hint + 1 < 256 ? 256 : (size_t) hint + 1;
+
+  for (;;) {
+    char *buf = vs_xmalloc (size);
+    ssize_t n = readlinkat (dirfd, name, buf, size);
+
+    if (n == -1) {
+      free (buf);
+      return NULL;
+    }
+    if ((size_t) n < size) {
+      *len = (size_t) n;
+      return buf;
+    }
+    free (buf);
+    if (size >= VS_MAX_LINK) {
+      errno = ENAMETOOLONG;
+      return NULL;
+    }
+    size = 2 * size > VS_MAX_LINK ? VS_MAX_LINK : 2 * size;
+  }
+}
+
+struct name {
+  char *s;
+  size_t len;
+};
+
+static int
+cmp_name (const void *a, const void *b)
+{
+  const struct name *x = a, *y = b;
+  size_t n = x->len < y->len ? x->len : y->len;
+  int c = memcmp (x->s, y->s, n);
+
+  if (c)
+    return c;
+  return x->len < y->len ? -1 : x->len > y->len;
+}
+
+/* A directory being listed, batch by batch. */
+struct dir_list {
+  DIR *d;
+  uint64_t seen;                /* names returned so far */
+  int done;                     /* the end was reached, or an error */
+  int error;                    /* errno of the readdir that failed, or 0 */
+};
+
+static int
+dir_open (int dirfd, struct dir_list *l)
+{
+  int fd = dup (dirfd);
+
+  memset (l, 0, sizeof *l);
+  if (fd == -1)
+    return -1;
+  l->d = fdopendir (fd);
+  if (!l->d) {
+    close (fd);
+    return -1;
+  }
+  rewinddir (l->d);
+  return 0;
+}
+
+static void
+dir_close (struct dir_list *l)
+{
+  if (l->d)
+    closedir (l->d);
+  l->d = NULL;
+}
+
+/* Reads the next VS_DIR_BATCH names at most, sorted, into *out (caller
+ * frees).  A readdir that fails ends the listing with l->error set; the
+ * names read before it are returned all the same. */
+static void
+dir_batch (struct dir_list *l, struct name **out, size_t *n)
+{
+  struct dirent *de;
+  struct name *v = NULL;
+  size_t count = 0, alloc = 0;
+
+  while (count < VS_DIR_BATCH) {
+    if (vs_tick ()) {
+      l->error = ECANCELED;
+      break;
+    }
+    errno = 0;
+    de = readdir (l->d);
+    if (!de) {
+      l->error = errno;
+      break;
+    }
+    if (strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0)
+      continue;
+    if (count == alloc) {
+      alloc = alloc ? alloc * 2 : 32;
+      v = vs_xrealloc (v, alloc * sizeof *v);
+    }
+    v[count].len = strlen (de->d_name);
+    v[count].s = vs_xmemdup (de->d_name, v[count].len + 1);
+    count++;
+  }
+  if (count < VS_DIR_BATCH)
+    l->done = 1;
+  if (count)
+    qsort (v, count, sizeof *v, cmp_name);
+  l->seen += count;
+  *out = v;
+  *n = count;
+}
+
+struct walk_ctx {
+  struct vs_walker *w;
+  struct vs_fs *fs;
+  const struct vs_accounts *accounts;
+};
+
+/* What a directory's listing showed, to compare with its link count. */
+struct dir_count {
+  uint64_t subdirs;             /* entries that are directories */
+  uint64_t unknown;             /* entries that could not be stat()ed */
+};
+
+static int walk_dir (struct walk_ctx *c, int dirfd, const char *path,
+                     size_t path_len, unsigned depth, nlink_t nlink);
+
+/* Handles one name in a directory.  Returns -1 only to stop the walk. */
+static int
+visit (struct walk_ctx *c, int dirfd, const char *name, size_t name_len,
+       const char *path, size_t path_len, unsigned depth,
+       struct dir_count *dc)
+{
+  struct vs_walker *w = c->w;
+  struct stat st;
+  struct vs_entry e;
+  CLEANUP_FREE char *target = NULL;
+  size_t target_len = 0;
+  int subfd, r;
+
+  if (fstatat (dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == -1) {
+    CLEANUP_FREE char *m = vs_xasprintf ("cannot stat: %s",
+                                         strerror (errno));
+    check_alive (w);
+    if (w->lost)
+      return -1;
+    dc->unknown++;
+    return record_error (w, "walk", c->fs, path, path_len, m);
+  }
+  if (S_ISDIR (st.st_mode))
+    dc->subdirs++;
+  if (S_ISREG (st.st_mode)) {
+    struct job *j = vs_xcalloc (1, sizeof *j);
+
+    j->fs = c->fs;
+    j->accounts = c->accounts;
+    j->dirfd = fcntl (dirfd, F_DUPFD_CLOEXEC, 0);
+    j->name = vs_xmemdup (name, name_len + 1);
+    j->name_len = name_len;
+    j->path = vs_xmemdup (path, path_len + 1);
+    j->path_len = path_len;
+    j->st = st;
+    if (j->dirfd == -1) {
+      CLEANUP_FREE char *m = vs_xasprintf ("cannot open: %s",
+                                           strerror (errno));
+
+      job_free (j);
+      entry_from_stat (&e, c->fs, path, path_len, &st);
+      e.yara_scanned = 0;
+      if (record_error (w, "read", c->fs, path, path_len, m) == -1)
+        return -1;
+      return store_entry (w, &e, NULL);
+    }
+    return enqueue (w, j);
+  }
+
+  entry_from_stat (&e, c->fs, path, path_len, &st);
+  if (S_ISLNK (st.st_mode)) {
+    target = read_link (dirfd, name, (uint64_t) st.st_size, &target_len);
+    if (!target) {
+      CLEANUP_FREE char *m = vs_xasprintf ("cannot read link: %s",
+                                           strerror (errno));
+      if (record_error (w, "walk", c->fs, path, path_len, m) == -1)
+        return -1;
+    }
+    else if ((uint64_t) st.st_size != target_len) {
+      CLEANUP_FREE char *m =
+        vs_xasprintf ("symlink size says %llu bytes, its target has %zu "
+                      "(damaged or crafted inode)",
+                      (unsigned long long) st.st_size, target_len);
+
+      if (record_error (w, "walk", c->fs, path, path_len, m) == -1)
+        return -1;
+    }
+    e.link_target = target;
+    e.link_len = target_len;
+  }
+  if (store_entry (w, &e, NULL) == -1)
+    return -1;
+  if (!S_ISDIR (st.st_mode))
+    return 0;
+
+  if (depth >= VS_MAX_DEPTH)
+    return record_error (w, "walk", c->fs, path, path_len,
+                         "directories nested too deep; not descended");
+  subfd = openat (dirfd, name,
+                  O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (subfd == -1) {
+    CLEANUP_FREE char *m = vs_xasprintf ("cannot open directory: %s",
+                                         strerror (errno));
+    return record_error (w, "walk", c->fs, path, path_len, m);
+  }
+  r = walk_dir (c, subfd, path, path_len, depth + 1, st.st_nlink);
+  close (subfd);
+  return r;
+}
+
+static int
+walk_dir (struct walk_ctx *c, int dirfd, const char *path, size_t path_len,
+          unsigned depth, nlink_t nlink)
+{
+  struct dir_count dc = { 0, 0 };
+  struct dir_list l;
+  struct name *names = NULL;
+  size_t n = 0, i;
+  struct vs_buf child = VS_BUF_INIT;
+  int r = 0;
+
+  if (dir_open (dirfd, &l) == -1) {
+    CLEANUP_FREE char *m = vs_xasprintf ("cannot list directory: %s",
+                                         strerror (errno));
+    check_alive (c->w);
+    if (c->w->lost)
+      return -1;
+    return record_error (c->w, "walk", c->fs, path, path_len, m);
+  }
+  while (r == 0 && !l.done) {
+    dir_batch (&l, &names, &n);
+    /* Hold no listing open while walking below when it is complete (the
+     * usual case): one fd per level of depth, not two. */
+    if (l.done)
+      dir_close (&l);
+    if (l.error == ECANCELED)
+      r = -1;
+    else if (l.error) {
+      /* What was read is walked; what the failure hides is said. */
+      CLEANUP_FREE char *m =
+        l.seen ? vs_xasprintf ("cannot list directory past its first %llu "
+                               "entries: %s; the rest not recorded",
+                               (unsigned long long) l.seen,
+                               strerror (l.error))
+        : vs_xasprintf ("cannot list directory: %s", strerror (l.error));
+
+      check_alive (c->w);
+      r = c->w->lost ? -1
+        : record_error (c->w, "walk", c->fs, path, path_len, m);
+    }
+    for (i = 0; i < n; i++) {
+      if (r == 0 && (vs_tick () || stopping (c->w)))
+        r = -1;
+      if (r == 0) {
+        path_join (&child, path, path_len, names[i].s, names[i].len);
+        r = visit (c, dirfd, names[i].s, names[i].len, child.data,
+                   child.len, depth, &dc);
+      }
+      free (names[i].s);
+    }
+    free (names);
+  }
+  dir_close (&l);
+  vs_buf_release (&child);
+
+  /* A directory's link count is 2 plus its subdirectories on the
+   * filesystems that keep it so (ext2-4, XFS, FAT; btrfs and NTFS say 1).
+   * The appliance ends a listing without a word at a name the kernel
+   * will not list (one holding '/'), hiding every entry after it: fewer
+   * subdirectories than the count says is the trace that is left. */
+  if (r == 0 && !l.error && nlink > 2
+      && dc.subdirs + dc.unknown < (uint64_t) nlink - 2) {
+    CLEANUP_FREE char *m =
+      vs_xasprintf ("its link count says %llu subdirectories, its listing "
+                    "shows %llu: entries are missing from the listing (a "
+                    "name that cannot be listed, or damage)",
+                    (unsigned long long) nlink - 2,
+                    (unsigned long long) (dc.subdirs + dc.unknown));
+
+    r = record_error (c->w, "walk", c->fs, path, path_len, m);
+  }
+  return r;
+}
+
+int
+vs_walker_walk (struct vs_walker *w, struct vs_fs *fs, const char *host_dir,
+                const struct vs_accounts *accounts)
+{
+  struct walk_ctx c = { w, fs, accounts };
+  const char *prefix = fs->os_mountpoint ? fs->os_mountpoint : "/";
+  struct stat st;
+  struct vs_entry e;
+  int rootfd, r;
+
+  fs->files = fs->bytes = 0;
+  rootfd = open (host_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (rootfd == -1 || fstat (rootfd, &st) == -1) {
+    CLEANUP_FREE char *m = vs_xasprintf ("cannot open the filesystem's "
+                                         "root: %s", strerror (errno));
+    if (rootfd != -1)
+      close (rootfd);
+    fs->status = VS_FS_ERROR;
+    free (fs->note);
+    fs->note = vs_xstrdup (m);
+    return record_error (w, "walk", fs, NULL, 0, m);
+  }
+  entry_from_stat (&e, fs, prefix, strlen (prefix), &st);
+  r = store_entry (w, &e, NULL);
+  if (r == 0)
+    r = walk_dir (&c, rootfd, prefix, strlen (prefix), 1, st.st_nlink);
+  close (rootfd);
+
+  /* Wait for this filesystem's files to be done. */
+  pthread_mutex_lock (&w->lock);
+  while (w->pending > 0)
+    pthread_cond_wait (&w->idle, &w->lock);
+  pthread_mutex_unlock (&w->lock);
+
+  if (w->failed || w->lost)
+    return -1;
+  if (r == -1 || stopping (w))
+    return -1;
+  fs->status = VS_FS_SCANNED;
+  return 0;
+}
+
+void
+vs_walker_progress (struct vs_walker *w, struct vs_walk_progress *p)
+{
+  p->entries = __atomic_load_n (&w->entries, __ATOMIC_RELAXED);
+  p->files = __atomic_load_n (&w->files, __ATOMIC_RELAXED);
+  p->bytes = __atomic_load_n (&w->bytes, __ATOMIC_RELAXED);
+  p->yara_skipped = __atomic_load_n (&w->yara_skipped, __ATOMIC_RELAXED);
+  p->queued = __atomic_load_n (&w->queued, __ATOMIC_RELAXED);
+}
+
+void
+vs_walker_free (struct vs_walker *w)
+{
+  unsigned i;
+
+  if (!w)
+    return;
+  pthread_mutex_lock (&w->lock);
+  w->quit = 1;
+  pthread_cond_broadcast (&w->not_empty);
+  pthread_cond_broadcast (&w->not_full);
+  pthread_mutex_unlock (&w->lock);
+  for (i = 0; i < w->nworkers; i++)
+    pthread_join (w->workers[i].thread, NULL);
+  for (i = 0; i < w->cfg.jobs; i++) {
+    vs_classifier_free (w->workers[i].magic);
+    vs_rules_scanner_free (w->workers[i].scanner);
+    free (w->workers[i].chunk);
+    free (w->workers[i].whole);
+  }
+  while (w->count) {
+    job_free (w->queue[w->head]);
+    w->head = (w->head + 1) % VS_QUEUE;
+    w->count--;
+  }
+  free (w->workers);
+  pthread_mutex_destroy (&w->lock);
+  pthread_cond_destroy (&w->not_empty);
+  pthread_cond_destroy (&w->not_full);
+  pthread_cond_destroy (&w->idle);
+  free (w);
+}

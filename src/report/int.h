@@ -1,0 +1,94 @@
+/* vmscan: what the report writers share (private to src/report*.c).
+ *
+ * struct vs_report holds the read-only database, the scan's row and the
+ * output.  Writers append to r->out_buf and call vs_rep_out_maybe(),
+ * which hands the buffer to the stream once it is large; the first
+ * failed write is sticky (r->write_errno) and every later write is
+ * skipped, so a writer needs to check only at the end.  An SQLite
+ * failure is recorded with vs_rep_sql_error() and makes the writer
+ * return -1.
+ */
+#ifndef VS_REPORT_INT_H
+#define VS_REPORT_INT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include <sqlite3.h>
+
+#include "report/escape.h"
+#include "base/util.h"
+
+struct vs_report {
+  sqlite3 *db;
+  const char *db_path;
+  FILE *out;
+  struct vs_buf out_buf;
+  int write_errno;              /* 0, or the errno of the first failure */
+  char *errmsg;                 /* the first SQLite failure */
+  size_t html_max_files;        /* rows of the HTML file table */
+
+  /* The scan (the first and only row of scans). */
+  int64_t scan_id;
+  char *status;                 /* running, complete, interrupted, failed */
+  char *status_message;         /* may be NULL */
+  int complete;
+  char generated_at[32];
+};
+
+/* Severity names by severity_rank (0 info .. 4 critical). */
+extern const char *const vs_rep_severity[5];
+
+/* Sends the buffer to the stream when it holds more than a little. */
+void vs_rep_out_maybe (struct vs_report *r);
+
+/* Records the database's last error (first one wins); returns -1. */
+int vs_rep_sql_error (struct vs_report *r, const char *what);
+
+/* Prepares sql; NULL after recording the error. */
+sqlite3_stmt *vs_rep_prepare (struct vs_report *r, const char *sql);
+
+/* Steps stmt: 1 for a row, 0 when done, -1 after recording an error. */
+int vs_rep_step (struct vs_report *r, sqlite3_stmt *stmt);
+
+/* One integer from a query with no parameters (def when no row). */
+int64_t vs_rep_int (struct vs_report *r, const char *sql, int64_t def);
+
+/* Column i of the current row as bytes and length; NULL for SQL NULL. */
+const char *vs_rep_col (sqlite3_stmt *stmt, int i, size_t *len);
+
+/* The sentence said about a scan that is not complete (NULL if it is). */
+const char *vs_rep_incomplete_note (struct vs_report *r);
+
+/* Appends the column as a JSON value: null, a number, or a string (with
+ * a name_hex member after it when the text is not valid UTF-8, so this
+ * appends "name": value itself). */
+void vs_rep_json_member (struct vs_buf *b, sqlite3_stmt *stmt, int i,
+                         int script_safe);
+
+/* Appends the current row as JSON members (all columns), separated by
+ * commas, without braces. */
+void vs_rep_json_members (struct vs_buf *b, sqlite3_stmt *stmt,
+                          int script_safe);
+
+/* ISO 8601 UTC ("2026-11-26T23:59:59Z") of a Unix time. */
+void vs_rep_iso_time (int64_t t, char out[32]);
+
+/* The writers, one per format.  Each returns 0 or -1. */
+int vs_report_html (struct vs_report *r);
+int vs_report_json (struct vs_report *r);
+int vs_report_jsonl (struct vs_report *r);
+int vs_report_sarif (struct vs_report *r);
+int vs_report_csv_findings (struct vs_report *r);
+int vs_report_csv_files (struct vs_report *r);
+int vs_report_bodyfile (struct vs_report *r);
+int vs_report_md (struct vs_report *r);
+
+/* The findings in report order (severity_rank DESC, check_id, path, id):
+ * the SQL every writer uses, with these columns first. */
+#define VS_REP_FINDINGS_SQL \
+  "SELECT id, check_id, severity, severity_rank, category, title, path, " \
+  "account, evidence, mitre_attack, os_id, file_id, match_id " \
+  "FROM findings ORDER BY severity_rank DESC, check_id, path, id"
+
+#endif /* VS_REPORT_INT_H */

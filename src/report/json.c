@@ -1,0 +1,487 @@
+/* vmscan: the json, jsonl and sarif reports.
+ *
+ * json and jsonl carry the same objects (src/report.schema.json): each
+ * is a row of one table, its members named for the columns, SQL NULL as
+ * null.  Text that is not valid UTF-8 is written with U+FFFD for each bad
+ * byte and followed by a member NAME_hex holding the exact bytes in hex,
+ * so nothing is lost and every consumer still gets a string.  json is
+ * one document, findings first and files last; jsonl is one object a
+ * line, {"type": KIND, "data": OBJECT} (a wrapper, since several tables
+ * have a column named type), ending with an "end" line that counts what
+ * came before (a truncated stream has none).
+ *
+ * sarif is SARIF 2.1.0: one run, one rule per check_id, one result per
+ * finding, located at the finding's path in the image as a relative URI
+ * under the uriBaseId IMAGEROOT.  A path can come from guest
+ * configuration ("Include /etc/ssh/../.."), so the URI is the path
+ * normalised lexically, never above the root (vs_report_add_uri_path);
+ * the exact bytes stay in the result's properties (path, path_hex).
+ */
+#include <config.h>
+
+#include <string.h>
+
+#include "report/int.h"
+
+#define SCAN_COLUMNS \
+  "id, tool_version, libguestfs_version, libmagic_version, yara_version, " \
+  "sqlite_version, command_line, host, started_at, finished_at, status, " \
+  "status_message, backend, yara_enabled, yara_max_size, files_total, " \
+  "bytes_total, matches_total, errors_total, findings_total, fail_on"
+
+/* One table section: its JSON name, jsonl type and query. */
+struct section {
+  const char *name;
+  const char *type;
+  const char *sql;
+};
+
+static const struct section sections[] = {
+  { "findings", "finding", VS_REP_FINDINGS_SQL },
+  { "images", "image",
+    "SELECT id, disk_index, path, format, format_source, file_size, "
+    "virtual_size, sha256 FROM images ORDER BY disk_index, id" },
+  { "operating_systems", "operating_system",
+    "SELECT id, root_device, type, distro, product_name, major_version, "
+    "minor_version, hostname, arch, package_format, package_management "
+    "FROM operating_systems ORDER BY id" },
+  { "filesystems", "filesystem",
+    "SELECT id, device, type, label, uuid, size, os_id, os_mountpoint, "
+    "walk_root, status, note, files, bytes FROM filesystems ORDER BY id" },
+  { "check_runs", "check_run",
+    "SELECT id, os_id, check_id, status, items, note FROM check_runs "
+    "ORDER BY check_id, os_id, id" },
+  { "matches", "match",
+    "SELECT m.id, m.file_id, f.path, m.rule, m.namespace, m.tags, m.meta "
+    "FROM yara_matches m LEFT JOIN files f ON f.id = m.file_id "
+    "ORDER BY f.path, m.rule, m.id" },
+  { "errors", "error",
+    "SELECT id, stage, fs_id, path, message, at FROM errors ORDER BY id" },
+  { "files", "file",
+    "SELECT id, fs_id, path, type, size, mode, uid, gid, atime, atime_ns, "
+    "mtime, mtime_ns, ctime, ctime_ns, btime, btime_ns, inode, nlink, "
+    "link_target, md5, sha1, sha256, magic, mime, yara_scanned, "
+    "capabilities FROM files ORDER BY id" },
+};
+
+#define RULE_FILES_SQL \
+  "SELECT id, path, namespace, sha256, size FROM rule_files ORDER BY id"
+#define IOC_FILES_SQL \
+  "SELECT id, path, sha256, entries FROM ioc_files ORDER BY id"
+#define STRINGS_SQL \
+  "SELECT identifier, offset, length, data FROM yara_strings " \
+  "WHERE match_id = ?1 ORDER BY offset, id"
+
+/* Appends the "strings" member of match id. */
+static int
+add_strings (struct vs_report *r, sqlite3_stmt *st, int64_t match_id)
+{
+  int rc, first = 1;
+
+  sqlite3_reset (st);
+  sqlite3_bind_int64 (st, 1, match_id);
+  vs_buf_adds (&r->out_buf, ",\"strings\":[");
+  while ((rc = vs_rep_step (r, st)) == 1) {
+    if (!first)
+      vs_buf_addc (&r->out_buf, ',');
+    first = 0;
+    vs_buf_addc (&r->out_buf, '{');
+    vs_rep_json_members (&r->out_buf, st, 0);
+    vs_buf_addc (&r->out_buf, '}');
+  }
+  vs_buf_addc (&r->out_buf, ']');
+  return rc;
+}
+
+/* Writes one section: as a JSON array member (type NULL) or as lines.
+ * Returns the number of rows, or -1. */
+static int64_t
+write_section (struct vs_report *r, const struct section *s, int lines)
+{
+  sqlite3_stmt *stmt = vs_rep_prepare (r, s->sql), *st = NULL;
+  int64_t n = 0;
+  int rc;
+
+  if (!stmt)
+    return -1;
+  if (strcmp (s->type, "match") == 0
+      && !(st = vs_rep_prepare (r, STRINGS_SQL))) {
+    sqlite3_finalize (stmt);
+    return -1;
+  }
+  if (!lines)
+    vs_buf_addf (&r->out_buf, ",\n\"%s\":[", s->name);
+  while ((rc = vs_rep_step (r, stmt)) == 1) {
+    if (lines)
+      vs_buf_addf (&r->out_buf, "{\"type\":\"%s\",\"data\":{", s->type);
+    else
+      vs_buf_adds (&r->out_buf, n ? ",\n{" : "\n{");
+    vs_rep_json_members (&r->out_buf, stmt, 0);
+    if (st && add_strings (r, st, sqlite3_column_int64 (stmt, 0)) == -1) {
+      rc = -1;
+      break;
+    }
+    vs_buf_adds (&r->out_buf, lines ? "}}\n" : "}");
+    n++;
+    vs_rep_out_maybe (r);
+  }
+  if (!lines)
+    vs_buf_adds (&r->out_buf, "]");
+  sqlite3_finalize (stmt);
+  sqlite3_finalize (st);
+  return rc == -1 ? -1 : n;
+}
+
+/* Appends the rows of sql as a JSON array. */
+static int
+add_array (struct vs_report *r, const char *sql)
+{
+  sqlite3_stmt *stmt = vs_rep_prepare (r, sql);
+  int rc, first = 1;
+
+  if (!stmt)
+    return -1;
+  vs_buf_addc (&r->out_buf, '[');
+  while ((rc = vs_rep_step (r, stmt)) == 1) {
+    vs_buf_adds (&r->out_buf, first ? "{" : ",{");
+    first = 0;
+    vs_rep_json_members (&r->out_buf, stmt, 0);
+    vs_buf_addc (&r->out_buf, '}');
+  }
+  vs_buf_addc (&r->out_buf, ']');
+  sqlite3_finalize (stmt);
+  return rc;
+}
+
+/* Appends the members of the report header (no braces). */
+static int
+add_header (struct vs_report *r)
+{
+  struct vs_buf *b = &r->out_buf;
+  const char *note = vs_rep_incomplete_note (r);
+  sqlite3_stmt *stmt;
+  int rc, i;
+  int64_t by[5] = { 0, 0, 0, 0, 0 };
+
+  vs_buf_addf (b, "\"report\":{\"format\":\"vmscan-report\",\"version\":1,"
+               "\"generator\":\"vmscan %s\",\"generated_at\":\"%s\","
+               "\"database\":", PACKAGE_VERSION, r->generated_at);
+  vs_report_add_json (b, r->db_path, strlen (r->db_path), 0);
+  vs_buf_adds (b, "},\"status\":{\"scan_status\":");
+  vs_report_add_json (b, r->status, strlen (r->status), 0);
+  vs_buf_addf (b, ",\"complete\":%s,\"message\":",
+               r->complete ? "true" : "false");
+  if (r->status_message)
+    vs_report_add_json (b, r->status_message, strlen (r->status_message),
+                        0);
+  else
+    vs_buf_adds (b, "null");
+  vs_buf_adds (b, ",\"note\":");
+  if (note)
+    vs_report_add_json (b, note, strlen (note), 0);
+  else
+    vs_buf_adds (b, "null");
+
+  stmt = vs_rep_prepare (r, "SELECT severity_rank, count(*) FROM findings "
+                         "GROUP BY severity_rank");
+  if (!stmt)
+    return -1;
+  while ((rc = vs_rep_step (r, stmt)) == 1) {
+    i = sqlite3_column_int (stmt, 0);
+    if (i >= 0 && i < 5)
+      by[i] = sqlite3_column_int64 (stmt, 1);
+  }
+  sqlite3_finalize (stmt);
+  if (rc == -1)
+    return -1;
+  vs_buf_adds (b, "},\"counts\":{\"findings_by_severity\":{");
+  for (i = 4; i >= 0; i--)
+    vs_buf_addf (b, "\"%s\":%lld%s", vs_rep_severity[i], (long long) by[i],
+                 i ? "," : "");
+  vs_buf_addf (b, "},\"files\":%lld,\"matches\":%lld,\"errors\":%lld}",
+               (long long) vs_rep_int (r, "SELECT count(*) FROM files", 0),
+               (long long) vs_rep_int (r, "SELECT count(*) FROM yara_matches",
+                                       0),
+               (long long) vs_rep_int (r, "SELECT count(*) FROM errors", 0));
+  return r->errmsg ? -1 : 0;
+}
+
+/* Appends the members of the provenance object (no braces). */
+static int
+add_provenance (struct vs_report *r)
+{
+  sqlite3_stmt *stmt = vs_rep_prepare (r, "SELECT " SCAN_COLUMNS
+                                       " FROM scans WHERE id = ?1");
+  int rc;
+
+  if (!stmt)
+    return -1;
+  sqlite3_bind_int64 (stmt, 1, r->scan_id);
+  rc = vs_rep_step (r, stmt);
+  if (rc == 1)
+    vs_rep_json_members (&r->out_buf, stmt, 0);
+  sqlite3_finalize (stmt);
+  if (rc != 1)
+    return -1;
+  vs_buf_adds (&r->out_buf, ",\"rule_files\":");
+  if (add_array (r, RULE_FILES_SQL) == -1)
+    return -1;
+  vs_buf_adds (&r->out_buf, ",\"ioc_files\":");
+  return add_array (r, IOC_FILES_SQL);
+}
+
+int
+vs_report_json (struct vs_report *r)
+{
+  size_t i;
+
+  vs_buf_addc (&r->out_buf, '{');
+  if (add_header (r) == -1)
+    return -1;
+  /* Findings lead; provenance follows them; files come last. */
+  if (write_section (r, &sections[0], 0) == -1)
+    return -1;
+  vs_buf_adds (&r->out_buf, ",\n\"provenance\":{");
+  if (add_provenance (r) == -1)
+    return -1;
+  vs_buf_addc (&r->out_buf, '}');
+  for (i = 1; i < VS_ARRAY_SIZE (sections); i++)
+    if (write_section (r, &sections[i], 0) == -1)
+      return -1;
+  vs_buf_adds (&r->out_buf, "}\n");
+  return 0;
+}
+
+int
+vs_report_jsonl (struct vs_report *r)
+{
+  int64_t counts[VS_ARRAY_SIZE (sections)];
+  size_t i;
+
+  vs_buf_adds (&r->out_buf, "{\"type\":\"report\",\"data\":{");
+  if (add_header (r) == -1)
+    return -1;
+  vs_buf_adds (&r->out_buf, "}}\n");
+  if ((counts[0] = write_section (r, &sections[0], 1)) == -1)
+    return -1;
+  vs_buf_adds (&r->out_buf, "{\"type\":\"provenance\",\"data\":{");
+  if (add_provenance (r) == -1)
+    return -1;
+  vs_buf_adds (&r->out_buf, "}}\n");
+  for (i = 1; i < VS_ARRAY_SIZE (sections); i++)
+    if ((counts[i] = write_section (r, &sections[i], 1)) == -1)
+      return -1;
+  vs_buf_adds (&r->out_buf, "{\"type\":\"end\",\"data\":{");
+  for (i = 0; i < VS_ARRAY_SIZE (sections); i++)
+    vs_buf_addf (&r->out_buf, "%s\"%s\":%lld", i ? "," : "",
+                 sections[i].name, (long long) counts[i]);
+  vs_buf_adds (&r->out_buf, "}}\n");
+  return 0;
+}
+
+/* ---- SARIF ------------------------------------------------------------- */
+
+static const char *const sarif_level[5] = {
+  "note", "note", "warning", "error", "error"
+};
+/* GitHub code scanning reads a rule's "security-severity" (0.0-10.0). */
+static const char *const sarif_score[5] = {
+  "0.0", "2.0", "5.0", "8.0", "9.5"
+};
+
+/* Appends "name":"text" with text in display form, as JSON. */
+static void
+add_display_member (struct vs_buf *b, const char *name, const char *s,
+                    size_t len)
+{
+  struct vs_buf d = VS_BUF_INIT;
+
+  vs_report_add_display (&d, s, len);
+  vs_buf_addf (b, "\"%s\":", name);
+  vs_report_add_json (b, d.data ? d.data : "", d.len, 0);
+  vs_buf_release (&d);
+}
+
+/* Appends "name":value for a text column that may be NULL. */
+static void
+add_text_or_null (struct vs_buf *b, const char *name, const char *s)
+{
+  vs_buf_addf (b, "\"%s\":", name);
+  if (s)
+    vs_report_add_json (b, s, strlen (s), 0);
+  else
+    vs_buf_adds (b, "null");
+}
+
+int
+vs_report_sarif (struct vs_report *r)
+{
+  struct vs_buf *b = &r->out_buf;
+  sqlite3_stmt *stmt = NULL;
+  char **rules = NULL;
+  size_t nrules = 0, i, len;
+  const char *s, *note = vs_rep_incomplete_note (r);
+  int rc, ret = -1, first;
+
+  vs_buf_adds (b, "{\"$schema\":\"https://docs.oasis-open.org/sarif/sarif/"
+               "v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json\","
+               "\"version\":\"2.1.0\",\"runs\":[{\"tool\":{\"driver\":{"
+               "\"name\":\"vmscan\"");
+
+  /* The scan's provenance: the version that scanned is the tool. */
+  stmt = vs_rep_prepare (r, "SELECT tool_version, command_line, started_at, "
+                         "finished_at, host FROM scans WHERE id = ?1");
+  if (!stmt)
+    goto out;
+  sqlite3_bind_int64 (stmt, 1, r->scan_id);
+  if (vs_rep_step (r, stmt) != 1)
+    goto out;
+  s = vs_rep_col (stmt, 0, &len);
+  vs_buf_adds (b, ",\"version\":");
+  vs_report_add_json (b, s ? s : "", len, 0);
+  vs_buf_adds (b, ",\"rules\":[");
+  {
+    sqlite3_stmt *rs = vs_rep_prepare (r, "SELECT check_id, min(category), "
+                                       "max(severity_rank), count(*) FROM "
+                                       "findings GROUP BY check_id ORDER BY "
+                                       "check_id");
+
+    if (!rs)
+      goto out;
+    while ((rc = vs_rep_step (r, rs)) == 1) {
+      const char *id = vs_rep_col (rs, 0, &len);
+      const char *cat;
+      size_t clen;
+      int rank = sqlite3_column_int (rs, 2);
+
+      cat = vs_rep_col (rs, 1, &clen);
+      if (rank < 0 || rank > 4)
+        rank = 0;
+      rules = vs_xrealloc (rules, (nrules + 1) * sizeof *rules);
+      rules[nrules] = vs_xstrndup (id, len);
+      if (nrules)
+        vs_buf_addc (b, ',');
+      nrules++;
+      vs_buf_adds (b, "{\"id\":");
+      vs_report_add_json (b, id, len, 0);
+      vs_buf_adds (b, ",\"shortDescription\":{\"text\":");
+      {
+        struct vs_buf t = VS_BUF_INIT;
+
+        vs_buf_adds (&t, "vmscan check ");
+        vs_buf_add (&t, id, len);
+        vs_buf_adds (&t, " (");
+        vs_buf_add (&t, cat ? cat : "", clen);
+        vs_buf_adds (&t, ")");
+        vs_report_add_json (b, t.data, t.len, 0);
+        vs_buf_release (&t);
+      }
+      vs_buf_addf (b, "},\"defaultConfiguration\":{\"level\":\"%s\"},"
+                   "\"properties\":{\"security-severity\":\"%s\","
+                   "\"tags\":[\"security\",", sarif_level[rank],
+                   sarif_score[rank]);
+      vs_report_add_json (b, cat ? cat : "", clen, 0);
+      vs_buf_adds (b, "]}}");
+    }
+    sqlite3_finalize (rs);
+    if (rc == -1)
+      goto out;
+  }
+  vs_buf_adds (b, "]}},\"originalUriBaseIds\":{\"IMAGEROOT\":{"
+               "\"description\":{\"text\":\"The root of the scanned "
+               "machine's file tree, as its operating system sees it\"}}}");
+
+  /* The invocation says whether the evidence is complete. */
+  vs_buf_addf (b, ",\"invocations\":[{\"executionSuccessful\":%s,",
+               r->complete ? "true" : "false");
+  s = vs_rep_col (stmt, 1, &len);
+  add_display_member (b, "commandLine", s ? s : "", len);
+  if ((s = vs_rep_col (stmt, 2, &len))) {
+    vs_buf_adds (b, ",\"startTimeUtc\":");
+    vs_report_add_json (b, s, len, 0);
+  }
+  if ((s = vs_rep_col (stmt, 3, &len))) {
+    vs_buf_adds (b, ",\"endTimeUtc\":");
+    vs_report_add_json (b, s, len, 0);
+  }
+  if ((s = vs_rep_col (stmt, 4, &len))) {
+    vs_buf_adds (b, ",");
+    add_display_member (b, "machine", s, len);
+  }
+  if (note) {
+    vs_buf_adds (b, ",\"toolExecutionNotifications\":[{\"level\":\"error\","
+                 "\"message\":{\"text\":");
+    vs_report_add_json (b, note, strlen (note), 0);
+    vs_buf_adds (b, "}}]");
+  }
+  vs_buf_adds (b, ",\"properties\":{");
+  add_text_or_null (b, "scan_status", r->status);
+  vs_buf_adds (b, ",");
+  add_text_or_null (b, "status_message", r->status_message);
+  vs_buf_adds (b, "}}]");
+  sqlite3_finalize (stmt);
+
+  /* One result per finding, in report order. */
+  stmt = vs_rep_prepare (r, VS_REP_FINDINGS_SQL);
+  if (!stmt)
+    goto out;
+  vs_buf_adds (b, ",\"results\":[");
+  first = 1;
+  while ((rc = vs_rep_step (r, stmt)) == 1) {
+    const char *id = vs_rep_col (stmt, 1, &len);
+    int rank = sqlite3_column_int (stmt, 3);
+    const char *path, *ev;
+    size_t plen, elen, idx = 0;
+    struct vs_buf msg = VS_BUF_INIT;
+
+    if (rank < 0 || rank > 4)
+      rank = 0;
+    for (i = 0; i < nrules; i++)
+      if (strlen (rules[i]) == len && memcmp (rules[i], id, len) == 0)
+        idx = i;
+    vs_buf_adds (b, first ? "\n{\"ruleId\":" : ",\n{\"ruleId\":");
+    first = 0;
+    vs_report_add_json (b, id, len, 0);
+    vs_buf_addf (b, ",\"ruleIndex\":%zu,\"level\":\"%s\",\"message\":"
+                 "{\"text\":", idx, sarif_level[rank]);
+    s = vs_rep_col (stmt, 5, &len);
+    vs_report_add_display (&msg, s ? s : "", len);
+    if ((ev = vs_rep_col (stmt, 8, &elen))) {
+      vs_buf_adds (&msg, " (evidence: ");
+      vs_report_add_display (&msg, ev, elen);
+      vs_buf_adds (&msg, ")");
+    }
+    vs_report_add_json (b, msg.data, msg.len, 0);
+    vs_buf_release (&msg);
+    vs_buf_adds (b, "}");
+    if ((path = vs_rep_col (stmt, 6, &plen))) {
+      vs_buf_adds (b, ",\"locations\":[{\"physicalLocation\":{"
+                   "\"artifactLocation\":{\"uri\":\"");
+      vs_report_add_uri_path (b, path, plen);
+      vs_buf_adds (b, "\",\"uriBaseId\":\"IMAGEROOT\"}}}]");
+    }
+    vs_buf_adds (b, ",\"properties\":{");
+    for (i = 0; i < 13; i++) {
+      if (i == 1 || i == 5)     /* check_id and title are said above */
+        continue;
+      if (i)
+        vs_buf_addc (b, ',');
+      vs_rep_json_member (b, stmt, (int) i, 0);
+    }
+    vs_buf_adds (b, "}}");
+    vs_rep_out_maybe (r);
+  }
+  if (rc == -1)
+    goto out;
+  vs_buf_adds (b, "]}]}\n");
+  ret = 0;
+
+ out:
+  sqlite3_finalize (stmt);
+  for (i = 0; i < nrules; i++)
+    free (rules[i]);
+  free (rules);
+  if (ret == -1 && !r->errmsg)
+    vs_rep_sql_error (r, "cannot read the scan");
+  return ret;
+}

@@ -1,0 +1,560 @@
+/* vmscan: the report command, the output file and what writers share.
+ *
+ * Output: a report to a file goes to FILE.tmp-XXXXXX in the same folder,
+ * and is renamed over FILE only after every write, fflush, fsync and
+ * fclose succeeded; on any failure the temporary file is removed and
+ * FILE is left as it was.  A report to stdout checks the same writes
+ * and the final flush.  So a full disk or a closed pipe is an error
+ * (exit 2), never a short report.
+ *
+ * Input: the database is opened read-only and must say user_version 2
+ * and hold the vmscan tables; rows are read with sqlite3_column_* and
+ * streamed to the output, never gathered (a files table can hold
+ * millions of rows).
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "report/int.h"
+#include "report/report.h"
+#include "core/store.h"
+
+#define OUT_CHUNK (256 * 1024)
+#define HTML_MAX_FILES_DEFAULT 200000
+
+const char *const vs_rep_severity[5] = {
+  "info", "low", "medium", "high", "critical"
+};
+
+struct format {
+  const char *name;
+  const char *ext;
+  int (*write) (struct vs_report *r);
+};
+
+static const struct format formats[] = {
+  { "html", ".html", vs_report_html },
+  { "json", ".json", vs_report_json },
+  { "jsonl", ".jsonl", vs_report_jsonl },
+  { "csv", ".csv", vs_report_csv_findings },
+  { "csv-files", ".files.csv", vs_report_csv_files },
+  { "sarif", ".sarif", vs_report_sarif },
+  { "bodyfile", ".body", vs_report_bodyfile },
+  { "md", ".md", vs_report_md },
+};
+
+static const struct format *
+find_format (const char *name)
+{
+  size_t i;
+
+  for (i = 0; i < VS_ARRAY_SIZE (formats); i++)
+    if (strcmp (formats[i].name, name) == 0)
+      return &formats[i];
+  return NULL;
+}
+
+int
+vs_report_format_valid (const char *name)
+{
+  return find_format (name) != NULL;
+}
+
+char *
+vs_report_default_path (const char *db_path, const char *format)
+{
+  const struct format *f = find_format (format);
+  size_t n = strlen (db_path);
+  const char *base = strrchr (db_path, '/');
+
+  base = base ? base + 1 : db_path;
+  /* "x.db" becomes "x.html"; ".db" alone or "x" gets the suffix added. */
+  if (n > 3 && strcmp (db_path + n - 3, ".db") == 0
+      && strlen (base) > 3)
+    n -= 3;
+  return vs_xasprintf ("%.*s%s", (int) n, db_path, f ? f->ext : ".out");
+}
+
+/* ---- what writers share ------------------------------------------------ */
+
+static void
+out_write (struct vs_report *r)
+{
+  if (r->out_buf.len == 0)
+    return;
+  if (r->write_errno == 0
+      && fwrite (r->out_buf.data, 1, r->out_buf.len, r->out)
+         != r->out_buf.len)
+    r->write_errno = errno ? errno : EIO;
+  vs_buf_setlen (&r->out_buf, 0);
+}
+
+void
+vs_rep_out_maybe (struct vs_report *r)
+{
+  if (r->out_buf.len >= OUT_CHUNK)
+    out_write (r);
+}
+
+int
+vs_rep_sql_error (struct vs_report *r, const char *what)
+{
+  if (!r->errmsg)
+    r->errmsg = vs_xasprintf ("%s: %s: %s", r->db_path, what,
+                              sqlite3_errmsg (r->db));
+  return -1;
+}
+
+sqlite3_stmt *
+vs_rep_prepare (struct vs_report *r, const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v2 (r->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+    vs_rep_sql_error (r, "cannot read");
+    sqlite3_finalize (stmt);
+    return NULL;
+  }
+  return stmt;
+}
+
+int
+vs_rep_step (struct vs_report *r, sqlite3_stmt *stmt)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc == SQLITE_ROW)
+    return 1;
+  if (rc == SQLITE_DONE)
+    return 0;
+  return vs_rep_sql_error (r, "cannot read");
+}
+
+int64_t
+vs_rep_int (struct vs_report *r, const char *sql, int64_t def)
+{
+  sqlite3_stmt *stmt = vs_rep_prepare (r, sql);
+  int64_t v = def;
+
+  if (stmt && vs_rep_step (r, stmt) == 1
+      && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+    v = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return v;
+}
+
+const char *
+vs_rep_col (sqlite3_stmt *stmt, int i, size_t *len)
+{
+  const char *s;
+
+  if (sqlite3_column_type (stmt, i) == SQLITE_NULL) {
+    *len = 0;
+    return NULL;
+  }
+  s = (const char *) sqlite3_column_text (stmt, i);
+  *len = (size_t) sqlite3_column_bytes (stmt, i);
+  return s ? s : "";
+}
+
+const char *
+vs_rep_incomplete_note (struct vs_report *r)
+{
+  if (r->complete)
+    return NULL;
+  if (strcmp (r->status, "running") == 0)
+    return "INCOMPLETE EVIDENCE: the scan never finished (status "
+      "'running': it was killed or is still running); files, matches "
+      "and findings may be missing";
+  if (strcmp (r->status, "interrupted") == 0)
+    return "INCOMPLETE EVIDENCE: the scan was interrupted; files, "
+      "matches and findings may be missing";
+  return "INCOMPLETE EVIDENCE: the scan failed; files, matches and "
+    "findings may be missing";
+}
+
+void
+vs_rep_json_member (struct vs_buf *b, sqlite3_stmt *stmt, int i,
+                    int script_safe)
+{
+  const char *name = sqlite3_column_name (stmt, i);
+  const char *s;
+  size_t len;
+
+  vs_buf_addf (b, "\"%s\":", name);
+  switch (sqlite3_column_type (stmt, i)) {
+  case SQLITE_NULL:
+    vs_buf_adds (b, "null");
+    break;
+  case SQLITE_INTEGER:
+    vs_buf_addf (b, "%lld", (long long) sqlite3_column_int64 (stmt, i));
+    break;
+  case SQLITE_FLOAT:
+    vs_buf_addf (b, "%.17g", sqlite3_column_double (stmt, i));
+    break;
+  default:
+    s = vs_rep_col (stmt, i, &len);
+    vs_report_add_json (b, s, len, script_safe);
+    if (!vs_utf8_valid (s, len) || memchr (s, '\0', len)) {
+      vs_buf_addf (b, ",\"%s_hex\":\"", name);
+      vs_report_add_hex (b, s, len);
+      vs_buf_addc (b, '"');
+    }
+  }
+}
+
+void
+vs_rep_json_members (struct vs_buf *b, sqlite3_stmt *stmt, int script_safe)
+{
+  int i, n = sqlite3_column_count (stmt);
+
+  for (i = 0; i < n; i++) {
+    if (i)
+      vs_buf_addc (b, ',');
+    vs_rep_json_member (b, stmt, i, script_safe);
+  }
+}
+
+void
+vs_rep_iso_time (int64_t t, char out[32])
+{
+  time_t tt = (time_t) t;
+  struct tm tm;
+
+  if (!gmtime_r (&tt, &tm)
+      || strftime (out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+    snprintf (out, 32, "@%lld", (long long) t);
+}
+
+/* ---- opening the database ---------------------------------------------- */
+
+static const char *const tables[] = {
+  "scans", "images", "operating_systems", "filesystems", "files",
+  "rule_files", "yara_matches", "yara_strings", "errors", "ioc_files",
+  "check_runs", "findings",
+};
+
+static int
+open_db (struct vs_report *r, const char *path, char **errmsg)
+{
+  sqlite3_stmt *stmt = NULL;
+  struct stat sb;
+  int64_t version;
+  size_t i;
+  int rc;
+
+  if (stat (path, &sb) == -1) {
+    *errmsg = vs_xasprintf ("%s: %s", path, strerror (errno));
+    return -1;
+  }
+  if (!S_ISREG (sb.st_mode)) {
+    *errmsg = vs_xasprintf ("%s: not a regular file", path);
+    return -1;
+  }
+  if (sqlite3_open_v2 (path, &r->db, SQLITE_OPEN_READONLY, NULL)
+      != SQLITE_OK) {
+    *errmsg = vs_xasprintf ("%s: cannot open: %s", path,
+                            r->db ? sqlite3_errmsg (r->db) : "no memory");
+    return -1;
+  }
+  sqlite3_busy_timeout (r->db, 5000);
+  rc = sqlite3_prepare_v2 (r->db, "PRAGMA user_version", -1, &stmt, NULL);
+  if (rc != SQLITE_OK || sqlite3_step (stmt) != SQLITE_ROW) {
+    *errmsg = vs_xasprintf ("%s: not a vmscan evidence database (%s)",
+                            path, sqlite3_errmsg (r->db));
+    sqlite3_finalize (stmt);
+    return -1;
+  }
+  version = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  stmt = NULL;
+
+  for (i = 0; i < VS_ARRAY_SIZE (tables); i++) {
+    rc = sqlite3_prepare_v2 (r->db, "SELECT 1 FROM sqlite_master "
+                             "WHERE type = 'table' AND name = ?1", -1,
+                             &stmt, NULL);
+    if (rc == SQLITE_OK)
+      sqlite3_bind_text (stmt, 1, tables[i], -1, SQLITE_STATIC);
+    rc = rc == SQLITE_OK ? sqlite3_step (stmt) : rc;
+    sqlite3_finalize (stmt);
+    stmt = NULL;
+    if (rc != SQLITE_ROW) {
+      if ((version < VS_STORE_SCHEMA_OLDEST
+           || version > VS_STORE_SCHEMA_VERSION) && version != 0)
+        break;
+      *errmsg = vs_xasprintf ("%s: not a vmscan evidence database (no "
+                              "table %s)", path, tables[i]);
+      return -1;
+    }
+  }
+  if (version < VS_STORE_SCHEMA_OLDEST || version > VS_STORE_SCHEMA_VERSION) {
+    *errmsg = vs_xasprintf ("%s: evidence database schema version %lld; "
+                            "this vmscan reads versions %d to %d", path,
+                            (long long) version, VS_STORE_SCHEMA_OLDEST,
+                            VS_STORE_SCHEMA_VERSION);
+    return -1;
+  }
+
+  rc = sqlite3_prepare_v2 (r->db, "SELECT id, status, status_message "
+                           "FROM scans ORDER BY id LIMIT 1", -1, &stmt,
+                           NULL);
+  rc = rc == SQLITE_OK ? sqlite3_step (stmt) : rc;
+  if (rc != SQLITE_ROW) {
+    *errmsg = vs_xasprintf ("%s: %s", path, rc == SQLITE_DONE
+                            ? "the database holds no scan"
+                            : sqlite3_errmsg (r->db));
+    sqlite3_finalize (stmt);
+    return -1;
+  }
+  r->scan_id = sqlite3_column_int64 (stmt, 0);
+  r->status = vs_xstrdup ((const char *) sqlite3_column_text (stmt, 1));
+  if (sqlite3_column_type (stmt, 2) != SQLITE_NULL)
+    r->status_message =
+      vs_xstrdup ((const char *) sqlite3_column_text (stmt, 2));
+  r->complete = strcmp (r->status, "complete") == 0;
+  sqlite3_finalize (stmt);
+  return 0;
+}
+
+/* ---- the output file --------------------------------------------------- */
+
+/* Removes the temporary file (if any) and returns -1. */
+static int
+out_abort (FILE **fp, char *tmp)
+{
+  if (*fp) {
+    fclose (*fp);
+    *fp = NULL;
+  }
+  if (tmp)
+    unlink (tmp);
+  return -1;
+}
+
+static int
+same_file (const char *a, const char *b)
+{
+  struct stat sa, sb;
+
+  return stat (a, &sa) == 0 && stat (b, &sb) == 0
+    && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+static int
+report_write (const char *db_path, const char *format,
+              const char *out_path, size_t max_files, char **errmsg)
+{
+  const struct format *f = find_format (format);
+  struct vs_report r;
+  char *tmp = NULL, *msg = NULL;
+  FILE *fp = NULL;
+  int to_file = out_path && strcmp (out_path, "-") != 0;
+  int fd, rc = -1, wrc;
+  mode_t um;
+
+  memset (&r, 0, sizeof r);
+  if (!f) {
+    *errmsg = vs_xasprintf ("unknown report format '%s' (%s)", format,
+                            VS_REPORT_FORMATS);
+    return -1;
+  }
+  if (to_file && same_file (out_path, db_path)) {
+    *errmsg = vs_xasprintf ("%s: the report would overwrite the database",
+                            out_path);
+    return -1;
+  }
+  r.db_path = db_path;
+  r.html_max_files = max_files;
+  vs_now_iso (r.generated_at);
+  if (open_db (&r, db_path, &msg) == -1)
+    goto out;
+
+  if (to_file) {
+    tmp = vs_xasprintf ("%s.tmp-XXXXXX", out_path);
+    fd = mkstemp (tmp);
+    if (fd == -1) {
+      msg = vs_xasprintf ("%s: cannot create: %s", out_path,
+                          strerror (errno));
+      free (tmp);
+      tmp = NULL;
+      goto out;
+    }
+    um = umask (0);
+    umask (um);
+    if (fchmod (fd, 0666 & ~um) == -1 || !(fp = fdopen (fd, "w"))) {
+      msg = vs_xasprintf ("%s: %s", tmp, strerror (errno));
+      if (!fp)
+        close (fd);
+      out_abort (&fp, tmp);
+      goto out;
+    }
+    r.out = fp;
+  }
+  else
+    r.out = stdout;
+
+  errno = 0;
+  wrc = f->write (&r);
+  out_write (&r);
+  if (wrc == -1 || r.errmsg) {
+    msg = r.errmsg ? r.errmsg : vs_xstrdup ("cannot write the report");
+    r.errmsg = NULL;
+    if (to_file)
+      out_abort (&fp, tmp);
+    goto out;
+  }
+  if (!r.write_errno && fflush (r.out) == EOF)
+    r.write_errno = errno ? errno : EIO;
+  if (!r.write_errno && ferror (r.out))
+    r.write_errno = EIO;
+  if (to_file) {
+    if (!r.write_errno && fsync (fileno (fp)) == -1)
+      r.write_errno = errno;
+    if (!r.write_errno) {
+      int e = fclose (fp);
+
+      fp = NULL;
+      if (e == EOF)
+        r.write_errno = errno ? errno : EIO;
+    }
+    if (!r.write_errno && rename (tmp, out_path) == -1)
+      r.write_errno = errno;
+    if (r.write_errno) {
+      msg = vs_xasprintf ("%s: cannot write the report: %s", out_path,
+                          strerror (r.write_errno));
+      out_abort (&fp, tmp);
+      goto out;
+    }
+  }
+  else if (r.write_errno) {
+    msg = vs_xasprintf ("standard output: cannot write the report: %s",
+                        strerror (r.write_errno));
+    goto out;
+  }
+  rc = 0;
+
+ out:
+  if (rc == -1)
+    *errmsg = msg ? msg : vs_xstrdup ("cannot write the report");
+  free (tmp);
+  free (r.errmsg);
+  free (r.status);
+  free (r.status_message);
+  vs_buf_release (&r.out_buf);
+  sqlite3_close (r.db);
+  return rc;
+}
+
+int
+vs_report_write (const char *db_path, const char *format,
+                 const char *out_path, char **errmsg)
+{
+  return report_write (db_path, format, out_path, HTML_MAX_FILES_DEFAULT,
+                       errmsg);
+}
+
+/* ---- the command ------------------------------------------------------- */
+
+enum {
+  OPT_FORMAT = CHAR_MAX + 1,
+  OPT_MAX_FILES,
+};
+
+static const struct option long_options[] = {
+  { "format", required_argument, NULL, OPT_FORMAT },
+  { "output", required_argument, NULL, 'o' },
+  { "max-files", required_argument, NULL, OPT_MAX_FILES },
+  { "help", no_argument, NULL, 'h' },
+  { NULL, 0, NULL, 0 },
+};
+
+static int
+report_usage (int status)
+{
+  if (status != 0) {
+    fprintf (stderr, "Try 'vmscan report --help' for more information.\n");
+    return status;
+  }
+  printf ("Usage: vmscan report DB [--format FMT] [-o FILE]\n"
+          "\n"
+          "Writes a report of the evidence database DB, from the database\n"
+          "alone (read-only).  Findings come first in every format.\n"
+          "\n"
+          "Options:\n"
+          "      --format FMT  html (default), json, jsonl, csv (the\n"
+          "                    findings), csv-files (the files table),\n"
+          "                    sarif, bodyfile (for mactime), md\n"
+          "  -o, --output FILE write to FILE (default: stdout); FILE is\n"
+          "                    replaced only once the whole report is\n"
+          "                    written\n"
+          "      --max-files N html: embed at most N rows in the file\n"
+          "                    table (default: %d)\n"
+          "  -h, --help        print this help and exit\n"
+          "\n"
+          "Exit status: 0 written, 2 error.  See vmscan(1), REPORTS.\n",
+          HTML_MAX_FILES_DEFAULT);
+  if (fflush (stdout) == EOF)
+    return 2;
+  return 0;
+}
+
+int
+vs_report_main (int argc, char **argv)
+{
+  const char *format = "html", *out = NULL;
+  char *errmsg = NULL;
+  size_t max_files = HTML_MAX_FILES_DEFAULT;
+  uint64_t n;
+  int c, rc;
+
+  /* A closed pipe is a write error (EPIPE) that we report, not a
+   * signal that kills us with a short report. */
+  signal (SIGPIPE, SIG_IGN);
+  optind = 1;
+  while ((c = getopt_long (argc, argv, "o:h", long_options, NULL)) != -1) {
+    switch (c) {
+    case OPT_FORMAT:
+      if (!vs_report_format_valid (optarg)) {
+        vs_error ("--format: unknown report format '%s' (%s)", optarg,
+                  VS_REPORT_FORMATS);
+        return report_usage (2);
+      }
+      format = optarg;
+      break;
+    case 'o':
+      out = optarg;
+      break;
+    case OPT_MAX_FILES:
+      if (vs_parse_size (optarg, &n) == -1 || n > SIZE_MAX / 2) {
+        vs_error ("--max-files: not a number: '%s'", optarg);
+        return report_usage (2);
+      }
+      max_files = (size_t) n;
+      break;
+    case 'h':
+      return report_usage (0);
+    default:
+      return report_usage (2);
+    }
+  }
+  if (argc - optind != 1) {
+    vs_error (argc - optind < 1 ? "report: no database given"
+              : "report: one database at a time");
+    return report_usage (2);
+  }
+  rc = report_write (argv[optind], format, out, max_files, &errmsg);
+  if (rc == -1) {
+    vs_error ("%s", errmsg);
+    free (errmsg);
+  }
+  return rc == -1 ? 2 : 0;
+}

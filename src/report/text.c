@@ -1,0 +1,471 @@
+/* vmscan: the csv, csv-files, bodyfile and md reports.
+ *
+ * csv and csv-files are RFC 4180 (comma, CRLF, every text field in
+ * double quotes, SQL NULL as an empty unquoted field), UTF-8 without a
+ * byte order mark.  Text cells go through vs_report_add_csv (formula
+ * guard, U+FFFD for bad bytes); path, link_target, account and evidence
+ * have a *_hex column beside them, filled only when the text is not
+ * valid UTF-8.  Every row carries scan_status, so a row of an incomplete
+ * scan says so wherever it is pasted.
+ *
+ * bodyfile is The Sleuth Kit 3.x body format, one line per files row,
+ * names in display form with % and | percent-encoded (see
+ * report-escape.h); lines starting with # are comments mactime skips.
+ *
+ * md is a summary for a ticket: bounded tables, every image string
+ * through vs_report_add_md.
+ */
+#include <config.h>
+
+#include <string.h>
+
+#include "report/int.h"
+
+#define MD_MAX_FINDINGS 50
+#define MD_MAX_MATCHES 50
+#define MD_MAX_ERRORS 20
+
+/* ---- CSV --------------------------------------------------------------- */
+
+/* How each column of a CSV query is written. */
+enum csv_kind {
+  CSV_TEXT,                     /* quoted text */
+  CSV_TEXT_HEX,                 /* quoted text, then its *_hex column */
+  CSV_NUM,                      /* a number, or empty */
+  CSV_TIME,                     /* a number, then its *_utc column */
+  CSV_MODE,                     /* a number, then mode_string */
+};
+
+struct csv_col {
+  const char *name;
+  enum csv_kind kind;
+};
+
+static void
+csv_header (struct vs_buf *b, const struct csv_col *cols, size_t n)
+{
+  size_t i;
+
+  vs_buf_adds (b, "scan_status");
+  for (i = 0; i < n; i++) {
+    vs_buf_addf (b, ",%s", cols[i].name);
+    if (cols[i].kind == CSV_TEXT_HEX)
+      vs_buf_addf (b, ",%s_hex", cols[i].name);
+    else if (cols[i].kind == CSV_TIME)
+      vs_buf_addf (b, ",%s_utc", cols[i].name);
+    else if (cols[i].kind == CSV_MODE)
+      vs_buf_adds (b, ",mode_string");
+  }
+  vs_buf_adds (b, "\r\n");
+}
+
+static void
+csv_row (struct vs_report *r, sqlite3_stmt *stmt, const struct csv_col *cols,
+         size_t n)
+{
+  struct vs_buf *b = &r->out_buf;
+  const char *s;
+  size_t i, len;
+  char t[32];
+
+  vs_report_add_csv (b, r->status, strlen (r->status));
+  for (i = 0; i < n; i++) {
+    int null = sqlite3_column_type (stmt, (int) i) == SQLITE_NULL;
+
+    vs_buf_addc (b, ',');
+    switch (cols[i].kind) {
+    case CSV_TEXT:
+    case CSV_TEXT_HEX:
+      s = vs_rep_col (stmt, (int) i, &len);
+      if (s)
+        vs_report_add_csv (b, s, len);
+      if (cols[i].kind == CSV_TEXT_HEX) {
+        vs_buf_addc (b, ',');
+        if (s && !vs_utf8_valid (s, len)) {
+          vs_buf_addc (b, '"');
+          vs_report_add_hex (b, s, len);
+          vs_buf_addc (b, '"');
+        }
+      }
+      break;
+    case CSV_NUM:
+    case CSV_TIME:
+    case CSV_MODE:
+      if (!null)
+        vs_buf_addf (b, "%lld",
+                     (long long) sqlite3_column_int64 (stmt, (int) i));
+      if (cols[i].kind == CSV_TIME) {
+        vs_buf_addc (b, ',');
+        if (!null) {
+          vs_rep_iso_time (sqlite3_column_int64 (stmt, (int) i), t);
+          vs_buf_adds (b, t);
+        }
+      }
+      else if (cols[i].kind == CSV_MODE) {
+        vs_buf_addc (b, ',');
+        vs_report_mode_string ((uint32_t) sqlite3_column_int64 (stmt, (int) i),
+                               t);
+        vs_report_add_csv (b, t, strlen (t));
+      }
+      break;
+    }
+  }
+  vs_buf_adds (b, "\r\n");
+  vs_rep_out_maybe (r);
+}
+
+static int
+csv_write (struct vs_report *r, const char *sql, const struct csv_col *cols,
+           size_t n)
+{
+  sqlite3_stmt *stmt = vs_rep_prepare (r, sql);
+  int rc;
+
+  if (!stmt)
+    return -1;
+  if ((size_t) sqlite3_column_count (stmt) != n)
+    abort ();                   /* the tables below and the SQL disagree */
+  csv_header (&r->out_buf, cols, n);
+  while ((rc = vs_rep_step (r, stmt)) == 1)
+    csv_row (r, stmt, cols, n);
+  sqlite3_finalize (stmt);
+  return rc;
+}
+
+static const struct csv_col finding_cols[] = {
+  { "id", CSV_NUM }, { "check_id", CSV_TEXT }, { "severity", CSV_TEXT },
+  { "severity_rank", CSV_NUM }, { "category", CSV_TEXT },
+  { "title", CSV_TEXT }, { "path", CSV_TEXT_HEX },
+  { "account", CSV_TEXT_HEX }, { "evidence", CSV_TEXT_HEX },
+  { "mitre_attack", CSV_TEXT }, { "os_id", CSV_NUM },
+  { "file_id", CSV_NUM }, { "match_id", CSV_NUM },
+};
+
+int
+vs_report_csv_findings (struct vs_report *r)
+{
+  return csv_write (r, VS_REP_FINDINGS_SQL, finding_cols,
+                    VS_ARRAY_SIZE (finding_cols));
+}
+
+static const struct csv_col file_cols[] = {
+  { "id", CSV_NUM }, { "fs_id", CSV_NUM }, { "path", CSV_TEXT_HEX },
+  { "type", CSV_TEXT }, { "size", CSV_NUM }, { "mode", CSV_MODE },
+  { "uid", CSV_NUM }, { "gid", CSV_NUM },
+  { "atime", CSV_TIME }, { "atime_ns", CSV_NUM },
+  { "mtime", CSV_TIME }, { "mtime_ns", CSV_NUM },
+  { "ctime", CSV_TIME }, { "ctime_ns", CSV_NUM },
+  { "btime", CSV_TIME }, { "btime_ns", CSV_NUM },
+  { "inode", CSV_NUM }, { "nlink", CSV_NUM },
+  { "link_target", CSV_TEXT_HEX }, { "md5", CSV_TEXT },
+  { "sha1", CSV_TEXT }, { "sha256", CSV_TEXT }, { "magic", CSV_TEXT },
+  { "mime", CSV_TEXT }, { "yara_scanned", CSV_NUM },
+  { "capabilities", CSV_TEXT },
+};
+
+int
+vs_report_csv_files (struct vs_report *r)
+{
+  return csv_write (r, "SELECT id, fs_id, path, type, size, mode, uid, gid, "
+                    "atime, atime_ns, mtime, mtime_ns, ctime, ctime_ns, "
+                    "btime, btime_ns, inode, nlink, link_target, md5, sha1, "
+                    "sha256, magic, mime, yara_scanned, capabilities "
+                    "FROM files ORDER BY id", file_cols,
+                    VS_ARRAY_SIZE (file_cols));
+}
+
+/* ---- bodyfile ---------------------------------------------------------- */
+
+static void
+body_int (struct vs_buf *b, sqlite3_stmt *stmt, int i)
+{
+  vs_buf_addf (b, "|%lld", sqlite3_column_type (stmt, i) == SQLITE_NULL
+               ? 0LL : (long long) sqlite3_column_int64 (stmt, i));
+}
+
+int
+vs_report_bodyfile (struct vs_report *r)
+{
+  struct vs_buf *b = &r->out_buf;
+  const char *note = vs_rep_incomplete_note (r);
+  sqlite3_stmt *stmt;
+  const char *s;
+  size_t len;
+  char mode[11];
+  int rc, i;
+
+  vs_buf_adds (b, "# vmscan bodyfile (The Sleuth Kit 3.x format) of ");
+  vs_report_add_body (b, r->db_path, strlen (r->db_path));
+  vs_buf_addf (b, ", made %s; scan status ", r->generated_at);
+  vs_report_add_body (b, r->status, strlen (r->status));
+  vs_buf_adds (b, "\n# names: control characters, bad UTF-8 and "
+               "backslashes as \\n \\t \\xNN \\\\, %% as %%25, | as %%7C\n");
+  if (note)
+    vs_buf_addf (b, "# %s\n", note);
+
+  stmt = vs_rep_prepare (r, "SELECT md5, path, inode, mode, uid, gid, size, "
+                         "atime, mtime, ctime, btime, type, link_target "
+                         "FROM files ORDER BY id");
+  if (!stmt)
+    return -1;
+  while ((rc = vs_rep_step (r, stmt)) == 1) {
+    s = vs_rep_col (stmt, 0, &len);
+    if (s && len == 32 && strspn (s, "0123456789abcdef") == 32)
+      vs_buf_add (b, s, len);
+    else
+      vs_buf_addc (b, '0');
+    vs_buf_addc (b, '|');
+    s = vs_rep_col (stmt, 1, &len);
+    vs_report_add_body (b, s ? s : "", len);
+    s = vs_rep_col (stmt, 12, &len);
+    if (s && (sqlite3_column_int64 (stmt, 3) & 0170000) == 0120000) {
+      vs_buf_adds (b, " -> ");
+      vs_report_add_body (b, s, len);
+    }
+    body_int (b, stmt, 2);
+    vs_report_mode_string ((uint32_t) sqlite3_column_int64 (stmt, 3), mode);
+    vs_buf_addf (b, "|%s", mode);
+    for (i = 4; i <= 10; i++)
+      body_int (b, stmt, i);
+    vs_buf_addc (b, '\n');
+    vs_rep_out_maybe (r);
+  }
+  sqlite3_finalize (stmt);
+  return rc;
+}
+
+/* ---- Markdown ---------------------------------------------------------- */
+
+static void
+md (struct vs_buf *b, const char *s, size_t len)
+{
+  vs_report_add_md (b, s ? s : "", s ? len : 0);
+}
+
+static void
+md_col (struct vs_buf *b, sqlite3_stmt *stmt, int i)
+{
+  size_t len;
+  const char *s = vs_rep_col (stmt, i, &len);
+
+  if (s)
+    md (b, s, len);
+}
+
+int
+vs_report_md (struct vs_report *r)
+{
+  struct vs_buf *b = &r->out_buf;
+  const char *note = vs_rep_incomplete_note (r);
+  sqlite3_stmt *stmt;
+  int64_t by[5] = { 0, 0, 0, 0, 0 }, total = 0, n;
+  int rc, i;
+
+  /* The case header. */
+  vs_buf_adds (b, "# vmscan report\n\n");
+  if (note) {
+    vs_buf_adds (b, "> **");
+    md (b, note, strlen (note));
+    vs_buf_adds (b, "**\n\n");
+  }
+  stmt = vs_rep_prepare (r, "SELECT tool_version, started_at, finished_at, "
+                         "status, status_message, libguestfs_version, "
+                         "libmagic_version, yara_version, backend, host "
+                         "FROM scans WHERE id = ?1");
+  if (!stmt)
+    return -1;
+  sqlite3_bind_int64 (stmt, 1, r->scan_id);
+  if ((rc = vs_rep_step (r, stmt)) == 1) {
+    vs_buf_adds (b, "| | |\n|---|---|\n| Scan status | ");
+    md_col (b, stmt, 3);
+    if (sqlite3_column_type (stmt, 4) != SQLITE_NULL) {
+      vs_buf_adds (b, ": ");
+      md_col (b, stmt, 4);
+    }
+    vs_buf_adds (b, " |\n| Scanned | ");
+    md_col (b, stmt, 1);
+    vs_buf_adds (b, " to ");
+    md_col (b, stmt, 2);
+    vs_buf_adds (b, " on ");
+    md_col (b, stmt, 9);
+    vs_buf_adds (b, " |\n| Versions | vmscan ");
+    md_col (b, stmt, 0);
+    vs_buf_adds (b, ", libguestfs ");
+    md_col (b, stmt, 5);
+    vs_buf_adds (b, ", libmagic ");
+    md_col (b, stmt, 6);
+    vs_buf_adds (b, ", YARA ");
+    md_col (b, stmt, 7);
+    vs_buf_adds (b, ", backend ");
+    md_col (b, stmt, 8);
+    vs_buf_adds (b, " |\n");
+  }
+  sqlite3_finalize (stmt);
+  if (rc != 1)
+    return -1;
+
+  stmt = vs_rep_prepare (r, "SELECT path, format, sha256 FROM images "
+                         "ORDER BY disk_index, id");
+  if (!stmt)
+    return -1;
+  while ((rc = vs_rep_step (r, stmt)) == 1) {
+    vs_buf_adds (b, "| Image | ");
+    md_col (b, stmt, 0);
+    vs_buf_adds (b, " (");
+    md_col (b, stmt, 1);
+    vs_buf_adds (b, ", sha256 ");
+    md_col (b, stmt, 2);
+    vs_buf_adds (b, ") |\n");
+  }
+  sqlite3_finalize (stmt);
+  if (rc == -1)
+    return -1;
+
+  stmt = vs_rep_prepare (r, "SELECT product_name, distro, major_version, "
+                         "minor_version, hostname, arch, root_device FROM "
+                         "operating_systems ORDER BY id");
+  if (!stmt)
+    return -1;
+  while ((rc = vs_rep_step (r, stmt)) == 1) {
+    vs_buf_adds (b, "| Operating system | ");
+    md_col (b, stmt, 0);
+    vs_buf_adds (b, " (");
+    md_col (b, stmt, 1);
+    vs_buf_addf (b, " %d\\.%d, ", sqlite3_column_int (stmt, 2),
+                 sqlite3_column_int (stmt, 3));
+    md_col (b, stmt, 5);
+    vs_buf_adds (b, "), host name ");
+    md_col (b, stmt, 4);
+    vs_buf_adds (b, ", root ");
+    md_col (b, stmt, 6);
+    vs_buf_adds (b, " |\n");
+  }
+  sqlite3_finalize (stmt);
+  if (rc == -1)
+    return -1;
+  vs_buf_addf (b, "| Rule files | %lld |\n| Files | %lld |\n"
+               "| Report made | %s from ",
+               (long long) vs_rep_int (r, "SELECT count(*) FROM rule_files",
+                                       0),
+               (long long) vs_rep_int (r, "SELECT count(*) FROM files", 0),
+               r->generated_at);
+  md (b, r->db_path, strlen (r->db_path));
+  vs_buf_adds (b, " |\n\n");
+
+  /* Counts by severity, then the findings that matter most. */
+  stmt = vs_rep_prepare (r, "SELECT severity_rank, count(*) FROM findings "
+                         "GROUP BY severity_rank");
+  if (!stmt)
+    return -1;
+  while ((rc = vs_rep_step (r, stmt)) == 1) {
+    i = sqlite3_column_int (stmt, 0);
+    if (i >= 0 && i < 5) {
+      by[i] = sqlite3_column_int64 (stmt, 1);
+      total += by[i];
+    }
+  }
+  sqlite3_finalize (stmt);
+  if (rc == -1)
+    return -1;
+  vs_buf_addf (b, "## Findings: %lld\n\n| Severity | Count |\n|---|---|\n",
+               (long long) total);
+  for (i = 4; i >= 0; i--)
+    vs_buf_addf (b, "| %s | %lld |\n", vs_rep_severity[i],
+                 (long long) by[i]);
+  if (total) {
+    vs_buf_adds (b, "\n| Severity | Check | Title | Path | Evidence | "
+                 "ATT&amp;CK |\n|---|---|---|---|---|---|\n");
+    stmt = vs_rep_prepare (r, VS_REP_FINDINGS_SQL);
+    if (!stmt)
+      return -1;
+    n = 0;
+    while ((rc = vs_rep_step (r, stmt)) == 1 && n < MD_MAX_FINDINGS) {
+      i = sqlite3_column_int (stmt, 3);
+      vs_buf_addf (b, "| %s | ", vs_rep_severity[i >= 0 && i < 5 ? i : 0]);
+      md_col (b, stmt, 1);
+      vs_buf_adds (b, " | ");
+      md_col (b, stmt, 5);
+      vs_buf_adds (b, " | ");
+      md_col (b, stmt, 6);
+      vs_buf_adds (b, " | ");
+      md_col (b, stmt, 8);
+      vs_buf_adds (b, " | ");
+      md_col (b, stmt, 9);
+      vs_buf_adds (b, " |\n");
+      n++;
+    }
+    sqlite3_finalize (stmt);
+    if (rc == -1)
+      return -1;
+    if (total > n)
+      vs_buf_addf (b, "\n%lld more findings: see the html or json "
+                   "report\\.\n", (long long) (total - n));
+  }
+
+  /* YARA matches. */
+  total = vs_rep_int (r, "SELECT count(*) FROM yara_matches", 0);
+  vs_buf_addf (b, "\n## YARA matches: %lld\n", (long long) total);
+  if (total) {
+    vs_buf_adds (b, "\n| Rule | Namespace | Path | Strings |\n"
+                 "|---|---|---|---|\n");
+    stmt = vs_rep_prepare (r, "SELECT m.rule, m.namespace, f.path, "
+                           "(SELECT group_concat(identifier || '@' || "
+                           "offset, ' ') FROM (SELECT identifier, offset "
+                           "FROM yara_strings s WHERE s.match_id = m.id "
+                           "ORDER BY offset LIMIT 8)) FROM yara_matches m "
+                           "LEFT JOIN files f ON f.id = m.file_id "
+                           "ORDER BY f.path, m.rule, m.id");
+    if (!stmt)
+      return -1;
+    n = 0;
+    while ((rc = vs_rep_step (r, stmt)) == 1 && n < MD_MAX_MATCHES) {
+      vs_buf_adds (b, "| ");
+      for (i = 0; i < 4; i++) {
+        md_col (b, stmt, i);
+        vs_buf_adds (b, " |");
+        if (i < 3)
+          vs_buf_addc (b, ' ');
+      }
+      vs_buf_addc (b, '\n');
+      n++;
+    }
+    sqlite3_finalize (stmt);
+    if (rc == -1)
+      return -1;
+    if (total > n)
+      vs_buf_addf (b, "\n%lld more matches: see the html or json "
+                   "report\\.\n", (long long) (total - n));
+  }
+
+  /* Errors. */
+  total = vs_rep_int (r, "SELECT count(*) FROM errors", 0);
+  vs_buf_addf (b, "\n## Errors: %lld\n", (long long) total);
+  if (total) {
+    vs_buf_adds (b, "\n| Stage | Path | Message |\n|---|---|---|\n");
+    stmt = vs_rep_prepare (r, "SELECT stage, path, message FROM errors "
+                           "ORDER BY id");
+    if (!stmt)
+      return -1;
+    n = 0;
+    while ((rc = vs_rep_step (r, stmt)) == 1 && n < MD_MAX_ERRORS) {
+      vs_buf_adds (b, "| ");
+      md_col (b, stmt, 0);
+      vs_buf_adds (b, " | ");
+      md_col (b, stmt, 1);
+      vs_buf_adds (b, " | ");
+      md_col (b, stmt, 2);
+      vs_buf_adds (b, " |\n");
+      n++;
+    }
+    sqlite3_finalize (stmt);
+    if (rc == -1)
+      return -1;
+    if (total > n)
+      vs_buf_addf (b, "\n%lld more errors: see the html or json report\\.\n",
+                   (long long) (total - n));
+  }
+  vs_buf_adds (b, "\nMade by `vmscan report` from the evidence database "
+               "alone; `vmscan report DB --format html` gives the full "
+               "report\\.\n");
+  return 0;
+}

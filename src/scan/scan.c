@@ -1,0 +1,955 @@
+/* vmscan: one scan, from disk images to a finished evidence database.
+ *
+ * Order of work: database first (so every later failure is recorded),
+ * then the images' headers, the rules (a typo in a rule fails in a second,
+ * not after a launch), then the appliance.  The images are hashed on the
+ * host by a thread of their own while the appliance starts, and
+ * filesystems are walked one after another while worker threads do the
+ * per-file work.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "parse/accounts.h"
+#include "core/appliance.h"
+#include "checks/checks.h"
+#include "core/classify.h"
+#include "core/guest.h"
+#include "base/hash.h"
+#include "image/image.h"
+#include "parse/ioc.h"
+#include "core/osdetect.h"
+#include "image/parttable.h"
+#include "core/rules.h"
+#include "scan/scan.h"
+#include "core/store.h"
+#include "base/util.h"
+#include "core/walk.h"
+
+#define VS_PASSWD_MAX (4 * 1024 * 1024)
+
+const char *
+vs_scan_default_rules (void)
+{
+  struct stat sb;
+
+  if (stat (VS_RULES_DIR, &sb) == 0 && S_ISDIR (sb.st_mode))
+    return VS_RULES_DIR;
+  return VS_SRCDIR_RULES;
+}
+
+struct state {
+  const struct vs_scan_options *o;
+  struct vs_store *store;
+  struct vs_image *images;
+  size_t nimages;
+  struct vs_rules *rules;
+  struct vs_appliance *app;
+  struct vs_os *oses;
+  size_t nos;
+  struct vs_fs *fss;
+  size_t nfs;
+  char *image_problem;                  /* the first a raw image's
+                                           partition table showed */
+  struct vs_accounts **accounts;        /* one per OS */
+  struct vs_walker *walker;
+  struct vs_ioc *ioc;
+  uint64_t findings[VS_SEV_COUNT];
+  int checking;                 /* the checks are running */
+  int checked;                  /* the checks ran to the end */
+  double start;
+
+  /* Image hashing thread. */
+  pthread_t hash_thread;
+  int hashing;
+  char **hash_errors;
+
+  /* Progress display. */
+  pthread_t progress_thread;
+  int progress_on;
+  pthread_mutex_t progress_lock;
+  pthread_cond_t progress_cond;
+  int progress_quit;
+  size_t fs_index;
+  size_t fs_count;
+  const char *volatile phase;   /* shown before the walk starts */
+
+  /* Watchdog: after stall_seconds without progress (guest I/O or
+   * host-side work), the stage is asked to stop; a hung appliance is
+   * killed, so that the walk fails instead of waiting forever. */
+  pthread_t watchdog_thread;
+  int watchdog_on;
+  int watchdog_quit;
+  int stalled;                  /* the appliance was killed for it */
+  unsigned stall_seconds;
+  char stall_msg[160];          /* the watchdog's reason for a stop */
+};
+
+/* Set while a progress line is on the terminal. */
+static int progress_line_shown;
+
+static void
+clear_progress_line (void)
+{
+  if (progress_line_shown) {
+    fputs ("\r\033[K", stderr);
+    progress_line_shown = 0;
+  }
+}
+
+static void *
+progress_main (void *opaque)
+{
+  struct state *s = opaque;
+  struct vs_walk_progress p;
+  double last_t = vs_now_monotonic ();
+  uint64_t last_bytes = 0;
+  double rate = 0;
+
+  pthread_mutex_lock (&s->progress_lock);
+  while (!s->progress_quit) {
+    struct timespec ts;
+    char done[32];
+    double now;
+
+    clock_gettime (CLOCK_REALTIME, &ts);
+    ts.tv_nsec += 500 * 1000 * 1000;
+    if (ts.tv_nsec >= 1000 * 1000 * 1000) {
+      ts.tv_sec++;
+      ts.tv_nsec -= 1000 * 1000 * 1000;
+    }
+    pthread_cond_timedwait (&s->progress_cond, &s->progress_lock, &ts);
+    if (s->progress_quit)
+      continue;
+    if (!__atomic_load_n (&s->walker, __ATOMIC_ACQUIRE)
+        || __atomic_load_n (&s->checking, __ATOMIC_ACQUIRE)) {
+      if (s->phase) {
+        vs_log_lock ();
+        fprintf (stderr, "\r\033[K%s (%.0f s)", s->phase,
+                 vs_now_monotonic () - s->start);
+        progress_line_shown = 1;
+        vs_log_unlock ();
+      }
+      continue;
+    }
+    vs_walker_progress (s->walker, &p);
+    now = vs_now_monotonic ();
+    if (now - last_t >= 1.0) {
+      rate = (double) (p.bytes - last_bytes) / (now - last_t);
+      last_t = now;
+      last_bytes = p.bytes;
+    }
+    vs_format_size (p.bytes, done);
+    vs_log_lock ();
+    fprintf (stderr, "\r\033[Kfilesystem %zu/%zu: %llu entries, %llu files, "
+             "%s read, %.1f MiB/s", s->fs_index + 1, s->fs_count,
+             (unsigned long long) p.entries, (unsigned long long) p.files,
+             done, rate / (1024.0 * 1024.0));
+    progress_line_shown = 1;
+    vs_log_unlock ();
+  }
+  pthread_mutex_unlock (&s->progress_lock);
+  return NULL;
+}
+
+static void
+progress_start (struct state *s)
+{
+  if (!s->o->progress)
+    return;
+  vs_log_set_clear_hook (clear_progress_line);
+  if (pthread_create (&s->progress_thread, NULL, progress_main, s) == 0)
+    s->progress_on = 1;
+}
+
+static void
+progress_stop (struct state *s)
+{
+  if (!s->progress_on)
+    return;
+  pthread_mutex_lock (&s->progress_lock);
+  s->progress_quit = 1;
+  pthread_cond_broadcast (&s->progress_cond);
+  pthread_mutex_unlock (&s->progress_lock);
+  pthread_join (s->progress_thread, NULL);
+  vs_log_lock ();
+  vs_log_unlock ();             /* erases the line */
+  vs_log_set_clear_hook (NULL);
+  s->progress_on = 0;
+}
+
+/* The stages whose work is the appliance's: a stall there is a hung
+ * appliance, and only killing it unblocks the thread waiting on it. */
+static int
+appliance_stage (const char *stage)
+{
+  return strncmp (stage, "check", 5) != 0;
+}
+
+/* Seconds a stopped check has to end before the appliance it may be
+ * waiting on is killed. */
+#define VS_STALL_GRACE 10
+
+static void *
+watchdog_main (void *opaque)
+{
+  struct state *s = opaque;
+  struct vs_walk_progress p;
+  uint64_t last = UINT64_MAX;
+  double since = vs_now_monotonic ();
+  int asked = 0;                /* a stop was asked of the current stage */
+
+  pthread_mutex_lock (&s->progress_lock);
+  while (!s->watchdog_quit) {
+    struct timespec ts;
+    const char *stage;
+    uint64_t mark;
+    double idle;
+
+    clock_gettime (CLOCK_REALTIME, &ts);
+    ts.tv_sec += 1;
+    pthread_cond_timedwait (&s->progress_cond, &s->progress_lock, &ts);
+    if (s->watchdog_quit)
+      break;
+    /* Progress is any of: a new stage, walk counters moving, checks
+     * reading guest files, host-side loops turning (vs_tick). */
+    stage = vs_stage ();
+    mark = (uint64_t) (uintptr_t) stage + vs_guest_activity () + vs_ticks ();
+    if (s->walker) {
+      vs_walker_progress (s->walker, &p);
+      mark += p.entries + p.files + p.bytes;
+    }
+    if (mark != last) {
+      last = mark;
+      since = vs_now_monotonic ();
+      asked = 0;
+      continue;
+    }
+    idle = vs_now_monotonic () - since;
+    if (!asked && idle >= s->stall_seconds) {
+      /* Ask the stage to stop: a check that was stopped is recorded and
+       * the others go on; a stage of the appliance's ends the scan. */
+      asked = 1;
+      snprintf (s->stall_msg, sizeof s->stall_msg,
+                "no progress for %u s in stage '%s'", s->stall_seconds,
+                stage);
+      vs_error ("%s: stopping it", s->stall_msg);
+      vs_stop_request (s->stall_msg);
+      if (!appliance_stage (stage))
+        continue;
+    }
+    else if (!(asked && idle >= s->stall_seconds + VS_STALL_GRACE))
+      continue;
+    /* An appliance stage stalled, or a stopped check did not end: it is
+     * waiting on the appliance, which is not answering. */
+    s->stalled = 1;
+    vs_error ("the appliance is not answering in stage '%s'; stopping it",
+              stage);
+    vs_appliance_kill (s->app);
+    break;
+  }
+  pthread_mutex_unlock (&s->progress_lock);
+  return NULL;
+}
+
+static void
+watchdog_start (struct state *s)
+{
+  const char *env = getenv ("VMSCAN_STALL_TIMEOUT");
+  uint64_t n;
+
+  s->stall_seconds = 600;
+  if (env && vs_parse_size (env, &n) == 0 && n > 0 && n < 86400)
+    s->stall_seconds = (unsigned) n;
+  if (pthread_create (&s->watchdog_thread, NULL, watchdog_main, s) == 0)
+    s->watchdog_on = 1;
+}
+
+static void
+watchdog_stop (struct state *s)
+{
+  if (!s->watchdog_on)
+    return;
+  pthread_mutex_lock (&s->progress_lock);
+  s->watchdog_quit = 1;
+  pthread_cond_broadcast (&s->progress_cond);
+  pthread_mutex_unlock (&s->progress_lock);
+  pthread_join (s->watchdog_thread, NULL);
+  s->watchdog_on = 0;
+}
+
+static void *
+hash_main (void *opaque)
+{
+  struct state *s = opaque;
+  size_t i;
+
+  /* The file the checks read and qemu serves, never the path again
+   * (vs_sha256_fd reads with pread: no offset is shared). */
+  for (i = 0; i < s->nimages; i++) {
+    if (vs_sha256_fd (s->images[i].fd, s->images[i].sha256) == -1) {
+      s->hash_errors[i] = vs_xasprintf ("%s: cannot hash: %s",
+                                        s->images[i].path,
+                                        strerror (errno));
+      s->images[i].sha256[0] = '\0';
+    }
+    if (s->o->stop && *s->o->stop)
+      break;
+  }
+  return NULL;
+}
+
+/* Records a fatal problem and returns 2. */
+static int
+fail (struct state *s, const char *stage, const char *msg)
+{
+  struct vs_store_counts c;
+
+  vs_error ("%s", msg);
+  if (s->store && vs_store_add_error (s->store, stage, 0, NULL, 0, msg) == 0) {
+    vs_store_counts (s->store, &c);
+    vs_store_finish_scan (s->store, "failed", msg,
+                          &(struct vs_scan_totals) { 0, 0, c.matches,
+                            c.errors, c.findings,
+                            vs_severity_name (s->o->fail_on), 0 });
+  }
+  return 2;
+}
+
+/* A raw image whose partition table runs past its end is truncated (or
+ * lies): say so before the appliance makes nothing of it.  Returns -1
+ * only if the store failed. */
+static int
+check_partitions (struct state *s, const struct vs_image *img)
+{
+  CLEANUP_FREE char *problem = NULL;
+  CLEANUP_FREE char *shown = NULL;
+  char *msg;
+
+  if (strcmp (img->format, "raw") != 0)
+    return 0;
+  problem = vs_parttable_check_fd (img->fd, img->file_size);
+  if (!problem)
+    return 0;
+  shown = vs_printable (img->path, strlen (img->path));
+  msg = vs_xasprintf ("%s: %s", shown, problem);
+  vs_warn ("%s", msg);
+  if (!s->image_problem)
+    s->image_problem = msg;
+  else
+    free (msg);
+  return vs_store_add_error (s->store, "image", 0, NULL, 0, problem);
+}
+
+/* Waits for the image hashes and records them (or why not).  Returns -1
+ * only if the store failed. */
+static int
+record_image_hashes (struct state *s)
+{
+  size_t i;
+
+  if (s->hashing) {
+    pthread_join (s->hash_thread, NULL);
+    s->hashing = 0;
+  }
+  for (i = 0; i < s->nimages; i++) {
+    if (s->hash_errors[i]) {
+      vs_warn ("%s", s->hash_errors[i]);
+      if (vs_store_add_error (s->store, "image", 0, NULL, 0,
+                              s->hash_errors[i]) == -1)
+        return -1;
+    }
+    else if (vs_store_set_image_sha256 (s->store, (int) i,
+                                        s->images[i].sha256) == -1)
+      return -1;
+  }
+  return 0;
+}
+
+/* Why no filesystem could be walked, in one line. */
+static char *
+nothing_to_scan (const struct state *s)
+{
+  size_t i, unknown = 0, encrypted = 0, failed = 0, other = 0;
+  struct vs_buf b = VS_BUF_INIT;
+  const char *sep = "";
+
+  if (s->nfs == 0)
+    return vs_xasprintf ("nothing to scan: no partition table, filesystem "
+                         "or volume was found on any disk%s%s",
+                         s->image_problem ? "; " : " (not a disk image?)",
+                         s->image_problem ? s->image_problem : "");
+  for (i = 0; i < s->nfs; i++) {
+    const struct vs_fs *fs = &s->fss[i];
+
+    if (strcmp (fs->type, "unknown") == 0)
+      unknown++;
+    else if (strcmp (fs->type, "crypto_LUKS") == 0)
+      encrypted++;
+    else if (fs->status == VS_FS_ERROR)
+      failed++;
+    else
+      other++;
+  }
+  vs_buf_adds (&b, "nothing to scan: no filesystem could be mounted (");
+  if (unknown) {
+    vs_buf_addf (&b, "%zu device%s with no filesystem recognised", unknown,
+                 unknown == 1 ? "" : "s");
+    sep = ", ";
+  }
+  if (encrypted) {
+    vs_buf_addf (&b, "%s%zu encrypted", sep, encrypted);
+    sep = ", ";
+  }
+  if (failed) {
+    vs_buf_addf (&b, "%s%zu that would not mount", sep, failed);
+    sep = ", ";
+  }
+  if (other)
+    vs_buf_addf (&b, "%s%zu swap or skipped", sep, other);
+  vs_buf_adds (&b, "); see the filesystems table");
+  if (s->image_problem)
+    vs_buf_addf (&b, "; %s", s->image_problem);
+  return vs_buf_detach (&b, NULL);
+}
+
+/* Fills the totals of a scan that got this far. */
+static void
+totals (struct state *s, const struct vs_walk_progress *p,
+        struct vs_scan_totals *t)
+{
+  struct vs_store_counts c;
+
+  vs_store_counts (s->store, &c);
+  t->files = p->files;
+  t->bytes = p->bytes;
+  t->matches = c.matches;
+  t->errors = c.errors;
+  t->findings = c.findings;
+  t->fail_on = vs_severity_name (s->o->fail_on);
+  t->matched_files = c.matched_files;
+}
+
+static int
+store_failed (struct state *s)
+{
+  vs_error ("%s", vs_store_errmsg (s->store));
+  return 2;
+}
+
+/* Loads the accounts of each OS from its root filesystem's /etc/passwd,
+ * opening one component at a time without following symlinks. */
+static void
+load_accounts (struct state *s)
+{
+  size_t i, k;
+
+  s->accounts = vs_xcalloc (s->nos ? s->nos : 1, sizeof *s->accounts);
+  for (k = 0; k < s->nfs; k++) {
+    struct vs_fs *fs = &s->fss[k];
+    CLEANUP_FREE char *root = NULL;
+    int dfd, etc, fd;
+    struct stat sb;
+
+    if (!fs->mounted || fs->os_index < 0 || !fs->os_mountpoint
+        || strcmp (fs->os_mountpoint, "/") != 0)
+      continue;
+    root = vs_xasprintf ("%s%s", vs_appliance_host_root (s->app),
+                         fs->walk_root);
+    dfd = open (root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (dfd == -1)
+      continue;
+    etc = openat (dfd, "etc", O_RDONLY | O_DIRECTORY | O_NOFOLLOW
+                  | O_CLOEXEC);
+    close (dfd);
+    if (etc == -1)
+      continue;
+    fd = openat (etc, "passwd", O_RDONLY | O_NOFOLLOW | O_NONBLOCK
+                 | O_CLOEXEC);
+    close (etc);
+    if (fd == -1)
+      continue;
+    if (fstat (fd, &sb) == 0 && S_ISREG (sb.st_mode)
+        && sb.st_size <= VS_PASSWD_MAX) {
+      char *buf = vs_xmalloc ((size_t) sb.st_size + 1);
+      ssize_t n = pread (fd, buf, (size_t) sb.st_size, 0);
+
+      if (n >= 0) {
+        i = (size_t) fs->os_index;
+        vs_accounts_free (s->accounts[i]);
+        s->accounts[i] = vs_accounts_parse (buf, (size_t) n);
+      }
+      free (buf);
+    }
+    close (fd);
+  }
+}
+
+static void
+print_summary (struct state *s, FILE *out, const char *status,
+               const struct vs_scan_totals *t, uint64_t entries,
+               uint64_t yara_skipped)
+{
+  size_t i, scanned = 0, skipped = 0, failed = 0;
+  char size[32];
+
+  fprintf (out, "vmscan %s: scan %s\n", PACKAGE_VERSION, status);
+  for (i = 0; i < s->nimages; i++) {
+    CLEANUP_FREE char *p = vs_printable (s->images[i].path,
+                                         strlen (s->images[i].path));
+
+    vs_format_size (s->images[i].virtual_size, size);
+    fprintf (out, "  image:       %s (%s, %s)\n", p,
+             s->images[i].format_name, size);
+  }
+  for (i = 0; i < s->nos; i++) {
+    const struct vs_os *os = &s->oses[i];
+    struct vs_buf b = VS_BUF_INIT;
+    CLEANUP_FREE char *line = NULL;
+
+    vs_buf_addf (&b, "%s %s", os->type ? os->type : "unknown",
+                 os->distro ? os->distro : "");
+    if (os->major >= 0)
+      vs_buf_addf (&b, " %d.%d", os->major, os->minor >= 0 ? os->minor : 0);
+    if (os->product_name)
+      vs_buf_addf (&b, " (%s)", os->product_name);
+    vs_buf_addf (&b, ", %s, hostname %s, root %s",
+                 os->arch ? os->arch : "unknown arch",
+                 os->hostname ? os->hostname : "unknown", os->root);
+    line = vs_printable (b.data, b.len);
+    vs_buf_release (&b);
+    fprintf (out, "  os:          %s\n", line);
+  }
+  if (s->nos == 0 && s->app)
+    fprintf (out, "  os:          none found\n");
+  for (i = 0; i < s->nfs; i++) {
+    switch (s->fss[i].status) {
+    case VS_FS_SCANNED: scanned++; break;
+    case VS_FS_SKIPPED: skipped++; break;
+    default: failed++; break;
+    }
+  }
+  fprintf (out, "  filesystems: %zu scanned, %zu skipped, %zu failed\n",
+           scanned, skipped, failed);
+  vs_format_size (t->bytes, size);
+  fprintf (out, "  files:       %llu entries, %llu regular files, %s read\n",
+           (unsigned long long) entries, (unsigned long long) t->files, size);
+  if (s->rules)
+    fprintf (out, "  yara:        %llu matches in %llu files (%u rules); "
+             "%llu files over the size limit not scanned\n",
+             (unsigned long long) t->matches,
+             (unsigned long long) t->matched_files,
+             vs_rules_count (s->rules), (unsigned long long) yara_skipped);
+  else
+    fprintf (out, "  yara:        not run\n");
+  if (s->checked) {
+    unsigned k;
+    uint64_t total = 0, over = 0;
+
+    for (k = 0; k < VS_SEV_COUNT; k++) {
+      total += s->findings[k];
+      if (k >= (unsigned) s->o->fail_on)
+        over += s->findings[k];
+    }
+    fprintf (out, "  findings:    %llu (critical %llu, high %llu, "
+             "medium %llu, low %llu, info %llu); %llu at %s or above\n",
+             (unsigned long long) total,
+             (unsigned long long) s->findings[VS_SEV_CRITICAL],
+             (unsigned long long) s->findings[VS_SEV_HIGH],
+             (unsigned long long) s->findings[VS_SEV_MEDIUM],
+             (unsigned long long) s->findings[VS_SEV_LOW],
+             (unsigned long long) s->findings[VS_SEV_INFO],
+             (unsigned long long) over, vs_severity_name (s->o->fail_on));
+  }
+  else
+    fprintf (out, "  findings:    not made (the scan did not finish)\n");
+  fprintf (out, "  errors:      %llu%s\n", (unsigned long long) t->errors,
+           t->errors ? " (see the errors table)" : "");
+  fprintf (out, "  elapsed:     %.1f s%s\n", vs_now_monotonic () - s->start,
+           s->app && strcmp (vs_appliance_backend (s->app), "tcg") == 0
+           ? " (appliance under software emulation)" : "");
+  fprintf (out, "  database:    %s\n", s->o->db_path);
+}
+
+static void
+cleanup (struct state *s)
+{
+  size_t i;
+
+  progress_stop (s);
+  watchdog_stop (s);
+  vs_walker_free (s->walker);
+  if (s->hashing) {
+    pthread_join (s->hash_thread, NULL);
+    s->hashing = 0;
+  }
+  vs_appliance_free (s->app);
+  if (s->accounts) {
+    for (i = 0; i < (s->nos ? s->nos : 1); i++)
+      vs_accounts_free (s->accounts[i]);
+    free (s->accounts);
+  }
+  if (s->fss)
+    vs_appliance_free_fss (s->fss, s->nfs);
+  if (s->oses)
+    vs_appliance_free_oses (s->oses, s->nos);
+  vs_rules_free (s->rules);
+  vs_ioc_free (s->ioc);
+  for (i = 0; i < s->nimages; i++) {
+    vs_image_clear (&s->images[i]);
+    if (s->hash_errors)
+      free (s->hash_errors[i]);
+  }
+  free (s->hash_errors);
+  free (s->images);
+  free (s->image_problem);
+  vs_store_free (s->store);
+}
+
+static int
+appliance_alive (void *opaque)
+{
+  return vs_appliance_alive (opaque);
+}
+
+static int
+run (struct state *s, FILE *summary)
+{
+  const struct vs_scan_options *o = s->o;
+  struct vs_scan_info info;
+  struct vs_walk_config wc;
+  struct vs_walk_progress p;
+  struct vs_scan_totals t = { 0, 0, 0, 0, 0, NULL, 0 };
+  const char *default_rules[1];
+  const char *const *rule_paths = o->rule_paths;
+  size_t nrule_paths = o->nrule_paths, i;
+  char *err = NULL;
+  const char *status = "complete";
+  int rc;
+
+  if (vs_store_create (o->db_path, o->force, &s->store, &err) == -1) {
+    vs_error ("%s", err);
+    free (err);
+    return 2;
+  }
+  memset (&info, 0, sizeof info);
+  info.tool_version = PACKAGE_VERSION;
+  info.magic_version = vs_classify_version ();
+  info.yara_version = o->yara ? vs_rules_version () : NULL;
+  info.crypto_version = vs_hash_library ();
+  info.command_line = o->command_line;
+  info.yara_enabled = o->yara;
+  info.yara_max_size = o->yara_max_size;
+  if (vs_store_begin_scan (s->store, &info) == -1)
+    return store_failed (s);
+
+  /* Images: check every header before qemu sees any of them.  Each is
+   * opened once, here; all else reads that descriptor. */
+  s->images = vs_xcalloc (o->nimages, sizeof *s->images);
+  s->hash_errors = vs_xcalloc (o->nimages, sizeof *s->hash_errors);
+  for (i = 0; i < o->nimages; i++) {
+    int fd = open (o->images[i], O_RDONLY | O_CLOEXEC | O_NOCTTY
+                   | O_NONBLOCK);
+
+    if (fd == -1)
+      err = vs_xasprintf ("%s: %s", o->images[i], strerror (errno));
+    if (fd == -1 || vs_image_probe_fd (fd, o->images[i], o->format,
+                                       &s->images[i], &err) == -1) {
+      if (fd != -1)
+        close (fd);
+      rc = fail (s, "image", err);
+      free (err);
+      return rc;
+    }
+    s->nimages++;
+    if (vs_store_add_image (s->store, (int) i, &s->images[i]) == -1)
+      return store_failed (s);
+    if (check_partitions (s, &s->images[i]) == -1)
+      return store_failed (s);
+  }
+  /* qemu opens them, in a sandbox, and is asked what it opened. */
+  if (vs_appliance_serve (s->images, s->nimages, &s->app, &err) == -1) {
+    rc = fail (s, "image", err);
+    free (err);
+    return rc;
+  }
+
+  if (o->yara) {
+    if (!rule_paths) {
+      default_rules[0] = vs_scan_default_rules ();
+      rule_paths = default_rules;
+      nrule_paths = 1;
+    }
+    if (vs_rules_compile (rule_paths, nrule_paths, &s->rules, &err) == -1) {
+      CLEANUP_FREE char *m = vs_xasprintf ("rules: %s", err);
+
+      free (err);
+      return fail (s, "rules", m);
+    }
+    for (i = 0; i < vs_rules_nfiles (s->rules); i++) {
+      const char *path, *ns, *sha;
+      uint64_t size;
+
+      vs_rules_file (s->rules, i, &path, &ns, &sha, &size);
+      if (vs_store_add_rule_file (s->store, path, ns, sha, size) == -1)
+        return store_failed (s);
+    }
+    vs_debug ("%u YARA rules from %zu files", vs_rules_count (s->rules),
+              vs_rules_nfiles (s->rules));
+  }
+
+  if (o->nioc_paths)
+    s->ioc = vs_ioc_new ();
+  for (i = 0; i < o->nioc_paths; i++) {
+    char sha[65];
+    long n = vs_ioc_load_file (s->ioc, o->ioc_paths[i], sha, &err);
+
+    if (n < 0) {
+      CLEANUP_FREE char *m = vs_xasprintf ("IOC list: %s", err);
+
+      free (err);
+      return fail (s, "ioc", m);
+    }
+    if (vs_store_add_ioc_file (s->store, o->ioc_paths[i], sha,
+                               (uint64_t) n) == -1)
+      return store_failed (s);
+  }
+
+  if (pthread_create (&s->hash_thread, NULL, hash_main, s) == 0)
+    s->hashing = 1;
+
+  s->phase = "starting the appliance";
+  vs_stage_set ("launch");
+  progress_start (s);
+  vs_debug ("launching the appliance");
+  if (vs_appliance_launch (s->app, &err) == -1) {
+    rc = fail (s, "launch", err);
+    free (err);
+    return rc;
+  }
+  if (vs_store_set_appliance (s->store, vs_appliance_backend (s->app),
+                              vs_appliance_version (s->app)) == -1)
+    return store_failed (s);
+  watchdog_start (s);
+  if (o->stop && *o->stop)
+    goto interrupted;
+
+  s->phase = "inspecting the disks";
+  vs_stage_set ("inspect");
+  vs_debug ("inspecting");
+  vs_appliance_inspect (s->app, &s->oses, &s->nos, &err);
+  if (err) {
+    vs_warn ("%s", err);
+    if (vs_store_add_error (s->store, "inspect", 0, NULL, 0, err) == -1)
+      return store_failed (s);
+    free (err);
+    err = NULL;
+  }
+  for (i = 0; i < s->nos; i++)
+    if (vs_store_add_os (s->store, &s->oses[i]) == -1)
+      return store_failed (s);
+
+  s->phase = "listing and mounting filesystems";
+  vs_stage_set ("mount");
+  vs_debug ("listing filesystems");
+  if (vs_appliance_list_fs (s->app, s->oses, s->nos, &s->fss, &s->nfs,
+                            &err) == -1) {
+    rc = fail (s, "mount", err);
+    free (err);
+    return rc;
+  }
+  if (err) {
+    vs_warn ("%s", err);
+    if (vs_store_add_error (s->store, "mount", 0, NULL, 0, err) == -1)
+      return store_failed (s);
+    free (err);
+    err = NULL;
+  }
+  vs_debug ("mounting %zu filesystems", s->nfs);
+  if (vs_appliance_mount_all (s->app, s->fss, s->nfs, &err) == -1) {
+    rc = fail (s, "mount", err);
+    free (err);
+    return rc;
+  }
+  /* Inspection can fail for every disk because of one, and does not
+   * know every distribution: look for roots among the filesystems no OS
+   * claims. */
+  {
+    size_t before = s->nos;
+
+    vs_os_detect (vs_appliance_host_root (s->app), s->fss, s->nfs,
+                  &s->oses, &s->nos);
+    for (i = before; i < s->nos; i++) {
+      vs_warn ("%s: operating system found from its own files (%s), not by "
+               "libguestfs inspection", s->oses[i].root,
+               s->oses[i].distro ? s->oses[i].distro : "no os-release");
+      if (vs_store_add_os (s->store, &s->oses[i]) == -1)
+        return store_failed (s);
+    }
+  }
+  for (i = 0; i < s->nfs; i++) {
+    struct vs_fs *fs = &s->fss[i];
+
+    if (vs_store_add_fs (s->store, fs, fs->os_index >= 0
+                         ? &s->oses[fs->os_index] : NULL) == -1)
+      return store_failed (s);
+    if (fs->status == VS_FS_ERROR) {
+      vs_warn ("%s: %s", fs->device, fs->note);
+      if (vs_store_add_error (s->store, "mount", fs->id, NULL, 0,
+                              fs->note) == -1)
+        return store_failed (s);
+    }
+  }
+  s->fs_count = 0;
+  for (i = 0; i < s->nfs; i++)
+    if (s->fss[i].mounted)
+      s->fs_count++;
+  if (s->fs_count == 0) {
+    CLEANUP_FREE char *why = nothing_to_scan (s);
+
+    /* The image's hash is evidence even of a scan that found nothing. */
+    if (record_image_hashes (s) == -1)
+      return store_failed (s);
+    return fail (s, "mount", why);
+  }
+  load_accounts (s);
+
+  memset (&wc, 0, sizeof wc);
+  wc.store = s->store;
+  wc.rules = s->rules;
+  wc.yara_max_size = o->yara_max_size;
+  wc.sparse_limit = o->sparse_limit;
+  wc.jobs = o->jobs;
+  wc.stop = o->stop;
+  wc.alive = appliance_alive;
+  wc.alive_opaque = s->app;
+  {
+    struct vs_walker *walker;
+
+    if (vs_walker_new (&wc, &walker, &err) == -1) {
+      rc = fail (s, "walk", err);
+      free (err);
+      return rc;
+    }
+    /* The progress thread reads s->walker. */
+    __atomic_store_n (&s->walker, walker, __ATOMIC_RELEASE);
+  }
+  vs_stage_set ("walk");
+  for (i = 0; i < s->nfs; i++) {
+    struct vs_fs *fs = &s->fss[i];
+    CLEANUP_FREE char *dir = NULL;
+
+    if (!fs->mounted)
+      continue;
+    dir = vs_xasprintf ("%s%s", vs_appliance_host_root (s->app),
+                        fs->walk_root);
+    vs_debug ("walking %s (%s)", fs->device, fs->type);
+    rc = vs_walker_walk (s->walker, fs, dir,
+                         fs->os_index >= 0 ? s->accounts[fs->os_index]
+                         : NULL);
+    if (vs_store_update_fs (s->store, fs) == -1)
+      return store_failed (s);
+    if (rc == -1)
+      break;
+    s->fs_index++;
+  }
+  vs_walker_progress (s->walker, &p);
+  if (vs_store_flush (s->store) == -1)
+    return store_failed (s);
+  if (vs_walker_lost (s->walker)) {
+    CLEANUP_FREE char *why = vs_xasprintf ("the appliance %s during "
+                                           "the walk, after %llu files; "
+                                           "the scan is incomplete",
+                                           s->stalled ? "hung and was stopped"
+                                           : "stopped",
+                                           (unsigned long long) p.files);
+    return fail (s, "walk", why);
+  }
+  if (o->stop && *o->stop)
+    goto interrupted;
+
+  if (record_image_hashes (s) == -1)
+    return store_failed (s);
+
+  s->phase = "running the checks";
+  vs_stage_set ("check");
+  __atomic_store_n (&s->checking, 1, __ATOMIC_RELEASE);
+  vs_debug ("running the checks");
+  {
+    struct vs_checks_config cc;
+
+    memset (&cc, 0, sizeof cc);
+    cc.store = s->store;
+    cc.oses = s->oses;
+    cc.nos = s->nos;
+    cc.fss = s->fss;
+    cc.nfs = s->nfs;
+    cc.host_root = vs_appliance_host_root (s->app);
+    cc.accounts = s->accounts;
+    cc.ioc = s->ioc;
+    cc.stop = o->stop;
+    cc.checks = o->checks;
+    rc = vs_checks_run (&cc, s->findings);
+    progress_stop (s);
+    watchdog_stop (s);
+    if (rc == -1 && o->stop && *o->stop)
+      goto interrupted;
+    if (s->stalled || !vs_appliance_alive (s->app))
+      return fail (s, "check", s->stalled
+                   ? "the appliance hung during the checks and was "
+                   "stopped; the findings are incomplete"
+                   : "the appliance stopped during the checks; the "
+                   "findings are incomplete");
+    if (rc == -1)
+      return store_failed (s);
+    s->checked = 1;
+  }
+
+  totals (s, &p, &t);
+  if (vs_store_finish_scan (s->store, status, NULL, &t) == -1)
+    return store_failed (s);
+  print_summary (s, summary, status, &t, p.entries, p.yara_skipped);
+  for (i = (size_t) o->fail_on; i < VS_SEV_COUNT; i++)
+    if (s->findings[i])
+      return 1;
+  return 0;
+
+ interrupted:
+  status = "interrupted";
+  progress_stop (s);
+  if (s->walker)
+    vs_walker_progress (s->walker, &p);
+  else
+    memset (&p, 0, sizeof p);
+  totals (s, &p, &t);
+  vs_error ("interrupted; the database records the scan as interrupted");
+  if (vs_store_finish_scan (s->store, status, "interrupted by a signal",
+                            &t) == -1)
+    return store_failed (s);
+  print_summary (s, summary, status, &t, p.entries, p.yara_skipped);
+  return 2;
+}
+
+int
+vs_scan_run (const struct vs_scan_options *o, FILE *summary)
+{
+  struct state s;
+  int rc;
+
+  memset (&s, 0, sizeof s);
+  pthread_mutex_init (&s.progress_lock, NULL);
+  pthread_cond_init (&s.progress_cond, NULL);
+  s.o = o;
+  s.start = vs_now_monotonic ();
+  rc = run (&s, summary);
+  cleanup (&s);
+  pthread_mutex_destroy (&s.progress_lock);
+  pthread_cond_destroy (&s.progress_cond);
+  return rc;
+}

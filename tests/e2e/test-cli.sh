@@ -1,0 +1,88 @@
+#!/bin/sh
+# TAP test of the command line: options, documentation, usage errors and
+# refusal to overwrite.  Needs no appliance.
+set -u
+
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+VMSCAN=${VMSCAN:-$top_srcdir/vmscan}
+if [ ! -x "$VMSCAN" ]; then
+  echo "1..0 # SKIP vmscan not built"
+  exit 0
+fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+n=0
+ok () {
+  n=$((n + 1))
+  if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
+}
+
+"$VMSCAN" --help > "$tmp/help" 2>&1
+ok $? "--help exits 0"
+
+# Every long option the program accepts is in --help and in the man page.
+opts=$(sed -n 's/^ *{ "\([a-z-]*\)", .*/\1/p' "$top_srcdir/src/cli/vmscan.c")
+[ -n "$opts" ]
+ok $? "found the option table in src/cli/vmscan.c"
+missing=""
+for o in $opts; do
+  grep -q -- "--$o" "$tmp/help" || missing="$missing help:--$o"
+  grep -q -- "B<--$o>" "$top_srcdir/man/vmscan.pod" \
+    || missing="$missing man:--$o"
+done
+[ -z "$missing" ]
+ok $? "every option is in --help and vmscan.pod${missing:+ (missing:$missing)}"
+
+"$VMSCAN" --version | grep -q '^vmscan [0-9]'
+ok $? "--version prints the version"
+
+"$VMSCAN" > /dev/null 2>&1
+[ $? -eq 2 ]
+ok $? "no image: exit 2"
+
+"$VMSCAN" --no-such-option x > /dev/null 2>&1
+[ $? -eq 2 ]
+ok $? "unknown option: exit 2"
+
+"$VMSCAN" --format qed x > /dev/null 2> "$tmp/err"
+[ $? -eq 2 ] && grep -q "unknown format" "$tmp/err"
+ok $? "unknown --format: exit 2 with a message"
+
+"$VMSCAN" -j 0 x > /dev/null 2>&1
+[ $? -eq 2 ]
+ok $? "-j 0: exit 2"
+
+"$VMSCAN" --max-yara-size lots x > /dev/null 2>&1
+[ $? -eq 2 ]
+ok $? "bad --max-yara-size: exit 2"
+
+cd "$tmp" || exit 1
+"$VMSCAN" -q /nonexistent/disk.img > out 2> err
+rc=$?
+[ $rc -eq 2 ] && [ "$(wc -l < err)" -eq 1 ] && grep -q "No such file" err
+ok $? "missing image: exit 2, one line on stderr ($(cat err))"
+[ -f disk.img.vmscan.db ] \
+  && [ "$(sqlite3 disk.img.vmscan.db "SELECT status FROM scans")" = failed ] \
+  && [ "$(sqlite3 disk.img.vmscan.db "SELECT stage FROM errors")" = image ]
+ok $? "default database named for the image records the failure"
+
+cp disk.img.vmscan.db before.db
+"$VMSCAN" -q /nonexistent/disk.img > out 2> err
+[ $? -eq 2 ] && grep -q "already exists" err && cmp -s before.db disk.img.vmscan.db
+ok $? "existing database is not overwritten without --force"
+
+"$VMSCAN" -q -f /nonexistent/disk.img > out 2> err
+[ $? -eq 2 ] && ! grep -q "already exists" err
+ok $? "--force replaces the database"
+
+printf 'image bytes' > img.raw
+"$VMSCAN" -q -o img.raw img.raw > out 2> err
+[ $? -eq 2 ] && [ "$(cat img.raw)" = "image bytes" ]
+ok $? "database path equal to the image is refused"
+ln img.raw link.raw
+"$VMSCAN" -q -f -o link.raw img.raw > out 2> err
+[ $? -eq 2 ] && grep -q "overwrite the image" err && [ "$(cat img.raw)" = "image bytes" ]
+ok $? "--force onto a hard link of the image is refused"
+
+echo "1..$n"

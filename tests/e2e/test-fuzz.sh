@@ -1,0 +1,66 @@
+#!/bin/sh
+# TAP test: build the libFuzzer targets in fuzz/ (host-side parsers of
+# guest data) with AddressSanitizer and UndefinedBehaviorSanitizer, and
+# run each for VMSCAN_FUZZ_SECONDS (default 30) from the corpus kept in
+# fuzz/corpus.  A crash, leak or sanitizer report fails the test.
+# Skipped without clang.  For a long run: VMSCAN_FUZZ_SECONDS=600.
+set -u
+
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+top_builddir=${top_builddir:-$top_srcdir}
+builddir=${builddir:-$top_srcdir/tests}
+seconds=${VMSCAN_FUZZ_SECONDS:-30}
+cc=${FUZZ_CC:-clang}
+
+if ! command -v "$cc" > /dev/null; then
+  echo "1..0 # SKIP $cc not installed"; exit 0
+fi
+work=$builddir/fuzz-work
+rm -rf "$work"
+mkdir -p "$work"
+
+n=0
+ok () {
+  n=$((n + 1))
+  if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
+}
+
+build () {
+  name=$1
+  shift
+  "$cc" -g -O1 -fsanitize=fuzzer,address,undefined \
+    -fno-sanitize-recover=undefined -pthread \
+    -I"$top_builddir" -I"$top_srcdir/src" \
+    -o "$work/fuzz-$name" "$top_srcdir/fuzz/fuzz-$name.c" "$@" -lcrypto \
+    > "$work/build-$name.log" 2>&1
+}
+
+grep -v '^#' "$top_srcdir/fuzz/targets" > "$work/targets"
+while read -r t files; do
+  [ -n "$t" ] || continue
+  srcs=
+  for f in $files; do
+    case $f in
+      -l*) srcs="$srcs $f" ;;
+      *) srcs="$srcs $top_srcdir/src/$f" ;;
+    esac
+  done
+  # shellcheck disable=SC2086
+  build $t $srcs
+  rc=$?
+  ok $rc "fuzz-$t builds with libFuzzer, ASan and UBSan"
+  if [ $rc -ne 0 ]; then
+    sed 's/^/# /' "$work/build-$t.log" | head -n 20
+    continue
+  fi
+  mkdir -p "$work/corpus-$t"
+  "$work/fuzz-$t" -max_total_time="$seconds" -print_final_stats=1 \
+    -artifact_prefix="$work/crash-$t-" "$work/corpus-$t" \
+    "$top_srcdir/fuzz/corpus/$t" > "$work/run-$t.log" 2>&1
+  rc=$?
+  cov=$(grep -o 'cov: [0-9]*' "$work/run-$t.log" | tail -n 1)
+  execs=$(grep 'stat::number_of_executed_units' "$work/run-$t.log" | awk '{print $2}')
+  ok $rc "fuzz-$t ran ${seconds}s without a crash ($cov, ${execs:-?} inputs)"
+  [ $rc -ne 0 ] && grep -A 15 -E 'ERROR|runtime error' "$work/run-$t.log" | sed 's/^/# /' | head -n 30
+done < "$work/targets"
+echo "1..$n"
