@@ -37,6 +37,7 @@ import json
 import os
 import re
 import sqlite3
+import subprocess
 import sys
 
 MAX_DIFFS = 20
@@ -79,6 +80,10 @@ class Tap:
     def diag(self, msg):
         for line in str(msg).split("\n"):
             print("# " + line)
+
+    def skip(self, why):
+        self.n += 1
+        print("ok %d # SKIP %s" % (self.n, why))
 
     def ok(self, good, name, diffs=(), total=None):
         self.n += 1
@@ -321,6 +326,24 @@ def check_global(tap, db, ref, sums):
     tap.ok(good, "one scan, status complete",
            [] if good else ["%d scans: %s" % (len(rows), ", ".join(
                "%s (%s)" % (show(s), show(m)) for s, m in rows))])
+
+    # The digest library, as the openssl command of the same libcrypto
+    # names itself ("OpenSSL 3.0.x DATE (Library: OpenSSL 3.0.x DATE)").
+    try:
+        out = subprocess.run(["openssl", "version"], capture_output=True,
+                             text=True, check=True).stdout.strip()
+        lib = re.search(r"\(Library: (.*)\)$", out)
+        lib = lib.group(1) if lib else out
+    except (OSError, subprocess.CalledProcessError):
+        lib = None
+    got = [text(r[0]) for r in
+           db.execute("SELECT openssl_version FROM scans").fetchall()]
+    if lib is None:
+        tap.skip("scans.openssl_version: no openssl command to compare with")
+    else:
+        tap.ok(got == [lib], "scans.openssl_version is the libcrypto "
+               "`openssl version` names (%s)" % lib,
+               ["stored %r" % (got,)])
 
     rows = db.execute(
         "SELECT type, distro, major_version, CAST(hostname AS BLOB), "

@@ -49,7 +49,7 @@ main (void)
   int len;
   struct vs_scan_totals t = { 1, 2, 1, 0, 0, "medium", 0 };
 
-  tap_plan (15);
+  tap_plan (16);
   if (!mkdtemp (dir))
     tap_skip_all ("cannot make a temporary directory");
   path = vs_xasprintf ("%s/t.db", dir);
@@ -132,6 +132,9 @@ main (void)
   free (v);
   v = query_text (db, "PRAGMA user_version", &len);
   tap_is_str (v, "3", "schema version");
+  free (v);
+  v = query_text (db, "SELECT openssl_version FROM scans", &len);
+  tap_is_str (v, "OpenSSL 3.0", "the digest library's version recorded");
   free (v);
   sqlite3_close (db);
   vs_store_free (st);
