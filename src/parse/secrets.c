@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "base/hash.h"
+#include "base/base64.h"
 #include "parse/secrets.h"
 #include "base/util.h"
 
