@@ -36,6 +36,43 @@ time_field_ok (const char *w, size_t wl)
   return 1;
 }
 
+/* Trims the line and gives the kind of a blank, comment or NAME=value
+ * line; VS_CRON_JOB for a line to parse on. */
+static enum vs_cron_kind
+line_kind (const char **line, size_t *len)
+{
+  vs_trim (line, len);
+  if (*len == 0 || (*line)[0] == '#')
+    return VS_CRON_NONE;
+  if (is_env (*line, *len))
+    return VS_CRON_ENV;
+  return VS_CRON_JOB;
+}
+
+/* What follows the schedule in [p, end): a user field (the job id of
+ * an anacrontab) if user, then the command, which may not be empty. */
+static enum vs_cron_kind
+user_and_cmd (const char *p, const char *end, int user,
+              struct vs_cron_line *out)
+{
+  const char *w;
+  size_t wl;
+
+  if (user) {
+    if (!vs_next_word (&p, end, &w, &wl))
+      return VS_CRON_BAD;
+    out->user = w;
+    out->user_len = wl;
+  }
+  while (p < end && vs_is_blank (*p))
+    p++;
+  if (p >= end)
+    return VS_CRON_BAD;
+  out->cmd = p;
+  out->cmd_len = (size_t) (end - p);
+  return VS_CRON_JOB;
+}
+
 enum vs_cron_kind
 vs_cron_parse (const char *line, size_t len, int system,
                struct vs_cron_line *out)
@@ -43,12 +80,10 @@ vs_cron_parse (const char *line, size_t len, int system,
   const char *p, *end, *w = NULL;
   size_t wl = 0;
   int i, nfields;
+  enum vs_cron_kind kind;
 
-  vs_trim (&line, &len);
-  if (len == 0 || line[0] == '#')
-    return VS_CRON_NONE;
-  if (is_env (line, len))
-    return VS_CRON_ENV;
+  if ((kind = line_kind (&line, &len)) != VS_CRON_JOB)
+    return kind;
   memset (out, 0, sizeof *out);
   p = line;
   end = line + len;
@@ -80,19 +115,7 @@ vs_cron_parse (const char *line, size_t len, int system,
     }
     out->when_len = (size_t) (w + wl - line);
   }
-  if (system) {
-    if (!vs_next_word (&p, end, &w, &wl))
-      return VS_CRON_BAD;
-    out->user = w;
-    out->user_len = wl;
-  }
-  while (p < end && vs_is_blank (*p))
-    p++;
-  if (p >= end)
-    return VS_CRON_BAD;
-  out->cmd = p;
-  out->cmd_len = (size_t) (end - p);
-  return VS_CRON_JOB;
+  return user_and_cmd (p, end, system, out);
 }
 
 enum vs_cron_kind
@@ -100,12 +123,10 @@ vs_anacron_parse (const char *line, size_t len, struct vs_cron_line *out)
 {
   const char *p, *end, *w, *first;
   size_t wl;
+  enum vs_cron_kind kind;
 
-  vs_trim (&line, &len);
-  if (len == 0 || line[0] == '#')
-    return VS_CRON_NONE;
-  if (is_env (line, len))
-    return VS_CRON_ENV;
+  if ((kind = line_kind (&line, &len)) != VS_CRON_JOB)
+    return kind;
   memset (out, 0, sizeof *out);
   p = line;
   end = line + len;
@@ -117,15 +138,5 @@ vs_anacron_parse (const char *line, size_t len, struct vs_cron_line *out)
     return VS_CRON_BAD;
   out->when = first;
   out->when_len = (size_t) (w + wl - first);
-  if (!vs_next_word (&p, end, &w, &wl))
-    return VS_CRON_BAD;
-  out->user = w;
-  out->user_len = wl;
-  while (p < end && vs_is_blank (*p))
-    p++;
-  if (p >= end)
-    return VS_CRON_BAD;
-  out->cmd = p;
-  out->cmd_len = (size_t) (end - p);
-  return VS_CRON_JOB;
+  return user_and_cmd (p, end, 1, out);
 }

@@ -73,6 +73,41 @@ base64_ok (const char *w, size_t wl)
   return 1;
 }
 
+/* The next word of [*p, end) after any blanks, up to a blank: a plain
+ * word, quotes and all.  Sets *wl (0 at the end) and advances *p. */
+static const char *
+plain_word (const char **p, const char *end, size_t *wl)
+{
+  const char *s = *p, *w;
+
+  while (s < end && vs_is_blank (*s))
+    s++;
+  w = s;
+  while (s < end && !vs_is_blank (*s))
+    s++;
+  *wl = (size_t) (s - w);
+  *p = s;
+  return w;
+}
+
+/* The end of the option text that starts at p: the first blank (comma
+ * 0) or ',' (comma 1) outside double quotes, a backslash inside quotes
+ * escaping the next byte; end if there is none. */
+static const char *
+options_end (const char *p, const char *end, int comma)
+{
+  int quoted = 0;
+
+  while (p < end && (quoted || !(comma ? *p == ',' : vs_is_blank (*p)))) {
+    if (*p == '\\' && quoted && p + 1 < end)
+      p++;
+    else if (*p == '"')
+      quoted = !quoted;
+    p++;
+  }
+  return p;
+}
+
 int
 vs_authkey_parse (const char *line, size_t len, struct vs_authkey *out)
 {
@@ -86,41 +121,19 @@ vs_authkey_parse (const char *line, size_t len, struct vs_authkey *out)
   p = line;
   end = line + len;
   /* Words here are plain: no quote handling outside the options. */
-  while (p < end && !vs_is_blank (*p))
-    p++;
-  w = line;
-  wl = (size_t) (p - line);
+  w = plain_word (&p, end, &wl);
   if (!key_type_ok (w, wl)) {
-    int quoted = 0;
-
     /* Options, up to the first blank outside double quotes. */
-    p = line;
-    while (p < end && (quoted || !vs_is_blank (*p))) {
-      if (*p == '\\' && quoted && p + 1 < end)
-        p++;
-      else if (*p == '"')
-        quoted = !quoted;
-      p++;
-    }
+    p = options_end (line, end, 0);
     out->options = line;
     out->options_len = (size_t) (p - line);
-    while (p < end && vs_is_blank (*p))
-      p++;
-    w = p;
-    while (p < end && !vs_is_blank (*p))
-      p++;
-    wl = (size_t) (p - w);
+    w = plain_word (&p, end, &wl);
     if (!key_type_ok (w, wl))
       return -1;
   }
   out->type = w;
   out->type_len = wl;
-  while (p < end && vs_is_blank (*p))
-    p++;
-  w = p;
-  while (p < end && !vs_is_blank (*p))
-    p++;
-  wl = (size_t) (p - w);
+  w = plain_word (&p, end, &wl);
   if (!base64_ok (w, wl))
     return -1;
   out->blob = w;
@@ -143,18 +156,10 @@ vs_authkey_option (const char *opts, size_t len, const char *name,
 
   while (p < end && !vs_tick ()) {
     const char *start = p;
-    int quoted = 0;
 
     /* One option: up to a ',' outside quotes. */
-    while (p < end && (quoted || *p != ',')) {
-      if (*p == '\\' && quoted && p + 1 < end)
-        p++;
-      else if (*p == '"')
-        quoted = !quoted;
-      p++;
-    }
-    if ((size_t) (p - start) >= nl
-        && vs_memcasemem (start, nl, name) == start
+    p = options_end (p, end, 1);
+    if ((size_t) (p - start) >= nl && vs_memcaseeq (start, nl, name)
         && ((size_t) (p - start) == nl || start[nl] == '=')) {
       const char *v = start + nl;
       size_t l = (size_t) (p - v);
