@@ -56,21 +56,26 @@ vlog (const char *prefix, const char *fmt, va_list ap)
   vs_log_unlock ();
 }
 
+/* Prints the arguments after fmt, in a function that takes "...". */
+#define VLOG(prefix, fmt)                       \
+  do {                                          \
+    va_list ap_;                                \
+                                                \
+    va_start (ap_, fmt);                        \
+    vlog (prefix, fmt, ap_);                    \
+    va_end (ap_);                               \
+  } while (0)
+
 int
 vs_error (const char *fmt, ...)
 {
-  va_list ap;
-
-  va_start (ap, fmt);
-  vlog ("error: ", fmt, ap);
-  va_end (ap);
+  VLOG ("error: ", fmt);
   return -1;
 }
 
 void
 vs_warn (const char *fmt, ...)
 {
-  va_list ap;
   unsigned n;
 
   if (vs_verbosity < 0)
@@ -87,33 +92,23 @@ vs_warn (const char *fmt, ...)
     }
     return;
   }
-  va_start (ap, fmt);
-  vlog ("warning: ", fmt, ap);
-  va_end (ap);
+  VLOG ("warning: ", fmt);
 }
 
 void
 vs_info (const char *fmt, ...)
 {
-  va_list ap;
-
   if (vs_verbosity < 0)
     return;
-  va_start (ap, fmt);
-  vlog ("", fmt, ap);
-  va_end (ap);
+  VLOG ("", fmt);
 }
 
 void
 vs_debug (const char *fmt, ...)
 {
-  va_list ap;
-
   if (vs_verbosity < 1)
     return;
-  va_start (ap, fmt);
-  vlog ("", fmt, ap);
-  va_end (ap);
+  VLOG ("", fmt);
 }
 
 static void
@@ -168,14 +163,23 @@ vs_xmemdup (const void *p, size_t n)
 }
 
 char *
+vs_xvasprintf (const char *fmt, va_list ap)
+{
+  char *s;
+
+  if (vasprintf (&s, fmt, ap) < 0)
+    oom ();
+  return s;
+}
+
+char *
 vs_xasprintf (const char *fmt, ...)
 {
   va_list ap;
   char *s;
 
   va_start (ap, fmt);
-  if (vasprintf (&s, fmt, ap) < 0)
-    oom ();
+  s = vs_xvasprintf (fmt, ap);
   va_end (ap);
   return s;
 }

@@ -36,6 +36,9 @@ char *vs_xstrdup (const char *s);
 char *vs_xstrndup (const char *s, size_t n);
 void *vs_xmemdup (const void *p, size_t n);
 char *vs_xasprintf (const char *fmt, ...) __attribute__((format (printf, 1, 2)));
+/* vasprintf that aborts, as the allocators do, when it fails. */
+char *vs_xvasprintf (const char *fmt, va_list ap)
+  __attribute__((format (printf, 1, 0)));
 
 /* A growable byte buffer, always NUL-terminated (strbuf-like). */
 struct vs_buf {
