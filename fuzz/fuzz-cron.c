@@ -1,11 +1,14 @@
 /* libFuzzer target: crontab and anacrontab lines, and the command
- * suspicion heuristic (parse-config.c). */
+ * suspicion heuristic (parse/cron.c, parse/shellcmd.c). */
 #include <config.h>
 
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "parse/config.h"
+#include "parse/cron.h"
+#include "parse/passwd.h"
+#include "parse/shellcmd.h"
+#include "parse/text.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 

@@ -1,11 +1,12 @@
 /* libFuzzer target: passwd, shadow and group lines (colon fields) and
- * the password field description (parse-config.c). */
+ * the password field description (parse/passwd.c). */
 #include <config.h>
 
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "parse/config.h"
+#include "parse/passwd.h"
+#include "parse/text.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 

@@ -1,11 +1,12 @@
 /* libFuzzer target: sshd_config lines, authorized_keys lines, their
- * options and key fingerprints (parse-config.c). */
+ * options and key fingerprints (parse/ssh.c). */
 #include <config.h>
 
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "parse/config.h"
+#include "parse/ssh.h"
+#include "parse/text.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 

@@ -1,12 +1,13 @@
 /* libFuzzer target: sudoers logical lines and their parse
- * (parse-config.c).  A joined line never passes VS_SUDO_LINE_MAX, and
+ * (parse/sudoers.c).  A joined line never passes VS_SUDO_LINE_MAX, and
  * is said to be cut (2) only when the input held more. */
 #include <config.h>
 
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "parse/config.h"
+#include "parse/sudoers.h"
+#include "parse/text.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 

@@ -1,11 +1,15 @@
 /* libFuzzer target: ini-style files (systemd units, .desktop), udev
- * rule lines and PAM lines (parse-config.c). */
+ * rule lines and PAM lines (parse/ini.c, parse/udev.c, parse/pam.c). */
 #include <config.h>
 
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "parse/config.h"
+#include "parse/ini.h"
+#include "parse/pam.h"
+#include "parse/shellcmd.h"
+#include "parse/text.h"
+#include "parse/udev.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 

@@ -20,6 +20,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include "base/base64.h"
 #include "base/hash.h"
 #include "base/util.h"
 

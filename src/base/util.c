@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/ascii.h"
 #include "base/bytes.h"
 #include "base/util.h"
 
@@ -55,21 +56,26 @@ vlog (const char *prefix, const char *fmt, va_list ap)
   vs_log_unlock ();
 }
 
+/* Prints the arguments after fmt, in a function that takes "...". */
+#define VLOG(prefix, fmt)                       \
+  do {                                          \
+    va_list ap_;                                \
+                                                \
+    va_start (ap_, fmt);                        \
+    vlog (prefix, fmt, ap_);                    \
+    va_end (ap_);                               \
+  } while (0)
+
 int
 vs_error (const char *fmt, ...)
 {
-  va_list ap;
-
-  va_start (ap, fmt);
-  vlog ("error: ", fmt, ap);
-  va_end (ap);
+  VLOG ("error: ", fmt);
   return -1;
 }
 
 void
 vs_warn (const char *fmt, ...)
 {
-  va_list ap;
   unsigned n;
 
   if (vs_verbosity < 0)
@@ -86,33 +92,23 @@ vs_warn (const char *fmt, ...)
     }
     return;
   }
-  va_start (ap, fmt);
-  vlog ("warning: ", fmt, ap);
-  va_end (ap);
+  VLOG ("warning: ", fmt);
 }
 
 void
 vs_info (const char *fmt, ...)
 {
-  va_list ap;
-
   if (vs_verbosity < 0)
     return;
-  va_start (ap, fmt);
-  vlog ("", fmt, ap);
-  va_end (ap);
+  VLOG ("", fmt);
 }
 
 void
 vs_debug (const char *fmt, ...)
 {
-  va_list ap;
-
   if (vs_verbosity < 1)
     return;
-  va_start (ap, fmt);
-  vlog ("", fmt, ap);
-  va_end (ap);
+  VLOG ("", fmt);
 }
 
 static void
@@ -167,14 +163,23 @@ vs_xmemdup (const void *p, size_t n)
 }
 
 char *
+vs_xvasprintf (const char *fmt, va_list ap)
+{
+  char *s;
+
+  if (vasprintf (&s, fmt, ap) < 0)
+    oom ();
+  return s;
+}
+
+char *
 vs_xasprintf (const char *fmt, ...)
 {
   va_list ap;
   char *s;
 
   va_start (ap, fmt);
-  if (vasprintf (&s, fmt, ap) < 0)
-    oom ();
+  s = vs_xvasprintf (fmt, ap);
   va_end (ap);
   return s;
 }
@@ -323,45 +328,6 @@ utf8_seq_len (const unsigned char *s, size_t n)
   return vs_utf8_decode (s, n, &cp);
 }
 
-int
-vs_base64_value (unsigned char c)
-{
-  if (c >= 'A' && c <= 'Z')
-    return c - 'A';
-  if (c >= 'a' && c <= 'z')
-    return c - 'a' + 26;
-  if (c >= '0' && c <= '9')
-    return c - '0' + 52;
-  if (c == '+')
-    return 62;
-  if (c == '/')
-    return 63;
-  return -1;
-}
-
-void
-vs_base64_encode_nopad (const unsigned char *in, size_t n, char *out)
-{
-  static const char tbl[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  uint32_t acc = 0;
-  size_t i, o = 0;
-  int bits = 0;
-
-  for (i = 0; i < n; i++) {
-    acc = (acc << 8) | in[i];
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out[o++] = tbl[(acc >> bits) & 63];
-    }
-    acc &= (1u << bits) - 1;
-  }
-  if (bits > 0)
-    out[o++] = tbl[(acc << (6 - bits)) & 63];
-  out[o] = '\0';
-}
-
 void
 vs_buf_add_printable (struct vs_buf *b, const char *s, size_t len)
 {
@@ -459,6 +425,38 @@ vs_buf_add_shell_quoted (struct vs_buf *b, const char *s)
       vs_buf_addc (b, *p);
   }
   vs_buf_addc (b, '\'');
+}
+
+const char *
+vs_memcasemem (const char *s, size_t len, const char *needle)
+{
+  size_t n = strlen (needle), i, j;
+
+  if (n == 0)
+    return s;
+  if (n > len)
+    return NULL;
+  for (i = 0; i + n <= len; i++) {
+    for (j = 0; j < n; j++)
+      if (vs_ascii_lower (s[i + j]) != vs_ascii_lower (needle[j]))
+        break;
+    if (j == n)
+      return s + i;
+  }
+  return NULL;
+}
+
+int
+vs_memcaseeq (const char *s, size_t len, const char *lit)
+{
+  size_t i;
+
+  if (strlen (lit) != len)
+    return 0;
+  for (i = 0; i < len; i++)
+    if (vs_ascii_lower (s[i]) != vs_ascii_lower (lit[i]))
+      return 0;
+  return 1;
 }
 
 void

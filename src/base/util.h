@@ -36,6 +36,9 @@ char *vs_xstrdup (const char *s);
 char *vs_xstrndup (const char *s, size_t n);
 void *vs_xmemdup (const void *p, size_t n);
 char *vs_xasprintf (const char *fmt, ...) __attribute__((format (printf, 1, 2)));
+/* vasprintf that aborts, as the allocators do, when it fails. */
+char *vs_xvasprintf (const char *fmt, va_list ap)
+  __attribute__((format (printf, 1, 0)));
 
 /* A growable byte buffer, always NUL-terminated (strbuf-like). */
 struct vs_buf {
@@ -79,11 +82,13 @@ uint64_t vs_siphash (const unsigned char key[16], const void *s, size_t len);
  * something the image cannot know). */
 void vs_random_key (unsigned char key[16]);
 
-/* The value of a base64 digit, or -1. */
-int vs_base64_value (unsigned char c);
-/* Encodes n bytes as base64 without padding into out, which must hold
- * (4 * n + 2) / 3 + 1 bytes. */
-void vs_base64_encode_nopad (const unsigned char *in, size_t n, char *out);
+/* Case-insensitive search (ASCII letters) of needle, a C string, in
+ * s[0..len), which may hold any bytes: the first match, s itself for an
+ * empty needle, or NULL.  At most len * strlen (needle) comparisons. */
+const char *vs_memcasemem (const char *s, size_t len, const char *needle);
+
+/* Whether s[0..len) is the C string lit, ASCII letters in any case. */
+int vs_memcaseeq (const char *s, size_t len, const char *lit);
 
 /* Returns a printable copy of s (see vs_buf_add_printable); free it. */
 char *vs_printable (const char *s, size_t len);

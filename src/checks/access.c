@@ -28,7 +28,11 @@
 #include "checks/common.h"
 #include "checks/checks.h"
 #include "core/guest.h"
-#include "parse/config.h"
+#include "parse/passwd.h"
+#include "parse/shellcmd.h"
+#include "parse/ssh.h"
+#include "parse/sudoers.h"
+#include "parse/text.h"
 
 #define MAX_INCLUDE_DEPTH 8
 #define MAX_INCLUDED_FILES 256

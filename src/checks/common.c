@@ -27,7 +27,8 @@
 
 #include "checks/common.h"
 #include "core/guest.h"
-#include "parse/config.h"
+#include "parse/passwd.h"
+#include "parse/text.h"
 #include "core/pkgdb.h"
 
 static int

@@ -24,7 +24,12 @@
 #include "checks/common.h"
 #include "checks/checks.h"
 #include "core/guest.h"
-#include "parse/config.h"
+#include "parse/cron.h"
+#include "parse/ini.h"
+#include "parse/pam.h"
+#include "parse/shellcmd.h"
+#include "parse/text.h"
+#include "parse/udev.h"
 
 #define TITLE_CMD 100           /* bytes of a command shown in a title */
 #define MAX_EVIDENCE_LINES 8

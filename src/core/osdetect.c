@@ -10,7 +10,7 @@
 #include "base/bytes.h"
 #include "core/guest.h"
 #include "core/osdetect.h"
-#include "parse/config.h"
+#include "parse/text.h"
 #include "base/util.h"
 
 #define OS_RELEASE_MAX (64 * 1024)

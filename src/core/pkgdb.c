@@ -127,6 +127,21 @@ arena_free (struct arena *a)
  * table hashes with SipHash-2-4 (Aumasson and Bernstein) under a key of
  * its own (vs_siphash, vs_random_key in util.h). */
 
+/* Both tables below are open-addressed, linear probing, kept at most
+ * half full.  Growing one starts here: a zeroed array of twice *cap
+ * slots of size bytes (1024 for a table's first, which also gets the
+ * table's key); the caller moves the used slots of the old array over
+ * with its own find, which sees the new array and the same key, and
+ * frees the old. */
+static void *
+table_grow (size_t *cap, size_t size, unsigned char key[16])
+{
+  if (!*cap)
+    vs_random_key (key);
+  *cap = *cap ? 2 * *cap : 1024;
+  return vs_xcalloc (*cap, size);
+}
+
 /* ---- string map: key bytes to a uint32 value ---- */
 
 struct slot {
@@ -189,21 +204,14 @@ map_put (struct strmap *m, const char *key, size_t len, uint32_t val)
   uint32_t h;
 
   if (2 * (m->n + 1) > m->cap) {
-    struct strmap bigger;
-    size_t i;
+    struct slot *old = m->s;
+    size_t i, old_cap = m->cap;
 
-    bigger.cap = m->cap ? 2 * m->cap : 1024;
-    bigger.n = m->n;
-    bigger.s = vs_xcalloc (bigger.cap, sizeof *bigger.s);
-    if (m->cap)
-      memcpy (bigger.key, m->key, sizeof m->key);
-    else
-      vs_random_key (bigger.key);
-    for (i = 0; i < m->cap; i++)
-      if (m->s[i].key)
-        *map_find (&bigger, m->s[i].key, m->s[i].len, m->s[i].hash) = m->s[i];
-    free (m->s);
-    *m = bigger;
+    m->s = table_grow (&m->cap, sizeof *m->s, m->key);
+    for (i = 0; i < old_cap; i++)
+      if (old[i].key)
+        *map_find (m, old[i].key, old[i].len, old[i].hash) = old[i];
+    free (old);
   }
   h = hash_bytes (m, key, len);
   s = map_find (m, key, len, h);
@@ -275,21 +283,14 @@ owner_put (struct ownermap *m, uint32_t head, const char *pkg, uint32_t val)
   struct owner_slot *s;
 
   if (2 * (m->n + 1) > m->cap) {
-    struct ownermap bigger;
-    size_t i;
+    struct owner_slot *old = m->s;
+    size_t i, old_cap = m->cap;
 
-    bigger.cap = m->cap ? 2 * m->cap : 1024;
-    bigger.n = m->n;
-    bigger.s = vs_xcalloc (bigger.cap, sizeof *bigger.s);
-    if (m->cap)
-      memcpy (bigger.key, m->key, sizeof m->key);
-    else
-      vs_random_key (bigger.key);
-    for (i = 0; i < m->cap; i++)
-      if (m->s[i].val)
-        *owner_find (&bigger, m->s[i].head, m->s[i].pkg) = m->s[i];
-    free (m->s);
-    *m = bigger;
+    m->s = table_grow (&m->cap, sizeof *m->s, m->key);
+    for (i = 0; i < old_cap; i++)
+      if (old[i].val)
+        *owner_find (m, old[i].head, old[i].pkg) = old[i];
+    free (old);
   }
   s = owner_find (m, head, pkg);
   s->pkg = pkg;
@@ -451,13 +452,10 @@ report_fmt (struct loader *L, const char *path, const char *fmt, ...)
 {
   CLEANUP_FREE char *msg = NULL;
   va_list ap;
-  int r;
 
   va_start (ap, fmt);
-  r = vasprintf (&msg, fmt, ap);
+  msg = vs_xvasprintf (fmt, ap);
   va_end (ap);
-  if (r < 0)
-    abort ();
   return report (L, path, msg);
 }
 
@@ -471,7 +469,6 @@ load_error (struct loader *L, const char *path, const char *fmt, ...)
 {
   CLEANUP_FREE char *msg = NULL;
   va_list ap;
-  int r;
 
   if (L->errors >= MAX_ERRORS) {
     L->errors_dropped++;
@@ -479,10 +476,8 @@ load_error (struct loader *L, const char *path, const char *fmt, ...)
   }
   L->errors++;
   va_start (ap, fmt);
-  r = vasprintf (&msg, fmt, ap);
+  msg = vs_xvasprintf (fmt, ap);
   va_end (ap);
-  if (r < 0)
-    abort ();
   return report (L, path, msg);
 }
 

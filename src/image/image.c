@@ -28,6 +28,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/ascii.h"
 #include "base/bytes.h"
 #include "image/image.h"
 #include "base/util.h"
@@ -535,16 +536,11 @@ vmdk_space (unsigned char c)
 }
 
 static int
-vmdk_lower (unsigned char c)
-{
-  return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
-}
-
-static int
 vmdk_hex (unsigned char c)
 {
-  return (c >= '0' && c <= '9') || (vmdk_lower (c) >= 'a'
-                                    && vmdk_lower (c) <= 'f');
+  char l = vs_ascii_lower ((char) c);
+
+  return (c >= '0' && c <= '9') || (l >= 'a' && l <= 'f');
 }
 
 /* The offset of the first key at or after from in the n bytes at p, NUL
@@ -554,19 +550,13 @@ static size_t
 vmdk_find (const unsigned char *p, size_t n, size_t from, const char *key,
            int nocase)
 {
-  size_t klen = strlen (key), i, j;
+  const char *s = (const char *) p, *hit;
 
-  for (i = from; i + klen <= n; i++) {
-    for (j = 0; j < klen; j++) {
-      unsigned char a = p[i + j], b = (unsigned char) key[j];
-
-      if (nocase ? vmdk_lower (a) != vmdk_lower (b) : a != b)
-        break;
-    }
-    if (j == klen)
-      return i;
-  }
-  return n;
+  if (from > n)
+    return n;
+  hit = nocase ? vs_memcasemem (s + from, n - from, key)
+    : memmem (s + from, n - from, key, strlen (key));
+  return hit ? (size_t) (hit - s) : n;
 }
 
 /* True if the word of len bytes at w is an extent access mode, in any
@@ -575,17 +565,11 @@ static int
 vmdk_access_word (const unsigned char *w, size_t len)
 {
   static const char *const modes[] = { "RW", "RDONLY", "NOACCESS" };
-  size_t i, j;
+  size_t i;
 
-  for (i = 0; i < VS_ARRAY_SIZE (modes); i++) {
-    if (strlen (modes[i]) != len)
-      continue;
-    for (j = 0; j < len; j++)
-      if (vmdk_lower (w[j]) != vmdk_lower ((unsigned char) modes[i][j]))
-        break;
-    if (j == len)
+  for (i = 0; i < VS_ARRAY_SIZE (modes); i++)
+    if (vs_memcaseeq ((const char *) w, len, modes[i]))
       return 1;
-  }
   return 0;
 }
 

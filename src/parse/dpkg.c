@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/ascii.h"
 #include "parse/dpkg.h"
 #include "base/util.h"
 
@@ -69,7 +70,7 @@ copy_md5 (const char *s, size_t n, char out[33])
   for (i = 0; i < 32; i++) {
     if (!is_hex (s[i]))
       return -1;
-    out[i] = (char)(s[i] >= 'A' && s[i] <= 'F' ? s[i] - 'A' + 'a' : s[i]);
+    out[i] = vs_ascii_lower (s[i]);
   }
   out[32] = '\0';
   return 0;
@@ -264,6 +265,23 @@ out:
   return rc;
 }
 
+/* The next line of a list or md5sums file, without a '\r' at its end,
+ * empty lines skipped: 1, 0 at the end, -1 when vs_tick () asks to
+ * stop (a turn for every line). */
+static int
+next_list_line (const char *data, size_t len, size_t *pos, struct line *l)
+{
+  while (next_line (data, len, pos, l)) {
+    if (vs_tick ())
+      return -1;
+    if (l->n && l->s[l->n - 1] == '\r')
+      l->n--;
+    if (l->n)
+      return 1;
+  }
+  return 0;
+}
+
 int
 vs_dpkg_parse_list (const char *data, size_t len,
                     int (*fn) (const char *path, size_t path_len, void *opaque),
@@ -271,14 +289,9 @@ vs_dpkg_parse_list (const char *data, size_t len,
 {
   struct line l;
   size_t pos = 0;
+  int r;
 
-  while (next_line (data, len, &pos, &l)) {
-    if (vs_tick ())
-      return -1;
-    if (l.n && l.s[l.n - 1] == '\r')
-      l.n--;
-    if (l.n == 0)
-      continue;
+  while ((r = next_list_line (data, len, &pos, &l)) == 1) {
     if (l.s[0] != '/' || l.n > VS_DPKG_MAX_PATH) {
       if (bad)
         (*bad)++;
@@ -289,7 +302,7 @@ vs_dpkg_parse_list (const char *data, size_t len,
     if (fn (l.s, l.n, opaque) == -1)
       return -1;
   }
-  return 0;
+  return r;
 }
 
 int
@@ -300,18 +313,13 @@ vs_dpkg_parse_md5sums (const char *data, size_t len,
 {
   struct line l;
   size_t pos = 0;
+  int r;
 
-  while (next_line (data, len, &pos, &l)) {
+  while ((r = next_list_line (data, len, &pos, &l)) == 1) {
     char md5[33];
     const char *p;
     size_t n;
 
-    if (vs_tick ())
-      return -1;
-    if (l.n && l.s[l.n - 1] == '\r')
-      l.n--;
-    if (l.n == 0)
-      continue;
     /* "<32 hex><blank><blank or '*'><path>" */
     if (l.n < 35 || copy_md5 (l.s, 32, md5) == -1 || !is_blank (l.s[32])
         || !(is_blank (l.s[33]) || l.s[33] == '*')) {
@@ -337,7 +345,7 @@ vs_dpkg_parse_md5sums (const char *data, size_t len,
     if (fn (md5, p, n, opaque) == -1)
       return -1;
   }
-  return 0;
+  return r;
 }
 
 int

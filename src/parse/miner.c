@@ -9,34 +9,11 @@
 
 #include <string.h>
 
+#include "base/ascii.h"
+#include "base/util.h"
 #include "parse/miner.h"
 
 #define VS_MINER_MAX_VALUE 256
-
-static char
-lower (char c)
-{
-  return c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
-}
-
-static const char *
-find_ci (const char *s, size_t len, const char *needle)
-{
-  size_t n = strlen (needle), i, j;
-
-  if (n == 0 || len < n)
-    return NULL;
-  for (i = 0; i + n <= len; i++) {
-    if (lower (s[i]) != needle[0])
-      continue;
-    for (j = 1; j < n; j++)
-      if (lower (s[i + j]) != needle[j])
-        break;
-    if (j == n)
-      return s + i;
-  }
-  return NULL;
-}
 
 static int
 stop (char c)
@@ -63,7 +40,7 @@ find_stratum (const char *t, size_t len, struct vs_miner_config *c)
   size_t pos = 0;
   const char *p;
 
-  while (pos < len && (p = find_ci (t + pos, len - pos, "stratum")) != NULL) {
+  while (pos < len && (p = vs_memcasemem (t + pos, len - pos, "stratum")) != NULL) {
     size_t at = (size_t) (p - t), j = at + 7, k;
 
     pos = at + 1;
@@ -71,8 +48,8 @@ find_stratum (const char *t, size_t len, struct vs_miner_config *c)
       j++;
     if (j >= len || t[j] != '+')
       continue;
-    for (k = j + 1; k < len && k < j + 8 && lower (t[k]) >= 'a'
-         && lower (t[k]) <= 'z'; k++)
+    for (k = j + 1; k < len && k < j + 8 && vs_ascii_lower (t[k]) >= 'a'
+         && vs_ascii_lower (t[k]) <= 'z'; k++)
       ;
     if (k == j + 1 || len - k < 4 || memcmp (t + k, "://", 3) != 0
         || stop (t[k + 3]))
@@ -92,7 +69,7 @@ json_value (const char *t, size_t len, const char *key, size_t *n)
   size_t pos = 0, kl = strlen (key);
   const char *p;
 
-  while (pos < len && (p = find_ci (t + pos, len - pos, key)) != NULL) {
+  while (pos < len && (p = vs_memcasemem (t + pos, len - pos, key)) != NULL) {
     size_t j = (size_t) (p - t) + kl;
 
     pos = (size_t) (p - t) + 1;
@@ -124,7 +101,7 @@ option_value (const char *t, size_t len, const char *opt, size_t *n)
   size_t pos = 0, ol = strlen (opt);
   const char *p;
 
-  while (pos < len && (p = find_ci (t + pos, len - pos, opt)) != NULL) {
+  while (pos < len && (p = vs_memcasemem (t + pos, len - pos, opt)) != NULL) {
     size_t j = (size_t) (p - t) + ol;
 
     pos = (size_t) (p - t) + 1;
@@ -224,7 +201,7 @@ vs_miner_parse (const char *text, size_t len, struct vs_miner_config *c)
       c->donate_level = d;
   }
   for (k = 0; k < sizeof pools / sizeof pools[0]; k++)
-    if (find_ci (text, len, pools[k])) {
+    if (vs_memcasemem (text, len, pools[k])) {
       c->known_pool = 1;
       break;
     }

@@ -20,31 +20,24 @@ eq (const char *s, size_t len, const char *lit)
   return len == n && memcmp (s, lit, n) == 0;
 }
 
+/* Whether s (len bytes) is one of the n C strings of list. */
+static int
+in_list (const char *s, size_t len, const char *const *list, size_t n)
+{
+  size_t k;
+
+  for (k = 0; k < n; k++)
+    if (eq (s, len, list[k]))
+      return 1;
+  return 0;
+}
+
 static int
 prefix (const char *s, size_t len, const char *lit)
 {
   size_t n = strlen (lit);
 
   return len >= n && memcmp (s, lit, n) == 0;
-}
-
-static char
-lower (char c)
-{
-  return c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
-}
-
-static int
-ieq (const char *s, size_t len, const char *lit)
-{
-  size_t i, n = strlen (lit);
-
-  if (len != n)
-    return 0;
-  for (i = 0; i < n; i++)
-    if (lower (s[i]) != lit[i])
-      return 0;
-  return 1;
 }
 
 const char *
@@ -119,12 +112,7 @@ static const char *const system_names[] = {
 int
 vs_name_system_binary (const char *name, size_t len)
 {
-  size_t k;
-
-  for (k = 0; k < sizeof system_names / sizeof system_names[0]; k++)
-    if (eq (name, len, system_names[k]))
-      return 1;
-  return 0;
+  return in_list (name, len, system_names, VS_ARRAY_SIZE (system_names));
 }
 
 static const char *const miner_names[] = {
@@ -137,16 +125,13 @@ static const char *const miner_names[] = {
 int
 vs_name_miner (const char *name, size_t len)
 {
-  size_t k, i, n;
+  size_t k, n;
 
   for (k = 0; k < sizeof miner_names / sizeof miner_names[0]; k++) {
     n = strlen (miner_names[k]);
     if (len < n)
       continue;
-    for (i = 0; i < n; i++)
-      if (lower (name[i]) != miner_names[k][i])
-        break;
-    if (i < n)
+    if (!vs_memcaseeq (name, n, miner_names[k]))
       continue;
     if (len == n || name[n] == '-' || name[n] == '_' || name[n] == '.')
       return 1;
@@ -174,7 +159,7 @@ vs_name_document_ext (const char *name, size_t len, const char **ext,
   if (i <= 1)                   /* no dot, or a hidden name's only dot */
     return 0;
   for (k = 0; k < sizeof document_exts / sizeof document_exts[0]; k++)
-    if (ieq (name + i, len - i, document_exts[k])) {
+    if (vs_memcaseeq (name + i, len - i, document_exts[k])) {
       *ext = name + i;
       *ext_len = len - i;
       return 1;
@@ -209,12 +194,7 @@ static const char *const hidden_benign[] = {
 int
 vs_name_hidden_benign (const char *name, size_t len)
 {
-  size_t k;
-
-  for (k = 0; k < sizeof hidden_benign / sizeof hidden_benign[0]; k++)
-    if (eq (name, len, hidden_benign[k]))
-      return 1;
-  return 0;
+  return in_list (name, len, hidden_benign, VS_ARRAY_SIZE (hidden_benign));
 }
 
 int

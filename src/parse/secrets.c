@@ -16,37 +16,12 @@
 #include <string.h>
 
 #include "base/hash.h"
+#include "base/base64.h"
 #include "parse/secrets.h"
 #include "base/util.h"
 
 #define VS_KEY_MAX_BODY (64 * 1024)
 #define VS_SECRET_MAX_VALUE 4096
-
-static char
-lower (char c)
-{
-  return c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
-}
-
-/* memmem, case-insensitive for ASCII letters in needle (lowercase). */
-static const char *
-find_ci (const char *s, size_t len, const char *needle)
-{
-  size_t n = strlen (needle), i, j;
-
-  if (n == 0 || len < n)
-    return NULL;
-  for (i = 0; i + n <= len; i++) {
-    if (lower (s[i]) != needle[0])
-      continue;
-    for (j = 1; j < n; j++)
-      if (lower (s[i + j]) != needle[j])
-        break;
-    if (j == n)
-      return s + i;
-  }
-  return NULL;
-}
 
 static const char *
 find (const char *s, size_t len, const char *needle)
@@ -509,12 +484,9 @@ placeholder (const char *v, size_t n)
     ;
   if (i == n)
     return 1;
-  for (k = 0; k < sizeof words / sizeof words[0]; k++) {
-    size_t wl = strlen (words[k]);
-
-    if (n == wl && find_ci (v, n, words[k]) == v)
+  for (k = 0; k < sizeof words / sizeof words[0]; k++)
+    if (vs_memcaseeq (v, n, words[k]))
       return 1;
-  }
   return 0;
 }
 
@@ -537,7 +509,7 @@ scan_assign (struct hits *hs, const char *line, size_t len, const char *key,
   const char *p;
   int dashes = key[0] == '-' && key[1] == '-';
 
-  while (pos < len && (p = find_ci (line + pos, len - pos, key)) != NULL) {
+  while (pos < len && (p = vs_memcasemem (line + pos, len - pos, key)) != NULL) {
     size_t j = (size_t) (p - line) + kl, start, n;
     char q = 0;
     int sep = 0;
@@ -583,7 +555,7 @@ scan_bearer (struct hits *hs, const char *line, size_t len)
   size_t pos = 0;
   const char *p;
 
-  while (pos < len && (p = find_ci (line + pos, len - pos, "bearer ")) != NULL) {
+  while (pos < len && (p = vs_memcasemem (line + pos, len - pos, "bearer ")) != NULL) {
     size_t at = (size_t) (p - line) + 7, r;
 
     while (at < len && line[at] == ' ')
@@ -626,7 +598,7 @@ scan_url_password (struct hits *hs, const char *line, size_t len)
 static void
 scan_dash_p (struct hits *hs, const char *line, size_t len)
 {
-  int mysql = find_ci (line, len, "mysql") || find_ci (line, len, "mariadb");
+  int mysql = vs_memcasemem (line, len, "mysql") || vs_memcasemem (line, len, "mariadb");
   int sshpass = find (line, len, "sshpass") != NULL;
   size_t pos = 0;
   const char *p;

@@ -13,7 +13,7 @@
 
 #include "checks/common.h"
 #include "check-harness.h"
-#include "parse/config.h"
+#include "parse/ssh.h"
 #include "report/escape.h"
 #include "tap.h"
 #include "base/util.h"
