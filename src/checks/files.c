@@ -169,7 +169,7 @@ struct masq_counts {
 };
 
 static int
-add_file_finding (struct vs_check_ctx *ctx, const char *check_id,
+add_file_finding (struct vs_check_ctx *ctx, enum vs_check_name check,
                   enum vs_severity sev, const char *category,
                   const char *mitre, int64_t file_id, const char *path,
                   size_t plen, const char *account, const char *evidence,
@@ -178,7 +178,7 @@ add_file_finding (struct vs_check_ctx *ctx, const char *check_id,
   struct vs_finding f;
 
   memset (&f, 0, sizeof f);
-  f.check_id = check_id;
+  f.check_id = vs_check_id (check);
   f.severity = sev;
   f.category = category;
   f.mitre = mitre;
@@ -206,8 +206,8 @@ file_evidence (const char *magic, int64_t mode, int64_t uid,
                        sha256 ? sha256 : "-", m ? m : "-");
 }
 
-static int
-check_names (struct vs_check_ctx *ctx)
+int
+vs_files_names (struct vs_check_ctx *ctx)
 {
   sqlite3_stmt *s = prepare (ctx, "SELECT f.id, f.path, f.type, f.mode, "
                              "f.uid, f.magic, f.md5, f.sha1, f.sha256"
@@ -252,7 +252,7 @@ check_names (struct vs_check_ctx *ctx)
     trick = vs_name_unicode_trick (base, blen);
     if (trick != VS_NAME_PLAIN) {
       ev = vs_xasprintf ("name \"%s\"", name);
-      if (add_file_finding (ctx, "masquerading.unicode",
+      if (add_file_finding (ctx, VS_CK_MASQUERADING_UNICODE,
                             trick == VS_NAME_BIDI ? VS_SEV_HIGH
                             : VS_SEV_MEDIUM, "masquerading",
                             trick == VS_NAME_BIDI ? "T1036.002" : "T1036",
@@ -273,7 +273,7 @@ check_names (struct vs_check_ctx *ctx)
       title = vs_xasprintf ("%s named like a cryptominer: %s",
                             is_dir ? "directory" : runs ? "program" : "file",
                             name);
-      if (add_file_finding (ctx, "cryptominer.binary",
+      if (add_file_finding (ctx, VS_CK_CRYPTOMINER_BINARY,
                             is_dir || runs || (mode & 0111) ? VS_SEV_HIGH
                             : VS_SEV_MEDIUM, "cryptominer", "T1496", id,
                             path, plen, account, ev, title) == -1)
@@ -286,7 +286,7 @@ check_names (struct vs_check_ctx *ctx)
     if (is_dir) {
       if (vs_name_blank (base, blen) || vs_name_edge_space (base, blen)) {
         ev = vs_xasprintf ("directory name \"%s\"", name);
-        if (add_file_finding (ctx, "masquerading.hidden", VS_SEV_HIGH,
+        if (add_file_finding (ctx, VS_CK_MASQUERADING_HIDDEN, VS_SEV_HIGH,
                               "masquerading", "T1564.001", id, path, plen,
                               account, ev, "directory named to be "
                               "overlooked (only dots and spaces, or "
@@ -304,7 +304,7 @@ check_names (struct vs_check_ctx *ctx)
       ev = file_evidence (magic, mode, uid, sha256, NULL);
       title = vs_xasprintf ("%s named like a .%s document",
                             elf ? "ELF program" : "script", e);
-      if (add_file_finding (ctx, "masquerading.extension", VS_SEV_HIGH,
+      if (add_file_finding (ctx, VS_CK_MASQUERADING_EXTENSION, VS_SEV_HIGH,
                             "masquerading", "T1036.008", id, path, plen,
                             account, ev, title) == -1)
         break;
@@ -316,7 +316,7 @@ check_names (struct vs_check_ctx *ctx)
     hidden = vs_name_hidden_component (path, plen, &comp, &clen);
     if (vs_name_in_tmp (path, plen)) {
       ev = file_evidence (magic, mode, uid, sha256, NULL);
-      if (add_file_finding (ctx, "masquerading.tmp",
+      if (add_file_finding (ctx, VS_CK_MASQUERADING_TMP,
                             elf ? VS_SEV_HIGH : VS_SEV_MEDIUM,
                             "masquerading", "T1105", id, path, plen,
                             account, ev, elf
@@ -332,7 +332,7 @@ check_names (struct vs_check_ctx *ctx)
 
       ev = file_evidence (magic, mode, uid, sha256, NULL);
       title = vs_xasprintf ("ELF program hidden under \"%s\"", c);
-      if (add_file_finding (ctx, "masquerading.hidden", VS_SEV_HIGH,
+      if (add_file_finding (ctx, VS_CK_MASQUERADING_HIDDEN, VS_SEV_HIGH,
                             "masquerading", "T1564.001", id, path, plen,
                             account, ev, title) == -1)
         break;
@@ -345,7 +345,7 @@ check_names (struct vs_check_ctx *ctx)
       ev = file_evidence (magic, mode, uid, sha256, NULL);
       title = vs_xasprintf ("program named like a kernel thread or with "
                             "padded spaces: \"%s\"", name);
-      if (add_file_finding (ctx, "masquerading.kthread", VS_SEV_HIGH,
+      if (add_file_finding (ctx, VS_CK_MASQUERADING_KTHREAD, VS_SEV_HIGH,
                             "masquerading", "T1036.005", id, path, plen,
                             account, ev, title) == -1)
         break;
@@ -358,7 +358,7 @@ check_names (struct vs_check_ctx *ctx)
       ev = file_evidence (magic, mode, uid, sha256, NULL);
       title = vs_xasprintf ("ELF program named like the system's %s "
                             "outside the system directories", name);
-      if (add_file_finding (ctx, "masquerading.system-name", VS_SEV_HIGH,
+      if (add_file_finding (ctx, VS_CK_MASQUERADING_SYSTEM_NAME, VS_SEV_HIGH,
                             "masquerading", "T1036.005", id, path, plen,
                             account, ev, title) == -1)
         break;
@@ -369,15 +369,15 @@ check_names (struct vs_check_ctx *ctx)
     return -1;
   if (rc != SQLITE_DONE && rc != SQLITE_ROW)
     vs_check_error (ctx, NULL, "masquerading: %s", sqlite3_errmsg (ctx->db));
-  if (vs_check_ran (ctx, "masquerading.unicode", "ran", rows, NULL) == -1
-      || vs_check_ran (ctx, "masquerading.extension", "ran", rows, NULL)
+  if (vs_check_ran (ctx, VS_CK_MASQUERADING_UNICODE, "ran", rows, NULL) == -1
+      || vs_check_ran (ctx, VS_CK_MASQUERADING_EXTENSION, "ran", rows, NULL)
       == -1
-      || vs_check_ran (ctx, "masquerading.tmp", "ran", rows, NULL) == -1
-      || vs_check_ran (ctx, "masquerading.hidden", "ran", rows, NULL) == -1
-      || vs_check_ran (ctx, "masquerading.kthread", "ran", rows, NULL) == -1
-      || vs_check_ran (ctx, "masquerading.system-name", "ran", rows, NULL)
+      || vs_check_ran (ctx, VS_CK_MASQUERADING_TMP, "ran", rows, NULL) == -1
+      || vs_check_ran (ctx, VS_CK_MASQUERADING_HIDDEN, "ran", rows, NULL) == -1
+      || vs_check_ran (ctx, VS_CK_MASQUERADING_KTHREAD, "ran", rows, NULL) == -1
+      || vs_check_ran (ctx, VS_CK_MASQUERADING_SYSTEM_NAME, "ran", rows, NULL)
       == -1
-      || vs_check_ran (ctx, "cryptominer.binary", "ran", rows, NULL) == -1)
+      || vs_check_ran (ctx, VS_CK_CRYPTOMINER_BINARY, "ran", rows, NULL) == -1)
     return -1;
   return 0;
 }
@@ -515,8 +515,8 @@ sensitive_path (const char *p, size_t len, int64_t mode)
   return 0;
 }
 
-static int
-check_permissions (struct vs_check_ctx *ctx)
+int
+vs_files_permissions (struct vs_check_ctx *ctx)
 {
   sqlite3_stmt *s = prepare (ctx, "SELECT f.id, f.path, f.type, f.mode, "
                              "f.uid, f.magic, f.md5, f.sha1, f.sha256, "
@@ -591,7 +591,7 @@ check_permissions (struct vs_check_ctx *ctx)
         CLEANUP_FREE char *ev = file_evidence (magic, mode, uid, sha256,
                                                NULL);
 
-        if (add_file_finding (ctx, "permissions.suid", sev, "permissions",
+        if (add_file_finding (ctx, VS_CK_PERMISSIONS_SUID, sev, "permissions",
                               "T1548.001", id, path, plen, account, ev,
                               title) == -1)
           break;
@@ -640,7 +640,7 @@ check_permissions (struct vs_check_ctx *ctx)
       }
       extra = vs_xasprintf ("capabilities %s", caps);
       ev = file_evidence (magic, mode, uid, sha256, extra);
-      if (add_file_finding (ctx, "permissions.capabilities", sev,
+      if (add_file_finding (ctx, VS_CK_PERMISSIONS_CAPABILITIES, sev,
                             "permissions", bad ? "T1548.001" : "T1554", id,
                             path, plen, account, ev, title) == -1)
         break;
@@ -656,7 +656,7 @@ check_permissions (struct vs_check_ctx *ctx)
       nww++;
       if (is_file && sensitive_path (path, plen, mode))
         sev = VS_SEV_HIGH;
-      if (add_file_finding (ctx, "permissions.world-writable", sev,
+      if (add_file_finding (ctx, VS_CK_PERMISSIONS_WORLD_WRITABLE, sev,
                             "permissions", "T1222.002", id, path, plen,
                             account, ev, is_file
                             ? "world-writable file in a system directory"
@@ -671,12 +671,12 @@ check_permissions (struct vs_check_ctx *ctx)
     return -1;
   if (rc != SQLITE_DONE && rc != SQLITE_ROW)
     vs_check_error (ctx, NULL, "permissions: %s", sqlite3_errmsg (ctx->db));
-  if (vs_check_ran (ctx, "permissions.suid", "ran", nsuid,
+  if (vs_check_ran (ctx, VS_CK_PERMISSIONS_SUID, "ran", nsuid,
                     ctx->pkgdb ? NULL : "no package database: "
                     "set-user-ID programs not verified") == -1
-      || vs_check_ran (ctx, "permissions.capabilities", "ran", ncaps, NULL)
+      || vs_check_ran (ctx, VS_CK_PERMISSIONS_CAPABILITIES, "ran", ncaps, NULL)
       == -1
-      || vs_check_ran (ctx, "permissions.world-writable", "ran", nww, NULL)
+      || vs_check_ran (ctx, VS_CK_PERMISSIONS_WORLD_WRITABLE, "ran", nww, NULL)
       == -1)
     return -1;
   return 0;
@@ -771,15 +771,15 @@ miner_candidate (const char *path, size_t plen, int64_t size,
     || vs_name_hidden_component (path, plen, &comp, &clen);
 }
 
-static int
-check_miner_configs (struct vs_check_ctx *ctx)
+int
+vs_files_miner_configs (struct vs_check_ctx *ctx)
 {
   sqlite3_stmt *s;
   uint64_t read = 0, seen = 0;
   int rc = SQLITE_DONE;
 
   if (!ctx->guest)
-    return vs_check_ran (ctx, "cryptominer.config", "skipped", 0,
+    return vs_check_ran (ctx, VS_CK_CRYPTOMINER_CONFIG, "skipped", 0,
                          "no operating system mounts these filesystems: "
                          "contents not read");
   s = prepare (ctx, "SELECT f.id, f.path, f.size, f.magic, f.mime, f.uid, "
@@ -836,7 +836,7 @@ check_miner_configs (struct vs_check_ctx *ctx)
       vs_buf_adds (&ev, "-");
     if (mc.donate_level >= 0)
       vs_buf_addf (&ev, ", donate-level %d", mc.donate_level);
-    r = add_file_finding (ctx, "cryptominer.config", VS_SEV_HIGH,
+    r = add_file_finding (ctx, VS_CK_CRYPTOMINER_CONFIG, VS_SEV_HIGH,
                           "cryptominer", "T1496", id, path, plen,
                           account_of (ctx, uid), ev.data,
                           mc.stratum ? "cryptominer pool configuration "
@@ -848,16 +848,7 @@ check_miner_configs (struct vs_check_ctx *ctx)
   sqlite3_finalize (s);
   if (ctx->failed)
     return -1;
-  return vs_check_ran (ctx, "cryptominer.config", "ran", read, NULL);
-}
-
-int
-vs_check_files (struct vs_check_ctx *ctx)
-{
-  int r = check_names (ctx) == -1 || check_permissions (ctx) == -1
-    || check_miner_configs (ctx) == -1 ? -1 : 0;
-
-  return vs_cc_flush (ctx) == -1 ? -1 : r;
+  return vs_check_ran (ctx, VS_CK_CRYPTOMINER_CONFIG, "ran", read, NULL);
 }
 
 /* ---- secrets ---- */
@@ -1025,7 +1016,7 @@ report_keys (struct vs_check_ctx *ctx, int64_t id, const char *path,
       title = k->encrypted ? "encrypted private key left in the image"
         : "unencrypted private key left in the image";
     }
-    r = add_file_finding (ctx, "secret.private-key", sev, "secret",
+    r = add_file_finding (ctx, VS_CK_SECRET_PRIVATE_KEY, sev, "secret",
                           "T1552.004", id, path, plen, account_of (ctx, uid),
                           ev.data, title);
     vs_buf_release (&ev);
@@ -1035,13 +1026,13 @@ report_keys (struct vs_check_ctx *ctx, int64_t id, const char *path,
   return 0;
 }
 
-static const char *
+static enum vs_check_name
 secret_check_id (enum secret_file kind)
 {
   switch (kind) {
-  case SF_CREDENTIALS: return "secret.credentials";
-  case SF_HISTORY: return "secret.history";
-  default: return "secret.env";
+  case SF_CREDENTIALS: return VS_CK_SECRET_CREDENTIALS;
+  case SF_HISTORY: return VS_CK_SECRET_HISTORY;
+  default: return VS_CK_SECRET_ENV;
   }
 }
 
@@ -1119,8 +1110,8 @@ report_lines (struct vs_check_ctx *ctx, int64_t id, const char *path,
   return 0;
 }
 
-static int
-secrets_run (struct vs_check_ctx *ctx)
+int
+vs_secrets_files (struct vs_check_ctx *ctx)
 {
   sqlite3_stmt *s;
   struct vs_buf host_keys = VS_BUF_INIT;
@@ -1128,9 +1119,9 @@ secrets_run (struct vs_check_ctx *ctx)
   int rc = SQLITE_DONE;
 
   if (!ctx->guest) {
-    static const char *const ids[] = {
-      "secret.private-key", "secret.host-keys", "secret.credentials",
-      "secret.history", "secret.env",
+    static const enum vs_check_name ids[] = {
+      VS_CK_SECRET_PRIVATE_KEY, VS_CK_SECRET_HOST_KEYS,
+      VS_CK_SECRET_CREDENTIALS, VS_CK_SECRET_HISTORY, VS_CK_SECRET_ENV,
     };
     size_t k;
 
@@ -1236,7 +1227,7 @@ secrets_run (struct vs_check_ctx *ctx)
                           "instance made from it shares them",
                           (unsigned long long) nhost);
     memset (&f, 0, sizeof f);
-    f.check_id = "secret.host-keys";
+    f.check_id = vs_check_id (VS_CK_SECRET_HOST_KEYS);
     f.severity = VS_SEV_MEDIUM;
     f.category = "secret";
     f.mitre = "T1552.004";
@@ -1248,28 +1239,28 @@ secrets_run (struct vs_check_ctx *ctx)
   vs_buf_release (&host_keys);
   if (ctx->failed)
     return -1;
-  if (vs_check_ran (ctx, "secret.private-key", "ran", nkeys, NULL) == -1
-      || vs_check_ran (ctx, "secret.host-keys", "ran", nhost, NULL) == -1
-      || vs_check_ran (ctx, "secret.credentials", "ran",
+  if (vs_check_ran (ctx, VS_CK_SECRET_PRIVATE_KEY, "ran", nkeys, NULL) == -1
+      || vs_check_ran (ctx, VS_CK_SECRET_HOST_KEYS, "ran", nhost, NULL) == -1
+      || vs_check_ran (ctx, VS_CK_SECRET_CREDENTIALS, "ran",
                        nfiles[SF_CREDENTIALS], NULL) == -1
-      || vs_check_ran (ctx, "secret.history", "ran", nfiles[SF_HISTORY],
+      || vs_check_ran (ctx, VS_CK_SECRET_HISTORY, "ran", nfiles[SF_HISTORY],
                        NULL) == -1
-      || vs_check_ran (ctx, "secret.env", "ran", nfiles[SF_ENV], NULL) == -1)
+      || vs_check_ran (ctx, VS_CK_SECRET_ENV, "ran", nfiles[SF_ENV], NULL) == -1)
     return -1;
   return 0;
 }
 
 /* ---- IOC lists ---- */
 
-static int
-ioc_run (struct vs_check_ctx *ctx)
+int
+vs_ioc_files (struct vs_check_ctx *ctx)
 {
   sqlite3_stmt *s;
   uint64_t rows = 0;
   int rc = SQLITE_DONE;
 
   if (!ctx->ioc || vs_ioc_count (ctx->ioc) == 0)
-    return vs_check_ran (ctx, "ioc", "skipped", 0, "no --ioc list given");
+    return vs_check_ran (ctx, VS_CK_IOC, "skipped", 0, "no --ioc list given");
   s = prepare (ctx, "SELECT f.id, f.path, f.uid, f.md5, f.sha1, f.sha256"
                FILES_FROM);
   if (!s)
@@ -1297,7 +1288,7 @@ ioc_run (struct vs_check_ctx *ctx)
                          label);
       title = vs_xasprintf ("file matches an indicator%s%.120s",
                             *label ? ": " : "", label);
-      if (add_file_finding (ctx, "ioc.hash", VS_SEV_HIGH, "ioc", NULL, id,
+      if (add_file_finding (ctx, VS_CK_IOC_HASH, VS_SEV_HIGH, "ioc", NULL, id,
                             path, plen, account, ev, title) == -1)
         goto out;
       break;                    /* one finding per file for its hashes */
@@ -1309,7 +1300,7 @@ ioc_run (struct vs_check_ctx *ctx)
                                                "%s%.120s", *label ? ": "
                                                : "", label);
 
-      if (add_file_finding (ctx, "ioc.path", VS_SEV_HIGH, "ioc", NULL, id,
+      if (add_file_finding (ctx, VS_CK_IOC_PATH, VS_SEV_HIGH, "ioc", NULL, id,
                             path, plen, account, ev, title) == -1)
         goto out;
     }
@@ -1318,25 +1309,8 @@ ioc_run (struct vs_check_ctx *ctx)
   sqlite3_finalize (s);
   if (ctx->failed)
     return -1;
-  if (vs_check_ran (ctx, "ioc.hash", "ran", rows, NULL) == -1
-      || vs_check_ran (ctx, "ioc.path", "ran", rows, NULL) == -1)
+  if (vs_check_ran (ctx, VS_CK_IOC_HASH, "ran", rows, NULL) == -1
+      || vs_check_ran (ctx, VS_CK_IOC_PATH, "ran", rows, NULL) == -1)
     return -1;
   return 0;
-}
-
-/* The finding caps' counts are written at the end of each family. */
-int
-vs_check_secrets (struct vs_check_ctx *ctx)
-{
-  int r = secrets_run (ctx);
-
-  return vs_cc_flush (ctx) == -1 ? -1 : r;
-}
-
-int
-vs_check_ioc (struct vs_check_ctx *ctx)
-{
-  int r = ioc_run (ctx);
-
-  return vs_cc_flush (ctx) == -1 ? -1 : r;
 }
