@@ -35,7 +35,7 @@ VS_CHECK (OS, "os", GROUPS, VS_SCOPE_OS, NULL, "os",
 
 VS_CHECK_FAMILY (PKGDB, "read the package database", NULL, NULL)
 VS_CHECK (PACKAGE, "package", PKGDB, VS_SCOPE_OS, vs_pkgdb_read, "package",
-          "read the package database (dpkg, rpm, apk) that tells stock "
+          "read the package database (dpkg, rpm) that tells stock "
           "files; skipped when there is none")
 
 VS_CHECK_FAMILY (PACKAGES, "check packages", NULL, NULL)
