@@ -46,7 +46,7 @@ typedef int vs_check_begin_fn (struct vs_check_ctx *ctx);
 typedef void vs_check_end_fn (struct vs_check_ctx *ctx);
 
 struct vs_check_def {
-  const char *id;               /* "persistence.cron" */
+  const char *id;               /* the check_id, e.g. persistence.cron */
   enum vs_check_family_name family;
   enum vs_check_scope scope;
   vs_check_fn *run;             /* NULL: a row for a group, not a check */
