@@ -234,10 +234,10 @@ first_of_uid (const struct vs_cc_users *users)
   return first;
 }
 
-static int
-check_accounts (struct actx *a)
+int
+vs_access_accounts (struct vs_check_ctx *ctx)
 {
-  struct vs_check_ctx *ctx = a->ctx;
+  struct actx *a = ctx->family;
   CLEANUP_FREE char *shadow = NULL;
   CLEANUP_FREE size_t *first_uid = NULL;
   struct shadow_index si;
@@ -283,29 +283,29 @@ check_accounts (struct actx *a)
     vs_cc_evidence (&ev, u->shell, strlen (u->shell));
     a->items++;
     if (u->uid_ok && u->uid == 0 && strcmp (u->name, "root") != 0)
-      r = vs_cc_report (ctx, "access.uid0", VS_SEV_CRITICAL, "T1136.001",
+      r = vs_cc_report (ctx, VS_CK_ACCESS_UID0, VS_SEV_CRITICAL, "T1136.001",
                         "/etc/passwd", u->name, ev.data, ev.len,
                         "account %s has uid 0: a second root", u->name);
     if (r == 0 && usable && pwl == 0 && login)
-      r = vs_cc_report (ctx, "access.empty-password", VS_SEV_HIGH,
+      r = vs_cc_report (ctx, VS_CK_ACCESS_EMPTY_PASSWORD, VS_SEV_HIGH,
                         "T1078.003", have_shadow ? "/etc/shadow"
                         : "/etc/passwd", u->name, ev.data, ev.len,
                         "account %s has an empty password and a login shell",
                         u->name);
     else if (r == 0 && usable && login)
-      r = vs_cc_report (ctx, "access.password-set", VS_SEV_LOW, "T1078.003",
+      r = vs_cc_report (ctx, VS_CK_ACCESS_PASSWORD_SET, VS_SEV_LOW, "T1078.003",
                         have_shadow ? "/etc/shadow" : "/etc/passwd", u->name,
                         ev.data, ev.len, "account %s has a password (%s) "
                         "set in the image", u->name, desc);
     if (r == 0 && u->uid_ok && ((u->uid > 0 && u->uid < 1000)
                                 || u->uid == 65534)
         && login && !vs_key_is (u->shell, strlen (u->shell), ""))
-      r = vs_cc_report (ctx, "access.system-shell", VS_SEV_MEDIUM,
+      r = vs_cc_report (ctx, VS_CK_ACCESS_SYSTEM_SHELL, VS_SEV_MEDIUM,
                         "T1078.003", "/etc/passwd", u->name, ev.data, ev.len,
                         "system account %s (uid %u) has a login shell %s",
                         u->name, u->uid, u->shell);
     if (r == 0 && u->gid == 0 && u->uid != 0)
-      r = vs_cc_report (ctx, "access.admin-group", VS_SEV_MEDIUM, "T1098",
+      r = vs_cc_report (ctx, VS_CK_ACCESS_ADMIN_GROUP, VS_SEV_MEDIUM, "T1098",
                         "/etc/passwd", u->name, ev.data, ev.len,
                         "account %s has the root group as its primary group",
                         u->name);
@@ -317,12 +317,12 @@ check_accounts (struct actx *a)
     if (u->uid_ok && u->uid != 0 && first_uid[i] != i)
       dup = &a->users.v[first_uid[i]];
     if (r == 0 && same_name && (!dup || same_name <= dup))
-      r = vs_cc_report (ctx, "access.duplicate-account", VS_SEV_MEDIUM,
+      r = vs_cc_report (ctx, VS_CK_ACCESS_DUPLICATE_ACCOUNT, VS_SEV_MEDIUM,
                         "T1136.001", "/etc/passwd", u->name, ev.data,
                         ev.len, "account %s is listed twice (lines %u and "
                         "%u)", u->name, same_name->line, u->line);
     else if (r == 0 && dup)
-      r = vs_cc_report (ctx, "access.duplicate-account", VS_SEV_MEDIUM,
+      r = vs_cc_report (ctx, VS_CK_ACCESS_DUPLICATE_ACCOUNT, VS_SEV_MEDIUM,
                         "T1136.001", "/etc/passwd", u->name, ev.data,
                         ev.len, "accounts %s and %s share uid %u", dup->name,
                         u->name, u->uid);
@@ -347,7 +347,7 @@ check_accounts (struct actx *a)
       who = vs_xstrndup (w, wl);
       vs_buf_addf (&ev, "%s:x:...:", g->name);
       vs_cc_evidence (&ev, g->members, strlen (g->members));
-      r = vs_cc_report (ctx, "access.admin-group", VS_SEV_MEDIUM, "T1098",
+      r = vs_cc_report (ctx, VS_CK_ACCESS_ADMIN_GROUP, VS_SEV_MEDIUM, "T1098",
                         "/etc/group", who, ev.data, ev.len,
                         "%s is a member of the administrators' group %s",
                         who, g->name);
@@ -357,14 +357,14 @@ check_accounts (struct actx *a)
     }
   }
   {
-    static const char *const ids[] = {
-      "access.uid0", "access.empty-password", "access.password-set",
-      "access.system-shell", "access.duplicate-account",
-      "access.admin-group",
+    static const enum vs_check_name ids[] = {
+      VS_CK_ACCESS_UID0, VS_CK_ACCESS_EMPTY_PASSWORD,
+      VS_CK_ACCESS_PASSWORD_SET, VS_CK_ACCESS_SYSTEM_SHELL,
+      VS_CK_ACCESS_DUPLICATE_ACCOUNT, VS_CK_ACCESS_ADMIN_GROUP,
     };
 
     for (i = 0; i < VS_ARRAY_SIZE (ids); i++)
-      if (vs_check_ran (ctx, ids[i], "ran", ids[i][7] == 'a'
+      if (vs_check_ran (ctx, ids[i], "ran", ids[i] == VS_CK_ACCESS_ADMIN_GROUP
                         ? a->users.n + a->ngroups : a->users.n, NULL) == -1)
         return -1;
   }
@@ -386,7 +386,7 @@ sshd_report (struct actx *a, const char *path, const struct vs_line *l,
 
   vs_buf_addf (&ev, "line %u: ", l->no);
   vs_cc_evidence (&ev, l->p, l->len);
-  r = vs_cc_report (a->ctx, "access.sshd-config", sev, mitre, path, NULL,
+  r = vs_cc_report (a->ctx, VS_CK_ACCESS_SSHD_CONFIG, sev, mitre, path, NULL,
                     ev.data, ev.len, "sshd: %s%s", what,
                     in_match ? " (in a Match block)" : "");
   vs_buf_release (&ev);
@@ -599,14 +599,14 @@ check_sshd (struct actx *a)
   a->password_auth = -1;
   if (vs_guest_stat (ctx->guest, "/etc/ssh/sshd_config", 1, &st) == -1
       && errno == ENOENT)
-    return vs_check_ran (ctx, "access.sshd-config", "skipped", 0,
+    return vs_check_ran (ctx, VS_CK_ACCESS_SSHD_CONFIG, "skipped", 0,
                          "no /etc/ssh/sshd_config");
   if (sshd_file (a, "/etc/ssh/sshd_config", 0, 0) == -1)
     return -1;
   if (a->root_login_path) {
     int pw = a->password_auth != 0;
 
-    r = vs_cc_report (ctx, "access.sshd-config",
+    r = vs_cc_report (ctx, VS_CK_ACCESS_SSHD_CONFIG,
                       pw ? VS_SEV_HIGH : VS_SEV_MEDIUM, "T1021.004",
                       a->root_login_path, "root", a->root_login_ev.data,
                       a->root_login_ev.len, "sshd: root may log in%s "
@@ -616,13 +616,13 @@ check_sshd (struct actx *a)
       return -1;
   }
   if (a->password_auth == -1
-      && vs_cc_report (ctx, "access.sshd-config", VS_SEV_LOW, "T1021.004",
+      && vs_cc_report (ctx, VS_CK_ACCESS_SSHD_CONFIG, VS_SEV_LOW, "T1021.004",
                        "/etc/ssh/sshd_config", NULL,
                        "PasswordAuthentication not set", 0,
                        "sshd: password logins allowed by default "
                        "(PasswordAuthentication not set)") == -1)
     return -1;
-  return vs_check_ran (ctx, "access.sshd-config", "ran", a->items, NULL);
+  return vs_check_ran (ctx, VS_CK_ACCESS_SSHD_CONFIG, "ran", a->items, NULL);
 }
 
 /* ---- authorized_keys ---- */
@@ -724,7 +724,7 @@ keys_file (struct actx *a, const char *path, const struct vs_cc_user *u,
     }
     comment = k.comment ? vs_cc_short (k.comment, k.comment_len, 60)
       : vs_xstrdup ("no comment");
-    r = vs_cc_report (ctx, "access.authorized-keys", sev, "T1098.004", path,
+    r = vs_cc_report (ctx, VS_CK_ACCESS_AUTHORIZED_KEYS, sev, "T1098.004", path,
                       u->name, ev.data, ev.len,
                       "SSH key %s (%s) may log in as %s%s%s", fp, comment,
                       u->name, cmd ? ", with a forced command" : "",
@@ -831,7 +831,7 @@ check_keys (struct actx *a)
   vs_cc_set_free (&tried);
   if (r != 0)
     return r == -1 ? -1 : 0;
-  return vs_check_ran (ctx, "access.authorized-keys", "ran", items, NULL);
+  return vs_check_ran (ctx, VS_CK_ACCESS_AUTHORIZED_KEYS, "ran", items, NULL);
 }
 
 /* ---- sudoers ---- */
@@ -938,7 +938,7 @@ sudo_rule (struct actx *a, const char *path, unsigned line,
     if (!what)
       continue;
     who = vs_xstrndup (w, wl);
-    r = vs_cc_report (a->ctx, "access.sudoers", sev, "T1548.003", path, who,
+    r = vs_cc_report (a->ctx, VS_CK_ACCESS_SUDOERS, sev, "T1548.003", path, who,
                       ev->data, ev->len, "sudoers: %s%s %s", who,
                       kind == -1 ? " (no such user or group)" : "", what);
   }
@@ -1014,7 +1014,7 @@ sudoers_file (struct actx *a, const char *path, int depth, uint64_t *items)
     else if (s.kind == VS_SUDO_DEFAULTS) {
       (*items)++;
       if (s.no_authenticate)
-        r = vs_cc_report (ctx, "access.sudoers", VS_SEV_HIGH, "T1548.003",
+        r = vs_cc_report (ctx, VS_CK_ACCESS_SUDOERS, VS_SEV_HIGH, "T1548.003",
                           path, NULL, ev.data, ev.len,
                           "sudo asks no password%s (Defaults !authenticate)",
                           s.who ? " for some users" : " from anyone");
@@ -1029,48 +1029,65 @@ sudoers_file (struct actx *a, const char *path, int depth, uint64_t *items)
   return r == -1 ? -1 : 0;
 }
 
-static int
-check_sudoers (struct actx *a)
+int
+vs_access_sudoers (struct vs_check_ctx *ctx)
 {
+  struct actx *a = ctx->family;
   uint64_t items = 0;
 
   a->files = 0;
   a->too_many_files = 0;
   if (sudoers_file (a, "/etc/sudoers", 0, &items) == -1)
     return -1;
-  return vs_check_ran (a->ctx, "access.sudoers", "ran", items, NULL);
+  return vs_check_ran (a->ctx, VS_CK_ACCESS_SUDOERS, "ran", items, NULL);
 }
 
+/* sshd_config first: the authorized_keys files are those it names. */
 int
-vs_check_access (struct vs_check_ctx *ctx)
+vs_access_sshd_keys (struct vs_check_ctx *ctx)
 {
-  struct actx a;
-  size_t i;
-  int r;
+  struct actx *a = ctx->family;
+
+  return check_sshd (a) == -1 || check_keys (a) == -1 ? -1 : 0;
+}
+
+/* What the access checks share: the accounts and the groups. */
+int
+vs_access_begin (struct vs_check_ctx *ctx)
+{
+  struct actx *a;
 
   if (!ctx->guest)
-    return 0;
-  memset (&a, 0, sizeof a);
-  a.ctx = ctx;
-  r = vs_cc_users_load (ctx, &a.users) == -1 || load_groups (&a) == -1
-    || check_accounts (&a) == -1 || check_sshd (&a) == -1
-    || check_keys (&a) == -1 || check_sudoers (&a) == -1 ? -1 : 0;
-  if (vs_cc_flush (ctx) == -1)
-    r = -1;
-  vs_cc_users_free (&a.users);
-  for (i = 0; i < a.ngroups; i++) {
-    free (a.groups[i].name);
-    free (a.groups[i].members);
+    return 1;
+  a = vs_xcalloc (1, sizeof *a);
+  a->ctx = ctx;
+  ctx->family = a;
+  return vs_cc_users_load (ctx, &a->users) == -1 || load_groups (a) == -1
+    ? -1 : 0;
+}
+
+void
+vs_access_end (struct vs_check_ctx *ctx)
+{
+  struct actx *a = ctx->family;
+  size_t i;
+
+  if (!a)
+    return;
+  vs_cc_users_free (&a->users);
+  for (i = 0; i < a->ngroups; i++) {
+    free (a->groups[i].name);
+    free (a->groups[i].members);
   }
-  free (a.groups);
-  for (i = 0; i < a.nakf; i++)
-    free (a.akf[i]);
-  free (a.root_login_path);
-  vs_buf_release (&a.root_login_ev);
-  vs_cc_set_free (&a.seen_keys);
-  vs_cc_set_free (&a.user_aliases);
-  vs_cc_set_free (&a.visited);
-  vs_cc_set_free (&a.group_names);
-  vs_cc_set_free (&a.admins);
-  return r || ctx->failed ? -1 : 0;
+  free (a->groups);
+  for (i = 0; i < a->nakf; i++)
+    free (a->akf[i]);
+  free (a->root_login_path);
+  vs_buf_release (&a->root_login_ev);
+  vs_cc_set_free (&a->seen_keys);
+  vs_cc_set_free (&a->user_aliases);
+  vs_cc_set_free (&a->visited);
+  vs_cc_set_free (&a->group_names);
+  vs_cc_set_free (&a->admins);
+  free (a);
 }

@@ -26,6 +26,12 @@ vs_check_add (struct vs_check_ctx *ctx, const struct vs_finding *f)
     g.severity = VS_SEV_INFO;
   if (!g.title)
     g.title = g.check_id;
+  if (ctx->skip && g.check_id) {
+    int c = vs_check_find (g.check_id);
+
+    if (c >= 0 && ctx->skip[c])
+      return 0;
+  }
   if (vs_store_add_finding (ctx->store, &g) == -1) {
     ctx->failed = 1;
     return -1;
@@ -53,18 +59,30 @@ vs_check_addf (struct vs_check_ctx *ctx, const struct vs_finding *f,
 }
 
 int
-vs_check_ran (struct vs_check_ctx *ctx, const char *check_id,
+vs_check_skipped (const struct vs_check_ctx *ctx, enum vs_check_name check)
+{
+  return ctx->skip && ctx->skip[check];
+}
+
+int
+vs_check_ran (struct vs_check_ctx *ctx, enum vs_check_name check,
               const char *status, uint64_t items, const char *note)
 {
   if (ctx->failed)
     return -1;
+  if (vs_check_skipped (ctx, check)) {
+    status = "skipped";
+    items = 0;
+    note = "--skip-check";
+  }
   /* A check that ends because it was asked to stop did not run through. */
   if (strcmp (status, "ran") == 0 && vs_stopping ()) {
     status = "error";
     note = vs_stop_reason ();
   }
   if (vs_store_add_check_run (ctx->store, ctx->os ? ctx->os->id : 0,
-                              check_id, status, items, note) == -1) {
+                              vs_check_id (check), status, items, note)
+      == -1) {
     ctx->failed = 1;
     return -1;
   }
@@ -142,7 +160,7 @@ yara_category (const char *meta)
  * description from the rule's meta (severity "high" when a rule does not
  * say: a rule the user asked for matched). */
 int
-vs_check_yara (struct vs_check_ctx *ctx)
+vs_yara_matches (struct vs_check_ctx *ctx)
 {
   sqlite3_stmt *s = NULL;
   uint64_t n = 0;
@@ -174,7 +192,7 @@ vs_check_yara (struct vs_check_ctx *ctx)
     if (sev && vs_severity_parse (sev, &level) == -1)
       level = VS_SEV_HIGH;
     memset (&f, 0, sizeof f);
-    f.check_id = "yara";
+    f.check_id = vs_check_id (VS_CK_YARA);
     f.severity = level;
     f.category = yara_category ((const char *) sqlite3_column_text (s, 8));
     f.path = (const char *) sqlite3_column_blob (s, 2);
@@ -199,7 +217,7 @@ vs_check_yara (struct vs_check_ctx *ctx)
   sqlite3_finalize (s);
   if (ctx->failed)
     return -1;
-  return vs_check_ran (ctx, "yara", "ran", n, NULL);
+  return vs_check_ran (ctx, VS_CK_YARA, "ran", n, NULL);
 }
 
 static int
@@ -208,11 +226,104 @@ stopped (const struct vs_checks_config *cfg)
   return (cfg->stop && *cfg->stop) || vs_stopping ();
 }
 
-/* A check family and the stage name the watchdog reports for it. */
-struct family {
-  const char *stage;
-  int (*run) (struct vs_check_ctx *ctx);
-};
+/* Runs a family's checks in the order of the list: each function once
+ * for the checks that share it, unless the user skipped all of them
+ * (then their rows say so); the capped findings' counts at the end. */
+int
+vs_check_family (struct vs_check_ctx *ctx, enum vs_check_family_name fam)
+{
+  const struct vs_check_family_def *fd = &vs_check_families[fam];
+  size_t i, j, k;
+  int rc = 0, wanted = 0, began = 0;
+
+  for (i = 0; i < VS_CK_COUNT; i++)
+    if (vs_check_defs[i].family == fam && vs_check_defs[i].run
+        && !vs_check_skipped (ctx, i))
+      wanted = 1;
+  if (wanted && fd->begin) {
+    rc = fd->begin (ctx);
+    if (rc == 1)                /* nothing to examine */
+      return 0;
+    began = 1;                  /* end frees what begin made, if it failed */
+  }
+  for (i = 0; rc == 0 && i < VS_CK_COUNT; i = j) {
+    vs_check_fn *run = vs_check_defs[i].run;
+
+    for (j = i + 1; j < VS_CK_COUNT && run && vs_check_defs[j].run == run;
+         j++)
+      ;
+    if (vs_check_defs[i].family != fam || !run)
+      continue;
+    for (k = i; k < j && vs_check_skipped (ctx, k); k++)
+      ;
+    if (k < j)
+      rc = run (ctx);
+    else
+      for (k = i; k < j && rc == 0; k++)
+        rc = vs_check_ran (ctx, k, "skipped", 0, NULL);
+  }
+  if (began && fd->end)
+    fd->end (ctx);
+  ctx->family = NULL;
+  if (vs_cc_flush (ctx) == -1)
+    rc = -1;
+  return rc || ctx->failed ? -1 : 0;
+}
+
+int
+vs_check_packages (struct vs_check_ctx *ctx)
+{
+  return vs_check_family (ctx, VS_FAM_PACKAGES);
+}
+
+int
+vs_check_persistence (struct vs_check_ctx *ctx)
+{
+  return vs_check_family (ctx, VS_FAM_PERSISTENCE);
+}
+
+int
+vs_check_access (struct vs_check_ctx *ctx)
+{
+  return vs_check_family (ctx, VS_FAM_ACCESS);
+}
+
+int
+vs_check_files (struct vs_check_ctx *ctx)
+{
+  return vs_check_family (ctx, VS_FAM_FILES);
+}
+
+int
+vs_check_secrets (struct vs_check_ctx *ctx)
+{
+  return vs_check_family (ctx, VS_FAM_SECRETS);
+}
+
+int
+vs_check_ioc (struct vs_check_ctx *ctx)
+{
+  return vs_check_family (ctx, VS_FAM_IOC);
+}
+
+int
+vs_check_yara (struct vs_check_ctx *ctx)
+{
+  return vs_check_family (ctx, VS_FAM_YARA);
+}
+
+/* Where the checks of a family run: the scope of its first check, or -1
+ * for a family with no check of its own. */
+static int
+family_scope (enum vs_check_family_name fam)
+{
+  size_t i;
+
+  for (i = 0; i < VS_CK_COUNT; i++)
+    if (vs_check_defs[i].family == fam && vs_check_defs[i].run)
+      return (int) vs_check_defs[i].scope;
+  return -1;
+}
 
 /* Runs one family in its own stage.  A family the watchdog stopped
  * (it made no progress) is recorded as an error and the others go on;
@@ -220,21 +331,20 @@ struct family {
  * checks are to stop. */
 static int
 run_family (const struct vs_checks_config *cfg, struct vs_check_ctx *ctx,
-            const struct family *f)
+            enum vs_check_family_name fam)
 {
+  const char *stage = vs_check_families[fam].stage;
   const char *why;
   int rc;
 
-  vs_stage_set (f->stage);
-  rc = f->run (ctx);
-  /* The count of the findings over the cap, whatever path the family
-   * ended on. */
-  if (vs_cc_flush (ctx) == -1 || ctx->failed)
+  vs_stage_set (stage);
+  rc = vs_check_family (ctx, fam);
+  if (ctx->failed)
     return -1;
   why = vs_stop_reason ();
   if (why && !(cfg->stop && *cfg->stop) && !vs_stop_signalled ()) {
     if (vs_check_error (ctx, NULL, "%s: %s; stopped, its findings are "
-                        "incomplete", f->stage, why) == -1)
+                        "incomplete", stage, why) == -1)
       return -1;
     vs_stop_reset ();
     return 0;
@@ -242,40 +352,20 @@ run_family (const struct vs_checks_config *cfg, struct vs_check_ctx *ctx,
   return rc == -1 || stopped (cfg) ? -1 : 0;
 }
 
-static int
-read_pkgdb (struct vs_check_ctx *ctx)
+int
+vs_pkgdb_read (struct vs_check_ctx *ctx)
 {
   CLEANUP_FREE char *note = NULL;
 
   if (vs_pkgdb_load (ctx->guest, ctx->os, vs_check_pkgdb_error, ctx,
                      &ctx->pkgdb, &note) == -1)
     return -1;
-  if (!ctx->pkgdb && vs_check_ran (ctx, "package", "skipped", 0,
+  if (!ctx->pkgdb && vs_check_ran (ctx, VS_CK_PACKAGE, "skipped", 0,
                                    note ? note : "no package database")
       == -1)
     return -1;
   return 0;
 }
-
-/* The families run for each OS, in order. */
-static const struct family os_families[] = {
-  { "read the package database", read_pkgdb },
-  { "check packages", vs_check_packages },
-  { "check persistence", vs_check_persistence },
-  { "check access", vs_check_access },
-  { "check files", vs_check_files },
-  { "check secrets", vs_check_secrets },
-  { "check iocs", vs_check_ioc },
-};
-
-/* The families run once more for the filesystems no OS mounts. */
-static const struct family image_families[] = {
-  { "check files", vs_check_files },
-  { "check secrets", vs_check_secrets },
-  { "check iocs", vs_check_ioc },
-};
-
-static const struct family yara_family = { "check yara", vs_check_yara };
 
 static void
 add_counts (uint64_t counts[VS_SEV_COUNT], const struct vs_check_ctx *ctx)
@@ -308,13 +398,17 @@ run_os (const struct vs_checks_config *cfg, size_t k, struct vs_check_ctx *ctx)
                       fs->device, strerror (errno));
   }
   if (os->type && strcmp (os->type, "linux") != 0) {
-    vs_check_ran (ctx, "os", "skipped", 0,
+    vs_check_ran (ctx, VS_CK_OS, "skipped", 0,
                   "the checks are for Linux; this OS is not");
     return ctx->failed ? -1 : 0;
   }
-  for (i = 0; i < VS_ARRAY_SIZE (os_families); i++)
-    if (run_family (cfg, ctx, &os_families[i]) == -1)
+  for (i = 0; i < VS_FAM_COUNT; i++) {
+    int scope = family_scope (i);
+
+    if ((scope == VS_SCOPE_OS || scope == VS_SCOPE_OS_FS)
+        && run_family (cfg, ctx, i) == -1)
       return -1;
+  }
   return 0;
 }
 
@@ -334,6 +428,7 @@ vs_checks_run (const struct vs_checks_config *cfg,
                uint64_t counts[VS_SEV_COUNT])
 {
   struct vs_check_ctx ctx;
+  unsigned char skip[VS_CK_COUNT];
   size_t k;
   int rc = 0;
 
@@ -345,6 +440,15 @@ vs_checks_run (const struct vs_checks_config *cfg,
   ctx.db = vs_store_db (cfg->store);
   ctx.scan_id = vs_store_scan_id (cfg->store);
   ctx.ioc = cfg->ioc;
+  memset (skip, 0, sizeof skip);
+  for (k = 0; k < cfg->nskip_checks; k++) {
+    int c = vs_check_find (cfg->skip_checks[k]);
+
+    if (c >= 0) {
+      skip[c] = 1;
+      ctx.skip = skip;
+    }
+  }
   for (k = 0; cfg->checks && k < cfg->nos && rc == 0; k++) {
     vs_debug ("checks: %s", cfg->oses[k].root);
     rc = run_os (cfg, k, &ctx);
@@ -353,11 +457,12 @@ vs_checks_run (const struct vs_checks_config *cfg,
       rc = -1;
   }
   /* Filesystems that no OS mounts, then the YARA matches of all. */
-  for (k = 0; rc == 0 && cfg->checks && k < VS_ARRAY_SIZE (image_families);
-       k++)
-    rc = run_family (cfg, &ctx, &image_families[k]);
-  if (rc == 0)
-    rc = run_family (cfg, &ctx, &yara_family);
+  for (k = 0; rc == 0 && k < VS_FAM_COUNT; k++) {
+    int scope = family_scope (k);
+
+    if ((scope == VS_SCOPE_OS_FS && cfg->checks) || scope == VS_SCOPE_IMAGE)
+      rc = run_family (cfg, &ctx, k);
+  }
   add_counts (counts, &ctx);
   if (rc == 0 && vs_store_flush (cfg->store) == -1)
     rc = -1;

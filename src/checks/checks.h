@@ -21,6 +21,7 @@
 #include <sqlite3.h>
 
 #include "core/types.h"
+#include "checks/registry.h"
 
 struct vs_store;
 struct vs_guest;
@@ -47,10 +48,15 @@ struct vs_check_ctx {
   struct vs_cc_caps *caps;      /* check-common.c: findings per check id
                                    not yet flushed (vs_cc_flush); NULL
                                    between check families */
+  void *family;                 /* what the running family's checks
+                                   share (its begin function makes it) */
+  const unsigned char *skip;    /* VS_CK_COUNT flags: the checks not to
+                                   run (--skip-check), or NULL */
 };
 
-/* Records a finding (f->os_id defaults to the context's OS).  Returns 0,
- * or -1 when the store failed (ctx->failed is then set). */
+/* Records a finding (f->os_id defaults to the context's OS).  A finding
+ * of a check the user skipped is left out.  Returns 0, or -1 when the
+ * store failed (ctx->failed is then set). */
 int vs_check_add (struct vs_check_ctx *ctx, const struct vs_finding *f);
 
 /* The same, with the title formatted (title in f is ignored). */
@@ -58,10 +64,15 @@ int vs_check_addf (struct vs_check_ctx *ctx, const struct vs_finding *f,
                    const char *title_fmt, ...)
   __attribute__((format (printf, 3, 4)));
 
-/* Records that check_id ran (status "ran", "skipped" or "error") on the
- * context's OS, how many items it examined, and a note (may be NULL). */
-int vs_check_ran (struct vs_check_ctx *ctx, const char *check_id,
+/* Records that a check ran (status "ran", "skipped" or "error") on the
+ * context's OS, how many items it examined, and a note (may be NULL).
+ * For a check the user skipped, the row says "skipped", "--skip-check". */
+int vs_check_ran (struct vs_check_ctx *ctx, enum vs_check_name check,
                   const char *status, uint64_t items, const char *note);
+
+/* Whether the user skipped check. */
+int vs_check_skipped (const struct vs_check_ctx *ctx,
+                      enum vs_check_name check);
 
 /* Records a problem reading or parsing a guest file (an errors row with
  * stage "check") and goes on. */
@@ -88,26 +99,30 @@ struct vs_checks_config {
   const struct vs_ioc *ioc;     /* NULL: no --ioc */
   volatile sig_atomic_t *stop;  /* set to stop early (may be NULL) */
   int checks;                   /* 0: only turn YARA matches into findings */
+  const char *const *skip_checks;       /* check ids not to run */
+  size_t nskip_checks;
 };
 
-/* Runs every check on every OS, then the image-wide ones; counts the
- * findings by severity into counts.  Returns 0, or -1 if the store failed
- * or the run was stopped. */
+/* Runs every check of the registry (list.h) on every OS, then the
+ * image-wide ones; counts the findings by severity into counts.  Returns
+ * 0, or -1 if the store failed or the run was stopped. */
 int vs_checks_run (const struct vs_checks_config *cfg,
                    uint64_t counts[VS_SEV_COUNT]);
 
-/* The check families, each in its own file.  vs_check_files, _secrets
- * and _ioc also run once with ctx->os and ctx->guest NULL, for the
- * files of filesystems that no OS mounts (select them with
- * "filesystems.os_id IS ?" bound to NULL); the others run only per
- * OS.  Each returns 0, or -1 only
- * when the store failed. */
-int vs_check_packages (struct vs_check_ctx *ctx);     /* check-packages.c */
-int vs_check_persistence (struct vs_check_ctx *ctx);  /* check-persist.c */
-int vs_check_access (struct vs_check_ctx *ctx);       /* check-access.c */
-int vs_check_files (struct vs_check_ctx *ctx);        /* check-files.c */
-int vs_check_secrets (struct vs_check_ctx *ctx);      /* check-files.c */
-int vs_check_ioc (struct vs_check_ctx *ctx);          /* check-files.c */
-int vs_check_yara (struct vs_check_ctx *ctx);         /* checks.c */
+/* Runs the checks of one family of the registry, in its order, as
+ * vs_checks_run does but outside a stage.  vs_check_files, _secrets and
+ * _ioc also run once with ctx->os and ctx->guest NULL, for the files of
+ * filesystems that no OS mounts (select them with "filesystems.os_id
+ * IS ?" bound to NULL); the others run only per OS.  Each returns 0, or
+ * -1 only when the store failed. */
+int vs_check_family (struct vs_check_ctx *ctx,
+                     enum vs_check_family_name family);
+int vs_check_packages (struct vs_check_ctx *ctx);
+int vs_check_persistence (struct vs_check_ctx *ctx);
+int vs_check_access (struct vs_check_ctx *ctx);
+int vs_check_files (struct vs_check_ctx *ctx);
+int vs_check_secrets (struct vs_check_ctx *ctx);
+int vs_check_ioc (struct vs_check_ctx *ctx);
+int vs_check_yara (struct vs_check_ctx *ctx);
 
 #endif /* VS_CHECKS_H */

@@ -395,11 +395,12 @@ vs_cc_flush (struct vs_check_ctx *ctx)
 }
 
 int
-vs_cc_report (struct vs_check_ctx *ctx, const char *check_id,
+vs_cc_report (struct vs_check_ctx *ctx, enum vs_check_name check,
               enum vs_severity sev, const char *mitre, const char *path,
               const char *account, const char *evidence, size_t evlen,
               const char *fmt, ...)
 {
+  const char *check_id = vs_check_id (check);
   struct vs_finding f;
   struct cap_entry *e;
   CLEANUP_FREE char *title = NULL;

@@ -112,7 +112,7 @@ int vs_cc_flush (struct vs_check_ctx *ctx);
  * account and evidence may be NULL; evidence has evlen bytes (0:
  * strlen).  The title is formatted and made one line.  Returns 0 or -1
  * (store). */
-int vs_cc_report (struct vs_check_ctx *ctx, const char *check_id,
+int vs_cc_report (struct vs_check_ctx *ctx, enum vs_check_name check,
                   enum vs_severity sev, const char *mitre, const char *path,
                   const char *account, const char *evidence, size_t evlen,
                   const char *fmt, ...)

@@ -257,7 +257,7 @@ check_owned (struct state *st, const struct row *r,
   dc = dir_class (r->path, r->path_len);
   if (conffile) {
     st->conf_modified++;
-    fd.check_id = "package.conffile-modified";
+    fd.check_id = vs_check_id (VS_CK_PACKAGE_CONFFILE_MODIFIED);
     fd.severity = VS_SEV_INFO;
     over = &st->over_conf;
     if (st->conf_modified > MAX_FINDINGS) {
@@ -270,7 +270,7 @@ check_owned (struct state *st, const struct row *r,
                           pkg);
   }
   st->modified++;
-  fd.check_id = "package.modified";
+  fd.check_id = vs_check_id (VS_CK_PACKAGE_MODIFIED);
   fd.mitre = "T1554";
   fd.severity
       = is_elf (r->magic) || dc == DIR_BIN || (dc != DIR_OTHER && is_code (r))
@@ -310,7 +310,7 @@ check_unowned (struct state *st, const struct row *r)
     return 0;
   st->unowned++;
   memset (&fd, 0, sizeof fd);
-  fd.check_id = "package.unowned";
+  fd.check_id = vs_check_id (VS_CK_PACKAGE_UNOWNED);
   fd.category = "package";
   fd.path = r->path;
   fd.path_len = r->path_len;
@@ -395,7 +395,7 @@ check_missing (struct state *st)
       if (++listed > MAX_MISSING_LISTED)
         continue;
       memset (&fd, 0, sizeof fd);
-      fd.check_id = "package.missing";
+      fd.check_id = vs_check_id (VS_CK_PACKAGE_MISSING);
       fd.severity = VS_SEV_LOW;
       fd.category = "package";
       fd.path = f->path;
@@ -413,7 +413,7 @@ check_missing (struct state *st)
     CLEANUP_FREE char *ev = NULL;
 
     memset (&fd, 0, sizeof fd);
-    fd.check_id = "package.missing";
+    fd.check_id = vs_check_id (VS_CK_PACKAGE_MISSING);
     fd.severity = VS_SEV_INFO;
     fd.category = "package";
     ev = vs_xasprintf ("%s%s",
@@ -431,14 +431,15 @@ check_missing (struct state *st)
   }
   vs_buf_release (&sample);
   if (rc == 0)
-    rc = vs_check_ran (st->ctx, "package.missing", "ran", total, NULL);
+    rc = vs_check_ran (st->ctx, VS_CK_PACKAGE_MISSING, "ran", total, NULL);
   return rc;
 }
 
 /* One finding that says how many more a check had than it lists. */
 static int
-over_cap (struct state *st, const char *check_id, uint64_t n)
+over_cap (struct state *st, enum vs_check_name check, uint64_t n)
 {
+  const char *check_id = vs_check_id (check);
   struct vs_finding fd;
 
   if (!n)
@@ -454,13 +455,13 @@ over_cap (struct state *st, const char *check_id, uint64_t n)
 }
 
 int
-vs_check_packages (struct vs_check_ctx *ctx)
+vs_packages_files (struct vs_check_ctx *ctx)
 {
-  static const char *const ids[] = {
-    "package.modified",
-    "package.conffile-modified",
-    "package.missing",
-    "package.unowned",
+  static const enum vs_check_name ids[] = {
+    VS_CK_PACKAGE_MODIFIED,
+    VS_CK_PACKAGE_CONFFILE_MODIFIED,
+    VS_CK_PACKAGE_MISSING,
+    VS_CK_PACKAGE_UNOWNED,
   };
   struct state st;
   sqlite3_stmt *s = NULL;
@@ -524,11 +525,11 @@ vs_check_packages (struct vs_check_ctx *ctx)
     free (st.seen);
     return -1;
   }
-  rc = over_cap (&st, "package.modified", st.over_modified);
+  rc = over_cap (&st, VS_CK_PACKAGE_MODIFIED, st.over_modified);
   if (rc == 0)
-    rc = over_cap (&st, "package.conffile-modified", st.over_conf);
+    rc = over_cap (&st, VS_CK_PACKAGE_CONFFILE_MODIFIED, st.over_conf);
   if (rc == 0)
-    rc = over_cap (&st, "package.unowned", st.over_unowned);
+    rc = over_cap (&st, VS_CK_PACKAGE_UNOWNED, st.over_unowned);
   if (rc == 0)
     rc = check_missing (&st);
   free (st.seen);
@@ -541,19 +542,19 @@ vs_check_packages (struct vs_check_ctx *ctx)
       vs_pkgdb_kind (st.db), vs_pkgdb_packages (st.db), vs_pkgdb_count (st.db),
       (unsigned long long)st.owned_rows, (unsigned long long)st.compared,
       (unsigned long long)st.modified, (unsigned long long)st.unverified);
-  if (vs_check_ran (ctx, "package.modified", "ran", st.owned_rows, note) == -1
-      || vs_check_ran (ctx, "package.conffile-modified", "ran", st.owned_rows,
+  if (vs_check_ran (ctx, VS_CK_PACKAGE_MODIFIED, "ran", st.owned_rows, note) == -1
+      || vs_check_ran (ctx, VS_CK_PACKAGE_CONFFILE_MODIFIED, "ran", st.owned_rows,
                        NULL)
              == -1)
     return -1;
   if (!vs_pkgdb_count (st.db))
-    return vs_check_ran (ctx, "package.unowned", "skipped", 0,
+    return vs_check_ran (ctx, VS_CK_PACKAGE_UNOWNED, "skipped", 0,
                          "the package database lists no files");
   free (note);
   note = vs_xasprintf ("%llu regular files in system directories, %llu "
                        "executables or libraries owned by no package",
                        (unsigned long long)st.unowned_examined,
                        (unsigned long long)st.unowned);
-  return vs_check_ran (ctx, "package.unowned", "ran", st.unowned_examined,
+  return vs_check_ran (ctx, VS_CK_PACKAGE_UNOWNED, "ran", st.unowned_examined,
                        note);
 }

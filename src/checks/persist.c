@@ -117,7 +117,7 @@ scan_script (const char *data, size_t len, int rc_local,
 /* Reports a script (cron.daily, init.d, rc.local, motd, generator):
  * its suspicious line or its first commands. */
 static int
-report_script (struct pctx *p, const char *id, const char *mitre,
+report_script (struct pctx *p, enum vs_check_name id, const char *mitre,
                enum vs_severity sev, const char *path, const char *what,
                enum vs_cc_origin o, const char *pkg,
                const struct script_scan *s, const char *extra)
@@ -200,7 +200,7 @@ cron_file (struct pctx *p, const char *path, int system, const char *owner,
     else if (owner)
       acct = vs_xstrdup (owner);
     otext = vs_cc_origin_text (o, pkg);
-    r = vs_cc_report (ctx, "persistence.cron", sev, "T1053.003", path, acct,
+    r = vs_cc_report (ctx, VS_CK_PERSISTENCE_CRON, sev, "T1053.003", path, acct,
                       ev.data, ev.len, "cron job%s%s in %s (%s) runs: %s%s%s",
                       acct ? " of " : "", acct ? acct : "", path, otext, cmd,
                       why ? " — " : "", why ? why : "");
@@ -219,7 +219,7 @@ cron_file (struct pctx *p, const char *path, int system, const char *owner,
  * the severity grade() gives (unowned, unknown).  Stock scripts (a
  * package's, unchanged) are listed only when list_stock is set. */
 static int
-script_dir (struct pctx *p, const char *dir, const char *id,
+script_dir (struct pctx *p, const char *dir, enum vs_check_name id,
             const char *mitre, const char *what, enum vs_severity unowned,
             enum vs_severity unknown, int list_stock, uint64_t *items)
 {
@@ -260,7 +260,7 @@ script_dir (struct pctx *p, const char *dir, const char *id,
 static int
 cron_scripts (struct pctx *p, const char *dir, uint64_t *items)
 {
-  return script_dir (p, dir, "persistence.cron", "T1053.003", base_name (dir),
+  return script_dir (p, dir, VS_CK_PERSISTENCE_CRON, "T1053.003", base_name (dir),
                      VS_SEV_LOW, VS_SEV_LOW, 1, items);
 }
 
@@ -287,9 +287,10 @@ cron_spool (struct pctx *p, const char *dir, uint64_t *items)
   return r;
 }
 
-static int
-check_cron (struct pctx *p)
+int
+vs_persist_cron (struct vs_check_ctx *ctx)
 {
+  struct pctx *p = ctx->family;
   static const char *const scripts[] = {
     "/etc/cron.hourly", "/etc/cron.daily", "/etc/cron.weekly",
     "/etc/cron.monthly",
@@ -318,7 +319,7 @@ check_cron (struct pctx *p)
   for (i = 0; i < VS_ARRAY_SIZE (scripts); i++)
     if (cron_scripts (p, scripts[i], &items) == -1)
       return -1;
-  return vs_check_ran (p->ctx, "persistence.cron", "ran", items, NULL);
+  return vs_check_ran (p->ctx, VS_CK_PERSISTENCE_CRON, "ran", items, NULL);
 }
 
 /* ---- at ---- */
@@ -365,7 +366,7 @@ at_dir (struct pctx *p, const char *dir, uint64_t *items)
       last = s.sus;
     vs_cc_evidence (&ev, last.p ? last.p : "", last.len);
     shown = vs_cc_short (last.p ? last.p : "", last.len, TITLE_CMD);
-    r = vs_cc_report (ctx, "persistence.at", s.why ? VS_SEV_HIGH
+    r = vs_cc_report (ctx, VS_CK_PERSISTENCE_AT, s.why ? VS_SEV_HIGH
                       : VS_SEV_MEDIUM, "T1053.002", path, NULL, ev.data,
                       ev.len, "at job %s runs: %s%s%s", names[i], shown,
                       s.why ? " — " : "", s.why ? s.why : "");
@@ -376,15 +377,16 @@ at_dir (struct pctx *p, const char *dir, uint64_t *items)
   return r;
 }
 
-static int
-check_at (struct pctx *p)
+int
+vs_persist_at (struct vs_check_ctx *ctx)
 {
+  struct pctx *p = ctx->family;
   uint64_t items = 0;
 
   if (at_dir (p, "/var/spool/cron/atjobs", &items) == -1
       || at_dir (p, "/var/spool/at", &items) == -1)
     return -1;
-  return vs_check_ran (p->ctx, "persistence.at", "ran", items, NULL);
+  return vs_check_ran (p->ctx, VS_CK_PERSISTENCE_AT, "ran", items, NULL);
 }
 
 /* ---- systemd ---- */
@@ -493,14 +495,14 @@ sd_unit (struct sd *sd, const char *path, const char *name, int dropin,
   vs_buf_addf (&ev, "\n[%s]", enabled ? "enabled" : "not enabled");
   if (timer) {
     sd->timers++;
-    r = vs_cc_report (ctx, "persistence.systemd-timer", sev, "T1053.006",
+    r = vs_cc_report (ctx, VS_CK_PERSISTENCE_SYSTEMD_TIMER, sev, "T1053.006",
                       path, account, ev.data, ev.len,
                       "systemd timer %s (%s, %s)%s%s", name,
                       enabled ? "enabled" : "not enabled", otext,
                       why ? " — " : "", why ? why : "");
   }
   else
-    r = vs_cc_report (ctx, "persistence.systemd", sev, "T1543.002", path,
+    r = vs_cc_report (ctx, VS_CK_PERSISTENCE_SYSTEMD, sev, "T1543.002", path,
                       account, ev.data, ev.len,
                       "systemd %s %s (%s, %s) runs: %s%s%s",
                       dropin ? "drop-in for" : "unit", name,
@@ -646,7 +648,7 @@ sd_generators (struct sd *sd, const char *dir)
     sev = grade (o, s.why, VS_SEV_MEDIUM,
                  is_vendor_path (canon) ? VS_SEV_INFO : VS_SEV_MEDIUM);
     if (sev > VS_SEV_INFO)
-      r = report_script (sd->p, "persistence.systemd-generator", "T1543.002",
+      r = report_script (sd->p, VS_CK_PERSISTENCE_SYSTEMD_GENERATOR, "T1543.002",
                          sev, canon, "systemd generator", o, pkg, &s, NULL);
     vs_buf_release (&s.cmds);
   }
@@ -654,9 +656,10 @@ sd_generators (struct sd *sd, const char *dir)
   return r;
 }
 
-static int
-check_systemd (struct pctx *p)
+int
+vs_persist_systemd (struct vs_check_ctx *ctx)
 {
+  struct pctx *p = ctx->family;
   static const char *const dirs[] = {
     "/etc/systemd/system", "/usr/local/lib/systemd/system",
     "/lib/systemd/system", "/usr/lib/systemd/system",
@@ -720,12 +723,12 @@ check_systemd (struct pctx *p)
   for (i = 0; i < VS_ARRAY_SIZE (gens) && r == 0; i++)
     r = sd_generators (&sd, gens[i]);
   if (r == 0)
-    r = vs_check_ran (p->ctx, "persistence.systemd", "ran", sd.items, NULL);
+    r = vs_check_ran (p->ctx, VS_CK_PERSISTENCE_SYSTEMD, "ran", sd.items, NULL);
   if (r == 0)
-    r = vs_check_ran (p->ctx, "persistence.systemd-timer", "ran", sd.timers,
+    r = vs_check_ran (p->ctx, VS_CK_PERSISTENCE_SYSTEMD_TIMER, "ran", sd.timers,
                       NULL);
   if (r == 0)
-    r = vs_check_ran (p->ctx, "persistence.systemd-generator", "ran",
+    r = vs_check_ran (p->ctx, VS_CK_PERSISTENCE_SYSTEMD_GENERATOR, "ran",
                       sd.gens, NULL);
   for (i = 0; i < all.n; i++)
     free (owners[i]);
@@ -740,11 +743,11 @@ check_systemd (struct pctx *p)
 
 /* ---- rc.local and SysV init ---- */
 
-static int
-check_rc (struct pctx *p)
+int
+vs_persist_rc (struct vs_check_ctx *ctx)
 {
+  struct pctx *p = ctx->family;
   static const char *const files[] = { "/etc/rc.local", "/etc/rc.d/rc.local" };
-  struct vs_check_ctx *ctx = p->ctx;
   struct vs_cc_set seen = { NULL, 0, 0 };
   uint64_t items = 0;
   size_t i;
@@ -774,7 +777,7 @@ check_rc (struct pctx *p)
     scan_script (data, len, 1, &s);
     if (s.ncmds) {
       o = vs_cc_origin (ctx, canon, &pkg);
-      r = report_script (p, "persistence.rc-local", "T1037.004",
+      r = report_script (p, VS_CK_PERSISTENCE_RC_LOCAL, "T1037.004",
                          grade (o, s.why, VS_SEV_MEDIUM, VS_SEV_MEDIUM),
                          canon, "boot script", o, pkg, &s,
                          exec ? ", executable" : ", not executable");
@@ -783,13 +786,14 @@ check_rc (struct pctx *p)
   }
   vs_cc_set_free (&seen);
   if (r == 0)
-    r = vs_check_ran (ctx, "persistence.rc-local", "ran", items, NULL);
+    r = vs_check_ran (ctx, VS_CK_PERSISTENCE_RC_LOCAL, "ran", items, NULL);
   return r;
 }
 
-static int
-check_initd (struct pctx *p)
+int
+vs_persist_initd (struct vs_check_ctx *ctx)
 {
+  struct pctx *p = ctx->family;
   static const char *const rcdirs[] = {
     "/etc/rc0.d", "/etc/rc1.d", "/etc/rc2.d", "/etc/rc3.d", "/etc/rc4.d",
     "/etc/rc5.d", "/etc/rc6.d", "/etc/rcS.d",
@@ -797,7 +801,6 @@ check_initd (struct pctx *p)
     "/etc/rc.d/rc3.d", "/etc/rc.d/rc4.d", "/etc/rc.d/rc5.d",
     "/etc/rc.d/rc6.d",
   };
-  struct vs_check_ctx *ctx = p->ctx;
   CLEANUP_FREE char *initd = NULL;
   char **names = NULL;
   size_t n = 0, i;
@@ -807,7 +810,7 @@ check_initd (struct pctx *p)
   if (vs_guest_realpath (ctx->guest, "/etc/init.d", &initd) == -1
       && vs_guest_realpath (ctx->guest, "/etc/rc.d/init.d", &initd) == -1)
     initd = vs_xstrdup ("/etc/init.d");
-  r = script_dir (p, initd, "persistence.initd", "T1037.004", "init script",
+  r = script_dir (p, initd, VS_CK_PERSISTENCE_INITD, "T1037.004", "init script",
                   VS_SEV_MEDIUM, VS_SEV_INFO, 0, &items);
   /* Start links that lead anywhere but to an init script. */
   for (i = 0; r == 0 && i < VS_ARRAY_SIZE (rcdirs); i++) {
@@ -834,7 +837,7 @@ check_initd (struct pctx *p)
       if (strncmp (canon, initd, il) == 0 && canon[il] == '/')
         continue;
       why = vs_cmd_suspicion (canon, strlen (canon));
-      r = vs_cc_report (ctx, "persistence.initd", why ? VS_SEV_HIGH
+      r = vs_cc_report (ctx, VS_CK_PERSISTENCE_INITD, why ? VS_SEV_HIGH
                         : VS_SEV_MEDIUM, "T1037.004", path, NULL, canon, 0,
                         "runlevel link %s runs %s, not an init script%s%s",
                         names[j], canon, why ? " — " : "", why ? why : "");
@@ -842,7 +845,7 @@ check_initd (struct pctx *p)
     vs_guest_free_list (names, n);
   }
   if (r == 0)
-    r = vs_check_ran (ctx, "persistence.initd", "ran", items, NULL);
+    r = vs_check_ran (ctx, VS_CK_PERSISTENCE_INITD, "ran", items, NULL);
   return r;
 }
 
@@ -930,7 +933,7 @@ shell_file (struct pctx *p, const char *path, const char *account,
     vs_buf_addf (&ev, "line %u: ", l.no);
     vs_cc_evidence (&ev, l.p, l.len);
     shown = vs_cc_short (t, n, TITLE_CMD);
-    r = vs_cc_report (ctx, "persistence.shell-startup", sev, "T1546.004",
+    r = vs_cc_report (ctx, VS_CK_PERSISTENCE_SHELL_STARTUP, sev, "T1546.004",
                       path, account, ev.data, ev.len,
                       "shell start-up file %s (%s): %s — %s", path, otext,
                       shown, why);
@@ -941,9 +944,10 @@ shell_file (struct pctx *p, const char *path, const char *account,
   return 0;
 }
 
-static int
-check_shell (struct pctx *p)
+int
+vs_persist_shell (struct vs_check_ctx *ctx)
 {
+  struct pctx *p = ctx->family;
   static const char *const sys[] = {
     "/etc/profile", "/etc/bash.bashrc", "/etc/bashrc", "/etc/environment",
     "/etc/bash.bash_logout", "/etc/zshrc", "/etc/zprofile", "/etc/zshenv",
@@ -955,7 +959,6 @@ check_shell (struct pctx *p)
     ".zshrc", ".zprofile", ".zshenv", ".zlogin", ".cshrc", ".tcshrc",
     ".login",
   };
-  struct vs_check_ctx *ctx = p->ctx;
   struct vs_cc_set homes = { NULL, 0, 0 };
   char **names = NULL;
   size_t n = 0, i, k;
@@ -996,16 +999,15 @@ check_shell (struct pctx *p)
   }
   vs_cc_set_free (&homes);
   if (r == 0)
-    r = vs_check_ran (ctx, "persistence.shell-startup", "ran", items, NULL);
+    r = vs_check_ran (ctx, VS_CK_PERSISTENCE_SHELL_STARTUP, "ran", items, NULL);
   return r;
 }
 
 /* ---- the dynamic linker ---- */
 
-static int
-check_preload (struct pctx *p)
+int
+vs_persist_preload (struct vs_check_ctx *ctx)
 {
-  struct vs_check_ctx *ctx = p->ctx;
   const char *path = "/etc/ld.so.preload";
   CLEANUP_FREE char *data = NULL;
   struct vs_line l;
@@ -1053,7 +1055,7 @@ check_preload (struct pctx *p)
       vs_cc_evidence (&ev, w, wl);
       vs_buf_addf (&ev, " (%s%s)", exists ? "exists, " : "", otext);
       shown = vs_cc_short (w, wl, TITLE_CMD);
-      r = vs_cc_report (ctx, "persistence.ld-preload", VS_SEV_HIGH,
+      r = vs_cc_report (ctx, VS_CK_PERSISTENCE_LD_PRELOAD, VS_SEV_HIGH,
                         "T1574.006", path, NULL, ev.data, ev.len,
                         "/etc/ld.so.preload loads %s into every program "
                         "(%s)", shown, otext);
@@ -1062,7 +1064,7 @@ check_preload (struct pctx *p)
   }
   if (r == -1)
     return -1;
-  return vs_check_ran (ctx, "persistence.ld-preload", "ran", items, NULL);
+  return vs_check_ran (ctx, VS_CK_PERSISTENCE_LD_PRELOAD, "ran", items, NULL);
 }
 
 static int
@@ -1109,7 +1111,7 @@ ldconf_file (struct pctx *p, const char *path, uint64_t *items)
   }
   sev = grade (o, why, VS_SEV_MEDIUM, VS_SEV_LOW);
   otext = vs_cc_origin_text (o, pkg);
-  r = vs_cc_report (ctx, "persistence.ld-so-conf", sev, "T1574.006", path,
+  r = vs_cc_report (ctx, VS_CK_PERSISTENCE_LD_SO_CONF, sev, "T1574.006", path,
                     NULL, ev.data, ev.len,
                     "library search path set in %s (%s)%s%s", path, otext,
                     why ? " — " : "", why ? why : "");
@@ -1117,9 +1119,10 @@ ldconf_file (struct pctx *p, const char *path, uint64_t *items)
   return r;
 }
 
-static int
-check_ldconf (struct pctx *p)
+int
+vs_persist_ldconf (struct vs_check_ctx *ctx)
 {
+  struct pctx *p = ctx->family;
   char **names = NULL;
   size_t n = 0, i;
   uint64_t items = 0;
@@ -1139,7 +1142,7 @@ check_ldconf (struct pctx *p)
   vs_guest_free_list (names, n);
   if (r == -1)
     return -1;
-  return vs_check_ran (p->ctx, "persistence.ld-so-conf", "ran", items, NULL);
+  return vs_check_ran (p->ctx, VS_CK_PERSISTENCE_LD_SO_CONF, "ran", items, NULL);
 }
 
 /* ---- PAM ---- */
@@ -1184,7 +1187,7 @@ pam_module (struct pam *pm, const char *file, const struct vs_line *l,
                                             TITLE_CMD);
 
     o = vs_cc_origin (ctx, file, &pkg);
-    r = vs_cc_report (ctx, "persistence.pam-exec", grade (o, w, VS_SEV_MEDIUM,
+    r = vs_cc_report (ctx, VS_CK_PERSISTENCE_PAM_EXEC, grade (o, w, VS_SEV_MEDIUM,
                                                           VS_SEV_MEDIUM),
                       "T1556.003", file, NULL, ev.data, ev.len,
                       "PAM runs a program through pam_exec: %s%s%s", shown,
@@ -1198,7 +1201,7 @@ pam_module (struct pam *pm, const char *file, const struct vs_line *l,
       && (vs_key_is (pl->control, pl->control_len, "sufficient")
           || vs_memcasemem (pl->control, pl->control_len, "success=done"))) {
     o = vs_cc_origin (ctx, file, &pkg);
-    r = vs_cc_report (ctx, "persistence.pam", o == VS_CC_STOCK ? VS_SEV_INFO
+    r = vs_cc_report (ctx, VS_CK_PERSISTENCE_PAM, o == VS_CC_STOCK ? VS_SEV_INFO
                       : VS_SEV_HIGH, "T1556.003", file, NULL, ev.data, ev.len,
                       "PAM accepts any password: pam_permit.so is "
                       "sufficient for auth in %s", file);
@@ -1244,7 +1247,7 @@ pam_module (struct pam *pm, const char *file, const struct vs_line *l,
   if (sev > VS_SEV_INFO) {
     otext = vs_cc_origin_text (o, pkg);
     vs_buf_addf (&ev, "\nmodule %s", canon);
-    r = vs_cc_report (ctx, "persistence.pam", sev, "T1556.003", canon, NULL,
+    r = vs_cc_report (ctx, VS_CK_PERSISTENCE_PAM, sev, "T1556.003", canon, NULL,
                       ev.data, ev.len, "PAM module %s (%s)%s%s", canon, otext,
                       why ? " — " : "", why ? why : "");
   }
@@ -1277,9 +1280,10 @@ pam_file (struct pam *pm, const char *path, int with_service)
   return 0;
 }
 
-static int
-check_pam (struct pctx *p)
+int
+vs_persist_pam (struct vs_check_ctx *ctx)
 {
+  struct pctx *p = ctx->family;
   struct pam pm;
   char **names = NULL;
   size_t n = 0, i;
@@ -1307,9 +1311,9 @@ check_pam (struct pctx *p)
     if (pm.missing.n)
       note = vs_xasprintf ("%zu referenced modules not found (first: %s)",
                            pm.missing.n, pm.missing.v[0]);
-    r = vs_check_ran (p->ctx, "persistence.pam", "ran", pm.items, note);
+    r = vs_check_ran (p->ctx, VS_CK_PERSISTENCE_PAM, "ran", pm.items, note);
     if (r == 0)
-      r = vs_check_ran (p->ctx, "persistence.pam-exec", "ran", pm.items,
+      r = vs_check_ran (p->ctx, VS_CK_PERSISTENCE_PAM_EXEC, "ran", pm.items,
                         NULL);
   }
   vs_cc_set_free (&pm.modules);
@@ -1319,14 +1323,13 @@ check_pam (struct pctx *p)
 
 /* ---- udev, motd, XDG autostart ---- */
 
-static int
-check_udev (struct pctx *p)
+int
+vs_persist_udev (struct vs_check_ctx *ctx)
 {
   static const char *const dirs[] = {
     "/etc/udev/rules.d", "/usr/local/lib/udev/rules.d", "/lib/udev/rules.d",
     "/usr/lib/udev/rules.d",
   };
-  struct vs_check_ctx *ctx = p->ctx;
   struct vs_cc_set seen = { NULL, 0, 0 };
   uint64_t items = 0;
   size_t d;
@@ -1384,7 +1387,7 @@ check_udev (struct pctx *p)
           vs_buf_addf (&ev, "line %u: ", l.no);
           vs_cc_evidence (&ev, l.p, l.len);
           shown = vs_cc_short (progs[k].value, progs[k].value_len, TITLE_CMD);
-          r = vs_cc_report (ctx, "persistence.udev", sev, "T1546", canon,
+          r = vs_cc_report (ctx, VS_CK_PERSISTENCE_UDEV, sev, "T1546", canon,
                             NULL, ev.data, ev.len,
                             "udev rule in %s (%s) runs: %s%s%s", canon, otext,
                             shown, why ? " — " : "", why ? why : "");
@@ -1396,20 +1399,21 @@ check_udev (struct pctx *p)
   }
   vs_cc_set_free (&seen);
   if (r == 0)
-    r = vs_check_ran (ctx, "persistence.udev", "ran", items, NULL);
+    r = vs_check_ran (ctx, VS_CK_PERSISTENCE_UDEV, "ran", items, NULL);
   return r;
 }
 
-static int
-check_motd (struct pctx *p)
+int
+vs_persist_motd (struct vs_check_ctx *ctx)
 {
+  struct pctx *p = ctx->family;
   uint64_t items = 0;
 
-  if (script_dir (p, "/etc/update-motd.d", "persistence.motd", "T1546",
+  if (script_dir (p, "/etc/update-motd.d", VS_CK_PERSISTENCE_MOTD, "T1546",
                   "login message script", VS_SEV_MEDIUM, VS_SEV_LOW, 0,
                   &items) == -1)
     return -1;
-  return vs_check_ran (p->ctx, "persistence.motd", "ran", items, NULL);
+  return vs_check_ran (p->ctx, VS_CK_PERSISTENCE_MOTD, "ran", items, NULL);
 }
 
 static int
@@ -1461,7 +1465,7 @@ xdg_dir (struct pctx *p, const char *dir, const char *account,
     if (account && o == VS_CC_UNKNOWN)
       o = VS_CC_UNOWNED;
     otext = vs_cc_origin_text (o, pkg);
-    r = vs_cc_report (ctx, "persistence.xdg-autostart",
+    r = vs_cc_report (ctx, VS_CK_PERSISTENCE_XDG_AUTOSTART,
                       grade (o, why, VS_SEV_MEDIUM, VS_SEV_LOW), "T1547.013",
                       path, account, ev.data, ev.len,
                       "desktop autostart %s (%s) runs: %s%s%s", names[i],
@@ -1472,9 +1476,10 @@ xdg_dir (struct pctx *p, const char *dir, const char *account,
   return r;
 }
 
-static int
-check_xdg (struct pctx *p)
+int
+vs_persist_xdg (struct vs_check_ctx *ctx)
 {
+  struct pctx *p = ctx->family;
   uint64_t items = 0;
   size_t i;
 
@@ -1489,39 +1494,42 @@ check_xdg (struct pctx *p)
     if (xdg_dir (p, d, u->name, &items) == -1)
       return -1;
   }
-  return vs_check_ran (p->ctx, "persistence.xdg-autostart", "ran", items,
+  return vs_check_ran (p->ctx, VS_CK_PERSISTENCE_XDG_AUTOSTART, "ran", items,
                        NULL);
 }
 
+/* What the persistence checks share: the accounts and their homes. */
 int
-vs_check_persistence (struct vs_check_ctx *ctx)
+vs_persist_begin (struct vs_check_ctx *ctx)
 {
-  struct pctx p;
+  struct pctx *p;
   size_t i;
-  int r;
 
-  memset (&p, 0, sizeof p);
-  p.ctx = ctx;
   if (!ctx->guest)
-    return 0;
-  if (vs_cc_users_load (ctx, &p.users) == -1)
+    return 1;
+  p = vs_xcalloc (1, sizeof *p);
+  p->ctx = ctx;
+  ctx->family = p;
+  if (vs_cc_users_load (ctx, &p->users) == -1)
     return -1;
-  p.home_user = vs_xcalloc (p.users.n + 1, sizeof *p.home_user);
-  for (i = 0; i < p.users.n; i++)
-    if (p.users.v[i].home[0] == '/'
-        && vs_cc_set_add (&p.homes, p.users.v[i].home,
-                          strlen (p.users.v[i].home)))
-      p.home_user[p.homes.n - 1] = i;
-  r = check_cron (&p) == -1 || check_at (&p) == -1
-    || check_systemd (&p) == -1 || check_rc (&p) == -1
-    || check_initd (&p) == -1 || check_shell (&p) == -1
-    || check_preload (&p) == -1 || check_ldconf (&p) == -1
-    || check_pam (&p) == -1 || check_udev (&p) == -1
-    || check_motd (&p) == -1 || check_xdg (&p) == -1 ? -1 : 0;
-  if (vs_cc_flush (ctx) == -1)  /* the capped findings' counts */
-    r = -1;
-  vs_cc_users_free (&p.users);
-  vs_cc_set_free (&p.homes);
-  free (p.home_user);
-  return r || ctx->failed ? -1 : 0;
+  p->home_user = vs_xcalloc (p->users.n + 1, sizeof *p->home_user);
+  for (i = 0; i < p->users.n; i++)
+    if (p->users.v[i].home[0] == '/'
+        && vs_cc_set_add (&p->homes, p->users.v[i].home,
+                          strlen (p->users.v[i].home)))
+      p->home_user[p->homes.n - 1] = i;
+  return 0;
+}
+
+void
+vs_persist_end (struct vs_check_ctx *ctx)
+{
+  struct pctx *p = ctx->family;
+
+  if (!p)
+    return;
+  vs_cc_users_free (&p->users);
+  vs_cc_set_free (&p->homes);
+  free (p->home_user);
+  free (p);
 }

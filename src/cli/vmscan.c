@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "checks/registry.h"
 #include "core/appliance.h"
 #include "core/classify.h"
 #include "image/image.h"
@@ -38,6 +39,8 @@ enum {
   OPT_IOC,
   OPT_FAIL_ON,
   OPT_REPORT,
+  OPT_LIST_CHECKS,
+  OPT_SKIP_CHECK,
 };
 
 static const struct option long_options[] = {
@@ -55,6 +58,8 @@ static const struct option long_options[] = {
   { "ioc", required_argument, NULL, OPT_IOC },
   { "fail-on", required_argument, NULL, OPT_FAIL_ON },
   { "report", required_argument, NULL, OPT_REPORT },
+  { "list-checks", no_argument, NULL, OPT_LIST_CHECKS },
+  { "skip-check", required_argument, NULL, OPT_SKIP_CHECK },
   { "verbose", no_argument, NULL, 'v' },
   { "quiet", no_argument, NULL, 'q' },
   { "version", no_argument, NULL, OPT_VERSION },
@@ -106,6 +111,10 @@ usage (int status)
           "      --no-checks        do not run the checks (package\n"
           "                         integrity, persistence, access, ...);\n"
           "                         YARA matches are still findings\n"
+          "      --skip-check ID    do not run the check ID (its check_runs\n"
+          "                         row says skipped); repeatable\n"
+          "      --list-checks      print every check id, where it runs and\n"
+          "                         what it looks for, and exit\n"
           "      --fail-on SEV      exit 1 when a finding is at SEV or\n"
           "                         above: info, low, medium, high, critical\n"
           "                         (default: medium)\n"
@@ -237,8 +246,8 @@ int
 main (int argc, char **argv)
 {
   struct vs_scan_options o;
-  const char **rules = NULL, **iocs = NULL;
-  size_t nrules = 0, niocs = 0;
+  const char **rules = NULL, **iocs = NULL, **skips = NULL;
+  size_t nrules = 0, niocs = 0, nskips = 0;
   char *db = NULL, *cmdline;
   uint64_t n;
   long cpus;
@@ -294,6 +303,22 @@ main (int argc, char **argv)
       iocs = vs_xrealloc (iocs, (niocs + 1) * sizeof *iocs);
       iocs[niocs++] = optarg;
       break;
+    case OPT_SKIP_CHECK:
+      i = vs_check_find (optarg);
+      if (i == -1 || !vs_check_defs[i].run) {
+        vs_error ("--skip-check: '%s' is not the id of a check (see "
+                  "--list-checks)", optarg);
+        return 2;
+      }
+      skips = vs_xrealloc (skips, (nskips + 1) * sizeof *skips);
+      skips[nskips++] = optarg;
+      break;
+    case OPT_LIST_CHECKS:
+      for (i = 0; i < VS_CK_COUNT; i++)
+        printf ("%-30s %-12s %s\n", vs_check_defs[i].id,
+                vs_check_scope_name (vs_check_defs[i].scope),
+                vs_check_defs[i].description);
+      return fflush (stdout) == EOF || ferror (stdout) ? 2 : 0;
     case OPT_FAIL_ON:
       if (vs_severity_parse (optarg, &o.fail_on) == -1) {
         vs_error ("--fail-on: expected info, low, medium, high or "
@@ -389,6 +414,8 @@ main (int argc, char **argv)
   o.nrule_paths = nrules;
   o.ioc_paths = iocs;
   o.nioc_paths = niocs;
+  o.skip_checks = skips;
+  o.nskip_checks = nskips;
   if (progress == -1)
     progress = isatty (STDOUT_FILENO) && isatty (STDERR_FILENO)
       && vs_verbosity >= 0;
@@ -421,6 +448,7 @@ main (int argc, char **argv)
   free (cmdline);
   free (rules);
   free (iocs);
+  free (skips);
   free (reports);
   if (!db)
     free ((char *) o.db_path);

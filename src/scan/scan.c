@@ -895,6 +895,8 @@ run (struct state *s, FILE *summary)
     cc.ioc = s->ioc;
     cc.stop = o->stop;
     cc.checks = o->checks;
+    cc.skip_checks = o->skip_checks;
+    cc.nskip_checks = o->nskip_checks;
     rc = vs_checks_run (&cc, s->findings);
     progress_stop (s);
     watchdog_stop (s);

@@ -31,6 +31,8 @@ struct vs_scan_options {
   int checks;                   /* run the checks (YARA findings always) */
   const char *const *ioc_paths;
   size_t nioc_paths;
+  const char *const *skip_checks;       /* --skip-check ids */
+  size_t nskip_checks;
   enum vs_severity fail_on;     /* exit 1 at this severity or above */
   const char *command_line;
   volatile sig_atomic_t *stop;

@@ -85,4 +85,22 @@ ln img.raw link.raw
 [ $? -eq 2 ] && grep -q "overwrite the image" err && [ "$(cat img.raw)" = "image bytes" ]
 ok $? "--force onto a hard link of the image is refused"
 
+# --list-checks: one line per entry of the registry, counted here from
+# src/checks/list.h itself.
+"$VMSCAN" --list-checks > "$tmp/checks" 2> "$tmp/err"
+[ $? -eq 0 ] && [ ! -s "$tmp/err" ]
+ok $? "--list-checks exits 0"
+want=$(grep -c '^VS_CHECK (' "$top_srcdir/src/checks/list.h")
+[ "$want" -gt 40 ] && [ "$(wc -l < "$tmp/checks")" -eq "$want" ]
+ok $? "--list-checks prints the $want checks of the registry"
+grep -q '^persistence\.cron  *os  *cron jobs' "$tmp/checks"
+ok $? "--list-checks: id, scope and description"
+
+"$VMSCAN" --skip-check persistence.nope disk.img > out 2> err
+[ $? -eq 2 ] && [ "$(wc -l < err)" -eq 1 ] && grep -q persistence.nope err
+ok $? "--skip-check of an unknown id: one line, exit 2"
+"$VMSCAN" --skip-check os disk.img > out 2> err
+[ $? -eq 2 ] && [ "$(wc -l < err)" -eq 1 ]
+ok $? "--skip-check of a row that is not a check: exit 2"
+
 echo "1..$n"

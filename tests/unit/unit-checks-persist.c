@@ -269,13 +269,20 @@ plant (struct vs_test_guest *t)
   free (big);
 }
 
+/* The findings of the checks not skipped below, per check id. */
+#define OTHERS_SQL "SELECT group_concat(check_id || ':' || n, ' ') FROM " \
+  "(SELECT check_id, count(*) AS n FROM findings WHERE check_id NOT IN " \
+  "('persistence.cron', 'persistence.systemd-timer') GROUP BY check_id " \
+  "ORDER BY check_id)"
+
 int
 main (void)
 {
   struct vs_test_guest t;
-  char *s;
+  unsigned char skip[VS_CK_COUNT];
+  char *s, *others;
 
-  tap_plan (31);
+  tap_plan (37);
 
   /* A clean Debian 12 tree. */
   vs_test_guest_init (&t);
@@ -390,6 +397,40 @@ main (void)
                          "'/etc/cron.d/loop', '/etc/profile.d/huge.sh', "
                          "'/etc/systemd/system/loop.service')") == 5,
           "fifo, directory, symlink loops and a huge file are errors");
+  others = vs_test_text (&t, OTHERS_SQL);
+  tap_ok (vs_test_count (&t, "SELECT count(*) FROM findings WHERE check_id "
+                         "IN ('persistence.cron', "
+                         "'persistence.systemd-timer')") > 1
+          && others && strstr (others, "persistence.systemd:"),
+          "planted: cron, timer and systemd findings to skip or keep");
+  vs_test_guest_free (&t);
+
+  /* --skip-check: a check with a function of its own (cron) and one that
+   * shares its pass (the timers of the systemd check). */
+  vs_test_guest_init (&t);
+  debian_base (&t);
+  plant (&t);
+  vs_test_guest_scan (&t, "debian", "deb");
+  memset (skip, 0, sizeof skip);
+  skip[VS_CK_PERSISTENCE_CRON] = skip[VS_CK_PERSISTENCE_SYSTEMD_TIMER] = 1;
+  t.ctx.skip = skip;
+  tap_ok (vs_check_persistence (&t.ctx) == 0, "skipped: check runs");
+  tap_ok (vs_test_count (&t, "SELECT count(*) FROM findings WHERE check_id "
+                         "IN ('persistence.cron', "
+                         "'persistence.systemd-timer')") == 0,
+          "skipped: no finding of the skipped checks");
+  s = vs_test_text (&t, OTHERS_SQL);
+  tap_is_str (s, others, "skipped: the other checks' findings unchanged");
+  free (s);
+  free (others);
+  tap_ok (vs_test_count (&t, "SELECT count(*) FROM check_runs WHERE "
+                         "check_id IN ('persistence.cron', "
+                         "'persistence.systemd-timer') AND status = "
+                         "'skipped' AND note = '--skip-check' AND items = 0")
+          == 2, "skipped: their check_runs rows say skipped, --skip-check");
+  tap_ok (vs_test_count (&t, "SELECT count(*) FROM check_runs WHERE "
+                         "status = 'ran'") == 13,
+          "skipped: the 13 others ran");
   vs_test_guest_free (&t);
   return tap_done ();
 }
