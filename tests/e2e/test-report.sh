@@ -190,7 +190,7 @@ run_tap "$PY" "$check" check json "$work/int.json" "$idb" --schema "$schema"
 "$VMSCAN" report --help > "$work/help" 2>&1
 ok $? "vmscan report --help exits 0"
 opts=$(sed -n '/^static const struct option long_options/,/^};/s/^ *{ "\([a-z-]*\)", .*/\1/p' \
-  "$top_srcdir/src/report/report.c")
+  "$top_srcdir/src/cli/report.c")
 missing=""
 for o in $opts; do
   grep -q -- "--$o" "$work/help" || missing="$missing help:--$o"
