@@ -371,11 +371,48 @@ vs_printable (const char *s, size_t len)
   return vs_buf_detach (&b, NULL);
 }
 
-void
-vs_buf_add_json_string (struct vs_buf *b, const char *s, size_t len)
+int
+vs_utf8_valid (const char *s, size_t len)
 {
   const unsigned char *p = (const unsigned char *) s;
   size_t i = 0, n;
+
+  while (i < len) {
+    if (p[i] < 0x80) {
+      i++;
+      continue;
+    }
+    n = utf8_seq_len (p + i, len - i);
+    if (n == 0)
+      return 0;
+    i += n;
+  }
+  return 1;
+}
+
+static const char hexdigits[] = "0123456789abcdef";
+
+void
+vs_buf_add_hex (struct vs_buf *b, const char *s, size_t len)
+{
+  const unsigned char *p = (const unsigned char *) s;
+  size_t i;
+
+  vs_buf_grow (b, len * 2);
+  for (i = 0; i < len; i++) {
+    b->data[b->len++] = hexdigits[p[i] >> 4];
+    b->data[b->len++] = hexdigits[p[i] & 15];
+  }
+  b->data[b->len] = '\0';
+}
+
+void
+vs_buf_add_json_string (struct vs_buf *b, const char *s, size_t len,
+                        int script_safe)
+{
+  const unsigned char *p = (const unsigned char *) s;
+  size_t i = 0, n;
+  uint32_t cp;
 
   vs_buf_addc (b, '"');
   while (i < len) {
@@ -393,18 +430,46 @@ vs_buf_add_json_string (struct vs_buf *b, const char *s, size_t len)
       vs_buf_adds (b, "\\r");
     else if (c < 0x20 || c == 0x7f)
       vs_buf_addf (b, "\\u%04x", c);
+    else if (script_safe && (c == '<' || c == '>' || c == '&'))
+      vs_buf_addf (b, "\\u%04x", c);
     else if (c < 0x80)
       vs_buf_addc (b, (char) c);
-    else if ((n = utf8_seq_len (p + i, len - i)) > 0) {
-      vs_buf_add (b, p + i, n);
+    else if ((n = vs_utf8_decode (p + i, len - i, &cp)) == 0)
+      vs_buf_adds (b, "\xef\xbf\xbd");  /* U+FFFD */
+    else {
+      if (cp == 0x2028 || cp == 0x2029)
+        vs_buf_addf (b, "\\u%04x", (unsigned) cp);
+      else
+        vs_buf_add (b, p + i, n);
       i += n;
       continue;
     }
-    else
-      vs_buf_addf (b, "\\u%04x", c);
     i++;
   }
   vs_buf_addc (b, '"');
+}
+
+int
+vs_json_lossy (const char *s, size_t len)
+{
+  return !vs_utf8_valid (s, len) || memchr (s, '\0', len) != NULL;
+}
+
+void
+vs_buf_add_json_member (struct vs_buf *b, const char *name, const char *s,
+                        size_t len, int script_safe)
+{
+  vs_buf_add_json_string (b, name, strlen (name), 0);
+  vs_buf_addc (b, ':');
+  vs_buf_add_json_string (b, s, len, script_safe);
+  if (vs_json_lossy (s, len)) {
+    vs_buf_addc (b, ',');
+    vs_buf_add_json_string (b, name, strlen (name), 0);
+    vs_buf_setlen (b, b->len - 1);      /* reopen it: NAME_hex */
+    vs_buf_adds (b, "_hex\":\"");
+    vs_buf_add_hex (b, s, len);
+    vs_buf_addc (b, '"');
+  }
 }
 
 void

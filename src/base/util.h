@@ -63,9 +63,31 @@ char *vs_buf_detach (struct vs_buf *b, size_t *len);
  * terminal: control characters, backslashes and invalid UTF-8 become
  * C-style escapes (\n, \t, \xNN). */
 void vs_buf_add_printable (struct vs_buf *b, const char *s, size_t len);
-/* Appends s as a JSON string literal, quotes included.  Bytes that are not
- * valid UTF-8 become \u00NN escapes of the byte. */
-void vs_buf_add_json_string (struct vs_buf *b, const char *s, size_t len);
+/* The one JSON string escaper (the reports, YARA meta in the database).
+ * Appends s as a JSON string literal, quotes included: ", \ and the
+ * control characters (and DEL) escaped, U+2028 and U+2029 as \u2028 and
+ * \u2029 (a JavaScript source line ends at them), other valid UTF-8 as it
+ * is, and each byte that is not valid UTF-8 as U+FFFD: never as \u00NN,
+ * which would read back as a different, valid character ("\u00e9" is
+ * "é", not the byte 0xe9).  The exact bytes go beside it, where the
+ * format allows, in a NAME_hex member (vs_buf_add_json_member).  With
+ * script_safe, <, > and & also become \u003c, \u003e and \u0026, so the
+ * literal can sit inside an HTML <script> element without ending it. */
+void vs_buf_add_json_string (struct vs_buf *b, const char *s, size_t len,
+                             int script_safe);
+/* Returns 1 if the JSON string of s does not give its bytes back (s is
+ * not valid UTF-8, or holds a NUL, which a C reader of the JSON would
+ * cut at), else 0. */
+int vs_json_lossy (const char *s, size_t len);
+/* Appends "name":STRING and, when s is lossy (above), ,"name_hex":"HEX"
+ * with the exact bytes of s in lowercase hex. */
+void vs_buf_add_json_member (struct vs_buf *b, const char *name,
+                             const char *s, size_t len, int script_safe);
+/* Appends the bytes of s as lowercase hex, two digits a byte. */
+void vs_buf_add_hex (struct vs_buf *b, const char *s, size_t len);
+/* Returns 1 if s is entirely valid UTF-8 (no surrogates, no overlong
+ * forms, nothing past U+10FFFF), else 0.  NUL bytes count as valid. */
+int vs_utf8_valid (const char *s, size_t len);
 /* Appends s quoted for a POSIX shell when it needs quoting. */
 void vs_buf_add_shell_quoted (struct vs_buf *b, const char *s);
 

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "checks/registry.h"
+#include "cli/report.h"
 #include "core/appliance.h"
 #include "core/classify.h"
 #include "image/image.h"
@@ -229,7 +230,7 @@ write_reports (const char *db, const struct stat *before, char **specs,
     fmt = vs_xstrndup (specs[i], n);
     file = specs[i][n] ? vs_xstrdup (specs[i] + n + 1)
       : vs_report_default_path (db, fmt);
-    if (vs_report_write (db, fmt, file, &errmsg) == -1) {
+    if (vs_report_write (db, fmt, file, NULL, &errmsg) == -1) {
       vs_error ("report: %s", errmsg);
       free (errmsg);
       ret = -1;

@@ -351,18 +351,18 @@ add_meta (struct vs_buf *b, const YR_META *meta, int first)
 {
   if (!first)
     vs_buf_addc (b, ',');
-  vs_buf_add_json_string (b, meta->identifier, strlen (meta->identifier));
-  vs_buf_addc (b, ':');
-  switch (meta->type) {
-  case META_TYPE_INTEGER:
-    vs_buf_addf (b, "%lld", (long long) meta->integer);
-    break;
-  case META_TYPE_BOOLEAN:
-    vs_buf_adds (b, meta->integer ? "true" : "false");
-    break;
-  default:
-    vs_buf_add_json_string (b, meta->string, strlen (meta->string));
+  if (meta->type != META_TYPE_INTEGER && meta->type != META_TYPE_BOOLEAN) {
+    /* A string, with NAME_hex beside it when it is not valid UTF-8. */
+    vs_buf_add_json_member (b, meta->identifier, meta->string,
+                            strlen (meta->string), 0);
+    return;
   }
+  vs_buf_add_json_string (b, meta->identifier, strlen (meta->identifier), 0);
+  vs_buf_addc (b, ':');
+  if (meta->type == META_TYPE_INTEGER)
+    vs_buf_addf (b, "%lld", (long long) meta->integer);
+  else
+    vs_buf_adds (b, meta->integer ? "true" : "false");
 }
 
 static void

@@ -1,8 +1,10 @@
 /* vmscan: escaping of image strings for each report format.
  *
- * All of it is built on one decoder, vs_utf8_decode() (util.c), which
- * reads one UTF-8 sequence or says the byte is bad; see report-escape.h for the contract of each
- * escaper and the display form they share.
+ * All of it is built on one decoder, vs_utf8_decode() (base/util.c),
+ * which reads one UTF-8 sequence or says the byte is bad; see escape.h
+ * for the contract of each escaper and the display form they share.
+ * JSON strings are base/util.c's vs_buf_add_json_string, the one JSON
+ * escaper, which the database's YARA meta uses too.
  */
 #include <config.h>
 
@@ -13,26 +15,6 @@
 #include "base/util.h"
 
 static const char hexdigits[] = "0123456789abcdef";
-
-int
-vs_utf8_valid (const char *s, size_t len)
-{
-  const unsigned char *p = (const unsigned char *) s;
-  size_t i = 0, n;
-  uint32_t cp;
-
-  while (i < len) {
-    if (p[i] < 0x80) {
-      i++;
-      continue;
-    }
-    n = vs_utf8_decode (p + i, len - i, &cp);
-    if (n == 0)
-      return 0;
-    i += n;
-  }
-  return 1;
-}
 
 /* Characters that change direction or show nothing: a name made of them
  * can pass for another. */
@@ -115,17 +97,30 @@ vs_report_add_display (struct vs_buf *b, const char *s, size_t len)
   display (b, s, len, emit_plain);
 }
 
+/* &, < and > as character references (in HTML and in Markdown alike);
+ * returns 0 for any other character. */
+static int
+emit_entity (struct vs_buf *b, char c)
+{
+  switch (c) {
+  case '&': vs_buf_adds (b, "&amp;"); return 1;
+  case '<': vs_buf_adds (b, "&lt;"); return 1;
+  case '>': vs_buf_adds (b, "&gt;"); return 1;
+  default: return 0;
+  }
+}
+
 static void
 emit_html (struct vs_buf *b, char c)
 {
-  switch (c) {
-  case '&': vs_buf_adds (b, "&amp;"); break;
-  case '<': vs_buf_adds (b, "&lt;"); break;
-  case '>': vs_buf_adds (b, "&gt;"); break;
-  case '"': vs_buf_adds (b, "&quot;"); break;
-  case '\'': vs_buf_adds (b, "&#39;"); break;
-  default: vs_buf_addc (b, c);
-  }
+  if (emit_entity (b, c))
+    return;
+  if (c == '"')
+    vs_buf_adds (b, "&quot;");
+  else if (c == '\'')
+    vs_buf_adds (b, "&#39;");
+  else
+    vs_buf_addc (b, c);
 }
 
 void
@@ -139,15 +134,11 @@ vs_report_add_html (struct vs_buf *b, const char *s, size_t len)
 static void
 emit_md (struct vs_buf *b, char c)
 {
-  switch (c) {
-  case '&': vs_buf_adds (b, "&amp;"); break;
-  case '<': vs_buf_adds (b, "&lt;"); break;
-  case '>': vs_buf_adds (b, "&gt;"); break;
-  default:
-    if (c && strchr ("\\`*_{}[]()#+-.!|~:\"'", c))
-      vs_buf_addc (b, '\\');
-    vs_buf_addc (b, c);
-  }
+  if (emit_entity (b, c))
+    return;
+  if (c && strchr ("\\`*_{}[]()#+-.!|~:\"'", c))
+    vs_buf_addc (b, '\\');
+  vs_buf_addc (b, c);
 }
 
 void
@@ -193,63 +184,6 @@ void
 vs_report_add_body (struct vs_buf *b, const char *s, size_t len)
 {
   display (b, s, len, emit_body);
-}
-
-void
-vs_report_add_json (struct vs_buf *b, const char *s, size_t len,
-                    int script_safe)
-{
-  const unsigned char *p = (const unsigned char *) s;
-  size_t i = 0, n;
-  uint32_t cp;
-
-  vs_buf_addc (b, '"');
-  while (i < len) {
-    unsigned char c = p[i];
-
-    if (c == '"' || c == '\\') {
-      vs_buf_addc (b, '\\');
-      vs_buf_addc (b, (char) c);
-    }
-    else if (c == '\n')
-      vs_buf_adds (b, "\\n");
-    else if (c == '\t')
-      vs_buf_adds (b, "\\t");
-    else if (c == '\r')
-      vs_buf_adds (b, "\\r");
-    else if (c < 0x20 || c == 0x7f)
-      vs_buf_addf (b, "\\u%04x", c);
-    else if (script_safe && (c == '<' || c == '>' || c == '&'))
-      vs_buf_addf (b, "\\u%04x", c);
-    else if (c < 0x80)
-      vs_buf_addc (b, (char) c);
-    else if ((n = vs_utf8_decode (p + i, len - i, &cp)) == 0)
-      vs_buf_adds (b, "\xef\xbf\xbd");  /* U+FFFD */
-    else {
-      if (cp == 0x2028 || cp == 0x2029)
-        vs_buf_addf (b, "\\u%04x", (unsigned) cp);
-      else
-        vs_buf_add (b, p + i, n);
-      i += n;
-      continue;
-    }
-    i++;
-  }
-  vs_buf_addc (b, '"');
-}
-
-void
-vs_report_add_hex (struct vs_buf *b, const char *s, size_t len)
-{
-  const unsigned char *p = (const unsigned char *) s;
-  size_t i;
-
-  vs_buf_grow (b, len * 2);
-  for (i = 0; i < len; i++) {
-    b->data[b->len++] = hexdigits[p[i] >> 4];
-    b->data[b->len++] = hexdigits[p[i] & 15];
-  }
-  b->data[b->len] = '\0';
 }
 
 void

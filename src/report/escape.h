@@ -25,10 +25,6 @@
 
 #include "base/util.h"
 
-/* Returns 1 if s is entirely valid UTF-8 (no surrogates, no overlong
- * forms, nothing past U+10FFFF), else 0.  NUL bytes count as valid. */
-int vs_utf8_valid (const char *s, size_t len);
-
 /* Appends the display form of s (see above). */
 void vs_report_add_display (struct vs_buf *b, const char *s, size_t len);
 
@@ -36,17 +32,9 @@ void vs_report_add_display (struct vs_buf *b, const char *s, size_t len);
  * references: safe in HTML text and in a quoted attribute value. */
 void vs_report_add_html (struct vs_buf *b, const char *s, size_t len);
 
-/* Appends s as a JSON string literal, quotes included.  Bytes that are
- * not valid UTF-8 become U+FFFD (the exact bytes go in a *_hex field
- * beside it, written by the caller); control characters, U+2028 and
- * U+2029 become \uXXXX.  With script_safe, <, > and & also become
- * \u003c, \u003e, \u0026, so that the literal can sit inside an HTML
- * <script> element without ending it. */
-void vs_report_add_json (struct vs_buf *b, const char *s, size_t len,
-                         int script_safe);
-
-/* Appends the bytes of s as lowercase hex, two digits a byte. */
-void vs_report_add_hex (struct vs_buf *b, const char *s, size_t len);
+/* JSON strings, their *_hex companions and vs_utf8_valid() are in
+ * base/util.h (vs_buf_add_json_string, vs_buf_add_json_member,
+ * vs_buf_add_hex): one escaper for the reports and the database. */
 
 /* Appends s as one RFC 4180 field, always in double quotes (a quote is
  * doubled).  Bytes that are not valid UTF-8 become U+FFFD.  A value

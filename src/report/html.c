@@ -6,7 +6,7 @@
  * event handler, no style attribute.  So even a mistake in escaping could
  * not run anything; and there are none to make: every image string goes
  * through vs_report_add_html (display form, then character references)
- * in text and attributes, or through vs_report_add_json (script_safe)
+ * in text and attributes, or through vs_buf_add_json_string (script_safe)
  * into the <script type="application/json"> block the file table is
  * built from, which the script reads with JSON.parse and puts into the
  * page with textContent only.
@@ -14,7 +14,8 @@
  * Everything but the file table is plain HTML and reads without script.
  * The file table embeds at most r->html_max_files rows (in path order),
  * and says so when there are more.  The pictures are inline SVG drawn
- * here from aggregate queries.
+ * here from aggregate queries.  The case header is drawn from the
+ * report model (model.h), the rest from statements streamed row by row.
  */
 #include <config.h>
 
@@ -243,13 +244,70 @@ sev_of (sqlite3_stmt *stmt, int i)
 
 /* ---- the case header --------------------------------------------------- */
 
-static int
+/* A loaded value as HTML text (empty for NULL), as hcol () writes a
+ * column. */
+static void
+hv (struct vs_buf *b, const struct vs_rep_value *v)
+{
+  if (v->type == SQLITE_INTEGER)
+    vs_buf_addf (b, "%lld", (long long) v->i);
+  else
+    vs_rep_add_value (b, v, h);
+}
+
+/* A <td> with a loaded value. */
+static void
+tdv (struct vs_buf *b, const struct vs_rep_value *v, const char *cls)
+{
+  if (cls)
+    vs_buf_addf (b, "<td class=\"%s\">", cls);
+  else
+    vs_buf_adds (b, "<td>");
+  hv (b, v);
+  vs_buf_adds (b, "</td>");
+}
+
+/* The scan's column name as HTML text. */
+static void
+hscan (struct vs_report *r, const char *name)
+{
+  hv (&r->out_buf, vs_rep_scan (&r->m, name));
+}
+
+/* A rule file or IOC list: its path, what (what_len bytes, then suffix,
+ * when what is not NULL) in brackets, and its SHA-256. */
+static void
+file_row (struct vs_buf *b, const char *th, const struct vs_rep_value *path,
+          const char *what, size_t what_len, const char *suffix,
+          const struct vs_rep_value *sha256)
+{
+  vs_buf_addf (b, "<tr><th>%s</th><td><span class=\"path\">", th);
+  hv (b, path);
+  vs_buf_adds (b, "</span> (");
+  if (what) {
+    struct vs_buf e = VS_BUF_INIT;
+
+    vs_buf_add (&e, what, what_len);
+    if (suffix)
+      vs_buf_adds (&e, suffix);
+    h (b, e.data, e.len);
+    vs_buf_release (&e);
+  }
+  vs_buf_adds (b, ")<br>sha256 <span class=\"mono\">");
+  hv (b, sha256);
+  vs_buf_adds (b, "</span></td></tr>");
+}
+
+static void
 write_header (struct vs_report *r)
 {
   struct vs_buf *b = &r->out_buf;
+  const struct vs_rep_model *m = &r->m;
+  const struct vs_rep_table *t;
+  const struct vs_rep_value *v;
   const char *note = vs_rep_incomplete_note (r);
-  sqlite3_stmt *stmt;
-  int rc;
+  size_t i;
+  char sz[32];
 
   vs_buf_adds (b, "<header><h1>vmscan report</h1>");
   if (note) {
@@ -264,168 +322,117 @@ write_header (struct vs_report *r)
   }
   vs_buf_adds (b, "<table class=\"case\">");
 
-  stmt = vs_rep_prepare (r, "SELECT path, format, format_source, file_size, "
-                         "virtual_size, sha256, disk_index FROM images "
-                         "ORDER BY disk_index, id");
-  if (!stmt)
-    return -1;
-  while ((rc = vs_rep_step (r, stmt)) == 1) {
-    char sz[32];
-
+  /* Images: id, disk_index, path, format, format_source, file_size,
+   * virtual_size, sha256. */
+  for (i = 0, t = &m->images; i < t->nrows; i++) {
     vs_buf_adds (b, "<tr><th>Image ");
-    hcol (b, stmt, 6);
+    hv (b, vs_rep_cell (t, i, 1));
     vs_buf_adds (b, "</th><td><span class=\"path\">");
-    hcol (b, stmt, 0);
+    hv (b, vs_rep_cell (t, i, 2));
     vs_buf_adds (b, "</span> (");
-    hcol (b, stmt, 1);
+    hv (b, vs_rep_cell (t, i, 3));
     vs_buf_adds (b, ", ");
-    hcol (b, stmt, 2);
-    vs_format_size ((uint64_t) sqlite3_column_int64 (stmt, 3), sz);
+    hv (b, vs_rep_cell (t, i, 4));
+    vs_format_size ((uint64_t) vs_rep_cell (t, i, 5)->i, sz);
     vs_buf_addf (b, ", file %s", sz);
-    if (sqlite3_column_type (stmt, 4) != SQLITE_NULL) {
-      vs_format_size ((uint64_t) sqlite3_column_int64 (stmt, 4), sz);
+    v = vs_rep_cell (t, i, 6);
+    if (v->type != SQLITE_NULL) {
+      vs_format_size ((uint64_t) v->i, sz);
       vs_buf_addf (b, ", disk %s", sz);
     }
     vs_buf_adds (b, ")<br>sha256 <span class=\"mono\">");
-    hcol (b, stmt, 5);
+    hv (b, vs_rep_cell (t, i, 7));
     vs_buf_adds (b, "</span></td></tr>");
   }
-  sqlite3_finalize (stmt);
-  if (rc == -1)
-    return -1;
 
-  stmt = vs_rep_prepare (r, "SELECT product_name, type, distro, "
-                         "major_version, minor_version, arch, hostname, "
-                         "root_device, package_format FROM "
-                         "operating_systems ORDER BY id");
-  if (!stmt)
-    return -1;
-  while ((rc = vs_rep_step (r, stmt)) == 1) {
+  /* Operating systems: id, root_device, type, distro, product_name,
+   * major_version, minor_version, hostname, arch, package_format, ... */
+  for (i = 0, t = &m->oses; i < t->nrows; i++) {
     vs_buf_adds (b, "<tr><th>Operating system</th><td>");
-    hcol (b, stmt, 0);
+    hv (b, vs_rep_cell (t, i, 4));
     vs_buf_adds (b, " (");
-    hcol (b, stmt, 1);
+    hv (b, vs_rep_cell (t, i, 2));
     vs_buf_adds (b, " ");
-    hcol (b, stmt, 2);
+    hv (b, vs_rep_cell (t, i, 3));
     vs_buf_adds (b, " ");
-    hcol (b, stmt, 3);
+    hv (b, vs_rep_cell (t, i, 5));
     vs_buf_adds (b, ".");
-    hcol (b, stmt, 4);
+    hv (b, vs_rep_cell (t, i, 6));
     vs_buf_adds (b, ", ");
-    hcol (b, stmt, 5);
+    hv (b, vs_rep_cell (t, i, 8));
     vs_buf_adds (b, ", packages ");
-    hcol (b, stmt, 8);
+    hv (b, vs_rep_cell (t, i, 9));
     vs_buf_adds (b, ")<br>host name <span class=\"mono\">");
-    hcol (b, stmt, 6);
+    hv (b, vs_rep_cell (t, i, 7));
     vs_buf_adds (b, "</span>, root <span class=\"mono\">");
-    hcol (b, stmt, 7);
+    hv (b, vs_rep_cell (t, i, 1));
     vs_buf_adds (b, "</span></td></tr>");
   }
-  sqlite3_finalize (stmt);
-  if (rc == -1)
-    return -1;
 
-  stmt = vs_rep_prepare (r, "SELECT status, status_message, started_at, "
-                         "finished_at, host, backend, command_line, "
-                         "tool_version, libguestfs_version, "
-                         "libmagic_version, yara_version, sqlite_version, "
-                         "yara_enabled, yara_max_size, files_total, "
-                         "bytes_total, fail_on FROM scans WHERE id = ?1");
-  if (!stmt)
-    return -1;
-  sqlite3_bind_int64 (stmt, 1, r->scan_id);
-  if ((rc = vs_rep_step (r, stmt)) == 1) {
-    vs_buf_addf (b, "<tr><th>Scan</th><td><span class=\"badge %s\">",
-                 r->complete ? "sev-0" : "sev-4");
-    hcol (b, stmt, 0);
-    vs_buf_adds (b, "</span> ");
-    hcol (b, stmt, 1);
-    vs_buf_adds (b, "<br>started ");
-    hcol (b, stmt, 2);
-    vs_buf_adds (b, ", finished ");
-    if (sqlite3_column_type (stmt, 3) == SQLITE_NULL)
-      vs_buf_adds (b, "(never)");
-    else
-      hcol (b, stmt, 3);
-    vs_buf_adds (b, "<br>on host ");
-    hcol (b, stmt, 4);
-    vs_buf_adds (b, ", appliance backend ");
-    hcol (b, stmt, 5);
-    vs_buf_adds (b, "</td></tr><tr><th>Command line</th><td class=\"mono\">");
-    hcol (b, stmt, 6);
-    vs_buf_adds (b, "</td></tr><tr><th>Versions</th><td>vmscan ");
-    hcol (b, stmt, 7);
-    vs_buf_adds (b, ", libguestfs ");
-    hcol (b, stmt, 8);
-    vs_buf_adds (b, ", libmagic ");
-    hcol (b, stmt, 9);
-    vs_buf_adds (b, ", YARA ");
-    hcol (b, stmt, 10);
-    vs_buf_adds (b, ", SQLite ");
-    hcol (b, stmt, 11);
-    vs_buf_adds (b, "</td></tr><tr><th>YARA</th><td>");
-    if (sqlite3_column_int (stmt, 12)) {
-      vs_buf_adds (b, "on, files up to ");
-      hcol (b, stmt, 13);
-      vs_buf_adds (b, " bytes");
-    }
-    else
-      vs_buf_adds (b, "off");
-    vs_buf_adds (b, "</td></tr>");
+  vs_buf_addf (b, "<tr><th>Scan</th><td><span class=\"badge %s\">",
+               r->complete ? "sev-0" : "sev-4");
+  hscan (r, "status");
+  vs_buf_adds (b, "</span> ");
+  hscan (r, "status_message");
+  vs_buf_adds (b, "<br>started ");
+  hscan (r, "started_at");
+  vs_buf_adds (b, ", finished ");
+  if (vs_rep_scan (m, "finished_at")->type == SQLITE_NULL)
+    vs_buf_adds (b, "(never)");
+  else
+    hscan (r, "finished_at");
+  vs_buf_adds (b, "<br>on host ");
+  hscan (r, "host");
+  vs_buf_adds (b, ", appliance backend ");
+  hscan (r, "backend");
+  vs_buf_adds (b, "</td></tr><tr><th>Command line</th><td class=\"mono\">");
+  hscan (r, "command_line");
+  vs_buf_adds (b, "</td></tr><tr><th>Versions</th><td>");
+  vs_rep_add_versions (b, m, h, 1);
+  vs_buf_adds (b, "</td></tr><tr><th>YARA</th><td>");
+  if ((int) vs_rep_scan (m, "yara_enabled")->i) {
+    vs_buf_adds (b, "on, files up to ");
+    hscan (r, "yara_max_size");
+    vs_buf_adds (b, " bytes");
   }
-  sqlite3_finalize (stmt);
-  if (rc != 1)
-    return -1;
+  else
+    vs_buf_adds (b, "off");
+  vs_buf_adds (b, "</td></tr>");
 
-  stmt = vs_rep_prepare (r, "SELECT 'rules', path, namespace, sha256, size "
-                         "FROM rule_files UNION ALL SELECT 'ioc', path, "
-                         "entries || ' indicators', sha256, NULL FROM "
-                         "ioc_files");
-  if (!stmt)
-    return -1;
-  while ((rc = vs_rep_step (r, stmt)) == 1) {
-    const unsigned char *k = sqlite3_column_text (stmt, 0);
-
-    vs_buf_addf (b, "<tr><th>%s</th><td><span class=\"path\">",
-                 k && k[0] == 'r' ? "Rule file" : "IOC list");
-    hcol (b, stmt, 1);
-    vs_buf_adds (b, "</span> (");
-    hcol (b, stmt, 2);
-    vs_buf_adds (b, ")<br>sha256 <span class=\"mono\">");
-    hcol (b, stmt, 3);
-    vs_buf_adds (b, "</span></td></tr>");
+  /* Rule files (id, path, namespace, sha256, size), then IOC lists (id,
+   * path, sha256, entries). */
+  for (i = 0, t = &m->rule_files; i < t->nrows; i++) {
+    v = vs_rep_cell (t, i, 2);
+    file_row (b, "Rule file", vs_rep_cell (t, i, 1), v->s, v->len, NULL,
+              vs_rep_cell (t, i, 3));
   }
-  sqlite3_finalize (stmt);
-  if (rc == -1)
-    return -1;
+  for (i = 0, t = &m->ioc_files; i < t->nrows; i++) {
+    v = vs_rep_cell (t, i, 3);
+    file_row (b, "IOC list", vs_rep_cell (t, i, 1), v->s, v->len,
+              " indicators", vs_rep_cell (t, i, 2));
+  }
 
-  stmt = vs_rep_prepare (r, "SELECT device, type, label, os_mountpoint, "
-                         "status, note, files, size FROM filesystems "
-                         "ORDER BY id");
-  if (!stmt)
-    return -1;
+  /* Filesystems: id, device, type, label, uuid, size, os_id,
+   * os_mountpoint, walk_root, status, note, files, bytes. */
   vs_buf_adds (b, "<tr><th>Filesystems</th><td><table><tr><th>device</th>"
                "<th>type</th><th>label</th><th>mounted at</th>"
                "<th>status</th><th>entries</th></tr>");
-  while ((rc = vs_rep_step (r, stmt)) == 1) {
+  for (i = 0, t = &m->filesystems; i < t->nrows; i++) {
     vs_buf_adds (b, "<tr>");
-    td (b, stmt, 0, "mono");
-    td (b, stmt, 1, NULL);
-    td (b, stmt, 2, NULL);
-    td (b, stmt, 3, "path");
+    tdv (b, vs_rep_cell (t, i, 1), "mono");
+    tdv (b, vs_rep_cell (t, i, 2), NULL);
+    tdv (b, vs_rep_cell (t, i, 3), NULL);
+    tdv (b, vs_rep_cell (t, i, 7), "path");
     vs_buf_adds (b, "<td>");
-    hcol (b, stmt, 4);
-    if (sqlite3_column_type (stmt, 5) != SQLITE_NULL) {
+    hv (b, vs_rep_cell (t, i, 9));
+    if (vs_rep_cell (t, i, 10)->type != SQLITE_NULL) {
       vs_buf_adds (b, ": ");
-      hcol (b, stmt, 5);
+      hv (b, vs_rep_cell (t, i, 10));
     }
     vs_buf_adds (b, "</td>");
-    td (b, stmt, 6, NULL);
+    tdv (b, vs_rep_cell (t, i, 11), NULL);
     vs_buf_adds (b, "</tr>");
   }
-  sqlite3_finalize (stmt);
-  if (rc == -1)
-    return -1;
   vs_buf_addf (b, "</table></td></tr><tr><th>Report</th><td>made %s from "
                "<span class=\"path\">", r->generated_at);
   hs (b, r->db_path);
@@ -436,14 +443,14 @@ write_header (struct vs_report *r)
                "<a href=\"#pictures\">Pictures</a>"
                "<a href=\"#files\">Files</a><a href=\"#errors\">Errors</a>"
                "<a href=\"#checks\">Checks run</a></nav></header>\n");
-  return 0;
 }
 
 /* ---- findings ---------------------------------------------------------- */
 
 static int
-write_findings (struct vs_report *r, int64_t by[5])
+write_findings (struct vs_report *r)
 {
+  const int64_t *by = r->m.by_severity;
   struct vs_buf *b = &r->out_buf;
   sqlite3_stmt *stmt;
   int64_t total = 0, n = 0;
@@ -512,8 +519,7 @@ write_matches (struct vs_report *r)
 {
   struct vs_buf *b = &r->out_buf;
   sqlite3_stmt *stmt, *st;
-  int64_t total = vs_rep_int (r, "SELECT count(*) FROM yara_matches", 0);
-  int64_t n = 0;
+  int64_t total = r->m.matches, n = 0;
   int rc, rc2;
 
   vs_buf_addf (b, "<section id=\"matches\"><h2>YARA matches (%lld)</h2>",
@@ -984,7 +990,7 @@ jdisp (struct vs_buf *b, sqlite3_stmt *stmt, int i)
 
   if (s)
     vs_report_add_display (&d, s, len);
-  vs_report_add_json (b, d.data ? d.data : "", d.len, 1);
+  vs_buf_add_json_string (b, d.data ? d.data : "", d.len, 1);
   vs_buf_release (&d);
 }
 
@@ -1046,7 +1052,7 @@ static int
 write_files (struct vs_report *r)
 {
   struct vs_buf *b = &r->out_buf;
-  int64_t total = vs_rep_int (r, "SELECT count(*) FROM files", 0), n = 0;
+  int64_t total = r->m.files, n = 0;
   int64_t cap = (int64_t) r->html_max_files;
   static const char *const types[] = {
     "file", "dir", "symlink", "chardev", "blockdev", "fifo", "socket",
@@ -1114,8 +1120,10 @@ static int
 write_errors (struct vs_report *r)
 {
   struct vs_buf *b = &r->out_buf;
-  int64_t total = vs_rep_int (r, "SELECT count(*) FROM errors", 0), n = 0;
+  const struct vs_rep_table *t;
+  int64_t total = r->m.errors, n = 0;
   sqlite3_stmt *stmt;
+  size_t i;
   int rc;
 
   vs_buf_addf (b, "<section id=\"errors\"><h2>Errors (%lld)</h2>",
@@ -1149,27 +1157,21 @@ write_errors (struct vs_report *r)
                  "<code>--format json</code>.</p>", (long long) (total - n));
   vs_buf_adds (b, "</section>\n");
 
+  /* Check runs: id, os_id, check_id, status, items, note, root_device. */
   vs_buf_adds (b, "<section id=\"checks\"><h2>Checks run</h2>");
-  stmt = vs_rep_prepare (r, "SELECT c.check_id, o.root_device, c.status, "
-                         "c.items, c.note FROM check_runs c LEFT JOIN "
-                         "operating_systems o ON o.id = c.os_id "
-                         "ORDER BY c.check_id, c.os_id, c.id");
-  if (!stmt)
-    return -1;
   vs_buf_adds (b, "<table><tr><th>Check</th><th>OS root</th>"
                "<th>Status</th><th>Items examined</th><th>Note</th></tr>");
-  while ((rc = vs_rep_step (r, stmt)) == 1) {
+  for (i = 0, t = &r->m.check_runs; i < t->nrows; i++) {
     vs_buf_adds (b, "<tr>");
-    td (b, stmt, 0, "mono");
-    td (b, stmt, 1, "mono");
-    td (b, stmt, 2, NULL);
-    td (b, stmt, 3, NULL);
-    td (b, stmt, 4, NULL);
+    tdv (b, vs_rep_cell (t, i, 2), "mono");
+    tdv (b, vs_rep_cell (t, i, 6), "mono");
+    tdv (b, vs_rep_cell (t, i, 3), NULL);
+    tdv (b, vs_rep_cell (t, i, 4), NULL);
+    tdv (b, vs_rep_cell (t, i, 5), NULL);
     vs_buf_adds (b, "</tr>\n");
   }
-  sqlite3_finalize (stmt);
   vs_buf_adds (b, "</table></section>\n");
-  return rc;
+  return 0;
 }
 
 /* ---- the page ---------------------------------------------------------- */
@@ -1178,9 +1180,6 @@ int
 vs_report_html (struct vs_report *r)
 {
   struct vs_buf *b = &r->out_buf;
-  sqlite3_stmt *stmt;
-  int64_t by[5] = { 0, 0, 0, 0, 0 };
-  int rc, i;
 
   vs_buf_adds (b, "<!DOCTYPE html>\n<html lang=\"en\"><head>"
                "<meta charset=\"utf-8\">\n<meta http-equiv=\""
@@ -1193,38 +1192,17 @@ vs_report_html (struct vs_report *r)
                "<meta name=\"referrer\" content=\"no-referrer\">"
                "<meta name=\"viewport\" content=\"width=device-width, "
                "initial-scale=1\"><title>vmscan report");
-  stmt = vs_rep_prepare (r, "SELECT path FROM images ORDER BY disk_index "
-                         "LIMIT 1");
-  if (!stmt)
-    return -1;
-  if ((rc = vs_rep_step (r, stmt)) == 1) {
+  /* The first image: images are in disk_index, id order. */
+  if (r->m.images.nrows) {
     vs_buf_adds (b, ": ");
-    hcol (b, stmt, 0);
+    hv (b, vs_rep_cell (&r->m.images, 0, 2));
   }
-  sqlite3_finalize (stmt);
-  if (rc == -1)
-    return -1;
   if (!r->complete)
     vs_buf_adds (b, " (INCOMPLETE)");
   vs_buf_addf (b, "</title>\n<style>%s</style>\n</head>\n<body>\n", css);
 
-  if (write_header (r) == -1)
-    return -1;
-
-  stmt = vs_rep_prepare (r, "SELECT severity_rank, count(*) FROM findings "
-                         "GROUP BY severity_rank");
-  if (!stmt)
-    return -1;
-  while ((rc = vs_rep_step (r, stmt)) == 1) {
-    i = sqlite3_column_int (stmt, 0);
-    if (i >= 0 && i < 5)
-      by[i] = sqlite3_column_int64 (stmt, 1);
-  }
-  sqlite3_finalize (stmt);
-  if (rc == -1)
-    return -1;
-
-  if (write_findings (r, by) == -1 || write_matches (r) == -1)
+  write_header (r);
+  if (write_findings (r) == -1 || write_matches (r) == -1)
     return -1;
   vs_buf_adds (b, "<section id=\"pictures\"><h2>Pictures of the image</h2>");
   if (svg_types (r) == -1 || svg_tree (r) == -1 || svg_timeline (r) == -1)

@@ -1,6 +1,7 @@
 /* vmscan: what the report writers share (private to src/report*.c).
  *
- * struct vs_report holds the read-only database, the scan's row and the
+ * struct vs_report holds the read-only database, the scan's row, the
+ * report model (model.h: what the formats share, loaded once) and the
  * output.  Writers append to r->out_buf and call vs_rep_out_maybe(),
  * which hands the buffer to the stream once it is large; the first
  * failed write is sticky (r->write_errno) and every later write is
@@ -17,6 +18,7 @@
 #include <sqlite3.h>
 
 #include "report/escape.h"
+#include "report/model.h"
 #include "base/util.h"
 
 struct vs_report {
@@ -33,7 +35,12 @@ struct vs_report {
   char *status;                 /* running, complete, interrupted, failed */
   char *status_message;         /* may be NULL */
   int complete;
+  int schema_version;           /* PRAGMA user_version: 2 or 3 */
   char generated_at[32];
+
+  /* The case header and provenance, loaded once before the writer runs
+   * (for the formats that show them). */
+  struct vs_rep_model m;
 };
 
 /* Severity names by severity_rank (0 info .. 4 critical). */

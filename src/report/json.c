@@ -19,55 +19,45 @@
  */
 #include <config.h>
 
+#include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "report/int.h"
 
-#define SCAN_COLUMNS \
-  "id, tool_version, libguestfs_version, libmagic_version, yara_version, " \
-  "sqlite_version, command_line, host, started_at, finished_at, status, " \
-  "status_message, backend, yara_enabled, yara_max_size, files_total, " \
-  "bytes_total, matches_total, errors_total, findings_total, fail_on"
-
-/* One table section: its JSON name, jsonl type and query. */
+/* One table section: its JSON name, jsonl type and query, or (sql NULL)
+ * the model's table at offset table, of which ncols columns. */
 struct section {
   const char *name;
   const char *type;
   const char *sql;
+  size_t table;
+  size_t ncols;
 };
 
+#define MODEL_TABLE(member, ncols) \
+  NULL, offsetof (struct vs_rep_model, member), ncols
+
 static const struct section sections[] = {
-  { "findings", "finding", VS_REP_FINDINGS_SQL },
-  { "images", "image",
-    "SELECT id, disk_index, path, format, format_source, file_size, "
-    "virtual_size, sha256 FROM images ORDER BY disk_index, id" },
-  { "operating_systems", "operating_system",
-    "SELECT id, root_device, type, distro, product_name, major_version, "
-    "minor_version, hostname, arch, package_format, package_management "
-    "FROM operating_systems ORDER BY id" },
-  { "filesystems", "filesystem",
-    "SELECT id, device, type, label, uuid, size, os_id, os_mountpoint, "
-    "walk_root, status, note, files, bytes FROM filesystems ORDER BY id" },
+  { "findings", "finding", VS_REP_FINDINGS_SQL, 0, 0 },
+  { "images", "image", MODEL_TABLE (images, SIZE_MAX) },
+  { "operating_systems", "operating_system", MODEL_TABLE (oses, SIZE_MAX) },
+  { "filesystems", "filesystem", MODEL_TABLE (filesystems, SIZE_MAX) },
   { "check_runs", "check_run",
-    "SELECT id, os_id, check_id, status, items, note FROM check_runs "
-    "ORDER BY check_id, os_id, id" },
+    MODEL_TABLE (check_runs, VS_REP_CHECK_RUN_COLUMNS) },
   { "matches", "match",
     "SELECT m.id, m.file_id, f.path, m.rule, m.namespace, m.tags, m.meta "
     "FROM yara_matches m LEFT JOIN files f ON f.id = m.file_id "
-    "ORDER BY f.path, m.rule, m.id" },
+    "ORDER BY f.path, m.rule, m.id", 0, 0 },
   { "errors", "error",
-    "SELECT id, stage, fs_id, path, message, at FROM errors ORDER BY id" },
+    "SELECT id, stage, fs_id, path, message, at FROM errors ORDER BY id",
+    0, 0 },
   { "files", "file",
     "SELECT id, fs_id, path, type, size, mode, uid, gid, atime, atime_ns, "
     "mtime, mtime_ns, ctime, ctime_ns, btime, btime_ns, inode, nlink, "
     "link_target, md5, sha1, sha256, magic, mime, yara_scanned, "
-    "capabilities FROM files ORDER BY id" },
+    "capabilities FROM files ORDER BY id", 0, 0 },
 };
-
-#define RULE_FILES_SQL \
-  "SELECT id, path, namespace, sha256, size FROM rule_files ORDER BY id"
-#define IOC_FILES_SQL \
-  "SELECT id, path, sha256, entries FROM ioc_files ORDER BY id"
 #define STRINGS_SQL \
   "SELECT identifier, offset, length, data FROM yara_strings " \
   "WHERE match_id = ?1 ORDER BY offset, id"
@@ -93,29 +83,60 @@ add_strings (struct vs_report *r, sqlite3_stmt *st, int64_t match_id)
   return rc;
 }
 
+static void
+row_open (struct vs_report *r, const struct section *s, int lines,
+          int64_t n)
+{
+  if (lines)
+    vs_buf_addf (&r->out_buf, "{\"type\":\"%s\",\"data\":{", s->type);
+  else
+    vs_buf_adds (&r->out_buf, n ? ",\n{" : "\n{");
+}
+
+/* Writes the rows of a model section. */
+static int64_t
+write_model_section (struct vs_report *r, const struct section *s,
+                     int lines)
+{
+  const struct vs_rep_table *t = (const struct vs_rep_table *)
+    ((const char *) &r->m + s->table);
+  size_t n;
+
+  for (n = 0; n < t->nrows; n++) {
+    row_open (r, s, lines, (int64_t) n);
+    vs_rep_json_row (&r->out_buf, t, n, s->ncols);
+    vs_buf_adds (&r->out_buf, lines ? "}}\n" : "}");
+    vs_rep_out_maybe (r);
+  }
+  return (int64_t) n;
+}
+
 /* Writes one section: as a JSON array member (type NULL) or as lines.
  * Returns the number of rows, or -1. */
 static int64_t
 write_section (struct vs_report *r, const struct section *s, int lines)
 {
-  sqlite3_stmt *stmt = vs_rep_prepare (r, s->sql), *st = NULL;
+  sqlite3_stmt *stmt, *st = NULL;
   int64_t n = 0;
   int rc;
 
-  if (!stmt)
+  if (!lines)
+    vs_buf_addf (&r->out_buf, ",\n\"%s\":[", s->name);
+  if (!s->sql) {
+    n = write_model_section (r, s, lines);
+    if (!lines)
+      vs_buf_adds (&r->out_buf, "]");
+    return n;
+  }
+  if (!(stmt = vs_rep_prepare (r, s->sql)))
     return -1;
   if (strcmp (s->type, "match") == 0
       && !(st = vs_rep_prepare (r, STRINGS_SQL))) {
     sqlite3_finalize (stmt);
     return -1;
   }
-  if (!lines)
-    vs_buf_addf (&r->out_buf, ",\n\"%s\":[", s->name);
   while ((rc = vs_rep_step (r, stmt)) == 1) {
-    if (lines)
-      vs_buf_addf (&r->out_buf, "{\"type\":\"%s\",\"data\":{", s->type);
-    else
-      vs_buf_adds (&r->out_buf, n ? ",\n{" : "\n{");
+    row_open (r, s, lines, n);
     vs_rep_json_members (&r->out_buf, stmt, 0);
     if (st && add_strings (r, st, sqlite3_column_int64 (stmt, 0)) == -1) {
       rc = -1;
@@ -132,102 +153,68 @@ write_section (struct vs_report *r, const struct section *s, int lines)
   return rc == -1 ? -1 : n;
 }
 
-/* Appends the rows of sql as a JSON array. */
-static int
-add_array (struct vs_report *r, const char *sql)
+/* Appends the rows of t as a JSON array. */
+static void
+add_array (struct vs_buf *b, const struct vs_rep_table *t)
 {
-  sqlite3_stmt *stmt = vs_rep_prepare (r, sql);
-  int rc, first = 1;
+  size_t i;
 
-  if (!stmt)
-    return -1;
-  vs_buf_addc (&r->out_buf, '[');
-  while ((rc = vs_rep_step (r, stmt)) == 1) {
-    vs_buf_adds (&r->out_buf, first ? "{" : ",{");
-    first = 0;
-    vs_rep_json_members (&r->out_buf, stmt, 0);
-    vs_buf_addc (&r->out_buf, '}');
+  vs_buf_addc (b, '[');
+  for (i = 0; i < t->nrows; i++) {
+    vs_buf_adds (b, i ? ",{" : "{");
+    vs_rep_json_row (b, t, i, SIZE_MAX);
+    vs_buf_addc (b, '}');
   }
-  vs_buf_addc (&r->out_buf, ']');
-  sqlite3_finalize (stmt);
-  return rc;
+  vs_buf_addc (b, ']');
+}
+
+/* Appends "name":text, or null. */
+static void
+add_text_or_null (struct vs_buf *b, const char *name, const char *s)
+{
+  vs_buf_addf (b, "\"%s\":", name);
+  if (s)
+    vs_buf_add_json_string (b, s, strlen (s), 0);
+  else
+    vs_buf_adds (b, "null");
 }
 
 /* Appends the members of the report header (no braces). */
-static int
+static void
 add_header (struct vs_report *r)
 {
   struct vs_buf *b = &r->out_buf;
-  const char *note = vs_rep_incomplete_note (r);
-  sqlite3_stmt *stmt;
-  int rc, i;
-  int64_t by[5] = { 0, 0, 0, 0, 0 };
+  const struct vs_rep_model *m = &r->m;
+  int i;
 
   vs_buf_addf (b, "\"report\":{\"format\":\"vmscan-report\",\"version\":1,"
-               "\"generator\":\"vmscan %s\",\"generated_at\":\"%s\","
-               "\"database\":", PACKAGE_VERSION, r->generated_at);
-  vs_report_add_json (b, r->db_path, strlen (r->db_path), 0);
-  vs_buf_adds (b, "},\"status\":{\"scan_status\":");
-  vs_report_add_json (b, r->status, strlen (r->status), 0);
-  vs_buf_addf (b, ",\"complete\":%s,\"message\":",
-               r->complete ? "true" : "false");
-  if (r->status_message)
-    vs_report_add_json (b, r->status_message, strlen (r->status_message),
-                        0);
-  else
-    vs_buf_adds (b, "null");
-  vs_buf_adds (b, ",\"note\":");
-  if (note)
-    vs_report_add_json (b, note, strlen (note), 0);
-  else
-    vs_buf_adds (b, "null");
-
-  stmt = vs_rep_prepare (r, "SELECT severity_rank, count(*) FROM findings "
-                         "GROUP BY severity_rank");
-  if (!stmt)
-    return -1;
-  while ((rc = vs_rep_step (r, stmt)) == 1) {
-    i = sqlite3_column_int (stmt, 0);
-    if (i >= 0 && i < 5)
-      by[i] = sqlite3_column_int64 (stmt, 1);
-  }
-  sqlite3_finalize (stmt);
-  if (rc == -1)
-    return -1;
+               "\"generator\":\"vmscan %s\",\"generated_at\":\"%s\",",
+               PACKAGE_VERSION, r->generated_at);
+  add_text_or_null (b, "database", r->db_path);
+  vs_buf_adds (b, "},\"status\":{");
+  add_text_or_null (b, "scan_status", r->status);
+  vs_buf_addf (b, ",\"complete\":%s,", r->complete ? "true" : "false");
+  add_text_or_null (b, "message", r->status_message);
+  vs_buf_adds (b, ",");
+  add_text_or_null (b, "note", vs_rep_incomplete_note (r));
   vs_buf_adds (b, "},\"counts\":{\"findings_by_severity\":{");
   for (i = 4; i >= 0; i--)
-    vs_buf_addf (b, "\"%s\":%lld%s", vs_rep_severity[i], (long long) by[i],
-                 i ? "," : "");
+    vs_buf_addf (b, "\"%s\":%lld%s", vs_rep_severity[i],
+                 (long long) m->by_severity[i], i ? "," : "");
   vs_buf_addf (b, "},\"files\":%lld,\"matches\":%lld,\"errors\":%lld}",
-               (long long) vs_rep_int (r, "SELECT count(*) FROM files", 0),
-               (long long) vs_rep_int (r, "SELECT count(*) FROM yara_matches",
-                                       0),
-               (long long) vs_rep_int (r, "SELECT count(*) FROM errors", 0));
-  return r->errmsg ? -1 : 0;
+               (long long) m->files, (long long) m->matches,
+               (long long) m->errors);
 }
 
 /* Appends the members of the provenance object (no braces). */
-static int
+static void
 add_provenance (struct vs_report *r)
 {
-  sqlite3_stmt *stmt = vs_rep_prepare (r, "SELECT " SCAN_COLUMNS
-                                       " FROM scans WHERE id = ?1");
-  int rc;
-
-  if (!stmt)
-    return -1;
-  sqlite3_bind_int64 (stmt, 1, r->scan_id);
-  rc = vs_rep_step (r, stmt);
-  if (rc == 1)
-    vs_rep_json_members (&r->out_buf, stmt, 0);
-  sqlite3_finalize (stmt);
-  if (rc != 1)
-    return -1;
+  vs_rep_json_row (&r->out_buf, &r->m.scan, 0, SIZE_MAX);
   vs_buf_adds (&r->out_buf, ",\"rule_files\":");
-  if (add_array (r, RULE_FILES_SQL) == -1)
-    return -1;
+  add_array (&r->out_buf, &r->m.rule_files);
   vs_buf_adds (&r->out_buf, ",\"ioc_files\":");
-  return add_array (r, IOC_FILES_SQL);
+  add_array (&r->out_buf, &r->m.ioc_files);
 }
 
 int
@@ -236,14 +223,12 @@ vs_report_json (struct vs_report *r)
   size_t i;
 
   vs_buf_addc (&r->out_buf, '{');
-  if (add_header (r) == -1)
-    return -1;
+  add_header (r);
   /* Findings lead; provenance follows them; files come last. */
   if (write_section (r, &sections[0], 0) == -1)
     return -1;
   vs_buf_adds (&r->out_buf, ",\n\"provenance\":{");
-  if (add_provenance (r) == -1)
-    return -1;
+  add_provenance (r);
   vs_buf_addc (&r->out_buf, '}');
   for (i = 1; i < VS_ARRAY_SIZE (sections); i++)
     if (write_section (r, &sections[i], 0) == -1)
@@ -259,14 +244,12 @@ vs_report_jsonl (struct vs_report *r)
   size_t i;
 
   vs_buf_adds (&r->out_buf, "{\"type\":\"report\",\"data\":{");
-  if (add_header (r) == -1)
-    return -1;
+  add_header (r);
   vs_buf_adds (&r->out_buf, "}}\n");
   if ((counts[0] = write_section (r, &sections[0], 1)) == -1)
     return -1;
   vs_buf_adds (&r->out_buf, "{\"type\":\"provenance\",\"data\":{");
-  if (add_provenance (r) == -1)
-    return -1;
+  add_provenance (r);
   vs_buf_adds (&r->out_buf, "}}\n");
   for (i = 1; i < VS_ARRAY_SIZE (sections); i++)
     if ((counts[i] = write_section (r, &sections[i], 1)) == -1)
@@ -298,19 +281,8 @@ add_display_member (struct vs_buf *b, const char *name, const char *s,
 
   vs_report_add_display (&d, s, len);
   vs_buf_addf (b, "\"%s\":", name);
-  vs_report_add_json (b, d.data ? d.data : "", d.len, 0);
+  vs_buf_add_json_string (b, d.data ? d.data : "", d.len, 0);
   vs_buf_release (&d);
-}
-
-/* Appends "name":value for a text column that may be NULL. */
-static void
-add_text_or_null (struct vs_buf *b, const char *name, const char *s)
-{
-  vs_buf_addf (b, "\"%s\":", name);
-  if (s)
-    vs_report_add_json (b, s, strlen (s), 0);
-  else
-    vs_buf_adds (b, "null");
 }
 
 int
@@ -321,6 +293,7 @@ vs_report_sarif (struct vs_report *r)
   char **rules = NULL;
   size_t nrules = 0, i, len;
   const char *s, *note = vs_rep_incomplete_note (r);
+  const struct vs_rep_value *v;
   int rc, ret = -1, first;
 
   vs_buf_adds (b, "{\"$schema\":\"https://docs.oasis-open.org/sarif/sarif/"
@@ -329,16 +302,9 @@ vs_report_sarif (struct vs_report *r)
                "\"name\":\"vmscan\"");
 
   /* The scan's provenance: the version that scanned is the tool. */
-  stmt = vs_rep_prepare (r, "SELECT tool_version, command_line, started_at, "
-                         "finished_at, host FROM scans WHERE id = ?1");
-  if (!stmt)
-    goto out;
-  sqlite3_bind_int64 (stmt, 1, r->scan_id);
-  if (vs_rep_step (r, stmt) != 1)
-    goto out;
-  s = vs_rep_col (stmt, 0, &len);
+  v = vs_rep_scan (&r->m, "tool_version");
   vs_buf_adds (b, ",\"version\":");
-  vs_report_add_json (b, s ? s : "", len, 0);
+  vs_buf_add_json_string (b, v->s ? v->s : "", v->len, 0);
   vs_buf_adds (b, ",\"rules\":[");
   {
     sqlite3_stmt *rs = vs_rep_prepare (r, "SELECT check_id, min(category), "
@@ -363,7 +329,7 @@ vs_report_sarif (struct vs_report *r)
         vs_buf_addc (b, ',');
       nrules++;
       vs_buf_adds (b, "{\"id\":");
-      vs_report_add_json (b, id, len, 0);
+      vs_buf_add_json_string (b, id, len, 0);
       vs_buf_adds (b, ",\"shortDescription\":{\"text\":");
       {
         struct vs_buf t = VS_BUF_INIT;
@@ -373,14 +339,14 @@ vs_report_sarif (struct vs_report *r)
         vs_buf_adds (&t, " (");
         vs_buf_add (&t, cat ? cat : "", clen);
         vs_buf_adds (&t, ")");
-        vs_report_add_json (b, t.data, t.len, 0);
+        vs_buf_add_json_string (b, t.data, t.len, 0);
         vs_buf_release (&t);
       }
       vs_buf_addf (b, "},\"defaultConfiguration\":{\"level\":\"%s\"},"
                    "\"properties\":{\"security-severity\":\"%s\","
                    "\"tags\":[\"security\",", sarif_level[rank],
                    sarif_score[rank]);
-      vs_report_add_json (b, cat ? cat : "", clen, 0);
+      vs_buf_add_json_string (b, cat ? cat : "", clen, 0);
       vs_buf_adds (b, "]}}");
     }
     sqlite3_finalize (rs);
@@ -394,24 +360,24 @@ vs_report_sarif (struct vs_report *r)
   /* The invocation says whether the evidence is complete. */
   vs_buf_addf (b, ",\"invocations\":[{\"executionSuccessful\":%s,",
                r->complete ? "true" : "false");
-  s = vs_rep_col (stmt, 1, &len);
-  add_display_member (b, "commandLine", s ? s : "", len);
-  if ((s = vs_rep_col (stmt, 2, &len))) {
+  v = vs_rep_scan (&r->m, "command_line");
+  add_display_member (b, "commandLine", v->s ? v->s : "", v->len);
+  if ((v = vs_rep_scan (&r->m, "started_at"))->s) {
     vs_buf_adds (b, ",\"startTimeUtc\":");
-    vs_report_add_json (b, s, len, 0);
+    vs_buf_add_json_string (b, v->s, v->len, 0);
   }
-  if ((s = vs_rep_col (stmt, 3, &len))) {
+  if ((v = vs_rep_scan (&r->m, "finished_at"))->s) {
     vs_buf_adds (b, ",\"endTimeUtc\":");
-    vs_report_add_json (b, s, len, 0);
+    vs_buf_add_json_string (b, v->s, v->len, 0);
   }
-  if ((s = vs_rep_col (stmt, 4, &len))) {
+  if ((v = vs_rep_scan (&r->m, "host"))->s) {
     vs_buf_adds (b, ",");
-    add_display_member (b, "machine", s, len);
+    add_display_member (b, "machine", v->s, v->len);
   }
   if (note) {
     vs_buf_adds (b, ",\"toolExecutionNotifications\":[{\"level\":\"error\","
                  "\"message\":{\"text\":");
-    vs_report_add_json (b, note, strlen (note), 0);
+    vs_buf_add_json_string (b, note, strlen (note), 0);
     vs_buf_adds (b, "}}]");
   }
   vs_buf_adds (b, ",\"properties\":{");
@@ -419,7 +385,6 @@ vs_report_sarif (struct vs_report *r)
   vs_buf_adds (b, ",");
   add_text_or_null (b, "status_message", r->status_message);
   vs_buf_adds (b, "}}]");
-  sqlite3_finalize (stmt);
 
   /* One result per finding, in report order. */
   stmt = vs_rep_prepare (r, VS_REP_FINDINGS_SQL);
@@ -441,7 +406,7 @@ vs_report_sarif (struct vs_report *r)
         idx = i;
     vs_buf_adds (b, first ? "\n{\"ruleId\":" : ",\n{\"ruleId\":");
     first = 0;
-    vs_report_add_json (b, id, len, 0);
+    vs_buf_add_json_string (b, id, len, 0);
     vs_buf_addf (b, ",\"ruleIndex\":%zu,\"level\":\"%s\",\"message\":"
                  "{\"text\":", idx, sarif_level[rank]);
     s = vs_rep_col (stmt, 5, &len);
@@ -451,7 +416,7 @@ vs_report_sarif (struct vs_report *r)
       vs_report_add_display (&msg, ev, elen);
       vs_buf_adds (&msg, ")");
     }
-    vs_report_add_json (b, msg.data, msg.len, 0);
+    vs_buf_add_json_string (b, msg.data, msg.len, 0);
     vs_buf_release (&msg);
     vs_buf_adds (b, "}");
     if ((path = vs_rep_col (stmt, 6, &plen))) {

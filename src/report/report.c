@@ -1,4 +1,5 @@
-/* vmscan: the report command, the output file and what writers share.
+/* vmscan: the report library: the output file and what writers share.
+ * The "vmscan report" command line is src/cli/report.c.
  *
  * Output: a report to a file goes to FILE.tmp-XXXXXX in the same folder,
  * and is renamed over FILE only after every write, fflush, fsync and
@@ -8,16 +9,15 @@
  * (exit 2), never a short report.
  *
  * Input: the database is opened read-only and must say user_version 2
- * and hold the vmscan tables; rows are read with sqlite3_column_* and
- * streamed to the output, never gathered (a files table can hold
- * millions of rows).
+ * or 3 (VS_STORE_SCHEMA_OLDEST to VS_STORE_SCHEMA_VERSION) and hold the
+ * vmscan tables.  The case header and provenance are loaded once into
+ * the report model (model.h); findings, files, matches and errors are
+ * read with sqlite3_column_* and streamed to the output, never gathered
+ * (a files table can hold millions of rows).
  */
 #include <config.h>
 
 #include <errno.h>
-#include <getopt.h>
-#include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -29,7 +29,6 @@
 #include "core/store.h"
 
 #define OUT_CHUNK (256 * 1024)
-#define HTML_MAX_FILES_DEFAULT 200000
 
 const char *const vs_rep_severity[5] = {
   "info", "low", "medium", "high", "critical"
@@ -39,17 +38,18 @@ struct format {
   const char *name;
   const char *ext;
   int (*write) (struct vs_report *r);
+  int model;                    /* shows the case header: load r->m */
 };
 
 static const struct format formats[] = {
-  { "html", ".html", vs_report_html },
-  { "json", ".json", vs_report_json },
-  { "jsonl", ".jsonl", vs_report_jsonl },
-  { "csv", ".csv", vs_report_csv_findings },
-  { "csv-files", ".files.csv", vs_report_csv_files },
-  { "sarif", ".sarif", vs_report_sarif },
-  { "bodyfile", ".body", vs_report_bodyfile },
-  { "md", ".md", vs_report_md },
+  { "html", ".html", vs_report_html, 1 },
+  { "json", ".json", vs_report_json, 1 },
+  { "jsonl", ".jsonl", vs_report_jsonl, 1 },
+  { "csv", ".csv", vs_report_csv_findings, 0 },
+  { "csv-files", ".files.csv", vs_report_csv_files, 0 },
+  { "sarif", ".sarif", vs_report_sarif, 1 },
+  { "bodyfile", ".body", vs_report_bodyfile, 0 },
+  { "md", ".md", vs_report_md, 1 },
 };
 
 static const struct format *
@@ -186,30 +186,10 @@ void
 vs_rep_json_member (struct vs_buf *b, sqlite3_stmt *stmt, int i,
                     int script_safe)
 {
-  const char *name = sqlite3_column_name (stmt, i);
-  const char *s;
-  size_t len;
+  struct vs_rep_value v;
 
-  vs_buf_addf (b, "\"%s\":", name);
-  switch (sqlite3_column_type (stmt, i)) {
-  case SQLITE_NULL:
-    vs_buf_adds (b, "null");
-    break;
-  case SQLITE_INTEGER:
-    vs_buf_addf (b, "%lld", (long long) sqlite3_column_int64 (stmt, i));
-    break;
-  case SQLITE_FLOAT:
-    vs_buf_addf (b, "%.17g", sqlite3_column_double (stmt, i));
-    break;
-  default:
-    s = vs_rep_col (stmt, i, &len);
-    vs_report_add_json (b, s, len, script_safe);
-    if (!vs_utf8_valid (s, len) || memchr (s, '\0', len)) {
-      vs_buf_addf (b, ",\"%s_hex\":\"", name);
-      vs_report_add_hex (b, s, len);
-      vs_buf_addc (b, '"');
-    }
-  }
+  vs_rep_value_of (&v, stmt, i);
+  vs_rep_json_value (b, sqlite3_column_name (stmt, i), &v, script_safe);
 }
 
 void
@@ -275,6 +255,7 @@ open_db (struct vs_report *r, const char *path, char **errmsg)
     return -1;
   }
   version = sqlite3_column_int64 (stmt, 0);
+  r->schema_version = (int) version;
   sqlite3_finalize (stmt);
   stmt = NULL;
 
@@ -349,9 +330,10 @@ same_file (const char *a, const char *b)
     && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
-static int
-report_write (const char *db_path, const char *format,
-              const char *out_path, size_t max_files, char **errmsg)
+int
+vs_report_write (const char *db_path, const char *format,
+                 const char *out_path, const struct vs_report_options *opts,
+                 char **errmsg)
 {
   const struct format *f = find_format (format);
   struct vs_report r;
@@ -373,7 +355,8 @@ report_write (const char *db_path, const char *format,
     return -1;
   }
   r.db_path = db_path;
-  r.html_max_files = max_files;
+  r.html_max_files = opts ? opts->html_max_files
+    : VS_REPORT_HTML_MAX_FILES_DEFAULT;
   vs_now_iso (r.generated_at);
   if (open_db (&r, db_path, &msg) == -1)
     goto out;
@@ -403,7 +386,7 @@ report_write (const char *db_path, const char *format,
     r.out = stdout;
 
   errno = 0;
-  wrc = f->write (&r);
+  wrc = f->model && vs_rep_model_load (&r) == -1 ? -1 : f->write (&r);
   out_write (&r);
   if (wrc == -1 || r.errmsg) {
     msg = r.errmsg ? r.errmsg : vs_xstrdup ("cannot write the report");
@@ -449,112 +432,8 @@ report_write (const char *db_path, const char *format,
   free (r.errmsg);
   free (r.status);
   free (r.status_message);
+  vs_rep_model_free (&r.m);
   vs_buf_release (&r.out_buf);
   sqlite3_close (r.db);
   return rc;
-}
-
-int
-vs_report_write (const char *db_path, const char *format,
-                 const char *out_path, char **errmsg)
-{
-  return report_write (db_path, format, out_path, HTML_MAX_FILES_DEFAULT,
-                       errmsg);
-}
-
-/* ---- the command ------------------------------------------------------- */
-
-enum {
-  OPT_FORMAT = CHAR_MAX + 1,
-  OPT_MAX_FILES,
-};
-
-static const struct option long_options[] = {
-  { "format", required_argument, NULL, OPT_FORMAT },
-  { "output", required_argument, NULL, 'o' },
-  { "max-files", required_argument, NULL, OPT_MAX_FILES },
-  { "help", no_argument, NULL, 'h' },
-  { NULL, 0, NULL, 0 },
-};
-
-static int
-report_usage (int status)
-{
-  if (status != 0) {
-    fprintf (stderr, "Try 'vmscan report --help' for more information.\n");
-    return status;
-  }
-  printf ("Usage: vmscan report DB [--format FMT] [-o FILE]\n"
-          "\n"
-          "Writes a report of the evidence database DB, from the database\n"
-          "alone (read-only).  Findings come first in every format.\n"
-          "\n"
-          "Options:\n"
-          "      --format FMT  html (default), json, jsonl, csv (the\n"
-          "                    findings), csv-files (the files table),\n"
-          "                    sarif, bodyfile (for mactime), md\n"
-          "  -o, --output FILE write to FILE (default: stdout); FILE is\n"
-          "                    replaced only once the whole report is\n"
-          "                    written\n"
-          "      --max-files N html: embed at most N rows in the file\n"
-          "                    table (default: %d)\n"
-          "  -h, --help        print this help and exit\n"
-          "\n"
-          "Exit status: 0 written, 2 error.  See vmscan(1), REPORTS.\n",
-          HTML_MAX_FILES_DEFAULT);
-  if (fflush (stdout) == EOF)
-    return 2;
-  return 0;
-}
-
-int
-vs_report_main (int argc, char **argv)
-{
-  const char *format = "html", *out = NULL;
-  char *errmsg = NULL;
-  size_t max_files = HTML_MAX_FILES_DEFAULT;
-  uint64_t n;
-  int c, rc;
-
-  /* A closed pipe is a write error (EPIPE) that we report, not a
-   * signal that kills us with a short report. */
-  signal (SIGPIPE, SIG_IGN);
-  optind = 1;
-  while ((c = getopt_long (argc, argv, "o:h", long_options, NULL)) != -1) {
-    switch (c) {
-    case OPT_FORMAT:
-      if (!vs_report_format_valid (optarg)) {
-        vs_error ("--format: unknown report format '%s' (%s)", optarg,
-                  VS_REPORT_FORMATS);
-        return report_usage (2);
-      }
-      format = optarg;
-      break;
-    case 'o':
-      out = optarg;
-      break;
-    case OPT_MAX_FILES:
-      if (vs_parse_size (optarg, &n) == -1 || n > SIZE_MAX / 2) {
-        vs_error ("--max-files: not a number: '%s'", optarg);
-        return report_usage (2);
-      }
-      max_files = (size_t) n;
-      break;
-    case 'h':
-      return report_usage (0);
-    default:
-      return report_usage (2);
-    }
-  }
-  if (argc - optind != 1) {
-    vs_error (argc - optind < 1 ? "report: no database given"
-              : "report: one database at a time");
-    return report_usage (2);
-  }
-  rc = report_write (argv[optind], format, out, max_files, &errmsg);
-  if (rc == -1) {
-    vs_error ("%s", errmsg);
-    free (errmsg);
-  }
-  return rc == -1 ? 2 : 0;
 }

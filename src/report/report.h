@@ -5,23 +5,30 @@
  * whose status is not 'complete' is said to be incomplete evidence in
  * every format.  Formats: html, json, jsonl, csv (findings), csv-files
  * (the files table), sarif, bodyfile, md; vmscan(1) documents each, and
- * src/report.schema.json the json and jsonl ones.
+ * src/report/report.schema.json the json and jsonl ones.
  */
 #ifndef VS_REPORT_H
 #define VS_REPORT_H
 
-/* The "vmscan report" command: argv[0] is "report".  Prints errors as
- * one line on stderr.  Returns the exit status: 0, or 2 on any error. */
-int vs_report_main (int argc, char **argv);
+#include <stddef.h>
+
+/* What a report may be asked beyond its format. */
+struct vs_report_options {
+  size_t html_max_files;        /* html: rows of the file table at most */
+};
+
+#define VS_REPORT_HTML_MAX_FILES_DEFAULT 200000
 
 /* Writes the report in format (one of the names above) of the database
  * at db_path to out_path, or to stdout when out_path is NULL or "-".  A
  * file is written to a temporary name beside it and renamed over
  * out_path only when every write, the flush and fsync have succeeded.
- * Returns 0, or -1 and writes *errmsg (one line, no prefix; the caller
- * frees it). */
+ * opts may be NULL (the defaults).  Returns 0, or -1 and writes *errmsg
+ * (one line, no prefix; the caller frees it).  The "vmscan report"
+ * command (src/cli/report.c) is this, with its options parsed. */
 int vs_report_write (const char *db_path, const char *format,
-                     const char *out_path, char **errmsg);
+                     const char *out_path,
+                     const struct vs_report_options *opts, char **errmsg);
 
 /* Returns 1 if name is a report format, else 0. */
 int vs_report_format_valid (const char *name);

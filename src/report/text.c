@@ -83,7 +83,7 @@ csv_row (struct vs_report *r, sqlite3_stmt *stmt, const struct csv_col *cols,
         vs_buf_addc (b, ',');
         if (s && !vs_utf8_valid (s, len)) {
           vs_buf_addc (b, '"');
-          vs_report_add_hex (b, s, len);
+          vs_buf_add_hex (b, s, len);
           vs_buf_addc (b, '"');
         }
       }
@@ -242,24 +242,80 @@ md (struct vs_buf *b, const char *s, size_t len)
   vs_report_add_md (b, s ? s : "", s ? len : 0);
 }
 
+/* A column of md_table: its index, or MD_SEVERITY for the name of the
+ * severity_rank in column 3. */
+#define MD_SEVERITY (-1)
+
 static void
 md_col (struct vs_buf *b, sqlite3_stmt *stmt, int i)
 {
   size_t len;
-  const char *s = vs_rep_col (stmt, i, &len);
+  const char *s;
 
+  if (i == MD_SEVERITY) {
+    i = sqlite3_column_int (stmt, 3);
+    vs_buf_adds (b, vs_rep_severity[i >= 0 && i < 5 ? i : 0]);
+    return;
+  }
+  s = vs_rep_col (stmt, i, &len);
   if (s)
     md (b, s, len);
+}
+
+/* The scan's column name in Markdown. */
+static void
+md_scan (struct vs_report *r, const char *name)
+{
+  vs_rep_add_value (&r->out_buf, vs_rep_scan (&r->m, name), md);
+}
+
+/* Appends head and at most max rows of sql as the rows of a Markdown
+ * table (columns cols), then a line saying how many of total are left
+ * out and where they are. */
+static int
+md_table (struct vs_report *r, const char *head, const char *sql,
+          const int *cols, size_t ncols, int64_t max, int64_t total,
+          const char *noun)
+{
+  struct vs_buf *b = &r->out_buf;
+  sqlite3_stmt *stmt = vs_rep_prepare (r, sql);
+  int64_t n = 0;
+  size_t i;
+  int rc;
+
+  if (!stmt)
+    return -1;
+  vs_buf_adds (b, head);
+  while ((rc = vs_rep_step (r, stmt)) == 1 && n < max) {
+    for (i = 0; i < ncols; i++) {
+      vs_buf_adds (b, i ? " | " : "| ");
+      md_col (b, stmt, cols[i]);
+    }
+    vs_buf_adds (b, " |\n");
+    n++;
+  }
+  sqlite3_finalize (stmt);
+  if (rc == -1)
+    return -1;
+  if (total > n)
+    vs_buf_addf (b, "\n%lld more %s: see the html or json report\\.\n",
+                 (long long) (total - n), noun);
+  return 0;
 }
 
 int
 vs_report_md (struct vs_report *r)
 {
+  static const int md_finding_cols[] = { MD_SEVERITY, 1, 5, 6, 8, 9 };
+  static const int match_cols[] = { 0, 1, 2, 3 };
+  static const int error_cols[] = { 0, 1, 2 };
   struct vs_buf *b = &r->out_buf;
+  const struct vs_rep_model *m = &r->m;
+  const struct vs_rep_table *t;
   const char *note = vs_rep_incomplete_note (r);
-  sqlite3_stmt *stmt;
-  int64_t by[5] = { 0, 0, 0, 0, 0 }, total = 0, n;
-  int rc, i;
+  int64_t total;
+  size_t k;
+  int i;
 
   /* The case header. */
   vs_buf_adds (b, "# vmscan report\n\n");
@@ -268,202 +324,99 @@ vs_report_md (struct vs_report *r)
     md (b, note, strlen (note));
     vs_buf_adds (b, "**\n\n");
   }
-  stmt = vs_rep_prepare (r, "SELECT tool_version, started_at, finished_at, "
-                         "status, status_message, libguestfs_version, "
-                         "libmagic_version, yara_version, backend, host "
-                         "FROM scans WHERE id = ?1");
-  if (!stmt)
-    return -1;
-  sqlite3_bind_int64 (stmt, 1, r->scan_id);
-  if ((rc = vs_rep_step (r, stmt)) == 1) {
-    vs_buf_adds (b, "| | |\n|---|---|\n| Scan status | ");
-    md_col (b, stmt, 3);
-    if (sqlite3_column_type (stmt, 4) != SQLITE_NULL) {
-      vs_buf_adds (b, ": ");
-      md_col (b, stmt, 4);
-    }
-    vs_buf_adds (b, " |\n| Scanned | ");
-    md_col (b, stmt, 1);
-    vs_buf_adds (b, " to ");
-    md_col (b, stmt, 2);
-    vs_buf_adds (b, " on ");
-    md_col (b, stmt, 9);
-    vs_buf_adds (b, " |\n| Versions | vmscan ");
-    md_col (b, stmt, 0);
-    vs_buf_adds (b, ", libguestfs ");
-    md_col (b, stmt, 5);
-    vs_buf_adds (b, ", libmagic ");
-    md_col (b, stmt, 6);
-    vs_buf_adds (b, ", YARA ");
-    md_col (b, stmt, 7);
-    vs_buf_adds (b, ", backend ");
-    md_col (b, stmt, 8);
-    vs_buf_adds (b, " |\n");
+  vs_buf_adds (b, "| | |\n|---|---|\n| Scan status | ");
+  md_scan (r, "status");
+  if (vs_rep_scan (m, "status_message")->type != SQLITE_NULL) {
+    vs_buf_adds (b, ": ");
+    md_scan (r, "status_message");
   }
-  sqlite3_finalize (stmt);
-  if (rc != 1)
-    return -1;
+  vs_buf_adds (b, " |\n| Scanned | ");
+  md_scan (r, "started_at");
+  vs_buf_adds (b, " to ");
+  md_scan (r, "finished_at");
+  vs_buf_adds (b, " on ");
+  md_scan (r, "host");
+  vs_buf_adds (b, " |\n| Versions | ");
+  vs_rep_add_versions (b, m, md, 0);
+  vs_buf_adds (b, ", backend ");
+  md_scan (r, "backend");
+  vs_buf_adds (b, " |\n");
 
-  stmt = vs_rep_prepare (r, "SELECT path, format, sha256 FROM images "
-                         "ORDER BY disk_index, id");
-  if (!stmt)
-    return -1;
-  while ((rc = vs_rep_step (r, stmt)) == 1) {
+  /* Images: id, disk_index, path, format, format_source, file_size,
+   * virtual_size, sha256. */
+  for (k = 0, t = &m->images; k < t->nrows; k++) {
     vs_buf_adds (b, "| Image | ");
-    md_col (b, stmt, 0);
+    vs_rep_add_value (b, vs_rep_cell (t, k, 2), md);
     vs_buf_adds (b, " (");
-    md_col (b, stmt, 1);
+    vs_rep_add_value (b, vs_rep_cell (t, k, 3), md);
     vs_buf_adds (b, ", sha256 ");
-    md_col (b, stmt, 2);
+    vs_rep_add_value (b, vs_rep_cell (t, k, 7), md);
     vs_buf_adds (b, ") |\n");
   }
-  sqlite3_finalize (stmt);
-  if (rc == -1)
-    return -1;
 
-  stmt = vs_rep_prepare (r, "SELECT product_name, distro, major_version, "
-                         "minor_version, hostname, arch, root_device FROM "
-                         "operating_systems ORDER BY id");
-  if (!stmt)
-    return -1;
-  while ((rc = vs_rep_step (r, stmt)) == 1) {
+  /* Operating systems: id, root_device, type, distro, product_name,
+   * major_version, minor_version, hostname, arch, ... */
+  for (k = 0, t = &m->oses; k < t->nrows; k++) {
     vs_buf_adds (b, "| Operating system | ");
-    md_col (b, stmt, 0);
+    vs_rep_add_value (b, vs_rep_cell (t, k, 4), md);
     vs_buf_adds (b, " (");
-    md_col (b, stmt, 1);
-    vs_buf_addf (b, " %d\\.%d, ", sqlite3_column_int (stmt, 2),
-                 sqlite3_column_int (stmt, 3));
-    md_col (b, stmt, 5);
+    vs_rep_add_value (b, vs_rep_cell (t, k, 3), md);
+    vs_buf_addf (b, " %d\\.%d, ", (int) vs_rep_cell (t, k, 5)->i,
+                 (int) vs_rep_cell (t, k, 6)->i);
+    vs_rep_add_value (b, vs_rep_cell (t, k, 8), md);
     vs_buf_adds (b, "), host name ");
-    md_col (b, stmt, 4);
+    vs_rep_add_value (b, vs_rep_cell (t, k, 7), md);
     vs_buf_adds (b, ", root ");
-    md_col (b, stmt, 6);
+    vs_rep_add_value (b, vs_rep_cell (t, k, 1), md);
     vs_buf_adds (b, " |\n");
   }
-  sqlite3_finalize (stmt);
-  if (rc == -1)
-    return -1;
   vs_buf_addf (b, "| Rule files | %lld |\n| Files | %lld |\n"
-               "| Report made | %s from ",
-               (long long) vs_rep_int (r, "SELECT count(*) FROM rule_files",
-                                       0),
-               (long long) vs_rep_int (r, "SELECT count(*) FROM files", 0),
-               r->generated_at);
+               "| Report made | %s from ", (long long) m->rule_files.nrows,
+               (long long) m->files, r->generated_at);
   md (b, r->db_path, strlen (r->db_path));
   vs_buf_adds (b, " |\n\n");
 
   /* Counts by severity, then the findings that matter most. */
-  stmt = vs_rep_prepare (r, "SELECT severity_rank, count(*) FROM findings "
-                         "GROUP BY severity_rank");
-  if (!stmt)
-    return -1;
-  while ((rc = vs_rep_step (r, stmt)) == 1) {
-    i = sqlite3_column_int (stmt, 0);
-    if (i >= 0 && i < 5) {
-      by[i] = sqlite3_column_int64 (stmt, 1);
-      total += by[i];
-    }
-  }
-  sqlite3_finalize (stmt);
-  if (rc == -1)
-    return -1;
+  total = m->findings_ranked;
   vs_buf_addf (b, "## Findings: %lld\n\n| Severity | Count |\n|---|---|\n",
                (long long) total);
   for (i = 4; i >= 0; i--)
     vs_buf_addf (b, "| %s | %lld |\n", vs_rep_severity[i],
-                 (long long) by[i]);
-  if (total) {
-    vs_buf_adds (b, "\n| Severity | Check | Title | Path | Evidence | "
-                 "ATT&amp;CK |\n|---|---|---|---|---|---|\n");
-    stmt = vs_rep_prepare (r, VS_REP_FINDINGS_SQL);
-    if (!stmt)
-      return -1;
-    n = 0;
-    while ((rc = vs_rep_step (r, stmt)) == 1 && n < MD_MAX_FINDINGS) {
-      i = sqlite3_column_int (stmt, 3);
-      vs_buf_addf (b, "| %s | ", vs_rep_severity[i >= 0 && i < 5 ? i : 0]);
-      md_col (b, stmt, 1);
-      vs_buf_adds (b, " | ");
-      md_col (b, stmt, 5);
-      vs_buf_adds (b, " | ");
-      md_col (b, stmt, 6);
-      vs_buf_adds (b, " | ");
-      md_col (b, stmt, 8);
-      vs_buf_adds (b, " | ");
-      md_col (b, stmt, 9);
-      vs_buf_adds (b, " |\n");
-      n++;
-    }
-    sqlite3_finalize (stmt);
-    if (rc == -1)
-      return -1;
-    if (total > n)
-      vs_buf_addf (b, "\n%lld more findings: see the html or json "
-                   "report\\.\n", (long long) (total - n));
-  }
+                 (long long) m->by_severity[i]);
+  if (total
+      && md_table (r, "\n| Severity | Check | Title | Path | Evidence | "
+                   "ATT&amp;CK |\n|---|---|---|---|---|---|\n",
+                   VS_REP_FINDINGS_SQL, md_finding_cols,
+                   VS_ARRAY_SIZE (md_finding_cols), MD_MAX_FINDINGS, total,
+                   "findings") == -1)
+    return -1;
 
   /* YARA matches. */
-  total = vs_rep_int (r, "SELECT count(*) FROM yara_matches", 0);
+  total = m->matches;
   vs_buf_addf (b, "\n## YARA matches: %lld\n", (long long) total);
-  if (total) {
-    vs_buf_adds (b, "\n| Rule | Namespace | Path | Strings |\n"
-                 "|---|---|---|---|\n");
-    stmt = vs_rep_prepare (r, "SELECT m.rule, m.namespace, f.path, "
-                           "(SELECT group_concat(identifier || '@' || "
-                           "offset, ' ') FROM (SELECT identifier, offset "
-                           "FROM yara_strings s WHERE s.match_id = m.id "
-                           "ORDER BY offset LIMIT 8)) FROM yara_matches m "
-                           "LEFT JOIN files f ON f.id = m.file_id "
-                           "ORDER BY f.path, m.rule, m.id");
-    if (!stmt)
-      return -1;
-    n = 0;
-    while ((rc = vs_rep_step (r, stmt)) == 1 && n < MD_MAX_MATCHES) {
-      vs_buf_adds (b, "| ");
-      for (i = 0; i < 4; i++) {
-        md_col (b, stmt, i);
-        vs_buf_adds (b, " |");
-        if (i < 3)
-          vs_buf_addc (b, ' ');
-      }
-      vs_buf_addc (b, '\n');
-      n++;
-    }
-    sqlite3_finalize (stmt);
-    if (rc == -1)
-      return -1;
-    if (total > n)
-      vs_buf_addf (b, "\n%lld more matches: see the html or json "
-                   "report\\.\n", (long long) (total - n));
-  }
+  if (total
+      && md_table (r, "\n| Rule | Namespace | Path | Strings |\n"
+                   "|---|---|---|---|\n",
+                   "SELECT m.rule, m.namespace, f.path, "
+                   "(SELECT group_concat(identifier || '@' || "
+                   "offset, ' ') FROM (SELECT identifier, offset "
+                   "FROM yara_strings s WHERE s.match_id = m.id "
+                   "ORDER BY offset LIMIT 8)) FROM yara_matches m "
+                   "LEFT JOIN files f ON f.id = m.file_id "
+                   "ORDER BY f.path, m.rule, m.id", match_cols,
+                   VS_ARRAY_SIZE (match_cols), MD_MAX_MATCHES, total,
+                   "matches") == -1)
+    return -1;
 
   /* Errors. */
-  total = vs_rep_int (r, "SELECT count(*) FROM errors", 0);
+  total = m->errors;
   vs_buf_addf (b, "\n## Errors: %lld\n", (long long) total);
-  if (total) {
-    vs_buf_adds (b, "\n| Stage | Path | Message |\n|---|---|---|\n");
-    stmt = vs_rep_prepare (r, "SELECT stage, path, message FROM errors "
-                           "ORDER BY id");
-    if (!stmt)
-      return -1;
-    n = 0;
-    while ((rc = vs_rep_step (r, stmt)) == 1 && n < MD_MAX_ERRORS) {
-      vs_buf_adds (b, "| ");
-      md_col (b, stmt, 0);
-      vs_buf_adds (b, " | ");
-      md_col (b, stmt, 1);
-      vs_buf_adds (b, " | ");
-      md_col (b, stmt, 2);
-      vs_buf_adds (b, " |\n");
-      n++;
-    }
-    sqlite3_finalize (stmt);
-    if (rc == -1)
-      return -1;
-    if (total > n)
-      vs_buf_addf (b, "\n%lld more errors: see the html or json report\\.\n",
-                   (long long) (total - n));
-  }
+  if (total
+      && md_table (r, "\n| Stage | Path | Message |\n|---|---|---|\n",
+                   "SELECT stage, path, message FROM errors ORDER BY id",
+                   error_cols, VS_ARRAY_SIZE (error_cols), MD_MAX_ERRORS,
+                   total, "errors") == -1)
+    return -1;
   vs_buf_adds (b, "\nMade by `vmscan report` from the evidence database "
                "alone; `vmscan report DB --format html` gives the full "
                "report\\.\n");

@@ -2,6 +2,7 @@
 """Checks vmscan reports against the evidence database they were made from.
 
     report-check.py make-db DB SCHEMA_SQL [--status S] [--filler N]
+                    [--schema-version 2|3]
     report-check.py check FORMAT REPORT DB [--schema F] [--sarif-schema F]
                     [--first N]
 
@@ -73,23 +74,34 @@ DIRS = [b"/", b"/tmp", b"/etc", b"/etc/cron.d", b"/home", b"/home/us\xc3\xa9r",
 SYMLINK = (b"/tmp/link<b>", b"../<script>alert(3)</script>|x")
 
 
-def make_db(db, schema_sql, status="complete", filler=0):
+def make_db(db, schema_sql, status="complete", filler=0, version=3):
     if os.path.exists(db):
         os.unlink(db)
     con = sqlite3.connect(db)
     con.executescript(open(schema_sql).read())
-    con.execute("PRAGMA user_version = 2")
+    con.execute("PRAGMA user_version = %d" % version)
+    if version == 2:
+        # Version 2 had no scans.openssl_version.
+        con.execute("ALTER TABLE scans DROP COLUMN openssl_version")
 
     def t(b):
         return None if b is None else sqlite3.Binary(b)
     T = "CAST(? AS TEXT)"
     con.execute(
-        "INSERT INTO scans VALUES (1, '0.1.0', '1.48.6', '5.44', '4.2.3', "
+        "INSERT INTO scans (id, tool_version, libguestfs_version, "
+        "libmagic_version, yara_version, sqlite_version, command_line, host, "
+        "started_at, finished_at, status, status_message, backend, "
+        "yara_enabled, yara_max_size, files_total, bytes_total, "
+        "matches_total, errors_total, findings_total, fail_on) "
+        "VALUES (1, '0.1.0', '1.48.6', '5.44', '4.2.3', "
         "'3.40.1', ?, 'scanhost', '2026-11-20T10:00:00Z', ?, ?, ?, 'kvm', "
         "1, 67108864, 100, 12345, 2, 2, 7, 'high')",
         ("vmscan -o x.db 'disk <1>.qcow2'",
          None if status == "running" else "2026-11-20T10:05:00Z", status,
          None if status == "complete" else "interrupted by <SIGINT>"))
+    if version >= 3:
+        con.execute("UPDATE scans SET openssl_version = "
+                    "'OpenSSL 3.0.15 <3 Sep 2024>'")
     con.execute("INSERT INTO images VALUES (1, 1, 0, 'disk <1>.qcow2', "
                 "'qcow2', 'probed', 1048576, 10737418240, ?)", ("ab" * 32,))
     con.execute("INSERT INTO operating_systems VALUES (1, 1, '/dev/sda1', "
@@ -737,6 +749,7 @@ def main():
     m.add_argument("schema_sql")
     m.add_argument("--status", default="complete")
     m.add_argument("--filler", type=int, default=0)
+    m.add_argument("--schema-version", type=int, choices=(2, 3), default=3)
     c = sub.add_parser("check")
     c.add_argument("format")
     c.add_argument("report")
@@ -750,7 +763,8 @@ def main():
     d.add_argument("--findings", action="store_true")
     args = ap.parse_args()
     if args.cmd == "make-db":
-        make_db(args.db, args.schema_sql, args.status, args.filler)
+        make_db(args.db, args.schema_sql, args.status, args.filler,
+                args.schema_version)
         return 0
     if args.cmd == "display":
         # The display forms of the hostile names, one JSON list (for the

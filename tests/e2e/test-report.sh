@@ -2,7 +2,7 @@
 # TAP test of "vmscan report": every format made from a synthetic evidence
 # database full of hostile names (report-check.py make-db), each checked
 # against the database rows, not against vmscan's own output
-# (report-check.py check): json and jsonl against src/report.schema.json,
+# (report-check.py check): json and jsonl against src/report/report.schema.json,
 # sarif against the official SARIF 2.1.0 schema (fetched from the npm
 # registry into a cache, never kept in the tree), bodyfile through
 # mactime, csv through Python's csv module, md through cmark-gfm.  The
@@ -45,7 +45,7 @@ work=$builddir/report-work
 rm -rf "$work"
 mkdir -p "$work" || { echo "Bail out! cannot create $work"; exit 1; }
 check=$here/report-check.py
-schema=$top_srcdir/src/report.schema.json
+schema=$top_srcdir/src/report/report.schema.json
 
 n=0
 failed=0
@@ -135,7 +135,7 @@ check_all () {
 
 # ---- the synthetic database ------------------------------------------------
 db=$work/hostile.db
-"$PY" "$check" make-db "$db" "$top_srcdir/src/schema.sql" --filler 300
+"$PY" "$check" make-db "$db" "$top_srcdir/src/core/schema.sql" --filler 300
 ok $? "made a synthetic evidence database with hostile names"
 before=$(sha256sum < "$db")
 check_all "$db" hostile
@@ -169,7 +169,7 @@ run_tap "$PY" "$check" check html "$work/capped.html" "$db" --max-files 50
 
 # ---- an incomplete scan ----------------------------------------------------
 idb=$work/interrupted.db
-"$PY" "$check" make-db "$idb" "$top_srcdir/src/schema.sql" \
+"$PY" "$check" make-db "$idb" "$top_srcdir/src/core/schema.sql" \
   --status interrupted
 st=0
 for f in html json jsonl csv csv-files sarif bodyfile md; do
@@ -190,7 +190,7 @@ run_tap "$PY" "$check" check json "$work/int.json" "$idb" --schema "$schema"
 "$VMSCAN" report --help > "$work/help" 2>&1
 ok $? "vmscan report --help exits 0"
 opts=$(sed -n '/^static const struct option long_options/,/^};/s/^ *{ "\([a-z-]*\)", .*/\1/p' \
-  "$top_srcdir/src/report/report.c")
+  "$top_srcdir/src/cli/report.c")
 missing=""
 for o in $opts; do
   grep -q -- "--$o" "$work/help" || missing="$missing help:--$o"

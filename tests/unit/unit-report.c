@@ -40,13 +40,13 @@ is (escaper fn, const char *in, size_t len, const char *want,
 static void
 json0 (struct vs_buf *b, const char *s, size_t len)
 {
-  vs_report_add_json (b, s, len, 0);
+  vs_buf_add_json_string (b, s, len, 0);
 }
 
 static void
 json1 (struct vs_buf *b, const char *s, size_t len)
 {
-  vs_report_add_json (b, s, len, 1);
+  vs_buf_add_json_string (b, s, len, 1);
 }
 
 #define S(x) x, sizeof (x) - 1

@@ -17,7 +17,16 @@ json (const char *s, size_t n)
 {
   struct vs_buf b = VS_BUF_INIT;
 
-  vs_buf_add_json_string (&b, s, n);
+  vs_buf_add_json_string (&b, s, n, 0);
+  return vs_buf_detach (&b, NULL);
+}
+
+static char *
+json_member (const char *name, const char *s, size_t n)
+{
+  struct vs_buf b = VS_BUF_INIT;
+
+  vs_buf_add_json_member (&b, name, s, n, 0);
   return vs_buf_detach (&b, NULL);
 }
 
@@ -37,7 +46,7 @@ main (void)
   uint64_t n = 0;
   char size[32];
 
-  tap_plan (31);
+  tap_plan (36);
 
   s = printable ("a\nb\tc\\d", 7);
   tap_is_str (s, "a\\nb\\tc\\\\d", "printable escapes newline, tab, backslash");
@@ -65,7 +74,28 @@ main (void)
   tap_is_str (s, "\"a\\\"b\\\\c\\n\"", "json escapes quote, backslash, newline");
   free (s);
   s = json ("\x01\xff", 2);
-  tap_is_str (s, "\"\\u0001\\u00ff\"", "json escapes control and bad bytes");
+  tap_is_str (s, "\"\\u0001\xef\xbf\xbd\"",
+              "json escapes control characters, a bad byte is U+FFFD");
+  free (s);
+  /* The byte 0xe9 is not "\u00e9" (which reads back as a valid "é"). */
+  s = json ("caf\xe9", 4);
+  tap_is_str (s, "\"caf\xef\xbf\xbd\"",
+              "json: a bad byte never reads back as another character");
+  free (s);
+  s = json ("caf\xc3\xa9 \xe2\x80\xa8", 9);
+  tap_is_str (s, "\"caf\xc3\xa9 \\u2028\"",
+              "json keeps valid UTF-8, escapes U+2028");
+  free (s);
+  s = json_member ("k", "caf\xe9", 4);
+  tap_is_str (s, "\"k\":\"caf\xef\xbf\xbd\",\"k_hex\":\"636166e9\"",
+              "json member: bad bytes get NAME_hex with the exact bytes");
+  free (s);
+  s = json_member ("k", "a\0b", 3);
+  tap_is_str (s, "\"k\":\"a\\u0000b\",\"k_hex\":\"610062\"",
+              "json member: a NUL gets NAME_hex too");
+  free (s);
+  s = json_member ("k", "caf\xc3\xa9", 5);
+  tap_is_str (s, "\"k\":\"caf\xc3\xa9\"", "json member: valid text, no _hex");
   free (s);
   s = json ("</script>", 9);
   tap_is_str (s, "\"</script>\"", "json leaves plain ASCII alone");
