@@ -3,20 +3,10 @@
 # refusal to overwrite.  Needs no appliance.
 set -u
 
-top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
-VMSCAN=${VMSCAN:-$top_srcdir/vmscan}
-if [ ! -x "$VMSCAN" ]; then
-  echo "1..0 # SKIP vmscan not built"
-  exit 0
-fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-n=0
-ok () {
-  n=$((n + 1))
-  if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
+. "$(dirname "$0")/../lib.sh"
+require_vmscan
+setup_work
+tmp=$work    # the name the tests below use
 
 "$VMSCAN" --help > "$tmp/help" 2>&1
 ok $? "--help exits 0"
@@ -85,4 +75,4 @@ ln img.raw link.raw
 [ $? -eq 2 ] && grep -q "overwrite the image" err && [ "$(cat img.raw)" = "image bytes" ]
 ok $? "--force onto a hard link of the image is refused"
 
-echo "1..$n"
+test_done
