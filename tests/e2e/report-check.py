@@ -78,14 +78,14 @@ def make_db(db, schema_sql, status="complete", filler=0):
         os.unlink(db)
     con = sqlite3.connect(db)
     con.executescript(open(schema_sql).read())
-    con.execute("PRAGMA user_version = 2")
+    con.execute("PRAGMA user_version = 3")
 
     def t(b):
         return None if b is None else sqlite3.Binary(b)
     T = "CAST(? AS TEXT)"
     con.execute(
         "INSERT INTO scans VALUES (1, '0.1.0', '1.48.6', '5.44', '4.2.3', "
-        "'3.40.1', ?, 'scanhost', '2026-11-20T10:00:00Z', ?, ?, ?, 'kvm', "
+        "'3.40.1', '3.0.15', ?, 'scanhost', '2026-11-20T10:00:00Z', ?, ?, ?, 'kvm', "
         "1, 67108864, 100, 12345, 2, 2, 7, 'high')",
         ("vmscan -o x.db 'disk <1>.qcow2'",
          None if status == "running" else "2026-11-20T10:05:00Z", status,
