@@ -39,10 +39,11 @@
 #   not_ok DESC          a test that failed
 #   is GOT WANT DESC     passes when the two strings are equal
 #   skip REASON [COUNT]  COUNT (default 1) tests that could not run
-#   run_tap CMD...       runs a checker that prints TAP, renumbers its
-#                        results into this test's, and fails once more
-#                        if the checker printed no result or exited
-#                        non-zero with none of them failed
+#   run_tap CMD...       runs a checker that prints TAP (its standard
+#                        output and error), renumbers its results into
+#                        this test's (its other lines become comments),
+#                        and fails once more if it printed no result or
+#                        exited non-zero with none of them failed
 #   diag [TEXT...]       each TEXT, or standard input, as TAP comments
 #   plan N               prints the plan first (else test_done prints it)
 #   bail_out REASON      stops the whole test (exit 1, the folder stays)
@@ -152,8 +153,11 @@ run_tap () {
       [0-9]*..[0-9]*)
         # The checker's own plan; this test's is test_done's.
         ;;
-      *)
+      "#"*|"Bail out!"*)
         printf '%s\n' "$_tl_line" ;;
+      *)
+        # Anything else it said (a traceback), as a comment.
+        printf '# %s\n' "$_tl_line" ;;
     esac
   done <<EOF
 $_tl_out
