@@ -15,35 +15,13 @@
 # truncation, not an empty "complete" scan.
 set -u
 
-here=$(cd "$(dirname "$0")" && pwd)
-top_srcdir=${top_srcdir:-$(cd "$here/../.." && pwd)}
-builddir=${builddir:-$here}
-VMSCAN=${VMSCAN:-$top_srcdir/vmscan}
-PATH=$PATH:/usr/sbin:/sbin
-export PATH
+. "$(dirname "$0")/../lib.sh"
+require_vmscan
+require_appliance
+require_root
+require_cmd python3 mke2fs debugfs sqlite3 sha256sum
 
-if [ ! -x "$VMSCAN" ]; then
-  echo "1..0 # SKIP vmscan not built"; exit 0
-fi
-if ! guestfish --version > /dev/null 2>&1; then
-  echo "1..0 # SKIP libguestfs is not installed"; exit 0
-fi
-if [ "$(id -u)" -ne 0 ]; then
-  echo "1..0 # SKIP not root"; exit 0
-fi
-for t in python3 mke2fs debugfs sqlite3 sha256sum; do
-  command -v "$t" > /dev/null 2>&1 || { echo "1..0 # SKIP $t missing"; exit 0; }
-done
-
-n=0
-failed=0
-ok () {
-  n=$((n + 1))
-  if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else
-    failed=$((failed + 1)); echo "not ok $n - $2"; fi
-}
-work=$builddir/bad-disks
-rm -rf "$work"
+setup_work
 mkdir -p "$work/t/sub" "$work/t/etc/cron.d" "$work/t/data" "$work/d"
 cd "$work" || exit 1
 printf 'hello\n' > t/hello.txt
@@ -103,7 +81,7 @@ sha256sum "$@" > images.sha256
 rc=$?
 [ $rc -eq 0 ] || [ $rc -eq 1 ]
 ok $? "the scan completes past the bad disks (rc=$rc)"
-[ $rc -le 1 ] || sed 's/^/# /' err
+[ $rc -le 1 ] || diag < err
 q () { sqlite3 bad.db "$1" 2>&1; }
 got=$(q "SELECT status FROM scans")
 [ "$got" = complete ]
@@ -216,10 +194,4 @@ ok $? "and holds both images' sha256, equal to sha256sum ($got)"
 sha256sum -c --quiet images.sha256 none.sha256 > /dev/null 2>&1
 ok $? "every image is still unchanged"
 
-cd "$builddir" || exit 1
-if [ "$failed" -eq 0 ] && [ "${VMSCAN_TEST_KEEP:-0}" != 1 ]; then
-  rm -rf "$work"
-else
-  echo "# kept $work"
-fi
-echo "1..$n"
+test_done

@@ -9,26 +9,12 @@
 # it is there.  Launches no appliance.
 set -u
 
-top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
-VMSCAN=${VMSCAN:-$top_srcdir/vmscan}
+. "$(dirname "$0")/../lib.sh"
 corpus=${VMSCAN_SHARED_CORPUS:-$top_srcdir/../shared/corpus}
-if [ ! -x "$VMSCAN" ]; then
-  echo "1..0 # SKIP vmscan not built"
-  exit 0
-fi
-if ! command -v qemu-img > /dev/null || ! command -v sqlite3 > /dev/null; then
-  echo "1..0 # SKIP qemu-img or sqlite3 not installed"
-  exit 0
-fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-cd "$tmp" || exit 1
-
-n=0
-ok () {
-  n=$((n + 1))
-  if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
+require_vmscan
+require_cmd qemu-img sqlite3
+setup_work
+cd "$work" || bail_out "cannot enter $work"
 
 # refused NAME IMAGE PATTERN [VMSCAN OPTIONS]
 refused () {
@@ -62,7 +48,7 @@ printf 'not a disk image, just text\n' | gzip > img.gz
 refused gzip img.gz "gzip"
 
 qemu-img create -q -f raw base.raw 16M
-qemu-img create -q -f qcow2 -b "$tmp/base.raw" -F raw child.qcow2
+qemu-img create -q -f qcow2 -b "$work/base.raw" -F raw child.qcow2
 refused qcow2-backing child.qcow2 "backing file"
 
 # The same with a host path an attacker would pick.
@@ -70,11 +56,11 @@ qemu-img create -q -f qcow2 -b /etc/shadow -F raw shadow.qcow2 2>/dev/null \
   || qemu-img create -q -f qcow2 -u -b /etc/shadow -F raw shadow.qcow2
 refused qcow2-shadow shadow.qcow2 "/etc/shadow"
 
-if qemu-img create -q -f qcow2 -o data_file="$tmp/data.raw" datafile.qcow2 16M \
+if qemu-img create -q -f qcow2 -o data_file="$work/data.raw" datafile.qcow2 16M \
    2>/dev/null; then
   refused qcow2-datafile datafile.qcow2 "external data file"
 else
-  n=$((n + 1)); echo "ok $n # SKIP qemu-img cannot make data_file images"
+  skip "qemu-img cannot make data_file images"
 fi
 
 qemu-img create -q -f vmdk -o subformat=monolithicFlat flat.vmdk 16M
@@ -167,9 +153,7 @@ if [ $have_mke2fs = yes ]; then
   cut_to data.vhdx cut.vhdx $((size / 2))
   refused vhdx-cut cut.vhdx "VHDX is truncated: its payload block"
 else
-  for i in $(seq 1 $((6 * 3))); do
-    n=$((n + 1)); echo "ok $n # SKIP mke2fs -d failed"
-  done
+  skip "mke2fs -d failed" $((6 * 3))
 fi
 
 # Files that are not disk images at all.
@@ -218,7 +202,7 @@ if [ -r "$corpus/ext2.vmdk" ] && [ -r "$corpus/btrfs.vhdx.gz" ]; then
   good="$good ext2.vmdk ext2.vhd ext2.qcow2 btrfs.vhdx"
 fi
 
-unit=${top_builddir:-$top_srcdir}/tests/unit/unit-image
+unit=$top_builddir/tests/unit/unit-image
 # shellcheck disable=SC2086 # good is a list of names without spaces
 set -- $good
 if [ -x "$unit" ]; then
@@ -239,9 +223,7 @@ if [ -x "$unit" ]; then
   [ $got -eq $# ]
   ok $? "tests/unit/unit-image probed all $# good images (reported $got)"
 else
-  for _ in "$@" probed; do
-    n=$((n + 1)); echo "ok $n # SKIP tests/unit/unit-image not built"
-  done
+  skip "tests/unit/unit-image not built" $(($# + 1))
 fi
 
 # --format qcow2 on a raw file: the safety checks still apply.
@@ -252,9 +234,7 @@ if [ -r "$corpus/image.vhd" ] && [ -r "$corpus/fat-differential.vhd" ]; then
   refused corpus-image.vhd image.vhd "checksum"
   refused corpus-fat-differential.vhd fat-differential.vhd "differencing"
 else
-  for i in 1 2 3 4 5 6; do
-    n=$((n + 1)); echo "ok $n # SKIP shared corpus not found at $corpus"
-  done
+  skip "shared corpus not found at $corpus" 6
 fi
 
-echo "1..$n"
+test_done

@@ -3,20 +3,10 @@
 # refusal to overwrite.  Needs no appliance.
 set -u
 
-top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
-VMSCAN=${VMSCAN:-$top_srcdir/vmscan}
-if [ ! -x "$VMSCAN" ]; then
-  echo "1..0 # SKIP vmscan not built"
-  exit 0
-fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-n=0
-ok () {
-  n=$((n + 1))
-  if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
+. "$(dirname "$0")/../lib.sh"
+require_vmscan
+setup_work
+tmp=$work    # the name the tests below use
 
 "$VMSCAN" --help > "$tmp/help" 2>&1
 ok $? "--help exits 0"
@@ -103,4 +93,4 @@ ok $? "--skip-check of an unknown id: one line, exit 2"
 [ $? -eq 2 ] && [ "$(wc -l < err)" -eq 1 ]
 ok $? "--skip-check of a row that is not a check: exit 2"
 
-echo "1..$n"
+test_done

@@ -5,21 +5,17 @@
 # only); the image, 3,000 small files made with mke2fs -d, needs more.
 set -u
 
-top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
-builddir=${builddir:-$top_srcdir/tests}
-VMSCAN=${VMSCAN:-$top_srcdir/vmscan}
-if [ ! -x "$VMSCAN" ]; then
-  echo "1..0 # SKIP vmscan not built"; exit 0
-fi
+. "$(dirname "$0")/../lib.sh"
+require_vmscan
+require_appliance
 if [ "$(id -u)" != 0 ] || ! command -v unshare > /dev/null \
    || ! unshare -m true 2> /dev/null; then
-  echo "1..0 # SKIP needs root and unshare to mount a small tmpfs"; exit 0
+  skip_all "needs root and unshare to mount a small tmpfs"
 fi
 
-work=$builddir/full-disk
-rm -rf "$work"
+setup_work
 mkdir -p "$work/tree" "$work/small"
-cd "$work" || exit 1
+cd "$work" || bail_out "cannot enter $work"
 for d in $(seq 1 30); do
   mkdir "tree/d$d"
   for f in $(seq 1 100); do echo "$d $f" > "tree/d$d/f$f"; done
@@ -32,11 +28,6 @@ unshare -m sh -c 'mount -t tmpfs -o size=256k none small &&
   sqlite3 small/scan.db "SELECT status FROM scans" > status 2>&1;
   sqlite3 small/scan.db "PRAGMA integrity_check" > integrity 2>&1' "$VMSCAN"
 
-n=0
-ok () {
-  n=$((n + 1))
-  if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
 rc=$(cat rc)
 [ "$rc" = 2 ]
 ok $? "exit 2 on a full disk (rc=$rc)"
@@ -50,5 +41,4 @@ ok $? "the database does not say complete ($(cat status))"
 ok $? "the database still passes integrity_check"
 [ "$(sha256sum < disk.raw)" = "$before" ]
 ok $? "image unchanged"
-echo "1..$n"
-cd / && rm -rf "$work"
+test_done

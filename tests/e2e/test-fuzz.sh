@@ -6,24 +6,12 @@
 # Skipped without clang.  For a long run: VMSCAN_FUZZ_SECONDS=600.
 set -u
 
-top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
-top_builddir=${top_builddir:-$top_srcdir}
-builddir=${builddir:-$top_srcdir/tests}
+. "$(dirname "$0")/../lib.sh"
 seconds=${VMSCAN_FUZZ_SECONDS:-30}
 cc=${FUZZ_CC:-clang}
 
-if ! command -v "$cc" > /dev/null; then
-  echo "1..0 # SKIP $cc not installed"; exit 0
-fi
-work=$builddir/fuzz-work
-rm -rf "$work"
-mkdir -p "$work"
-
-n=0
-ok () {
-  n=$((n + 1))
-  if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
+require_cmd "$cc"
+setup_work
 
 build () {
   name=$1
@@ -50,7 +38,7 @@ while read -r t files; do
   rc=$?
   ok $rc "fuzz-$t builds with libFuzzer, ASan and UBSan"
   if [ $rc -ne 0 ]; then
-    sed 's/^/# /' "$work/build-$t.log" | head -n 20
+    head -n 20 "$work/build-$t.log" | diag
     continue
   fi
   mkdir -p "$work/corpus-$t"
@@ -61,6 +49,6 @@ while read -r t files; do
   cov=$(grep -o 'cov: [0-9]*' "$work/run-$t.log" | tail -n 1)
   execs=$(grep 'stat::number_of_executed_units' "$work/run-$t.log" | awk '{print $2}')
   ok $rc "fuzz-$t ran ${seconds}s without a crash ($cov, ${execs:-?} inputs)"
-  [ $rc -ne 0 ] && grep -A 15 -E 'ERROR|runtime error' "$work/run-$t.log" | sed 's/^/# /' | head -n 30
+  [ $rc -ne 0 ] && grep -A 15 -E 'ERROR|runtime error' "$work/run-$t.log" | head -n 30 | diag
 done < "$work/targets"
-echo "1..$n"
+test_done

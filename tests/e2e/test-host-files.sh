@@ -32,39 +32,21 @@
 # strace, mke2fs, debugfs, sqlite3, python3.
 set -u
 
-here=$(cd "$(dirname "$0")" && pwd)
-top_srcdir=${top_srcdir:-$(cd "$here/../.." && pwd)}
-builddir=${builddir:-$here}
-VMSCAN=${VMSCAN:-$top_srcdir/vmscan}
-RUN=${SANDBOX_RUN:-${top_builddir:-$top_srcdir}/tests/e2e/sandbox-run}
-PATH=$PATH:/usr/sbin:/sbin
+. "$(dirname "$0")/../lib.sh"
+RUN=${SANDBOX_RUN:-$top_builddir/tests/e2e/sandbox-run}
 LC_ALL=C
-export PATH LC_ALL
+export LC_ALL
 
-if [ ! -x "$VMSCAN" ] || [ ! -x "$RUN" ]; then
-  echo "1..0 # SKIP vmscan or tests/e2e/sandbox-run not built"; exit 0
-fi
-if [ "$(id -u)" -ne 0 ]; then
-  echo "1..0 # SKIP not root (the appliance and strace of it need root)"
-  exit 0
-fi
-for t in qemu-img qemu-storage-daemon strace mke2fs debugfs sqlite3 \
-         python3 sha256sum guestfish; do
-  command -v "$t" > /dev/null 2>&1 || { echo "1..0 # SKIP $t missing"; exit 0; }
-done
+require_vmscan
+[ -x "$RUN" ] || skip_all "tests/e2e/sandbox-run not built"
+require_root "the appliance and strace of it need root"
+require_cmd qemu-img qemu-storage-daemon strace mke2fs debugfs sqlite3 \
+  python3 sha256sum guestfish
+require_appliance
 
-n=0
-failed=0
-ok () {
-  n=$((n + 1))
-  if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else
-    failed=$((failed + 1)); echo "not ok $n - $2"; fi
-}
-
-work=$builddir/host-files
-rm -rf "$work"
+setup_work
 mkdir -p "$work/secret" "$work/tree/etc" "$work/tree/data/sub"
-cd "$work" || exit 1
+cd "$work" || bail_out "cannot enter $work"
 
 # The scratch file: a filesystem with a secret in it.  Its name and the
 # placeholder's have the same length, so a name can be patched in place.
@@ -174,7 +156,7 @@ if command -v capsh > /dev/null; then
     && grep -q 'no-new-privs=1' caps
   ok $? "sandbox: no capability, empty bounding set, no new privileges"
 else
-  n=$((n + 1)); echo "ok $n # SKIP capsh not installed"
+  skip "capsh not installed"
 fi
 # Descriptors this shell holds (3 and 7 here) must not reach the tool.
 # (Asked of python: a shell keeps copies of its own above 9.)
@@ -305,7 +287,4 @@ left=$(comm -13 tmp-before tmp-after | tr '\n' ' ')
 [ -z "$left" ]
 ok $? "killed scan: no socket folder is left in /tmp (${left:-none})"
 
-echo "1..$n"
-if [ $failed -eq 0 ] && [ "${VMSCAN_TEST_KEEP:-0}" != 1 ]; then
-  cd / && rm -rf "$work"
-fi
+test_done

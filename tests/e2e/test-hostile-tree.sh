@@ -18,39 +18,19 @@
 # the sparse file's size.
 set -u
 
-here=$(cd "$(dirname "$0")" && pwd)
-top_srcdir=${top_srcdir:-$(cd "$here/../.." && pwd)}
-builddir=${builddir:-$here}
-VMSCAN=${VMSCAN:-$top_srcdir/vmscan}
-PATH=$PATH:/usr/sbin:/sbin
+. "$(dirname "$0")/../lib.sh"
 LC_ALL=C
-export PATH LC_ALL
+export LC_ALL
 files=${VMSCAN_HOSTILE_FILES:-60000}
 gib=${VMSCAN_HOSTILE_SPARSE_GIB:-1}
 bound=${VMSCAN_HOSTILE_TIMEOUT:-1500}
 
-if [ ! -x "$VMSCAN" ]; then
-  echo "1..0 # SKIP vmscan not built"; exit 0
-fi
-if ! guestfish --version > /dev/null 2>&1; then
-  echo "1..0 # SKIP libguestfs is not installed"; exit 0
-fi
-if [ "$(id -u)" -ne 0 ]; then
-  echo "1..0 # SKIP not root"; exit 0
-fi
-for t in python3 mke2fs debugfs e2fsck sqlite3 sha256sum timeout; do
-  command -v "$t" > /dev/null 2>&1 || { echo "1..0 # SKIP $t missing"; exit 0; }
-done
+require_vmscan
+require_appliance
+require_root
+require_cmd python3 mke2fs debugfs e2fsck sqlite3 sha256sum timeout
 
-n=0
-failed=0
-ok () {
-  n=$((n + 1))
-  if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else
-    failed=$((failed + 1)); echo "not ok $n - $2"; fi
-}
-work=$builddir/hostile-tree
-rm -rf "$work"
+setup_work
 mkdir -p "$work/tree"
 
 python3 - "$work/tree" "$files" "$gib" > "$work/expect.txt" <<'PY'
@@ -188,10 +168,10 @@ timeout -s TERM "$bound" "$VMSCAN" -q --format raw --sparse-limit 1M -o "$db" \
   "$work/hostile.raw" > "$work/vmscan.out" 2> "$work/vmscan.err"
 rc=$?
 took=$(( $(date +%s) - start ))
-echo "# vmscan took $took s for $entries entries"
+diag "vmscan took $took s for $entries entries"
 [ $rc -eq 0 ] || [ $rc -eq 1 ]
 ok $? "the scan completes within ${bound} s (rc=$rc)"
-[ $rc -le 1 ] || sed 's/^/# /' "$work/vmscan.err" | head -n 10
+[ $rc -le 1 ] || head -n 10 "$work/vmscan.err" | diag
 
 q () { sqlite3 "$db" "$1" 2>&1; }
 # Outside /loops (whose 2 entries of the tree come back under aliases)
@@ -275,9 +255,4 @@ ok $? "the scan is recorded complete ($got)"
 [ "$(sha256sum < "$work/hostile.raw")" = "$image_sha" ]
 ok $? "the image is unchanged"
 
-if [ "$failed" -eq 0 ] && [ "${VMSCAN_TEST_KEEP:-0}" != 1 ]; then
-  rm -rf "$work"
-else
-  echo "# kept $work"
-fi
-echo "1..$n"
+test_done

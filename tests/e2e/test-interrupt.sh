@@ -6,28 +6,13 @@
 # appliance launches on an ext4 image of many small files (mke2fs -d).
 set -u
 
-top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
-builddir=${builddir:-$top_srcdir/tests}
-VMSCAN=${VMSCAN:-$top_srcdir/vmscan}
-if [ ! -x "$VMSCAN" ]; then
-  echo "1..0 # SKIP vmscan not built"; exit 0
-fi
-for t in mke2fs sqlite3 python3; do
-  if ! command -v $t > /dev/null; then
-    echo "1..0 # SKIP $t not installed"; exit 0
-  fi
-done
+. "$(dirname "$0")/../lib.sh"
+require_vmscan
+require_cmd mke2fs sqlite3 python3
+require_appliance
 
-work=$builddir/interrupt
-rm -rf "$work"
-mkdir -p "$work"
-cd "$work" || exit 1
-
-n=0
-ok () {
-  n=$((n + 1))
-  if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
+setup_work
+cd "$work" || bail_out "cannot enter $work"
 
 # 20,000 small files in 200 folders: a walk long enough to stop midway.
 python3 - <<'PY'
@@ -162,5 +147,4 @@ fault hung STOP "not answering" VMSCAN_STALL_TIMEOUT=10
 [ "$(sha256sum < disk.raw)" = "$before" ]
 ok $? "image unchanged after all four"
 
-echo "1..$n"
-cd / && rm -rf "$work/tree"
+test_done

@@ -2,143 +2,37 @@
 # TAP test of "vmscan report": every format made from a synthetic evidence
 # database full of hostile names (report-check.py make-db), each checked
 # against the database rows, not against vmscan's own output
-# (report-check.py check): json and jsonl against src/report/report.schema.json,
-# sarif against the official SARIF 2.1.0 schema (fetched from the npm
-# registry into a cache, never kept in the tree), bodyfile through
-# mactime, csv through Python's csv module, md through cmark-gfm.  The
-# html is opened in headless Chromium (report-browser.py), which saves
+# (report-checks.sh, shared with test-scan.sh and test-checks.sh, which
+# run the same checks on the databases they scan).  The html is opened
+# in headless Chromium (report-browser.py), which saves
 # tests/report-screenshot.png.  Then: an incomplete scan says so, a
 # report to a full disk is exit 2 with no partial file, a closed stdout
-# is exit 2, bad databases are refused.  The same checks run on the
-# database test-scan.sh leaves (tests/scan-machine/scan.db, kept with
-# VMSCAN_TEST_KEEP=1) or on $VMSCAN_REPORT_DB, if there is one; no
-# appliance is launched here.
+# is exit 2, bad databases are refused.  No appliance is launched here,
+# and no database another test made is read: VMSCAN_REPORT_DB (space
+# separated) names real databases to check as well, by hand.
 set -u
 
-here=$(cd "$(dirname "$0")" && pwd)
-top_srcdir=${top_srcdir:-$(cd "$here/../.." && pwd)}
-builddir=${builddir:-$here}
-VMSCAN=${VMSCAN:-$top_srcdir/vmscan}
-PATH=$PATH:/usr/sbin:/sbin
+. "$(dirname "$0")/../lib.sh"
+. "$here/report-checks.sh"
 LC_ALL=C.UTF-8
 TZ=UTC
-export PATH LC_ALL TZ
+export LC_ALL TZ
 
-if [ ! -x "$VMSCAN" ]; then
-  echo "1..0 # SKIP vmscan not built"; exit 0
-fi
-# Debian's python3 has Debian's modules; a python3 earlier on PATH may not.
-PY=
-for p in python3 /usr/bin/python3; do
-  if command -v "$p" > /dev/null 2>&1 \
-     && "$p" -c 'import jsonschema, websocket, sqlite3' 2> /dev/null; then
-    PY=$p; break
-  fi
-done
-if [ -z "$PY" ]; then
-  echo "1..0 # SKIP no python3 with jsonschema and websocket" \
-    "(python3-jsonschema, python3-websocket)"
-  exit 0
-fi
+require_vmscan
+report_find_python
+[ -n "$PY" ] || skip_all "$report_why"
 
-work=$builddir/report-work
-rm -rf "$work"
-mkdir -p "$work" || { echo "Bail out! cannot create $work"; exit 1; }
-check=$here/report-check.py
-schema=$top_srcdir/src/report/report.schema.json
-
-n=0
-failed=0
-ok () {
-  n=$((n + 1))
-  if [ "$1" -eq 0 ]; then
-    echo "ok $n - $2"
-  else
-    echo "not ok $n - $2"
-    failed=$((failed + 1))
-  fi
-}
-skip () {
-  n=$((n + 1))
-  echo "ok $n # SKIP $1"
-}
-# run_tap CMD...: runs a TAP-printing checker numbered from n+1.
-run_tap () {
-  local out st k
-  out=$("$@" --first $((n + 1)) 2>&1)
-  st=$?
-  echo "$out"
-  k=$(echo "$out" | grep -c -E '^(not )?ok ')
-  n=$((n + k))
-  failed=$((failed + $(echo "$out" | grep -c '^not ok ')))
-  if [ "$k" -eq 0 ]; then
-    ok 1 "checker ran: $* (exit $st)"
-  fi
-}
-
-# ---- the SARIF 2.1.0 schema, from the npm registry -------------------------
-# @microsoft/jest-sarif ships the OASIS schema (2.1.0-rtm.5, the text of
-# the standard) as lib/schemas/sarif-2.1.0-rtm.5.json.
-cache=${VMSCAN_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vmscan-tests}
-sarif_schema=$cache/sarif-schema-2.1.0.json
-sarif_why=
-if [ ! -s "$sarif_schema" ]; then
-  if ! command -v npm > /dev/null 2>&1; then
-    sarif_why="npm not installed to fetch the SARIF 2.1.0 schema"
-  else
-    mkdir -p "$cache" "$work/npm"
-    if (cd "$work/npm" && timeout 120 npm pack --silent \
-          @microsoft/jest-sarif@1.0.0-beta.0 > pack.out 2> pack.err \
-        && tar -xzf ./*.tgz package/lib/schemas/sarif-2.1.0-rtm.5.json) \
-       && grep -q '"Static Analysis Results Format (SARIF) Version 2.1.0' \
-            "$work/npm/package/lib/schemas/sarif-2.1.0-rtm.5.json"; then
-      cp "$work/npm/package/lib/schemas/sarif-2.1.0-rtm.5.json" \
-        "$sarif_schema.tmp" && mv "$sarif_schema.tmp" "$sarif_schema"
-    else
-      sarif_why="cannot fetch the SARIF 2.1.0 schema from the npm registry:"
-      sarif_why="$sarif_why $(head -c 200 "$work/npm/pack.err" 2>/dev/null)"
-    fi
-  fi
-fi
-
-# check_all DB LABEL [MAXFILES]: every format of DB, checked.
-check_all () {
-  local db=$1 label=$2 f out rc
-  for f in html json jsonl csv csv-files sarif bodyfile md; do
-    out=$work/$label.$f
-    "$VMSCAN" report "$db" --format "$f" -o "$out" 2> "$work/$label.$f.err"
-    rc=$?
-    [ $rc -eq 0 ] && [ -s "$out" ] && [ ! -s "$work/$label.$f.err" ]
-    ok $? "$label: vmscan report --format $f -o FILE exits 0 (rc=$rc$(head -c 200 "$work/$label.$f.err"))"
-    [ $rc -eq 0 ] || continue
-    case $f in
-      sarif)
-        if [ -s "$sarif_schema" ]; then
-          run_tap "$PY" "$check" check sarif "$out" "$db" \
-            --sarif-schema "$sarif_schema"
-        else
-          skip "$sarif_why"
-          run_tap "$PY" "$check" check sarif "$out" "$db"
-        fi ;;
-      bodyfile)
-        if command -v mactime > /dev/null 2>&1; then
-          run_tap "$PY" "$check" check bodyfile "$out" "$db"
-        else
-          skip "no mactime (sleuthkit) to read the bodyfile"
-        fi ;;
-      *)
-        run_tap "$PY" "$check" check "$f" "$out" "$db" --schema "$schema" \
-          ${3:+--max-files "$3"} ;;
-    esac
-  done
-}
+setup_work
+check=$report_checker
+schema=$report_schema
+report_fetch_sarif
 
 # ---- the synthetic database ------------------------------------------------
 db=$work/hostile.db
 "$PY" "$check" make-db "$db" "$top_srcdir/src/core/schema.sql" --filler 300
 ok $? "made a synthetic evidence database with hostile names"
 before=$(sha256sum < "$db")
-check_all "$db" hostile
+report_check_all "$db" hostile
 
 # The browser.
 if command -v chromium > /dev/null 2>&1; then
@@ -285,27 +179,15 @@ else
   skip "needs root and unshare to mount a small tmpfs"
 fi
 
-# ---- the real database of the end-to-end test ------------------------------
-# test-scan.sh's database has the hostile names; test-checks.sh's the
-# findings of a planted machine.
-for real in ${VMSCAN_REPORT_DB:-$builddir/scan-machine/scan.db $builddir/checks-machine/checks.db}; do
-  tag=$(basename "$real" .db)
+# ---- real databases, by hand ---------------------------------------------
+# test-scan.sh and test-checks.sh check the reports of the databases they
+# scan; VMSCAN_REPORT_DB names others.
+for real in ${VMSCAN_REPORT_DB:-}; do
   if [ -f "$real" ]; then
-    echo "# also checking the reports of $real"
-    check_all "$real" "$tag"
-    if command -v chromium > /dev/null 2>&1 && [ -s "$work/$tag.html" ]; then
-      "$PY" "$check" display --findings "$real" > "$work/$tag-names.json"
-      run_tap timeout 150 "$PY" "$here/report-browser.py" "$work/$tag.html" \
-        "$work/$tag-names.json" "$work/$tag-screenshot.png"
-    fi
+    report_real_db "$real"
   else
-    skip "no database at $real (made by test-scan.sh or test-checks.sh)"
+    skip "no database at $real (VMSCAN_REPORT_DB)"
   fi
 done
 
-if [ "$failed" -eq 0 ] && [ "${VMSCAN_TEST_KEEP:-0}" != 1 ]; then
-  rm -rf "$work"
-else
-  echo "# kept $work for inspection"
-fi
-echo "1..$n"
+test_done

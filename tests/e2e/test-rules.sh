@@ -26,24 +26,15 @@
 # scanned with its own name and path (rules keyed on file names such as
 # rc.local, .bashrc and ld.so.preload look there).
 #
-# Environment: top_srcdir (default: the directory above this script);
+# Environment: tests/lib.sh's (top_srcdir);
 # VMSCAN_FP_DIRS (space separated) and VMSCAN_FP_MAX (files, default
 # 40000) to change the false-positive corpus.
 
 set -eu
 
-if [ -z "${top_srcdir:-}" ]; then
-  top_srcdir="$(cd "$(dirname "$0")/../.." && pwd)"
-fi
-
-if ! command -v yara >/dev/null 2>&1 || ! command -v yarac >/dev/null 2>&1; then
-  echo "1..0 # SKIP yara and yarac (the yara command line tools) not installed"
-  exit 0
-fi
-
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 1' HUP INT TERM
+. "$(dirname "$0")/../lib.sh"
+require_cmd yara yarac
+setup_work
 
 # Rule files, as the positional parameters.
 set --
@@ -53,8 +44,7 @@ for f in "$top_srcdir"/yara-rules/*.yar; do
   fi
 done
 if [ "$#" -eq 0 ]; then
-  echo "Bail out! no rule files in $top_srcdir/yara-rules"
-  exit 1
+  bail_out "no rule files in $top_srcdir/yara-rules"
 fi
 
 externals="filename filepath extension filetype owner"
@@ -63,51 +53,31 @@ for e in $externals; do
   empty_defs="$empty_defs -d $e="
 done
 
-samples="$tmp/samples"
-if ! sh "$top_srcdir/tests/data/rule-samples.sh" "$samples" >"$tmp/samples.log" 2>&1; then
-  echo "Bail out! tests/data/rule-samples.sh failed"
-  sed 's/^/# /' "$tmp/samples.log"
-  exit 1
+samples="$work/samples"
+if ! sh "$top_srcdir/tests/data/rule-samples.sh" "$samples" >"$work/samples.log" 2>&1; then
+  diag < "$work/samples.log"
+  bail_out "tests/data/rule-samples.sh failed"
 fi
-sort -u "$samples/expected.txt" >"$tmp/expected"
-nexpected="$(wc -l <"$tmp/expected")"
+sort -u "$samples/expected.txt" >"$work/expected"
+nexpected="$(wc -l <"$work/expected")"
 touch "$samples/paths.txt" "$samples/skipped.txt"
 
 # Rule names declared in the files (private rules never report matches).
 sed -n 's/^[[:space:]]*\(global[[:space:]][[:space:]]*\)\{0,1\}rule[[:space:]][[:space:]]*\([A-Za-z_][A-Za-z0-9_]*\).*/\2/p' "$@" |
-  sort -u >"$tmp/rules"
-nrules="$(wc -l <"$tmp/rules")"
+  sort -u >"$work/rules"
+nrules="$(wc -l <"$work/rules")"
 
 # Per file: compile, meta.  Then: all files together, one per expected
 # match, no unexpected matches, one per rule (has a sample it matches),
 # no self-match, the false-positive corpus.
-echo "1..$(($# * 2 + 1 + nexpected + 1 + nrules + 2))"
-
-n=0
-failed=0
-ok() {
-  n=$((n + 1))
-  echo "ok $n - $1"
-}
-not_ok() {
-  n=$((n + 1))
-  failed=$((failed + 1))
-  echo "not ok $n - $1"
-}
-skip() {
-  n=$((n + 1))
-  echo "ok $n # SKIP $1"
-}
-diag() {
-  sed 's/^/# /' "$1"
-}
+plan $(($# * 2 + 1 + nexpected + 1 + nrules + 2))
 
 # Prints one line per problem with the meta of the (non-private) rules in
 # a file, and appends "RULE SEVERITY CATEGORY" for each rule to the file
 # named by the variable table.  Expects one meta entry per line, as in
 # the bundled files.
 lint_meta() {
-  awk -v table="$tmp/severity" '
+  awk -v table="$work/severity" '
     function problem(msg) { print FILENAME ": rule " name ": " msg; bad = 1 }
     function finish() {
       if (name == "" || private) return
@@ -150,38 +120,37 @@ lint_meta() {
   ' "$1"
 }
 
-: >"$tmp/severity"
+: >"$work/severity"
 for f in "$@"; do
   rel="${f#"$top_srcdir"/}"
   # shellcheck disable=SC2086
-  if yarac $empty_defs "$f" "$tmp/out.yarc" >"$tmp/yarac.out" 2>&1 && [ ! -s "$tmp/yarac.out" ]; then
-    ok "$rel compiles with yarac without warnings"
+  if yarac $empty_defs "$f" "$work/out.yarc" >"$work/yarac.out" 2>&1 && [ ! -s "$work/yarac.out" ]; then
+    ok 0 "$rel compiles with yarac without warnings"
   else
     not_ok "$rel compiles with yarac without warnings"
-    diag "$tmp/yarac.out"
+    diag < "$work/yarac.out"
   fi
-  if lint_meta "$f" >"$tmp/lint.out" 2>&1; then
-    ok "$rel: every rule has description, author, severity, mitre_attack, category"
+  if lint_meta "$f" >"$work/lint.out" 2>&1; then
+    ok 0 "$rel: every rule has description, author, severity, mitre_attack, category"
   else
     not_ok "$rel: every rule has description, author, severity, mitre_attack, category"
-    diag "$tmp/lint.out"
+    diag < "$work/lint.out"
   fi
 done
 
 # shellcheck disable=SC2086
-if yarac $empty_defs "$@" "$tmp/all.yarc" >"$tmp/yarac.out" 2>&1 && [ ! -s "$tmp/yarac.out" ]; then
-  ok "all rule files compile together (no duplicate rule names)"
+if yarac $empty_defs "$@" "$work/all.yarc" >"$work/yarac.out" 2>&1 && [ ! -s "$work/yarac.out" ]; then
+  ok 0 "all rule files compile together (no duplicate rule names)"
 else
   not_ok "all rule files compile together (no duplicate rule names)"
-  diag "$tmp/yarac.out"
-  echo "Bail out! the rules do not compile"
-  exit 1
+  diag < "$work/yarac.out"
+  bail_out "the rules do not compile"
 fi
 
 # Scan each sample on its own, with the external variables vmscan would
 # set; keep "RULE FILENAME" lines.
-: >"$tmp/actual.unsorted"
-: >"$tmp/scan.err"
+: >"$work/actual.unsorted"
+: >"$work/scan.err"
 for path in "$samples"/* "$samples"/.[!.]*; do
   [ -f "$path" ] || continue
   name="${path##*/}"
@@ -196,60 +165,59 @@ for path in "$samples"/* "$samples"/.[!.]*; do
   esac
   if ! yara -C -w -d "filename=$name" -d "filepath=$gpath" \
        -d "extension=$ext" -d filetype= -d owner=root \
-       "$tmp/all.yarc" "$path" >"$tmp/scan.out" 2>>"$tmp/scan.err"; then
-    echo "Bail out! yara failed on sample $name"
-    diag "$tmp/scan.err"
-    exit 1
+       "$work/all.yarc" "$path" >"$work/scan.out" 2>>"$work/scan.err"; then
+    diag < "$work/scan.err"
+    bail_out "yara failed on sample $name"
   fi
   while IFS= read -r line; do
-    printf '%s %s\n' "${line%% *}" "$name" >>"$tmp/actual.unsorted"
-  done <"$tmp/scan.out"
+    printf '%s %s\n' "${line%% *}" "$name" >>"$work/actual.unsorted"
+  done <"$work/scan.out"
 done
-if [ -s "$tmp/scan.err" ]; then
+if [ -s "$work/scan.err" ]; then
   echo "# yara wrote to stderr:"
-  diag "$tmp/scan.err"
+  diag < "$work/scan.err"
 fi
-sort -u "$tmp/actual.unsorted" >"$tmp/actual"
+sort -u "$work/actual.unsorted" >"$work/actual"
 
 while IFS= read -r line; do
-  if grep -Fqx -- "$line" "$tmp/actual"; then
-    ok "match: $line"
+  if grep -Fqx -- "$line" "$work/actual"; then
+    ok 0 "match: $line"
   else
     not_ok "match: $line"
   fi
-done <"$tmp/expected"
+done <"$work/expected"
 
-if grep -Fvx -f "$tmp/expected" "$tmp/actual" >"$tmp/unexpected"; then
+if grep -Fvx -f "$work/expected" "$work/actual" >"$work/unexpected"; then
   not_ok "no unexpected matches on the samples"
   echo "# unexpected (RULE FILE):"
-  diag "$tmp/unexpected"
+  diag < "$work/unexpected"
 else
-  ok "no unexpected matches on the samples"
+  ok 0 "no unexpected matches on the samples"
 fi
 
 # One test per rule: it has a positive sample, and matched it.
 while IFS= read -r rule; do
-  if grep -q "^$rule " "$tmp/actual" && grep -q "^$rule " "$tmp/expected"; then
-    ok "$rule fires on its sample"
+  if grep -q "^$rule " "$work/actual" && grep -q "^$rule " "$work/expected"; then
+    ok 0 "$rule fires on its sample"
   elif grep -Fqx -- "$rule" "$samples/skipped.txt"; then
     skip "$rule: its sample could not be built here (see tests/data/rule-samples.sh)"
-  elif grep -q "^$rule " "$tmp/expected"; then
+  elif grep -q "^$rule " "$work/expected"; then
     not_ok "$rule fires on its sample"
   else
     not_ok "$rule fires on its sample (no sample in tests/data/rule-samples.sh)"
   fi
-done <"$tmp/rules"
+done <"$work/rules"
 
 # The rule files themselves (and the sample script's own header) must
 # not look like what they describe.
 # shellcheck disable=SC2086
-yara -C -w $empty_defs "$tmp/all.yarc" "$top_srcdir/yara-rules" \
-  >"$tmp/self.out" 2>&1 || true
-if [ -s "$tmp/self.out" ]; then
+yara -C -w $empty_defs "$work/all.yarc" "$top_srcdir/yara-rules" \
+  >"$work/self.out" 2>&1 || true
+if [ -s "$work/self.out" ]; then
   not_ok "the rule files do not match themselves"
-  diag "$tmp/self.out"
+  diag < "$work/self.out"
 else
-  ok "the rule files do not match themselves"
+  ok 0 "the rule files do not match themselves"
 fi
 
 # ---- false positives on the host's own files -----------------------------
@@ -270,16 +238,16 @@ else
   # Regular files only, never through a symbolic link, readable, below
   # 16 MiB (libraries bigger than that are few and slow to scan).
   find -P "$@" -type f -readable -size -16M 2>/dev/null | LC_ALL=C sort -u |
-    head -n "$fp_max" >"$tmp/fp.list"
-  nfp="$(wc -l <"$tmp/fp.list")"
-  bytes="$(tr '\n' '\0' <"$tmp/fp.list" | xargs -0 -r stat -c %s -- 2>/dev/null |
+    head -n "$fp_max" >"$work/fp.list"
+  nfp="$(wc -l <"$work/fp.list")"
+  bytes="$(tr '\n' '\0' <"$work/fp.list" | xargs -0 -r stat -c %s -- 2>/dev/null |
     awk '{ s += $1 } END { printf "%d", s / 1048576 }')"
   start="$(date +%s)"
-  grep -v '^/etc/' "$tmp/fp.list" >"$tmp/fp.bulk" || true
+  grep -v '^/etc/' "$work/fp.list" >"$work/fp.bulk" || true
   # shellcheck disable=SC2086
-  yara -C -w -N -p 2 -a 20 $empty_defs --scan-list "$tmp/all.yarc" \
-    "$tmp/fp.bulk" >"$tmp/fp.out" 2>"$tmp/fp.err" || true
-  grep '^/etc/' "$tmp/fp.list" >"$tmp/fp.etc" || true
+  yara -C -w -N -p 2 -a 20 $empty_defs --scan-list "$work/all.yarc" \
+    "$work/fp.bulk" >"$work/fp.out" 2>"$work/fp.err" || true
+  grep '^/etc/' "$work/fp.list" >"$work/fp.etc" || true
   while IFS= read -r path; do
     name="${path##*/}"
     ext=""
@@ -288,36 +256,33 @@ else
     esac
     yara -C -w -a 20 -d "filename=$name" -d "filepath=$path" \
       -d "extension=$ext" -d filetype= -d owner=root \
-      "$tmp/all.yarc" "$path" >>"$tmp/fp.out" 2>>"$tmp/fp.err" || true
-  done <"$tmp/fp.etc"
+      "$work/all.yarc" "$path" >>"$work/fp.out" 2>>"$work/fp.err" || true
+  done <"$work/fp.etc"
   echo "# false-positive corpus: $nfp files, $bytes MiB, scanned in $(( $(date +%s) - start )) s"
-  if [ -s "$tmp/fp.err" ]; then
-    echo "# yara could not scan $(wc -l <"$tmp/fp.err") files (first 5):"
-    head -n 5 "$tmp/fp.err" | sed 's/^/#   /'
+  if [ -s "$work/fp.err" ]; then
+    echo "# yara could not scan $(wc -l <"$work/fp.err") files (first 5):"
+    head -n 5 "$work/fp.err" | sed 's/^/#   /'
   fi
-  : >"$tmp/fp.high"
-  : >"$tmp/fp.low"
+  : >"$work/fp.high"
+  : >"$work/fp.low"
   while IFS= read -r line; do
     rule="${line%% *}"
-    sev="$(awk -v r="$rule" '$1 == r { print $2; exit }' "$tmp/severity")"
+    sev="$(awk -v r="$rule" '$1 == r { print $2; exit }' "$work/severity")"
     case "$sev" in
-      high|critical) echo "$sev $line" >>"$tmp/fp.high" ;;
-      *) echo "$sev $line" >>"$tmp/fp.low" ;;
+      high|critical) echo "$sev $line" >>"$work/fp.high" ;;
+      *) echo "$sev $line" >>"$work/fp.low" ;;
     esac
-  done <"$tmp/fp.out"
-  if [ -s "$tmp/fp.low" ]; then
-    echo "# $(wc -l <"$tmp/fp.low") match(es) of severity medium or lower on the corpus:"
-    diag "$tmp/fp.low"
+  done <"$work/fp.out"
+  if [ -s "$work/fp.low" ]; then
+    echo "# $(wc -l <"$work/fp.low") match(es) of severity medium or lower on the corpus:"
+    diag < "$work/fp.low"
   fi
-  if [ -s "$tmp/fp.high" ]; then
+  if [ -s "$work/fp.high" ]; then
     not_ok "no high or critical match on $nfp host files"
-    diag "$tmp/fp.high"
+    diag < "$work/fp.high"
   else
-    ok "no high or critical match on $nfp host files"
+    ok 0 "no high or critical match on $nfp host files"
   fi
 fi
 
-if [ "$failed" -ne 0 ]; then
-  exit 1
-fi
-exit 0
+test_done

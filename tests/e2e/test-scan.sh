@@ -4,88 +4,39 @@
 # vhd), scan all four with ONE vmscan run (one appliance launch), and
 # compare the database with references vmscan did not compute
 # (reference.py: lstat, sha256sum, md5sum, sha1sum, file -b, yara) using
-# check-db.py.  Then: the images are unchanged, and a second run with the
-# same -o exits 2 without touching the database.
+# check-db.py.  Then: the images are unchanged, a second run with the
+# same -o exits 2 without touching the database, and every report of the
+# database passes report-checks.sh (as test-report.sh's synthetic one).
 #
-# Environment (set by make check; defaults for a run by hand):
-#   VMSCAN      the vmscan binary (default: top_srcdir/vmscan)
-#   top_srcdir  the source tree (default: this script's folder/..)
-#   builddir    where outputs go (default: this script's folder); the
-#               machine is built in $builddir/scan-machine (trees, disks,
-#               scan.db, reference.json, logs), kept when a test failed
-#               or VMSCAN_TEST_KEEP=1, removed otherwise.
+# Environment: tests/lib.sh's (VMSCAN, top_srcdir, builddir).  The
+# machine is built in $builddir/test-scan (trees, disks, scan.db,
+# reference.json, reports, logs), kept when a test failed or
+# VMSCAN_TEST_KEEP=1, removed otherwise.
 #
 # Run as root: libguestfs on Debian needs it, and so do the device nodes
 # and odd owners of the hostile tree.
 set -u
 
-here=$(cd "$(dirname "$0")" && pwd)
-top_srcdir=${top_srcdir:-$(cd "$here/../.." && pwd)}
-builddir=${builddir:-$here}
-VMSCAN=${VMSCAN:-$top_srcdir/vmscan}
-PATH=$PATH:/usr/sbin:/sbin
+. "$(dirname "$0")/../lib.sh"
+. "$here/report-checks.sh"
 LC_ALL=C
 TZ=UTC
-export PATH LC_ALL TZ
+export LC_ALL TZ
 
-if [ ! -x "$VMSCAN" ]; then
-  echo "1..0 # SKIP vmscan not built"
-  exit 0
-fi
-if ! guestfish --version > /dev/null 2>&1; then
-  echo "1..0 # SKIP guestfish --version fails: libguestfs is not installed"
-  exit 0
-fi
-if [ ! -e /dev/kvm ] && ! command -v qemu-system-x86_64 > /dev/null 2>&1 \
-   && ! command -v qemu-kvm > /dev/null 2>&1; then
-  echo "1..0 # SKIP neither /dev/kvm nor qemu: libguestfs cannot start"
-  exit 0
-fi
-kernel_ok=0
-for k in /boot/vmlinuz-*; do
-  [ -r "$k" ] && kernel_ok=1
-done
-if [ "$kernel_ok" -eq 0 ]; then
-  echo "1..0 # SKIP no readable kernel in /boot for the appliance (run as root)"
-  exit 0
-fi
-missing=""
-for t in python3 mke2fs e2fsck debugfs dumpe2fs sfdisk qemu-img mkfs.vfat \
-         fsck.fat mcopy mdir file yara yarac sha256sum md5sum sha1sum \
-         truncate mkfifo; do
-  command -v "$t" > /dev/null 2>&1 || missing="$missing $t"
-done
-if [ -n "$missing" ]; then
-  echo "1..0 # SKIP missing:$missing"
-  exit 0
-fi
+require_vmscan
+require_appliance
+require_cmd python3 mke2fs e2fsck debugfs dumpe2fs sfdisk qemu-img mkfs.vfat \
+  fsck.fat mcopy mdir file yara yarac sha256sum md5sum sha1sum truncate mkfifo
 
-work=$builddir/scan-machine
-rm -rf "$work"
-mkdir -p "$work/trees" || { echo "Bail out! cannot create $work"; exit 1; }
+setup_work
+mkdir -p "$work/trees" || bail_out "cannot create $work/trees"
 log=$work/test-scan.log
 : > "$log"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-n=0
-failed=0
-ok () {
-  n=$((n + 1))
-  if [ "$1" -eq 0 ]; then
-    echo "ok $n - $2"
-  else
-    echo "not ok $n - $2"
-    failed=$((failed + 1))
-  fi
-}
-# show FILE: its last lines as TAP comments.
-show () {
-  tail -n "${2:-20}" "$1" | sed 's/^/#   /'
-}
+tmp=$work/tmp
+mkdir -p "$tmp"
 
 [ "$(id -u)" -eq 0 ] \
-  || echo "# not root: no device nodes or odd owners in the trees"
+  || diag "not root: no device nodes or odd owners in the trees"
 
 # ---- the machine ---------------------------------------------------------
 st=0
@@ -93,12 +44,12 @@ for k in root boot data ext2 vhd; do
   "$here/../data/make-tree.sh" "$work/trees/$k" "$k" >> "$log" 2>&1 || st=1
 done
 ok $st "staged the trees root, boot, data, ext2, vhd"
-[ $st -eq 0 ] || { show "$log"; echo "Bail out! make-tree.sh failed"; exit 1; }
+[ $st -eq 0 ] || { tail -n 20 "$log" | diag; bail_out "make-tree.sh failed"; }
 
 "$here/../data/make-disks.sh" "$work/trees" "$work" >> "$log" 2>&1
 st=$?
 ok $st "built disk1.qcow2 disk2.vmdk disk3.vhdx disk4.vhd with host tools"
-[ $st -eq 0 ] || { show "$log"; echo "Bail out! make-disks.sh failed"; exit 1; }
+[ $st -eq 0 ] || { tail -n 20 "$log" | diag; bail_out "make-disks.sh failed"; }
 
 set -- "$work/disk1.qcow2" "$work/disk2.vmdk" "$work/disk3.vhdx" \
   "$work/disk4.vhd"
@@ -121,7 +72,7 @@ rule EICAR_Test_File
     filesize <= 128 and $a at 0 and $b at 28
 }
 EOF
-  echo "# yara-rules/ has no *.yar: using $rules/eicar.yar"
+  diag "yara-rules/ has no *.yar: using $rules/eicar.yar"
 fi
 
 # ---- one scan of the four disks ------------------------------------------
@@ -129,30 +80,21 @@ db=$work/scan.db
 start=$(date +%s)
 "$VMSCAN" -q -o "$db" -r "$rules" "$@" > "$work/vmscan.out" 2> "$work/vmscan.err"
 rc=$?
-echo "# vmscan took $(( $(date +%s) - start )) s"
+diag "vmscan took $(( $(date +%s) - start )) s"
 [ $rc -eq 1 ]
 ok $? "vmscan exits 1 (scanned, EICAR matched) for the 4 disks (rc=$rc)"
-[ $rc -eq 1 ] || show "$work/vmscan.err"
+[ $rc -eq 1 ] || tail -n 20 "$work/vmscan.err" | diag
 
 # ---- the references --------------------------------------------------------
 python3 "$here/reference.py" "$work/trees" "$rules" "$work/reference.json" \
   >> "$log" 2>&1
 st=$?
 ok $st "reference from lstat, sha256sum, md5sum, sha1sum, file -b, yara"
-[ $st -eq 0 ] || show "$log"
+[ $st -eq 0 ] || tail -n 20 "$log" | diag
 
 if [ -f "$db" ] && [ $st -eq 0 ]; then
-  python3 "$here/check-db.py" --first $((n + 1)) --no-plan \
-    --images "$work/images.sha256" "$work/reference.json" "$db" \
-    > "$work/check-db.tap" 2>&1
-  st=$?
-  cat "$work/check-db.tap"
-  k=$(grep -c -E '^(not )?ok ' "$work/check-db.tap")
-  n=$((n + k))
-  failed=$((failed + $(grep -c '^not ok ' "$work/check-db.tap")))
-  if [ "$k" -eq 0 ] || [ $st -eq 2 ]; then
-    ok 1 "check-db.py ran (exit $st)"
-  fi
+  run_tap python3 "$here/check-db.py" --first $((tap_n + 1)) --no-plan \
+    --images "$work/images.sha256" "$work/reference.json" "$db"
 else
   ok 1 "database and reference to compare (database: $( [ -f "$db" ] \
     && echo present || echo missing))"
@@ -162,7 +104,7 @@ fi
 sha256sum -c --quiet "$work/images.sha256" > "$tmp/c" 2>&1
 st=$?
 ok $st "the 4 images are unchanged by the scan (sha256sum -c)"
-[ $st -eq 0 ] || show "$tmp/c"
+[ $st -eq 0 ] || tail -n 20 "$tmp/c" | diag
 
 if [ -f "$db" ]; then
   before=$(sha256sum < "$db")
@@ -178,10 +120,12 @@ else
   ok 1 "a second run with the same -o leaves the database unchanged"
 fi
 
-if [ "$failed" -eq 0 ] && [ "${VMSCAN_TEST_KEEP:-0}" != 1 ]; then
-  # The database stays for test-report.sh.
-  find "$work" -mindepth 1 -maxdepth 1 ! -name scan.db -exec rm -rf {} +
+# ---- the reports of this database ------------------------------------------
+if [ -f "$db" ]; then
+  report_work=$work/reports
+  report_real_db "$db"
 else
-  echo "# kept $work for inspection"
+  ok 1 "the reports of the database (no database from the scan)"
 fi
-echo "1..$n"
+
+test_done

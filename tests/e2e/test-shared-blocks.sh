@@ -8,32 +8,15 @@
 # and quick.  One appliance launch.
 set -u
 
-top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
-builddir=${builddir:-$top_srcdir/tests}
-VMSCAN=${VMSCAN:-$top_srcdir/vmscan}
-if [ ! -x "$VMSCAN" ]; then
-  echo "1..0 # SKIP vmscan not built"; exit 0
-fi
-if [ "$(id -u)" != 0 ]; then
-  echo "1..0 # SKIP needs root (libguestfs reads the host kernel)"; exit 0
-fi
-PATH=$PATH:/sbin:/usr/sbin
-for t in mke2fs debugfs sqlite3 python3 sha256sum timeout; do
-  if ! command -v $t > /dev/null; then
-    echo "1..0 # SKIP $t not installed"; exit 0
-  fi
-done
+. "$(dirname "$0")/../lib.sh"
+require_vmscan
+require_root "libguestfs reads the host kernel"
+require_cmd mke2fs debugfs sqlite3 python3 sha256sum timeout
+require_appliance
 
-work=$builddir/shared-blocks
-rm -rf "$work"
+setup_work
 mkdir -p "$work/tree"
-cd "$work" || exit 1
-
-n=0
-ok () {
-  n=$((n + 1))
-  if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
+cd "$work" || bail_out "cannot enter $work"
 
 # One block of data, two blocks that will become the indirect blocks,
 # the file whose block map will point at them, and a plain file.
@@ -83,10 +66,10 @@ start=$(date +%s)
 timeout -s TERM 900 "$VMSCAN" -q --no-yara --format raw -o scan.db disk.raw \
   > scan.out 2> scan.err
 rc=$?
-echo "# vmscan took $(( $(date +%s) - start )) s"
+diag "vmscan took $(( $(date +%s) - start )) s"
 [ $rc -eq 0 ] || [ $rc -eq 1 ]
 ok $? "the scan completes (rc=$rc)"
-[ $rc -le 1 ] || sed 's/^/# /' scan.err | head -n 5
+[ $rc -le 1 ] || head -n 5 scan.err | diag
 q () { sqlite3 scan.db "$1" 2>&1; }
 got=$(q "SELECT size || '|' || quote(sha256) FROM files WHERE path = '/shared.bin'")
 [ "$got" = "$size|NULL" ]
@@ -110,5 +93,4 @@ ok $? "the scan is recorded complete"
 [ "$(sha256sum < disk.raw)" = "$image_sha" ]
 ok $? "the image is unchanged"
 
-cd / && rm -rf "$work"
-echo "1..$n"
+test_done

@@ -9,31 +9,14 @@
 #     ends the scan as interrupted within a second.
 set -u
 
-top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
-builddir=${builddir:-$top_srcdir/tests}
-VMSCAN=${VMSCAN:-$top_srcdir/vmscan}
-if [ ! -x "$VMSCAN" ]; then
-  echo "1..0 # SKIP vmscan not built"; exit 0
-fi
-if [ "$(id -u)" != 0 ]; then
-  echo "1..0 # SKIP needs root (libguestfs reads the host kernel)"; exit 0
-fi
-for t in mke2fs sqlite3 python3; do
-  if ! command -v $t > /dev/null; then
-    echo "1..0 # SKIP $t not installed"; exit 0
-  fi
-done
+. "$(dirname "$0")/../lib.sh"
+require_vmscan
+require_root "libguestfs reads the host kernel"
+require_cmd mke2fs sqlite3 python3
+require_appliance
 
-work=$builddir/stop
-rm -rf "$work"
-mkdir -p "$work"
-cd "$work" || exit 1
-
-n=0
-ok () {
-  n=$((n + 1))
-  if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
+setup_work
+cd "$work" || bail_out "cannot enter $work"
 
 # A root filesystem the checks recognise, with 3,000 files for the
 # file checks to go through.
@@ -112,7 +95,7 @@ ok $? "SIGINT: the scan is recorded as interrupted ($status)"
 secs=$(echo "$t1 - $t0" | bc -l 2>/dev/null || python3 -c "print($t1 - $t0)")
 python3 -c "import sys; sys.exit(0 if $t1 - $t0 < 1.0 else 1)"
 ok $? "it was recorded within a second of SIGINT ($(printf '%.2f' "$secs") s)"
-echo "# exit $(python3 -c "print('%.2f' % ($t2 - $t0))") s after SIGINT"
+diag "exit $(python3 -c "print('%.2f' % ($t2 - $t0))") s after SIGINT"
 [ $rc -eq 2 ]
 ok $? "SIGINT: exit 2 (rc=$rc)"
 grep -q "interrupted" int.err
@@ -123,4 +106,4 @@ ok $? "database passes integrity_check"
 [ "$(sha256sum < disk.raw)" = "$before" ]
 ok $? "the image is unchanged"
 
-echo "1..$n"
+test_done

@@ -9,40 +9,19 @@
 # _exit).  Skipped without valgrind.
 set -u
 
-here=$(cd "$(dirname "$0")" && pwd)
-top_srcdir=${top_srcdir:-$(cd "$here/../.." && pwd)}
-builddir=${builddir:-$here}
-VMSCAN=${VMSCAN:-$top_srcdir/vmscan}
-PATH=$PATH:/usr/sbin:/sbin
+. "$(dirname "$0")/../lib.sh"
 LC_ALL=C
-export PATH LC_ALL
+export LC_ALL
 
-if [ ! -x "$VMSCAN" ]; then
-  echo "1..0 # SKIP vmscan not built"; exit 0
-fi
-if ! command -v valgrind > /dev/null 2>&1; then
-  echo "1..0 # SKIP valgrind not installed"; exit 0
-fi
-if ! guestfish --version > /dev/null 2>&1; then
-  echo "1..0 # SKIP libguestfs is not installed"; exit 0
-fi
-if [ "$(id -u)" -ne 0 ]; then
-  echo "1..0 # SKIP not root"; exit 0
-fi
-if grep -q '^SANITIZER_CFLAGS = -f' "${top_builddir:-$top_srcdir}/Makefile" 2>/dev/null; then
-  echo "1..0 # SKIP a sanitizer build: valgrind and ASan do not mix (the plain build runs this)"
-  exit 0
+require_vmscan
+require_cmd valgrind
+require_appliance
+require_root
+if grep -q '^SANITIZER_CFLAGS = -f' "$top_builddir/Makefile" 2>/dev/null; then
+  skip_all "a sanitizer build: valgrind and ASan do not mix (the plain build runs this)"
 fi
 
-n=0
-failed=0
-ok () {
-  n=$((n + 1))
-  if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else
-    failed=$((failed + 1)); echo "not ok $n - $2"; fi
-}
-work=$builddir/valgrind-machine
-rm -rf "$work"
+setup_work
 mkdir -p "$work/trees"
 st=0
 for k in root boot data ext2 vhd; do
@@ -57,7 +36,7 @@ printf 'backup ALL=(ALL) NOPASSWD: ALL\n' > "$r/etc/sudoers.d/b"
 printf '/usr/lib/libx.so\n' > "$r/etc/ld.so.preload"
 "$here/../data/make-disks.sh" "$work/trees" "$work" >> "$work/make.log" 2>&1 || st=1
 ok $st "built the test machine"
-[ $st -eq 0 ] || { tail -n 20 "$work/make.log" | sed 's/^/# /'; echo "Bail out! build failed"; exit 1; }
+[ $st -eq 0 ] || { tail -n 20 "$work/make.log" | diag; bail_out "build failed"; }
 
 vg () {
   log=$1
@@ -75,10 +54,10 @@ vg "$work/scan.vg" "$VMSCAN" -q -o "$db" --report json:"$work/vg.json" \
   --report html:"$work/vg.html" "$work/disk1.qcow2" "$work/disk2.vmdk" \
   "$work/disk3.vhdx" "$work/disk4.vhd" > "$work/out" 2> "$work/err"
 rc=$?
-echo "# the scan under valgrind took $(( $(date +%s) - start )) s"
+diag "the scan under valgrind took $(( $(date +%s) - start )) s"
 [ $rc -eq 0 ] || [ $rc -eq 1 ]
 ok $? "scan under valgrind: no memory error, no leak (rc=$rc)"
-[ $rc -le 1 ] || { sed 's/^/# /' "$work/scan.vg" | head -n 40; tail -n 5 "$work/err" | sed 's/^/# /'; }
+[ $rc -le 1 ] || { head -n 40 "$work/scan.vg" | diag; tail -n 5 "$work/err" | diag; }
 got=$(sqlite3 "$db" "SELECT count(*) FROM findings WHERE severity_rank >= 3" 2>&1)
 [ "${got:-0}" -ge 3 ] 2>/dev/null
 ok $? "the checks ran under valgrind and found the planted items ($got at high or above)"
@@ -89,12 +68,7 @@ for f in html json jsonl csv csv-files sarif bodyfile md; do
   rc=$?
   [ $rc -eq 0 ]
   ok $? "report --format $f under valgrind: no memory error, no leak (rc=$rc)"
-  [ $rc -eq 0 ] || sed 's/^/# /' "$work/report-$f.vg" | head -n 30
+  [ $rc -eq 0 ] || head -n 30 "$work/report-$f.vg" | diag
 done
 
-if [ "$failed" -eq 0 ] && [ "${VMSCAN_TEST_KEEP:-0}" != 1 ]; then
-  rm -rf "$work"
-else
-  echo "# kept $work"
-fi
-echo "1..$n"
+test_done

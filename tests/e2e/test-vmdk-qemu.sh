@@ -13,37 +13,14 @@
 # run only on images the probe refused.  Launches no appliance.
 set -u
 
-top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
-top_builddir=${top_builddir:-$top_srcdir}
-VMSCAN=${VMSCAN:-$top_builddir/vmscan}
+. "$(dirname "$0")/../lib.sh"
 unit=$top_builddir/tests/unit/unit-image
 
-if [ ! -x "$VMSCAN" ] || [ ! -x "$unit" ]; then
-  echo "1..0 # SKIP vmscan or tests/unit/unit-image not built"
-  exit 0
-fi
-for tool in qemu-img strace python3 timeout; do
-  if ! command -v $tool > /dev/null; then
-    echo "1..0 # SKIP $tool not installed"
-    exit 0
-  fi
-done
-
-tmp=$(mktemp -d)
-failed=0
-trap 'if [ $failed -eq 0 ]; then rm -rf "$tmp"; else echo "# work folder kept: $tmp"; fi' EXIT
-cd "$tmp" || exit 1
-
-n=0
-ok () {
-  n=$((n + 1))
-  if [ "$1" -eq 0 ]; then
-    echo "ok $n - $2"
-  else
-    echo "not ok $n - $2"
-    failed=1
-  fi
-}
+require_vmscan
+[ -x "$unit" ] || skip_all "tests/unit/unit-image not built"
+require_cmd qemu-img strace python3 timeout
+setup_work
+cd "$work" || bail_out "cannot enter $work"
 
 # The file a crafted image names.  Its name is what the trace is
 # searched for.
@@ -61,7 +38,7 @@ qemu-img convert -f raw -O vmdk -o subformat=streamOptimized data.raw \
 # and what qemu is known to do with it ("opens": a reproducer, qemu must
 # open the scratch file or the case proves nothing; "good": qemu and
 # vmscan must both accept it; "any": qemu decides).
-python3 - "$tmp/$scratch" <<'EOF' || { echo "1..0 # SKIP python3 could not craft the images"; exit 0; }
+python3 - "$work/$scratch" <<'EOF' || skip_all "python3 could not craft the images"
 import struct, sys
 
 scratch = sys.argv[1]
@@ -208,4 +185,4 @@ done < cases.txt
 [ $opened_total -ge 40 ]
 ok $? "qemu opened the scratch file for $opened_total of the crafted images (at least 40)"
 
-echo "1..$n"
+test_done

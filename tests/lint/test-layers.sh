@@ -4,12 +4,9 @@
 # ("core/store.h"), and no two files include each other, directly or
 # through others.  Prints TAP.
 #
-# Environment: top_srcdir (default: two folders up from this script).
-top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
-
-command -v python3 > /dev/null 2>&1 || {
-  echo "1..0 # SKIP python3 not installed"; exit 0
-}
+# Environment: tests/lib.sh's (top_srcdir: two folders up from here).
+. "$(dirname "$0")/../lib.sh"
+require_cmd python3
 
 exec python3 - "$top_srcdir/src" <<'PY'
 import os, re, sys
