@@ -5,22 +5,14 @@
 # of src/checks but the registry (list.h) spells an id as a string
 # literal.  Prints TAP.
 #
-# Environment: top_srcdir (default: two folders up from this script),
-# VMSCAN (default: the vmscan built there).
+# Environment: as tests/lib.sh says.
 set -u
-top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
-VMSCAN=${VMSCAN:-$top_srcdir/vmscan}
-if [ ! -x "$VMSCAN" ]; then
-  echo "1..0 # SKIP vmscan not built"
-  exit 0
-fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-ok () {
-  n=$((n + 1))
-  if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
+
+. "$(dirname "$0")/../lib.sh"
+
+require_vmscan
+setup_work
+tmp=$work
 
 "$VMSCAN" --list-checks > "$tmp/list"
 ok $? "vmscan --list-checks exits 0"
@@ -63,4 +55,4 @@ done
 [ -z "$found" ]
 ok $? "no check id is a string literal outside the registry$found"
 
-echo "1..$n"
+test_done
