@@ -1,8 +1,9 @@
 /* vmscan: command line: parse options, set up signals, run the scan.
  *
- * Everything else lives in the library (libvmscan.a); this file only
- * turns argv into struct vs_scan_options and the result into an exit
- * status.
+ * Everything else lives in the layers below; this folder only turns argv
+ * into struct vs_scan_options, draws the progress line the scan reports
+ * (progress.c), and turns the result into the summary and an exit status
+ * (summary.c).
  */
 #include <config.h>
 
@@ -15,6 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli/progress.h"
+#include "cli/summary.h"
 #include "core/appliance.h"
 #include "core/classify.h"
 #include "image/image.h"
@@ -233,26 +236,34 @@ write_reports (const char *db, const struct stat *before, char **specs,
   return ret;
 }
 
-int
-main (int argc, char **argv)
+/* The value of a size option, or exit 2 with a message. */
+static uint64_t
+size_arg (const char *option, const char *arg)
+{
+  uint64_t n;
+
+  if (vs_parse_size (arg, &n) == -1) {
+    vs_error ("%s: not a size: '%s'", option, arg);
+    usage (2);
+  }
+  return n;
+}
+
+/* What the command line asks for besides the scan's options. */
+struct cli {
+  const char *db;               /* -o, or NULL */
+  char **reports;               /* --report specs */
+  size_t nreports;
+  int progress;                 /* -1: neither --progress nor
+                                   --no-progress */
+};
+
+/* The scan's options before the command line's. */
+static struct vs_scan_options
+default_options (void)
 {
   struct vs_scan_options o;
-  const char **rules = NULL, **iocs = NULL;
-  size_t nrules = 0, niocs = 0;
-  char *db = NULL, *cmdline;
-  uint64_t n;
   long cpus;
-  int c, progress = -1, rc, i;
-  char **reports = NULL;
-  size_t nreports = 0;
-
-  /* "vmscan report DB ...": make a report, no scan. */
-  if (argc > 1 && strcmp (argv[1], "report") == 0)
-    return vs_report_main (argc - 1, argv + 1);
-
-  /* Before any thread exists: keep our FUSE mount out of the host's
-   * mount table. */
-  vs_appliance_private_namespace ();
 
   memset (&o, 0, sizeof o);
   o.yara = 1;
@@ -262,6 +273,31 @@ main (int argc, char **argv)
   o.sparse_limit = VS_DEFAULT_SPARSE_LIMIT;
   cpus = sysconf (_SC_NPROCESSORS_ONLN);
   o.jobs = cpus > 0 ? (unsigned) cpus : 1;
+  return o;
+}
+
+static void print_version (void) __attribute__((noreturn));
+
+static void
+print_version (void)
+{
+  printf ("vmscan %s\n", PACKAGE_VERSION);
+  printf ("libmagic %s, YARA %s\n", vs_classify_version (),
+          vs_rules_version ());
+  exit (0);
+}
+
+/* Parses the options (exits 2 on a bad one), but for the images, the
+ * arguments from optind on. */
+static struct vs_scan_options
+parse_options (int argc, char **argv, struct cli *cli)
+{
+  struct vs_scan_options o = default_options ();
+  const char **rules = NULL, **iocs = NULL;
+  size_t nrules = 0, niocs = 0, nreports = 0;
+  char *db = NULL, **reports = NULL;
+  uint64_t n;
+  int c, progress = -1;
 
   while ((c = getopt_long (argc, argv, "o:fr:j:vqh", long_options,
                            NULL)) != -1) {
@@ -302,18 +338,10 @@ main (int argc, char **argv)
       }
       break;
     case OPT_MAX_YARA_SIZE:
-      if (vs_parse_size (optarg, &n) == -1) {
-        vs_error ("--max-yara-size: not a size: '%s'", optarg);
-        usage (2);
-      }
-      o.yara_max_size = n;
+      o.yara_max_size = size_arg ("--max-yara-size", optarg);
       break;
     case OPT_SPARSE_LIMIT:
-      if (vs_parse_size (optarg, &n) == -1) {
-        vs_error ("--sparse-limit: not a size: '%s'", optarg);
-        usage (2);
-      }
-      o.sparse_limit = n;
+      o.sparse_limit = size_arg ("--sparse-limit", optarg);
       break;
     case 'j':
       if (vs_parse_size (optarg, &n) == -1 || n < 1 || n > 256) {
@@ -347,52 +375,109 @@ main (int argc, char **argv)
       vs_verbosity = -1;
       break;
     case OPT_VERSION:
-      printf ("vmscan %s\n", PACKAGE_VERSION);
-      printf ("libmagic %s, YARA %s\n", vs_classify_version (),
-              vs_rules_version ());
-      return 0;
+      print_version ();
     case 'h':
       usage (0);
     default:
       usage (2);
     }
   }
-  if (optind >= argc) {
-    vs_error ("no disk image given");
-    usage (2);
-  }
-  if (rules && !o.yara) {
-    vs_error ("--rules and --no-yara contradict each other");
-    usage (2);
-  }
-
-  o.images = argv + optind;
-  o.nimages = (size_t) (argc - optind);
-  o.db_path = db ? db : default_db_path (argv[optind]);
-  /* Never write the database over an image, whatever the names. */
-  {
-    struct stat db_st, img_st;
-    int db_exists = stat (o.db_path, &db_st) == 0;
-
-    for (i = optind; i < argc; i++) {
-      if (strcmp (argv[i], o.db_path) == 0
-          || (db_exists && stat (argv[i], &img_st) == 0
-              && img_st.st_dev == db_st.st_dev
-              && img_st.st_ino == db_st.st_ino)) {
-        vs_error ("%s: the database would overwrite the image %s",
-                  o.db_path, argv[i]);
-        return 2;
-      }
-    }
-  }
   o.rule_paths = rules;
   o.nrule_paths = nrules;
   o.ioc_paths = iocs;
   o.nioc_paths = niocs;
-  if (progress == -1)
-    progress = isatty (STDOUT_FILENO) && isatty (STDERR_FILENO)
+  cli->db = db;
+  cli->reports = reports;
+  cli->nreports = nreports;
+  cli->progress = progress;
+  return o;
+}
+
+/* Never write the database over an image, whatever the names: says so
+ * and returns -1 if it would. */
+static int
+db_overwrites_image (const struct vs_scan_options *o)
+{
+  struct stat db_st, img_st;
+  int db_exists = stat (o->db_path, &db_st) == 0;
+  size_t i;
+
+  for (i = 0; i < o->nimages; i++) {
+    if (strcmp (o->images[i], o->db_path) == 0
+        || (db_exists && stat (o->images[i], &img_st) == 0
+            && img_st.st_dev == db_st.st_dev
+            && img_st.st_ino == db_st.st_ino)) {
+      vs_error ("%s: the database would overwrite the image %s",
+                o->db_path, o->images[i]);
+      return -1;
+    }
+  }
+  return 0;
+}
+
+/* Runs the scan, prints its summary and writes the reports; returns the
+ * exit status. */
+static int
+scan (const struct vs_scan_options *o, const struct cli *cli)
+{
+  struct vs_scan_result r;
+  struct stat before;
+  int rc;
+
+  if (stat (o->db_path, &before) == -1)
+    memset (&before, 0, sizeof before);
+  vs_scan_run (o, &r);
+  /* A scan that failed early never started its progress reports. */
+  vs_progress_line_show (NULL, NULL);
+  if (r.status != VS_SCAN_FAILED)
+    vs_summary_print (stdout, &r, o->db_path, o->fail_on);
+  rc = vs_summary_exit_status (&r, o->fail_on);
+  vs_scan_result_free (&r);
+  vs_rules_cleanup ();
+  if (write_reports (o->db_path, &before, cli->reports, cli->nreports) == -1)
+    rc = 2;
+  return rc;
+}
+
+int
+main (int argc, char **argv)
+{
+  struct vs_scan_options o;
+  struct cli cli;
+  struct vs_progress_line line;
+  char *cmdline;
+  int rc;
+
+  /* "vmscan report DB ...": make a report, no scan. */
+  if (argc > 1 && strcmp (argv[1], "report") == 0)
+    return vs_report_main (argc - 1, argv + 1);
+
+  /* Before any thread exists: keep our FUSE mount out of the host's
+   * mount table. */
+  vs_appliance_private_namespace ();
+
+  o = parse_options (argc, argv, &cli);
+  if (optind >= argc) {
+    vs_error ("no disk image given");
+    usage (2);
+  }
+  if (o.rule_paths && !o.yara) {
+    vs_error ("--rules and --no-yara contradict each other");
+    usage (2);
+  }
+  o.images = argv + optind;
+  o.nimages = (size_t) (argc - optind);
+  o.db_path = cli.db ? cli.db : default_db_path (argv[optind]);
+  if (db_overwrites_image (&o) == -1)
+    return 2;
+  if (cli.progress == -1)
+    cli.progress = isatty (STDOUT_FILENO) && isatty (STDERR_FILENO)
       && vs_verbosity >= 0;
-  o.progress = progress;
+  if (cli.progress) {
+    vs_progress_line_init (&line, vs_now_monotonic ());
+    o.progress = vs_progress_line_show;
+    o.progress_opaque = &line;
+  }
   o.stop = &stop_flag;
   vs_stop_set_flag (&stop_flag);
   cmdline = command_line (argc, argv);
@@ -403,26 +488,17 @@ main (int argc, char **argv)
     return 2;
   }
   setup_signals ();
-  {
-    struct stat before;
-
-    if (stat (o.db_path, &before) == -1)
-      memset (&before, 0, sizeof before);
-    rc = vs_scan_run (&o, stdout);
-    vs_rules_cleanup ();
-    if (write_reports (o.db_path, &before, reports, nreports) == -1)
-      rc = 2;
-  }
+  rc = scan (&o, &cli);
 
   if (fflush (stdout) == EOF || ferror (stdout)) {
     vs_error ("cannot write the summary: %s", strerror (errno));
     rc = 2;
   }
   free (cmdline);
-  free (rules);
-  free (iocs);
-  free (reports);
-  if (!db)
+  free ((void *) o.rule_paths);
+  free ((void *) o.ioc_paths);
+  free (cli.reports);
+  if (!cli.db)
     free ((char *) o.db_path);
   return rc;
 }
