@@ -287,8 +287,8 @@ print_version (void)
   exit (0);
 }
 
-/* Parses the options (exits 2 on a bad one), but for the images, the
- * arguments from optind on. */
+/* Parses the options, exiting 2 on a bad one; the images (the arguments
+ * from optind on) are the caller's to check. */
 static struct vs_scan_options
 parse_options (int argc, char **argv, struct cli *cli)
 {
