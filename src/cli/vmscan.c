@@ -1,8 +1,9 @@
 /* vmscan: command line: parse options, set up signals, run the scan.
  *
- * Everything else lives in the library (libvmscan.a); this file only
- * turns argv into struct vs_scan_options and the result into an exit
- * status.
+ * Everything else lives in the layers below; this folder only turns argv
+ * into struct vs_scan_options, draws the progress line the scan reports
+ * (progress.c), and turns the result into the summary and an exit status
+ * (summary.c).
  */
 #include <config.h>
 
@@ -15,6 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli/progress.h"
+#include "cli/summary.h"
 #include "checks/registry.h"
 #include "cli/report.h"
 #include "core/appliance.h"
@@ -243,26 +246,34 @@ write_reports (const char *db, const struct stat *before, char **specs,
   return ret;
 }
 
-int
-main (int argc, char **argv)
+/* The value of a size option, or exit 2 with a message. */
+static uint64_t
+size_arg (const char *option, const char *arg)
+{
+  uint64_t n;
+
+  if (vs_parse_size (arg, &n) == -1) {
+    vs_error ("%s: not a size: '%s'", option, arg);
+    usage (2);
+  }
+  return n;
+}
+
+/* What the command line asks for besides the scan's options. */
+struct cli {
+  const char *db;               /* -o, or NULL */
+  char **reports;               /* --report specs */
+  size_t nreports;
+  int progress;                 /* -1: neither --progress nor
+                                   --no-progress */
+};
+
+/* The scan's options before the command line's. */
+static struct vs_scan_options
+default_options (void)
 {
   struct vs_scan_options o;
-  const char **rules = NULL, **iocs = NULL, **skips = NULL;
-  size_t nrules = 0, niocs = 0, nskips = 0;
-  char *db = NULL, *cmdline;
-  uint64_t n;
   long cpus;
-  int c, progress = -1, rc, i;
-  char **reports = NULL;
-  size_t nreports = 0;
-
-  /* "vmscan report DB ...": make a report, no scan. */
-  if (argc > 1 && strcmp (argv[1], "report") == 0)
-    return vs_report_main (argc - 1, argv + 1);
-
-  /* Before any thread exists: keep our FUSE mount out of the host's
-   * mount table. */
-  vs_appliance_private_namespace ();
 
   memset (&o, 0, sizeof o);
   o.yara = 1;
@@ -272,6 +283,60 @@ main (int argc, char **argv)
   o.sparse_limit = VS_DEFAULT_SPARSE_LIMIT;
   cpus = sysconf (_SC_NPROCESSORS_ONLN);
   o.jobs = cpus > 0 ? (unsigned) cpus : 1;
+  return o;
+}
+
+static void print_version (void) __attribute__((noreturn));
+
+static void
+print_version (void)
+{
+  printf ("vmscan %s\n", PACKAGE_VERSION);
+  printf ("libmagic %s, YARA %s\n", vs_classify_version (),
+          vs_rules_version ());
+  exit (0);
+}
+
+/* --list-checks: the registry, one check a line; exits. */
+static void
+list_checks (void)
+{
+  size_t i;
+
+  for (i = 0; i < VS_CK_COUNT; i++)
+    printf ("%-30s %-12s %s\n", vs_check_defs[i].id,
+            vs_check_scope_name (vs_check_defs[i].scope),
+            vs_check_defs[i].description);
+  exit (fflush (stdout) == EOF || ferror (stdout) ? 2 : 0);
+}
+
+/* --skip-check ID: appended to the list, or exit 2 if ID is not the id
+ * of a check that runs. */
+static void
+add_skip_check (const char *id, const char ***skips, size_t *nskips)
+{
+  int i = vs_check_find (id);
+
+  if (i == -1 || !vs_check_defs[i].run) {
+    vs_error ("--skip-check: '%s' is not the id of a check (see "
+              "--list-checks)", id);
+    exit (2);
+  }
+  *skips = vs_xrealloc (*skips, (*nskips + 1) * sizeof **skips);
+  (*skips)[(*nskips)++] = id;
+}
+
+/* Parses the options, exiting 2 on a bad one; the images (the arguments
+ * from optind on) are the caller's to check. */
+static struct vs_scan_options
+parse_options (int argc, char **argv, struct cli *cli)
+{
+  struct vs_scan_options o = default_options ();
+  const char **rules = NULL, **iocs = NULL, **skips = NULL;
+  size_t nrules = 0, niocs = 0, nskips = 0, nreports = 0;
+  char *db = NULL, **reports = NULL;
+  uint64_t n;
+  int c, progress = -1;
 
   while ((c = getopt_long (argc, argv, "o:fr:j:vqh", long_options,
                            NULL)) != -1) {
@@ -305,21 +370,11 @@ main (int argc, char **argv)
       iocs[niocs++] = optarg;
       break;
     case OPT_SKIP_CHECK:
-      i = vs_check_find (optarg);
-      if (i == -1 || !vs_check_defs[i].run) {
-        vs_error ("--skip-check: '%s' is not the id of a check (see "
-                  "--list-checks)", optarg);
-        return 2;
-      }
-      skips = vs_xrealloc (skips, (nskips + 1) * sizeof *skips);
-      skips[nskips++] = optarg;
+      add_skip_check (optarg, &skips, &nskips);
       break;
     case OPT_LIST_CHECKS:
-      for (i = 0; i < VS_CK_COUNT; i++)
-        printf ("%-30s %-12s %s\n", vs_check_defs[i].id,
-                vs_check_scope_name (vs_check_defs[i].scope),
-                vs_check_defs[i].description);
-      return fflush (stdout) == EOF || ferror (stdout) ? 2 : 0;
+      list_checks ();
+      break;
     case OPT_FAIL_ON:
       if (vs_severity_parse (optarg, &o.fail_on) == -1) {
         vs_error ("--fail-on: expected info, low, medium, high or "
@@ -328,18 +383,10 @@ main (int argc, char **argv)
       }
       break;
     case OPT_MAX_YARA_SIZE:
-      if (vs_parse_size (optarg, &n) == -1) {
-        vs_error ("--max-yara-size: not a size: '%s'", optarg);
-        usage (2);
-      }
-      o.yara_max_size = n;
+      o.yara_max_size = size_arg ("--max-yara-size", optarg);
       break;
     case OPT_SPARSE_LIMIT:
-      if (vs_parse_size (optarg, &n) == -1) {
-        vs_error ("--sparse-limit: not a size: '%s'", optarg);
-        usage (2);
-      }
-      o.sparse_limit = n;
+      o.sparse_limit = size_arg ("--sparse-limit", optarg);
       break;
     case 'j':
       if (vs_parse_size (optarg, &n) == -1 || n < 1 || n > 256) {
@@ -373,42 +420,11 @@ main (int argc, char **argv)
       vs_verbosity = -1;
       break;
     case OPT_VERSION:
-      printf ("vmscan %s\n", PACKAGE_VERSION);
-      printf ("libmagic %s, YARA %s\n", vs_classify_version (),
-              vs_rules_version ());
-      return 0;
+      print_version ();
     case 'h':
       usage (0);
     default:
       usage (2);
-    }
-  }
-  if (optind >= argc) {
-    vs_error ("no disk image given");
-    usage (2);
-  }
-  if (rules && !o.yara) {
-    vs_error ("--rules and --no-yara contradict each other");
-    usage (2);
-  }
-
-  o.images = argv + optind;
-  o.nimages = (size_t) (argc - optind);
-  o.db_path = db ? db : default_db_path (argv[optind]);
-  /* Never write the database over an image, whatever the names. */
-  {
-    struct stat db_st, img_st;
-    int db_exists = stat (o.db_path, &db_st) == 0;
-
-    for (i = optind; i < argc; i++) {
-      if (strcmp (argv[i], o.db_path) == 0
-          || (db_exists && stat (argv[i], &img_st) == 0
-              && img_st.st_dev == db_st.st_dev
-              && img_st.st_ino == db_st.st_ino)) {
-        vs_error ("%s: the database would overwrite the image %s",
-                  o.db_path, argv[i]);
-        return 2;
-      }
     }
   }
   o.rule_paths = rules;
@@ -417,10 +433,98 @@ main (int argc, char **argv)
   o.nioc_paths = niocs;
   o.skip_checks = skips;
   o.nskip_checks = nskips;
-  if (progress == -1)
-    progress = isatty (STDOUT_FILENO) && isatty (STDERR_FILENO)
+  cli->db = db;
+  cli->reports = reports;
+  cli->nreports = nreports;
+  cli->progress = progress;
+  return o;
+}
+
+/* Never write the database over an image, whatever the names: says so
+ * and returns -1 if it would. */
+static int
+db_overwrites_image (const struct vs_scan_options *o)
+{
+  struct stat db_st, img_st;
+  int db_exists = stat (o->db_path, &db_st) == 0;
+  size_t i;
+
+  for (i = 0; i < o->nimages; i++) {
+    if (strcmp (o->images[i], o->db_path) == 0
+        || (db_exists && stat (o->images[i], &img_st) == 0
+            && img_st.st_dev == db_st.st_dev
+            && img_st.st_ino == db_st.st_ino)) {
+      vs_error ("%s: the database would overwrite the image %s",
+                o->db_path, o->images[i]);
+      return -1;
+    }
+  }
+  return 0;
+}
+
+/* Runs the scan, prints its summary and writes the reports; returns the
+ * exit status. */
+static int
+scan (const struct vs_scan_options *o, const struct cli *cli)
+{
+  struct vs_scan_result r;
+  struct stat before;
+  int rc;
+
+  if (stat (o->db_path, &before) == -1)
+    memset (&before, 0, sizeof before);
+  vs_scan_run (o, &r);
+  /* A scan that failed early never started its progress reports. */
+  vs_progress_line_show (NULL, NULL);
+  if (r.status != VS_SCAN_FAILED)
+    vs_summary_print (stdout, &r, o->db_path, o->fail_on);
+  rc = vs_summary_exit_status (&r, o->fail_on);
+  vs_scan_result_free (&r);
+  vs_rules_cleanup ();
+  if (write_reports (o->db_path, &before, cli->reports, cli->nreports) == -1)
+    rc = 2;
+  return rc;
+}
+
+int
+main (int argc, char **argv)
+{
+  struct vs_scan_options o;
+  struct cli cli;
+  struct vs_progress_line line;
+  char *cmdline;
+  int rc;
+
+  /* "vmscan report DB ...": make a report, no scan. */
+  if (argc > 1 && strcmp (argv[1], "report") == 0)
+    return vs_report_main (argc - 1, argv + 1);
+
+  /* Before any thread exists: keep our FUSE mount out of the host's
+   * mount table. */
+  vs_appliance_private_namespace ();
+
+  o = parse_options (argc, argv, &cli);
+  if (optind >= argc) {
+    vs_error ("no disk image given");
+    usage (2);
+  }
+  if (o.rule_paths && !o.yara) {
+    vs_error ("--rules and --no-yara contradict each other");
+    usage (2);
+  }
+  o.images = argv + optind;
+  o.nimages = (size_t) (argc - optind);
+  o.db_path = cli.db ? cli.db : default_db_path (argv[optind]);
+  if (db_overwrites_image (&o) == -1)
+    return 2;
+  if (cli.progress == -1)
+    cli.progress = isatty (STDOUT_FILENO) && isatty (STDERR_FILENO)
       && vs_verbosity >= 0;
-  o.progress = progress;
+  if (cli.progress) {
+    vs_progress_line_init (&line, vs_now_monotonic ());
+    o.progress = vs_progress_line_show;
+    o.progress_opaque = &line;
+  }
   o.stop = &stop_flag;
   vs_stop_set_flag (&stop_flag);
   cmdline = command_line (argc, argv);
@@ -431,27 +535,18 @@ main (int argc, char **argv)
     return 2;
   }
   setup_signals ();
-  {
-    struct stat before;
-
-    if (stat (o.db_path, &before) == -1)
-      memset (&before, 0, sizeof before);
-    rc = vs_scan_run (&o, stdout);
-    vs_rules_cleanup ();
-    if (write_reports (o.db_path, &before, reports, nreports) == -1)
-      rc = 2;
-  }
+  rc = scan (&o, &cli);
 
   if (fflush (stdout) == EOF || ferror (stdout)) {
     vs_error ("cannot write the summary: %s", strerror (errno));
     rc = 2;
   }
   free (cmdline);
-  free (rules);
-  free (iocs);
-  free (skips);
-  free (reports);
-  if (!db)
+  free ((void *) o.rule_paths);
+  free ((void *) o.ioc_paths);
+  free ((void *) o.skip_checks);
+  free (cli.reports);
+  if (!cli.db)
     free ((char *) o.db_path);
   return rc;
 }

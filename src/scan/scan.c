@@ -6,6 +6,10 @@
  * host by a thread of their own while the appliance starts, and
  * filesystems are walked one after another while worker threads do the
  * per-file work.
+ *
+ * Each phase is a function of its own; run() calls them in turn, and a
+ * phase ends the scan by saying it failed (it said why, and recorded it
+ * if it could) or that a stop was asked for.
  */
 #include <config.h>
 
@@ -46,6 +50,7 @@ vs_scan_default_rules (void)
 
 struct state {
   const struct vs_scan_options *o;
+  struct vs_scan_result *r;
   struct vs_store *store;
   struct vs_image *images;
   size_t nimages;
@@ -70,7 +75,7 @@ struct state {
   int hashing;
   char **hash_errors;
 
-  /* Progress display. */
+  /* Progress reports. */
   pthread_t progress_thread;
   int progress_on;
   pthread_mutex_t progress_lock;
@@ -91,68 +96,75 @@ struct state {
   char stall_msg[160];          /* the watchdog's reason for a stop */
 };
 
-/* Set while a progress line is on the terminal. */
-static int progress_line_shown;
+/* How a phase ends. */
+enum step {
+  STEP_NEXT,                    /* on to the next phase */
+  STEP_STOPPED,                 /* a stop was asked for: interrupted */
+  STEP_FAILED,                  /* said, and recorded if it could be */
+};
+
+/* Waits on the progress condition (its lock held) for ms milliseconds at
+ * the most. */
+static void
+timed_wait (struct state *s, long ms)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_REALTIME, &ts);
+  ts.tv_sec += ms / 1000;
+  ts.tv_nsec += (ms % 1000) * 1000 * 1000;
+  if (ts.tv_nsec >= 1000 * 1000 * 1000) {
+    ts.tv_sec++;
+    ts.tv_nsec -= 1000 * 1000 * 1000;
+  }
+  pthread_cond_timedwait (&s->progress_cond, &s->progress_lock, &ts);
+}
+
+/* Sets *quit, wakes the thread and waits for it to end. */
+static void
+end_thread (struct state *s, pthread_t thread, int *quit)
+{
+  pthread_mutex_lock (&s->progress_lock);
+  *quit = 1;
+  pthread_cond_broadcast (&s->progress_cond);
+  pthread_mutex_unlock (&s->progress_lock);
+  pthread_join (thread, NULL);
+}
 
 static void
-clear_progress_line (void)
+progress_snapshot (struct state *s, struct vs_scan_progress *p)
 {
-  if (progress_line_shown) {
-    fputs ("\r\033[K", stderr);
-    progress_line_shown = 0;
+  struct vs_walk_progress w;
+
+  memset (p, 0, sizeof *p);
+  p->elapsed = vs_now_monotonic () - s->start;
+  if (!__atomic_load_n (&s->walker, __ATOMIC_ACQUIRE)
+      || __atomic_load_n (&s->checking, __ATOMIC_ACQUIRE)) {
+    p->phase = s->phase;
+    return;
   }
+  vs_walker_progress (s->walker, &w);
+  p->walking = 1;
+  p->fs_index = s->fs_index;
+  p->fs_count = s->fs_count;
+  p->entries = w.entries;
+  p->files = w.files;
+  p->bytes = w.bytes;
 }
 
 static void *
 progress_main (void *opaque)
 {
   struct state *s = opaque;
-  struct vs_walk_progress p;
-  double last_t = vs_now_monotonic ();
-  uint64_t last_bytes = 0;
-  double rate = 0;
+  struct vs_scan_progress p;
 
   pthread_mutex_lock (&s->progress_lock);
   while (!s->progress_quit) {
-    struct timespec ts;
-    char done[32];
-    double now;
-
-    clock_gettime (CLOCK_REALTIME, &ts);
-    ts.tv_nsec += 500 * 1000 * 1000;
-    if (ts.tv_nsec >= 1000 * 1000 * 1000) {
-      ts.tv_sec++;
-      ts.tv_nsec -= 1000 * 1000 * 1000;
-    }
-    pthread_cond_timedwait (&s->progress_cond, &s->progress_lock, &ts);
+    timed_wait (s, 500);
     if (s->progress_quit)
       continue;
-    if (!__atomic_load_n (&s->walker, __ATOMIC_ACQUIRE)
-        || __atomic_load_n (&s->checking, __ATOMIC_ACQUIRE)) {
-      if (s->phase) {
-        vs_log_lock ();
-        fprintf (stderr, "\r\033[K%s (%.0f s)", s->phase,
-                 vs_now_monotonic () - s->start);
-        progress_line_shown = 1;
-        vs_log_unlock ();
-      }
-      continue;
-    }
-    vs_walker_progress (s->walker, &p);
-    now = vs_now_monotonic ();
-    if (now - last_t >= 1.0) {
-      rate = (double) (p.bytes - last_bytes) / (now - last_t);
-      last_t = now;
-      last_bytes = p.bytes;
-    }
-    vs_format_size (p.bytes, done);
-    vs_log_lock ();
-    fprintf (stderr, "\r\033[Kfilesystem %zu/%zu: %llu entries, %llu files, "
-             "%s read, %.1f MiB/s", s->fs_index + 1, s->fs_count,
-             (unsigned long long) p.entries, (unsigned long long) p.files,
-             done, rate / (1024.0 * 1024.0));
-    progress_line_shown = 1;
-    vs_log_unlock ();
+    progress_snapshot (s, &p);
+    s->o->progress (s->o->progress_opaque, &p);
   }
   pthread_mutex_unlock (&s->progress_lock);
   return NULL;
@@ -163,7 +175,6 @@ progress_start (struct state *s)
 {
   if (!s->o->progress)
     return;
-  vs_log_set_clear_hook (clear_progress_line);
   if (pthread_create (&s->progress_thread, NULL, progress_main, s) == 0)
     s->progress_on = 1;
 }
@@ -173,14 +184,8 @@ progress_stop (struct state *s)
 {
   if (!s->progress_on)
     return;
-  pthread_mutex_lock (&s->progress_lock);
-  s->progress_quit = 1;
-  pthread_cond_broadcast (&s->progress_cond);
-  pthread_mutex_unlock (&s->progress_lock);
-  pthread_join (s->progress_thread, NULL);
-  vs_log_lock ();
-  vs_log_unlock ();             /* erases the line */
-  vs_log_set_clear_hook (NULL);
+  end_thread (s, s->progress_thread, &s->progress_quit);
+  s->o->progress (s->o->progress_opaque, NULL);
   s->progress_on = 0;
 }
 
@@ -207,14 +212,11 @@ watchdog_main (void *opaque)
 
   pthread_mutex_lock (&s->progress_lock);
   while (!s->watchdog_quit) {
-    struct timespec ts;
     const char *stage;
     uint64_t mark;
     double idle;
 
-    clock_gettime (CLOCK_REALTIME, &ts);
-    ts.tv_sec += 1;
-    pthread_cond_timedwait (&s->progress_cond, &s->progress_lock, &ts);
+    timed_wait (s, 1000);
     if (s->watchdog_quit)
       break;
     /* Progress is any of: a new stage, walk counters moving, checks
@@ -276,12 +278,65 @@ watchdog_stop (struct state *s)
 {
   if (!s->watchdog_on)
     return;
-  pthread_mutex_lock (&s->progress_lock);
-  s->watchdog_quit = 1;
-  pthread_cond_broadcast (&s->progress_cond);
-  pthread_mutex_unlock (&s->progress_lock);
-  pthread_join (s->watchdog_thread, NULL);
+  end_thread (s, s->watchdog_thread, &s->watchdog_quit);
   s->watchdog_on = 0;
+}
+
+
+/* True if the stop flag is set (a signal: the scan is interrupted). */
+static int
+stop_asked (const struct state *s)
+{
+  return s->o->stop && *s->o->stop;
+}
+
+/* Says msg, records it as a fatal problem of stage, and returns
+ * STEP_FAILED. */
+static enum step
+fail (struct state *s, const char *stage, const char *msg)
+{
+  struct vs_store_counts c;
+
+  vs_error ("%s", msg);
+  if (s->store && vs_store_add_error (s->store, stage, 0, NULL, 0, msg) == 0) {
+    vs_store_counts (s->store, &c);
+    vs_store_finish_scan (s->store, "failed", msg,
+                          &(struct vs_scan_totals) { 0, 0, c.matches,
+                            c.errors, c.findings,
+                            vs_severity_name (s->o->fail_on), 0 });
+  }
+  return STEP_FAILED;
+}
+
+/* fail(), then frees msg. */
+static enum step
+fail_free (struct state *s, const char *stage, char *msg)
+{
+  fail (s, stage, msg);
+  free (msg);
+  return STEP_FAILED;
+}
+
+/* The database could not be written: says so (nothing can be recorded)
+ * and returns STEP_FAILED. */
+static enum step
+store_failed (struct state *s)
+{
+  vs_error ("%s", vs_store_errmsg (s->store));
+  return STEP_FAILED;
+}
+
+/* A problem that does not end the scan: says it, records it for stage
+ * and frees it.  Returns -1 only if the store failed. */
+static int
+note_free (struct state *s, const char *stage, char *msg)
+{
+  int rc;
+
+  vs_warn ("%s", msg);
+  rc = vs_store_add_error (s->store, stage, 0, NULL, 0, msg);
+  free (msg);
+  return rc;
 }
 
 static void *
@@ -299,27 +354,10 @@ hash_main (void *opaque)
                                         strerror (errno));
       s->images[i].sha256[0] = '\0';
     }
-    if (s->o->stop && *s->o->stop)
+    if (stop_asked (s))
       break;
   }
   return NULL;
-}
-
-/* Records a fatal problem and returns 2. */
-static int
-fail (struct state *s, const char *stage, const char *msg)
-{
-  struct vs_store_counts c;
-
-  vs_error ("%s", msg);
-  if (s->store && vs_store_add_error (s->store, stage, 0, NULL, 0, msg) == 0) {
-    vs_store_counts (s->store, &c);
-    vs_store_finish_scan (s->store, "failed", msg,
-                          &(struct vs_scan_totals) { 0, 0, c.matches,
-                            c.errors, c.findings,
-                            vs_severity_name (s->o->fail_on), 0 });
-  }
-  return 2;
 }
 
 /* A raw image whose partition table runs past its end is truncated (or
@@ -436,13 +474,6 @@ totals (struct state *s, const struct vs_walk_progress *p,
   t->matched_files = c.matched_files;
 }
 
-static int
-store_failed (struct state *s)
-{
-  vs_error ("%s", vs_store_errmsg (s->store));
-  return 2;
-}
-
 /* Loads the accounts of each OS from its root filesystem's /etc/passwd,
  * opening one component at a time without following symlinks. */
 static void
@@ -491,90 +522,427 @@ load_accounts (struct state *s)
   }
 }
 
-static void
-print_summary (struct state *s, FILE *out, const char *status,
-               const struct vs_scan_totals *t, uint64_t entries,
-               uint64_t yara_skipped)
+/* Phase: the database, and what this scan runs with. */
+static enum step
+open_store (struct state *s)
 {
-  size_t i, scanned = 0, skipped = 0, failed = 0;
-  char size[32];
+  const struct vs_scan_options *o = s->o;
+  struct vs_scan_info info;
+  char *err = NULL;
 
-  fprintf (out, "vmscan %s: scan %s\n", PACKAGE_VERSION, status);
+  if (vs_store_create (o->db_path, o->force, &s->store, &err) == -1)
+    return fail_free (s, "store", err);       /* no store: said only */
+  memset (&info, 0, sizeof info);
+  info.tool_version = PACKAGE_VERSION;
+  info.magic_version = vs_classify_version ();
+  info.yara_version = o->yara ? vs_rules_version () : NULL;
+  info.crypto_version = vs_hash_library ();
+  info.command_line = o->command_line;
+  info.yara_enabled = o->yara;
+  info.yara_max_size = o->yara_max_size;
+  if (vs_store_begin_scan (s->store, &info) == -1)
+    return store_failed (s);
+  return STEP_NEXT;
+}
+
+/* Phase: check every image's header before qemu sees any of them.  Each
+ * is opened once, here; all else reads that descriptor. */
+static enum step
+probe_images (struct state *s)
+{
+  const struct vs_scan_options *o = s->o;
+  char *err = NULL;
+  size_t i;
+
+  s->images = vs_xcalloc (o->nimages, sizeof *s->images);
+  s->hash_errors = vs_xcalloc (o->nimages, sizeof *s->hash_errors);
+  for (i = 0; i < o->nimages; i++) {
+    int fd = open (o->images[i], O_RDONLY | O_CLOEXEC | O_NOCTTY
+                   | O_NONBLOCK);
+
+    if (fd == -1)
+      err = vs_xasprintf ("%s: %s", o->images[i], strerror (errno));
+    if (fd == -1 || vs_image_probe_fd (fd, o->images[i], o->format,
+                                       &s->images[i], &err) == -1) {
+      if (fd != -1)
+        close (fd);
+      return fail_free (s, "image", err);
+    }
+    s->nimages++;
+    if (vs_store_add_image (s->store, (int) i, &s->images[i]) == -1)
+      return store_failed (s);
+    if (check_partitions (s, &s->images[i]) == -1)
+      return store_failed (s);
+  }
+  return STEP_NEXT;
+}
+
+/* Phase: qemu opens the images, in a sandbox, and is asked what it
+ * opened. */
+static enum step
+serve_images (struct state *s)
+{
+  char *err = NULL;
+
+  if (vs_appliance_serve (s->images, s->nimages, &s->app, &err) == -1)
+    return fail_free (s, "image", err);
+  return STEP_NEXT;
+}
+
+/* Phase: compile the YARA rules and record their files. */
+static enum step
+load_rules (struct state *s)
+{
+  const struct vs_scan_options *o = s->o;
+  const char *default_rules[1];
+  const char *const *rule_paths = o->rule_paths;
+  size_t nrule_paths = o->nrule_paths, i;
+  char *err = NULL;
+
+  if (!o->yara)
+    return STEP_NEXT;
+  if (!rule_paths) {
+    default_rules[0] = vs_scan_default_rules ();
+    rule_paths = default_rules;
+    nrule_paths = 1;
+  }
+  if (vs_rules_compile (rule_paths, nrule_paths, &s->rules, &err) == -1) {
+    char *m = vs_xasprintf ("rules: %s", err);
+
+    free (err);
+    return fail_free (s, "rules", m);
+  }
+  for (i = 0; i < vs_rules_nfiles (s->rules); i++) {
+    const char *path, *ns, *sha;
+    uint64_t size;
+
+    vs_rules_file (s->rules, i, &path, &ns, &sha, &size);
+    if (vs_store_add_rule_file (s->store, path, ns, sha, size) == -1)
+      return store_failed (s);
+  }
+  vs_debug ("%u YARA rules from %zu files", vs_rules_count (s->rules),
+            vs_rules_nfiles (s->rules));
+  return STEP_NEXT;
+}
+
+/* Phase: load the --ioc lists and record their files. */
+static enum step
+load_iocs (struct state *s)
+{
+  const struct vs_scan_options *o = s->o;
+  char *err = NULL;
+  size_t i;
+
+  if (o->nioc_paths)
+    s->ioc = vs_ioc_new ();
+  for (i = 0; i < o->nioc_paths; i++) {
+    char sha[65];
+    long n = vs_ioc_load_file (s->ioc, o->ioc_paths[i], sha, &err);
+
+    if (n < 0) {
+      char *m = vs_xasprintf ("IOC list: %s", err);
+
+      free (err);
+      return fail_free (s, "ioc", m);
+    }
+    if (vs_store_add_ioc_file (s->store, o->ioc_paths[i], sha,
+                               (uint64_t) n) == -1)
+      return store_failed (s);
+  }
+  return STEP_NEXT;
+}
+
+/* Phase: start hashing the images, then the appliance and the watchdog
+ * (and the progress reports, which show the launch). */
+static enum step
+launch (struct state *s)
+{
+  char *err = NULL;
+
+  if (pthread_create (&s->hash_thread, NULL, hash_main, s) == 0)
+    s->hashing = 1;
+
+  s->phase = "starting the appliance";
+  vs_stage_set ("launch");
+  progress_start (s);
+  vs_debug ("launching the appliance");
+  if (vs_appliance_launch (s->app, &err) == -1)
+    return fail_free (s, "launch", err);
+  if (vs_store_set_appliance (s->store, vs_appliance_backend (s->app),
+                              vs_appliance_version (s->app)) == -1)
+    return store_failed (s);
+  watchdog_start (s);
+  return stop_asked (s) ? STEP_STOPPED : STEP_NEXT;
+}
+
+/* Phase: libguestfs inspection, for the operating systems. */
+static enum step
+inspect (struct state *s)
+{
+  char *err = NULL;
+  size_t i;
+
+  s->phase = "inspecting the disks";
+  vs_stage_set ("inspect");
+  vs_debug ("inspecting");
+  vs_appliance_inspect (s->app, &s->oses, &s->nos, &err);
+  if (err && note_free (s, "inspect", err) == -1)
+    return store_failed (s);
+  for (i = 0; i < s->nos; i++)
+    if (vs_store_add_os (s->store, &s->oses[i]) == -1)
+      return store_failed (s);
+  return STEP_NEXT;
+}
+
+/* Phase: list the filesystems and mount them; then look for the
+ * operating systems inspection missed among them. */
+static enum step
+mount_filesystems (struct state *s)
+{
+  char *err = NULL;
+  size_t i, before;
+
+  s->phase = "listing and mounting filesystems";
+  vs_stage_set ("mount");
+  vs_debug ("listing filesystems");
+  if (vs_appliance_list_fs (s->app, s->oses, s->nos, &s->fss, &s->nfs,
+                            &err) == -1)
+    return fail_free (s, "mount", err);
+  if (err && note_free (s, "mount", err) == -1)
+    return store_failed (s);
+  err = NULL;
+  vs_debug ("mounting %zu filesystems", s->nfs);
+  if (vs_appliance_mount_all (s->app, s->fss, s->nfs, &err) == -1)
+    return fail_free (s, "mount", err);
+  /* Inspection can fail for every disk because of one, and does not
+   * know every distribution: look for roots among the filesystems no OS
+   * claims. */
+  before = s->nos;
+  vs_os_detect (vs_appliance_host_root (s->app), s->fss, s->nfs,
+                &s->oses, &s->nos);
+  for (i = before; i < s->nos; i++) {
+    vs_warn ("%s: operating system found from its own files (%s), not by "
+             "libguestfs inspection", s->oses[i].root,
+             s->oses[i].distro ? s->oses[i].distro : "no os-release");
+    if (vs_store_add_os (s->store, &s->oses[i]) == -1)
+      return store_failed (s);
+  }
+  return STEP_NEXT;
+}
+
+/* Phase: record the filesystems; fails if none is mounted.  Then reads
+ * the accounts of each OS. */
+static enum step
+record_filesystems (struct state *s)
+{
+  size_t i;
+
+  for (i = 0; i < s->nfs; i++) {
+    struct vs_fs *fs = &s->fss[i];
+
+    if (vs_store_add_fs (s->store, fs, fs->os_index >= 0
+                         ? &s->oses[fs->os_index] : NULL) == -1)
+      return store_failed (s);
+    if (fs->status == VS_FS_ERROR) {
+      vs_warn ("%s: %s", fs->device, fs->note);
+      if (vs_store_add_error (s->store, "mount", fs->id, NULL, 0,
+                              fs->note) == -1)
+        return store_failed (s);
+    }
+  }
+  s->fs_count = 0;
+  for (i = 0; i < s->nfs; i++)
+    if (s->fss[i].mounted)
+      s->fs_count++;
+  if (s->fs_count == 0) {
+    /* The image's hash is evidence even of a scan that found nothing. */
+    if (record_image_hashes (s) == -1)
+      return store_failed (s);
+    return fail_free (s, "mount", nothing_to_scan (s));
+  }
+  load_accounts (s);
+  return STEP_NEXT;
+}
+
+static int
+appliance_alive (void *opaque)
+{
+  return vs_appliance_alive (opaque);
+}
+
+/* Phase: walk every mounted filesystem, one after another. */
+static enum step
+walk (struct state *s)
+{
+  const struct vs_scan_options *o = s->o;
+  struct vs_walk_config wc;
+  struct vs_walk_progress p;
+  struct vs_walker *walker;
+  char *err = NULL;
+  size_t i;
+  int rc;
+
+  memset (&wc, 0, sizeof wc);
+  wc.store = s->store;
+  wc.rules = s->rules;
+  wc.yara_max_size = o->yara_max_size;
+  wc.sparse_limit = o->sparse_limit;
+  wc.jobs = o->jobs;
+  wc.stop = o->stop;
+  wc.alive = appliance_alive;
+  wc.alive_opaque = s->app;
+  if (vs_walker_new (&wc, &walker, &err) == -1)
+    return fail_free (s, "walk", err);
+  /* The progress thread reads s->walker. */
+  __atomic_store_n (&s->walker, walker, __ATOMIC_RELEASE);
+  vs_stage_set ("walk");
+  for (i = 0; i < s->nfs; i++) {
+    struct vs_fs *fs = &s->fss[i];
+    CLEANUP_FREE char *dir = NULL;
+
+    if (!fs->mounted)
+      continue;
+    dir = vs_xasprintf ("%s%s", vs_appliance_host_root (s->app),
+                        fs->walk_root);
+    vs_debug ("walking %s (%s)", fs->device, fs->type);
+    rc = vs_walker_walk (s->walker, fs, dir,
+                         fs->os_index >= 0 ? s->accounts[fs->os_index]
+                         : NULL);
+    if (vs_store_update_fs (s->store, fs) == -1)
+      return store_failed (s);
+    if (rc == -1)
+      break;
+    s->fs_index++;
+  }
+  vs_walker_progress (s->walker, &p);
+  if (vs_store_flush (s->store) == -1)
+    return store_failed (s);
+  if (vs_walker_lost (s->walker))
+    return fail_free (s, "walk",
+                      vs_xasprintf ("the appliance %s during the walk, "
+                                    "after %llu files; the scan is "
+                                    "incomplete", s->stalled
+                                    ? "hung and was stopped" : "stopped",
+                                    (unsigned long long) p.files));
+  return stop_asked (s) ? STEP_STOPPED : STEP_NEXT;
+}
+
+/* Phase: record the image hashes, then run the checks; the progress
+ * reports and the watchdog end with them. */
+static enum step
+check (struct state *s)
+{
+  const struct vs_scan_options *o = s->o;
+  struct vs_checks_config cc;
+  int rc;
+
+  if (record_image_hashes (s) == -1)
+    return store_failed (s);
+
+  s->phase = "running the checks";
+  vs_stage_set ("check");
+  __atomic_store_n (&s->checking, 1, __ATOMIC_RELEASE);
+  vs_debug ("running the checks");
+  memset (&cc, 0, sizeof cc);
+  cc.store = s->store;
+  cc.oses = s->oses;
+  cc.nos = s->nos;
+  cc.fss = s->fss;
+  cc.nfs = s->nfs;
+  cc.host_root = vs_appliance_host_root (s->app);
+  cc.accounts = s->accounts;
+  cc.ioc = s->ioc;
+  cc.stop = o->stop;
+  cc.checks = o->checks;
+  cc.skip_checks = o->skip_checks;
+  cc.nskip_checks = o->nskip_checks;
+  rc = vs_checks_run (&cc, s->findings);
+  progress_stop (s);
+  watchdog_stop (s);
+  if (rc == -1 && stop_asked (s))
+    return STEP_STOPPED;
+  if (s->stalled || !vs_appliance_alive (s->app))
+    return fail (s, "check", s->stalled
+                 ? "the appliance hung during the checks and was "
+                 "stopped; the findings are incomplete"
+                 : "the appliance stopped during the checks; the "
+                 "findings are incomplete");
+  if (rc == -1)
+    return store_failed (s);
+  s->checked = 1;
+  return STEP_NEXT;
+}
+
+
+/* Fills what the summary shows of a scan that got this far. */
+static void
+fill_result (struct state *s, const struct vs_walk_progress *p,
+             const struct vs_scan_totals *t)
+{
+  struct vs_scan_result *r = s->r;
+  size_t i;
+
+  r->images = vs_xcalloc (s->nimages ? s->nimages : 1, sizeof *r->images);
   for (i = 0; i < s->nimages; i++) {
-    CLEANUP_FREE char *p = vs_printable (s->images[i].path,
-                                         strlen (s->images[i].path));
-
-    vs_format_size (s->images[i].virtual_size, size);
-    fprintf (out, "  image:       %s (%s, %s)\n", p,
-             s->images[i].format_name, size);
+    r->images[i].path = vs_xstrdup (s->images[i].path);
+    r->images[i].format_name = s->images[i].format_name;
+    r->images[i].virtual_size = s->images[i].virtual_size;
   }
-  for (i = 0; i < s->nos; i++) {
-    const struct vs_os *os = &s->oses[i];
-    struct vs_buf b = VS_BUF_INIT;
-    CLEANUP_FREE char *line = NULL;
-
-    vs_buf_addf (&b, "%s %s", os->type ? os->type : "unknown",
-                 os->distro ? os->distro : "");
-    if (os->major >= 0)
-      vs_buf_addf (&b, " %d.%d", os->major, os->minor >= 0 ? os->minor : 0);
-    if (os->product_name)
-      vs_buf_addf (&b, " (%s)", os->product_name);
-    vs_buf_addf (&b, ", %s, hostname %s, root %s",
-                 os->arch ? os->arch : "unknown arch",
-                 os->hostname ? os->hostname : "unknown", os->root);
-    line = vs_printable (b.data, b.len);
-    vs_buf_release (&b);
-    fprintf (out, "  os:          %s\n", line);
-  }
-  if (s->nos == 0 && s->app)
-    fprintf (out, "  os:          none found\n");
+  r->nimages = s->nimages;
+  /* The OSes are the result's now. */
+  r->oses = s->oses;
+  r->nos = s->nos;
+  s->oses = NULL;
+  s->nos = 0;
+  r->appliance = s->app != NULL;
+  r->tcg = s->app && strcmp (vs_appliance_backend (s->app), "tcg") == 0;
   for (i = 0; i < s->nfs; i++) {
     switch (s->fss[i].status) {
-    case VS_FS_SCANNED: scanned++; break;
-    case VS_FS_SKIPPED: skipped++; break;
-    default: failed++; break;
+    case VS_FS_SCANNED: r->fs_scanned++; break;
+    case VS_FS_SKIPPED: r->fs_skipped++; break;
+    default: r->fs_failed++; break;
     }
   }
-  fprintf (out, "  filesystems: %zu scanned, %zu skipped, %zu failed\n",
-           scanned, skipped, failed);
-  vs_format_size (t->bytes, size);
-  fprintf (out, "  files:       %llu entries, %llu regular files, %s read\n",
-           (unsigned long long) entries, (unsigned long long) t->files, size);
-  if (s->rules)
-    fprintf (out, "  yara:        %llu matches in %llu files (%u rules); "
-             "%llu files over the size limit not scanned\n",
-             (unsigned long long) t->matches,
-             (unsigned long long) t->matched_files,
-             vs_rules_count (s->rules), (unsigned long long) yara_skipped);
-  else
-    fprintf (out, "  yara:        not run\n");
-  if (s->checked) {
-    unsigned k;
-    uint64_t total = 0, over = 0;
+  r->entries = p->entries;
+  r->files = t->files;
+  r->bytes = t->bytes;
+  r->yara = s->rules != NULL;
+  r->yara_rules = s->rules ? vs_rules_count (s->rules) : 0;
+  r->matches = t->matches;
+  r->matched_files = t->matched_files;
+  r->yara_skipped = p->yara_skipped;
+  r->checked = s->checked;
+  memcpy (r->findings, s->findings, sizeof r->findings);
+  r->errors = t->errors;
+  r->elapsed = vs_now_monotonic () - s->start;
+}
 
-    for (k = 0; k < VS_SEV_COUNT; k++) {
-      total += s->findings[k];
-      if (k >= (unsigned) s->o->fail_on)
-        over += s->findings[k];
-    }
-    fprintf (out, "  findings:    %llu (critical %llu, high %llu, "
-             "medium %llu, low %llu, info %llu); %llu at %s or above\n",
-             (unsigned long long) total,
-             (unsigned long long) s->findings[VS_SEV_CRITICAL],
-             (unsigned long long) s->findings[VS_SEV_HIGH],
-             (unsigned long long) s->findings[VS_SEV_MEDIUM],
-             (unsigned long long) s->findings[VS_SEV_LOW],
-             (unsigned long long) s->findings[VS_SEV_INFO],
-             (unsigned long long) over, vs_severity_name (s->o->fail_on));
-  }
+/* The end of a scan that ran to the end (status complete) or was
+ * stopped (interrupted): its totals go to the database and the
+ * result. */
+static enum vs_scan_status
+finish (struct state *s, enum vs_scan_status status)
+{
+  struct vs_walk_progress p;
+  struct vs_scan_totals t = { 0, 0, 0, 0, 0, NULL, 0 };
+  int stopped = status == VS_SCAN_INTERRUPTED;
+
+  progress_stop (s);
+  if (s->walker)
+    vs_walker_progress (s->walker, &p);
   else
-    fprintf (out, "  findings:    not made (the scan did not finish)\n");
-  fprintf (out, "  errors:      %llu%s\n", (unsigned long long) t->errors,
-           t->errors ? " (see the errors table)" : "");
-  fprintf (out, "  elapsed:     %.1f s%s\n", vs_now_monotonic () - s->start,
-           s->app && strcmp (vs_appliance_backend (s->app), "tcg") == 0
-           ? " (appliance under software emulation)" : "");
-  fprintf (out, "  database:    %s\n", s->o->db_path);
+    memset (&p, 0, sizeof p);
+  totals (s, &p, &t);
+  if (stopped)
+    vs_error ("interrupted; the database records the scan as interrupted");
+  if (vs_store_finish_scan (s->store, stopped ? "interrupted" : "complete",
+                            stopped ? "interrupted by a signal" : NULL,
+                            &t) == -1) {
+    store_failed (s);
+    return VS_SCAN_FAILED;
+  }
+  fill_result (s, &p, &t);
+  return status;
 }
 
 static void
@@ -601,357 +969,69 @@ cleanup (struct state *s)
     vs_appliance_free_oses (s->oses, s->nos);
   vs_rules_free (s->rules);
   vs_ioc_free (s->ioc);
-  for (i = 0; i < s->nimages; i++) {
+  for (i = 0; i < s->nimages; i++)
     vs_image_clear (&s->images[i]);
-    if (s->hash_errors)
+  if (s->hash_errors)
+    for (i = 0; i < s->nimages; i++)
       free (s->hash_errors[i]);
-  }
   free (s->hash_errors);
   free (s->images);
   free (s->image_problem);
   vs_store_free (s->store);
 }
 
-static int
-appliance_alive (void *opaque)
+/* The phases, in order. */
+static enum step (*const phases[]) (struct state *) = {
+  open_store, probe_images, serve_images, load_rules, load_iocs, launch,
+  inspect, mount_filesystems, record_filesystems, walk, check,
+};
+
+static enum vs_scan_status
+run (struct state *s)
 {
-  return vs_appliance_alive (opaque);
-}
+  size_t i;
 
-static int
-run (struct state *s, FILE *summary)
-{
-  const struct vs_scan_options *o = s->o;
-  struct vs_scan_info info;
-  struct vs_walk_config wc;
-  struct vs_walk_progress p;
-  struct vs_scan_totals t = { 0, 0, 0, 0, 0, NULL, 0 };
-  const char *default_rules[1];
-  const char *const *rule_paths = o->rule_paths;
-  size_t nrule_paths = o->nrule_paths, i;
-  char *err = NULL;
-  const char *status = "complete";
-  int rc;
-
-  if (vs_store_create (o->db_path, o->force, &s->store, &err) == -1) {
-    vs_error ("%s", err);
-    free (err);
-    return 2;
-  }
-  memset (&info, 0, sizeof info);
-  info.tool_version = PACKAGE_VERSION;
-  info.magic_version = vs_classify_version ();
-  info.yara_version = o->yara ? vs_rules_version () : NULL;
-  info.crypto_version = vs_hash_library ();
-  info.command_line = o->command_line;
-  info.yara_enabled = o->yara;
-  info.yara_max_size = o->yara_max_size;
-  if (vs_store_begin_scan (s->store, &info) == -1)
-    return store_failed (s);
-
-  /* Images: check every header before qemu sees any of them.  Each is
-   * opened once, here; all else reads that descriptor. */
-  s->images = vs_xcalloc (o->nimages, sizeof *s->images);
-  s->hash_errors = vs_xcalloc (o->nimages, sizeof *s->hash_errors);
-  for (i = 0; i < o->nimages; i++) {
-    int fd = open (o->images[i], O_RDONLY | O_CLOEXEC | O_NOCTTY
-                   | O_NONBLOCK);
-
-    if (fd == -1)
-      err = vs_xasprintf ("%s: %s", o->images[i], strerror (errno));
-    if (fd == -1 || vs_image_probe_fd (fd, o->images[i], o->format,
-                                       &s->images[i], &err) == -1) {
-      if (fd != -1)
-        close (fd);
-      rc = fail (s, "image", err);
-      free (err);
-      return rc;
-    }
-    s->nimages++;
-    if (vs_store_add_image (s->store, (int) i, &s->images[i]) == -1)
-      return store_failed (s);
-    if (check_partitions (s, &s->images[i]) == -1)
-      return store_failed (s);
-  }
-  /* qemu opens them, in a sandbox, and is asked what it opened. */
-  if (vs_appliance_serve (s->images, s->nimages, &s->app, &err) == -1) {
-    rc = fail (s, "image", err);
-    free (err);
-    return rc;
-  }
-
-  if (o->yara) {
-    if (!rule_paths) {
-      default_rules[0] = vs_scan_default_rules ();
-      rule_paths = default_rules;
-      nrule_paths = 1;
-    }
-    if (vs_rules_compile (rule_paths, nrule_paths, &s->rules, &err) == -1) {
-      CLEANUP_FREE char *m = vs_xasprintf ("rules: %s", err);
-
-      free (err);
-      return fail (s, "rules", m);
-    }
-    for (i = 0; i < vs_rules_nfiles (s->rules); i++) {
-      const char *path, *ns, *sha;
-      uint64_t size;
-
-      vs_rules_file (s->rules, i, &path, &ns, &sha, &size);
-      if (vs_store_add_rule_file (s->store, path, ns, sha, size) == -1)
-        return store_failed (s);
-    }
-    vs_debug ("%u YARA rules from %zu files", vs_rules_count (s->rules),
-              vs_rules_nfiles (s->rules));
-  }
-
-  if (o->nioc_paths)
-    s->ioc = vs_ioc_new ();
-  for (i = 0; i < o->nioc_paths; i++) {
-    char sha[65];
-    long n = vs_ioc_load_file (s->ioc, o->ioc_paths[i], sha, &err);
-
-    if (n < 0) {
-      CLEANUP_FREE char *m = vs_xasprintf ("IOC list: %s", err);
-
-      free (err);
-      return fail (s, "ioc", m);
-    }
-    if (vs_store_add_ioc_file (s->store, o->ioc_paths[i], sha,
-                               (uint64_t) n) == -1)
-      return store_failed (s);
-  }
-
-  if (pthread_create (&s->hash_thread, NULL, hash_main, s) == 0)
-    s->hashing = 1;
-
-  s->phase = "starting the appliance";
-  vs_stage_set ("launch");
-  progress_start (s);
-  vs_debug ("launching the appliance");
-  if (vs_appliance_launch (s->app, &err) == -1) {
-    rc = fail (s, "launch", err);
-    free (err);
-    return rc;
-  }
-  if (vs_store_set_appliance (s->store, vs_appliance_backend (s->app),
-                              vs_appliance_version (s->app)) == -1)
-    return store_failed (s);
-  watchdog_start (s);
-  if (o->stop && *o->stop)
-    goto interrupted;
-
-  s->phase = "inspecting the disks";
-  vs_stage_set ("inspect");
-  vs_debug ("inspecting");
-  vs_appliance_inspect (s->app, &s->oses, &s->nos, &err);
-  if (err) {
-    vs_warn ("%s", err);
-    if (vs_store_add_error (s->store, "inspect", 0, NULL, 0, err) == -1)
-      return store_failed (s);
-    free (err);
-    err = NULL;
-  }
-  for (i = 0; i < s->nos; i++)
-    if (vs_store_add_os (s->store, &s->oses[i]) == -1)
-      return store_failed (s);
-
-  s->phase = "listing and mounting filesystems";
-  vs_stage_set ("mount");
-  vs_debug ("listing filesystems");
-  if (vs_appliance_list_fs (s->app, s->oses, s->nos, &s->fss, &s->nfs,
-                            &err) == -1) {
-    rc = fail (s, "mount", err);
-    free (err);
-    return rc;
-  }
-  if (err) {
-    vs_warn ("%s", err);
-    if (vs_store_add_error (s->store, "mount", 0, NULL, 0, err) == -1)
-      return store_failed (s);
-    free (err);
-    err = NULL;
-  }
-  vs_debug ("mounting %zu filesystems", s->nfs);
-  if (vs_appliance_mount_all (s->app, s->fss, s->nfs, &err) == -1) {
-    rc = fail (s, "mount", err);
-    free (err);
-    return rc;
-  }
-  /* Inspection can fail for every disk because of one, and does not
-   * know every distribution: look for roots among the filesystems no OS
-   * claims. */
-  {
-    size_t before = s->nos;
-
-    vs_os_detect (vs_appliance_host_root (s->app), s->fss, s->nfs,
-                  &s->oses, &s->nos);
-    for (i = before; i < s->nos; i++) {
-      vs_warn ("%s: operating system found from its own files (%s), not by "
-               "libguestfs inspection", s->oses[i].root,
-               s->oses[i].distro ? s->oses[i].distro : "no os-release");
-      if (vs_store_add_os (s->store, &s->oses[i]) == -1)
-        return store_failed (s);
-    }
-  }
-  for (i = 0; i < s->nfs; i++) {
-    struct vs_fs *fs = &s->fss[i];
-
-    if (vs_store_add_fs (s->store, fs, fs->os_index >= 0
-                         ? &s->oses[fs->os_index] : NULL) == -1)
-      return store_failed (s);
-    if (fs->status == VS_FS_ERROR) {
-      vs_warn ("%s: %s", fs->device, fs->note);
-      if (vs_store_add_error (s->store, "mount", fs->id, NULL, 0,
-                              fs->note) == -1)
-        return store_failed (s);
-    }
-  }
-  s->fs_count = 0;
-  for (i = 0; i < s->nfs; i++)
-    if (s->fss[i].mounted)
-      s->fs_count++;
-  if (s->fs_count == 0) {
-    CLEANUP_FREE char *why = nothing_to_scan (s);
-
-    /* The image's hash is evidence even of a scan that found nothing. */
-    if (record_image_hashes (s) == -1)
-      return store_failed (s);
-    return fail (s, "mount", why);
-  }
-  load_accounts (s);
-
-  memset (&wc, 0, sizeof wc);
-  wc.store = s->store;
-  wc.rules = s->rules;
-  wc.yara_max_size = o->yara_max_size;
-  wc.sparse_limit = o->sparse_limit;
-  wc.jobs = o->jobs;
-  wc.stop = o->stop;
-  wc.alive = appliance_alive;
-  wc.alive_opaque = s->app;
-  {
-    struct vs_walker *walker;
-
-    if (vs_walker_new (&wc, &walker, &err) == -1) {
-      rc = fail (s, "walk", err);
-      free (err);
-      return rc;
-    }
-    /* The progress thread reads s->walker. */
-    __atomic_store_n (&s->walker, walker, __ATOMIC_RELEASE);
-  }
-  vs_stage_set ("walk");
-  for (i = 0; i < s->nfs; i++) {
-    struct vs_fs *fs = &s->fss[i];
-    CLEANUP_FREE char *dir = NULL;
-
-    if (!fs->mounted)
-      continue;
-    dir = vs_xasprintf ("%s%s", vs_appliance_host_root (s->app),
-                        fs->walk_root);
-    vs_debug ("walking %s (%s)", fs->device, fs->type);
-    rc = vs_walker_walk (s->walker, fs, dir,
-                         fs->os_index >= 0 ? s->accounts[fs->os_index]
-                         : NULL);
-    if (vs_store_update_fs (s->store, fs) == -1)
-      return store_failed (s);
-    if (rc == -1)
+  for (i = 0; i < sizeof phases / sizeof phases[0]; i++) {
+    switch (phases[i] (s)) {
+    case STEP_NEXT:
       break;
-    s->fs_index++;
+    case STEP_STOPPED:
+      return finish (s, VS_SCAN_INTERRUPTED);
+    case STEP_FAILED:
+      return VS_SCAN_FAILED;
+    }
   }
-  vs_walker_progress (s->walker, &p);
-  if (vs_store_flush (s->store) == -1)
-    return store_failed (s);
-  if (vs_walker_lost (s->walker)) {
-    CLEANUP_FREE char *why = vs_xasprintf ("the appliance %s during "
-                                           "the walk, after %llu files; "
-                                           "the scan is incomplete",
-                                           s->stalled ? "hung and was stopped"
-                                           : "stopped",
-                                           (unsigned long long) p.files);
-    return fail (s, "walk", why);
-  }
-  if (o->stop && *o->stop)
-    goto interrupted;
-
-  if (record_image_hashes (s) == -1)
-    return store_failed (s);
-
-  s->phase = "running the checks";
-  vs_stage_set ("check");
-  __atomic_store_n (&s->checking, 1, __ATOMIC_RELEASE);
-  vs_debug ("running the checks");
-  {
-    struct vs_checks_config cc;
-
-    memset (&cc, 0, sizeof cc);
-    cc.store = s->store;
-    cc.oses = s->oses;
-    cc.nos = s->nos;
-    cc.fss = s->fss;
-    cc.nfs = s->nfs;
-    cc.host_root = vs_appliance_host_root (s->app);
-    cc.accounts = s->accounts;
-    cc.ioc = s->ioc;
-    cc.stop = o->stop;
-    cc.checks = o->checks;
-    cc.skip_checks = o->skip_checks;
-    cc.nskip_checks = o->nskip_checks;
-    rc = vs_checks_run (&cc, s->findings);
-    progress_stop (s);
-    watchdog_stop (s);
-    if (rc == -1 && o->stop && *o->stop)
-      goto interrupted;
-    if (s->stalled || !vs_appliance_alive (s->app))
-      return fail (s, "check", s->stalled
-                   ? "the appliance hung during the checks and was "
-                   "stopped; the findings are incomplete"
-                   : "the appliance stopped during the checks; the "
-                   "findings are incomplete");
-    if (rc == -1)
-      return store_failed (s);
-    s->checked = 1;
-  }
-
-  totals (s, &p, &t);
-  if (vs_store_finish_scan (s->store, status, NULL, &t) == -1)
-    return store_failed (s);
-  print_summary (s, summary, status, &t, p.entries, p.yara_skipped);
-  for (i = (size_t) o->fail_on; i < VS_SEV_COUNT; i++)
-    if (s->findings[i])
-      return 1;
-  return 0;
-
- interrupted:
-  status = "interrupted";
-  progress_stop (s);
-  if (s->walker)
-    vs_walker_progress (s->walker, &p);
-  else
-    memset (&p, 0, sizeof p);
-  totals (s, &p, &t);
-  vs_error ("interrupted; the database records the scan as interrupted");
-  if (vs_store_finish_scan (s->store, status, "interrupted by a signal",
-                            &t) == -1)
-    return store_failed (s);
-  print_summary (s, summary, status, &t, p.entries, p.yara_skipped);
-  return 2;
+  return finish (s, VS_SCAN_COMPLETE);
 }
 
-int
-vs_scan_run (const struct vs_scan_options *o, FILE *summary)
+enum vs_scan_status
+vs_scan_run (const struct vs_scan_options *o, struct vs_scan_result *r)
 {
   struct state s;
-  int rc;
 
+  memset (r, 0, sizeof *r);
   memset (&s, 0, sizeof s);
   pthread_mutex_init (&s.progress_lock, NULL);
   pthread_cond_init (&s.progress_cond, NULL);
   s.o = o;
+  s.r = r;
   s.start = vs_now_monotonic ();
-  rc = run (&s, summary);
+  r->status = run (&s);
   cleanup (&s);
   pthread_mutex_destroy (&s.progress_lock);
   pthread_cond_destroy (&s.progress_cond);
-  return rc;
+  return r->status;
+}
+
+void
+vs_scan_result_free (struct vs_scan_result *r)
+{
+  size_t i;
+
+  for (i = 0; i < r->nimages; i++)
+    free (r->images[i].path);
+  free (r->images);
+  if (r->oses)
+    vs_appliance_free_oses (r->oses, r->nos);
+  memset (r, 0, sizeof *r);
 }

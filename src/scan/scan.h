@@ -1,9 +1,11 @@
 /* vmscan: one scan, from disk images to a finished evidence database.
  *
- * vs_scan_run() does the whole job the CLI asks for and returns the exit
- * status: 0 scanned and no finding at or above the fail_on severity, 1
- * scanned and at least one such finding, 2 the scan could not be
- * completed (the database says how far it got).
+ * vs_scan_run() does the whole job the CLI asks for, phase by phase, and
+ * says how it ended: complete, interrupted by the stop flag, or failed
+ * (the error was said on stderr, and the database says how far it got).
+ * What the summary shows is left in a struct vs_scan_result; what to
+ * print, and the exit status, are the caller's.  Progress is reported
+ * through a callback, about twice a second.
  */
 #ifndef VS_SCAN_H
 #define VS_SCAN_H
@@ -14,6 +16,21 @@
 #include <stdio.h>
 
 #include "core/types.h"
+
+/* What the progress callback is shown. */
+struct vs_scan_progress {
+  int walking;                  /* the walk counts below are live */
+  const char *phase;            /* else what the scan does (may be NULL) */
+  double elapsed;               /* seconds since the scan began */
+  size_t fs_index;              /* the filesystem walked, from 0 */
+  size_t fs_count;              /* of this many to walk */
+  uint64_t entries, files, bytes;
+};
+
+/* Called from a thread of the scan's with a snapshot, and once with NULL
+ * when the progress display is over (what it drew is to go). */
+typedef void vs_scan_progress_fn (void *opaque,
+                                  const struct vs_scan_progress *p);
 
 struct vs_scan_options {
   char *const *images;
@@ -27,20 +44,60 @@ struct vs_scan_options {
   uint64_t yara_max_size;
   uint64_t sparse_limit;        /* see struct vs_walk_config */
   unsigned jobs;
-  int progress;                 /* show a progress line on stderr */
+  vs_scan_progress_fn *progress;        /* NULL: no progress reports */
+  void *progress_opaque;
   int checks;                   /* run the checks (YARA findings always) */
   const char *const *ioc_paths;
   size_t nioc_paths;
   const char *const *skip_checks;       /* --skip-check ids */
   size_t nskip_checks;
-  enum vs_severity fail_on;     /* exit 1 at this severity or above */
+  enum vs_severity fail_on;     /* recorded as the scan's threshold */
   const char *command_line;
   volatile sig_atomic_t *stop;
+};
+
+enum vs_scan_status {
+  VS_SCAN_COMPLETE,             /* every phase ran; the findings are made */
+  VS_SCAN_INTERRUPTED,          /* the stop flag ended it; recorded so */
+  VS_SCAN_FAILED,               /* it could not be completed */
+};
+
+/* One image, as the summary names it. */
+struct vs_scan_image {
+  char *path;
+  const char *format_name;      /* static */
+  uint64_t virtual_size;
+};
+
+/* What a complete or interrupted scan found; after a failed one only
+ * status is meaningful. */
+struct vs_scan_result {
+  enum vs_scan_status status;
+  struct vs_scan_image *images;
+  size_t nimages;
+  struct vs_os *oses;
+  size_t nos;
+  int appliance;                /* the appliance was set up */
+  int tcg;                      /* it ran under software emulation */
+  size_t fs_scanned, fs_skipped, fs_failed;
+  uint64_t entries, files, bytes;
+  int yara;                     /* YARA rules were compiled */
+  unsigned yara_rules;
+  uint64_t matches, matched_files, yara_skipped;
+  int checked;                  /* the checks ran to the end */
+  uint64_t findings[VS_SEV_COUNT];      /* by severity, if checked */
+  uint64_t errors;              /* rows in the errors table */
+  double elapsed;               /* seconds, until the database was done */
 };
 
 /* The directory of the bundled rules this vmscan uses. */
 const char *vs_scan_default_rules (void);
 
-int vs_scan_run (const struct vs_scan_options *o, FILE *summary);
+/* Runs the scan; fills *r (free with vs_scan_result_free) and returns
+ * r->status. */
+enum vs_scan_status vs_scan_run (const struct vs_scan_options *o,
+                                 struct vs_scan_result *r);
+
+void vs_scan_result_free (struct vs_scan_result *r);
 
 #endif /* VS_SCAN_H */

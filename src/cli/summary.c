@@ -1,0 +1,111 @@
+/* vmscan: the summary of a scan and the exit status (see summary.h). */
+#include <config.h>
+
+#include <string.h>
+
+#include "cli/summary.h"
+#include "base/util.h"
+
+static void
+print_os (FILE *out, const struct vs_os *os)
+{
+  struct vs_buf b = VS_BUF_INIT;
+  CLEANUP_FREE char *line = NULL;
+
+  vs_buf_addf (&b, "%s %s", os->type ? os->type : "unknown",
+               os->distro ? os->distro : "");
+  if (os->major >= 0)
+    vs_buf_addf (&b, " %d.%d", os->major, os->minor >= 0 ? os->minor : 0);
+  if (os->product_name)
+    vs_buf_addf (&b, " (%s)", os->product_name);
+  vs_buf_addf (&b, ", %s, hostname %s, root %s",
+               os->arch ? os->arch : "unknown arch",
+               os->hostname ? os->hostname : "unknown", os->root);
+  line = vs_printable (b.data, b.len);
+  vs_buf_release (&b);
+  fprintf (out, "  os:          %s\n", line);
+}
+
+static void
+print_findings (FILE *out, const struct vs_scan_result *r,
+                enum vs_severity fail_on)
+{
+  unsigned k;
+  uint64_t total = 0, over = 0;
+
+  if (!r->checked) {
+    fprintf (out, "  findings:    not made (the scan did not finish)\n");
+    return;
+  }
+  for (k = 0; k < VS_SEV_COUNT; k++) {
+    total += r->findings[k];
+    if (k >= (unsigned) fail_on)
+      over += r->findings[k];
+  }
+  fprintf (out, "  findings:    %llu (critical %llu, high %llu, "
+           "medium %llu, low %llu, info %llu); %llu at %s or above\n",
+           (unsigned long long) total,
+           (unsigned long long) r->findings[VS_SEV_CRITICAL],
+           (unsigned long long) r->findings[VS_SEV_HIGH],
+           (unsigned long long) r->findings[VS_SEV_MEDIUM],
+           (unsigned long long) r->findings[VS_SEV_LOW],
+           (unsigned long long) r->findings[VS_SEV_INFO],
+           (unsigned long long) over, vs_severity_name (fail_on));
+}
+
+void
+vs_summary_print (FILE *out, const struct vs_scan_result *r,
+                  const char *db_path, enum vs_severity fail_on)
+{
+  size_t i;
+  char size[32];
+
+  fprintf (out, "vmscan %s: scan %s\n", PACKAGE_VERSION,
+           r->status == VS_SCAN_COMPLETE ? "complete" : "interrupted");
+  for (i = 0; i < r->nimages; i++) {
+    CLEANUP_FREE char *p = vs_printable (r->images[i].path,
+                                         strlen (r->images[i].path));
+
+    vs_format_size (r->images[i].virtual_size, size);
+    fprintf (out, "  image:       %s (%s, %s)\n", p,
+             r->images[i].format_name, size);
+  }
+  for (i = 0; i < r->nos; i++)
+    print_os (out, &r->oses[i]);
+  if (r->nos == 0 && r->appliance)
+    fprintf (out, "  os:          none found\n");
+  fprintf (out, "  filesystems: %zu scanned, %zu skipped, %zu failed\n",
+           r->fs_scanned, r->fs_skipped, r->fs_failed);
+  vs_format_size (r->bytes, size);
+  fprintf (out, "  files:       %llu entries, %llu regular files, %s read\n",
+           (unsigned long long) r->entries, (unsigned long long) r->files,
+           size);
+  if (r->yara)
+    fprintf (out, "  yara:        %llu matches in %llu files (%u rules); "
+             "%llu files over the size limit not scanned\n",
+             (unsigned long long) r->matches,
+             (unsigned long long) r->matched_files, r->yara_rules,
+             (unsigned long long) r->yara_skipped);
+  else
+    fprintf (out, "  yara:        not run\n");
+  print_findings (out, r, fail_on);
+  fprintf (out, "  errors:      %llu%s\n", (unsigned long long) r->errors,
+           r->errors ? " (see the errors table)" : "");
+  fprintf (out, "  elapsed:     %.1f s%s\n", r->elapsed,
+           r->tcg ? " (appliance under software emulation)" : "");
+  fprintf (out, "  database:    %s\n", db_path);
+}
+
+int
+vs_summary_exit_status (const struct vs_scan_result *r,
+                        enum vs_severity fail_on)
+{
+  size_t i;
+
+  if (r->status != VS_SCAN_COMPLETE)
+    return 2;
+  for (i = (size_t) fail_on; i < VS_SEV_COUNT; i++)
+    if (r->findings[i])
+      return 1;
+  return 0;
+}
