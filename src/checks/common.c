@@ -407,7 +407,6 @@ vs_cc_report (struct vs_check_ctx *ctx, enum vs_check_name check,
   char category[32];
   size_t i;
   va_list ap;
-  int r;
 
   if (ctx->failed)
     return -1;
@@ -419,10 +418,8 @@ vs_cc_report (struct vs_check_ctx *ctx, enum vs_check_name check,
   if (cap_over (e, sev, category, mitre))
     return 0;
   va_start (ap, fmt);
-  r = vasprintf (&title, fmt, ap);
+  title = vs_xvasprintf (fmt, ap);
   va_end (ap);
-  if (r < 0)
-    abort ();
   for (i = 0; title[i]; i++)
     if ((unsigned char) title[i] < 0x20 || title[i] == 0x7f)
       title[i] = ' ';
