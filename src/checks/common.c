@@ -27,6 +27,7 @@
 
 #include "checks/common.h"
 #include "core/guest.h"
+#include "parse/accounts.h"
 #include "parse/passwd.h"
 #include "parse/text.h"
 #include "core/pkgdb.h"
@@ -436,26 +437,6 @@ vs_cc_report (struct vs_check_ctx *ctx, enum vs_check_name check,
   return add_bounded (ctx, e, &f, path);
 }
 
-/* Parses a decimal id exactly. */
-static int
-parse_id (const char *s, size_t len, uint32_t *out)
-{
-  uint64_t v = 0;
-  size_t i;
-
-  if (len == 0 || len > 10)
-    return -1;
-  for (i = 0; i < len; i++) {
-    if (s[i] < '0' || s[i] > '9')
-      return -1;
-    v = v * 10 + (uint64_t) (s[i] - '0');
-  }
-  if (v > UINT32_MAX)
-    return -1;
-  *out = (uint32_t) v;
-  return 0;
-}
-
 /* Accounts read from /etc/passwd: a real system has tens, a directory
  * server's local cache a few thousand; the uid space allows no more than
  * this many distinct ones to matter to a responder in one image. */
@@ -515,8 +496,8 @@ vs_cc_users_load (struct vs_check_ctx *ctx, struct vs_cc_users *u)
     memset (e, 0, sizeof *e);
     e->name = vs_xstrndup (f[0], fl[0]);
     e->passwd = vs_xstrndup (f[1], fl[1]);
-    e->uid_ok = parse_id (f[2], fl[2], &e->uid) == 0;
-    if (parse_id (f[3], fl[3], &e->gid) == -1)
+    e->uid_ok = vs_accounts_parse_id (f[2], fl[2], &e->uid) == 0;
+    if (vs_accounts_parse_id (f[3], fl[3], &e->gid) == -1)
       e->gid = UINT32_MAX;
     e->home = vs_xstrndup (k > 5 ? f[5] : "", k > 5 ? fl[5] : 0);
     e->shell = vs_xstrndup (k > 6 ? f[6] : "", k > 6 ? fl[6] : 0);
