@@ -89,6 +89,43 @@ vs_cc_list (struct vs_check_ctx *ctx, const char *path, char ***names,
                          strerror (errno)) == -1 ? -1 : 1;
 }
 
+int
+vs_cc_dir_open (struct vs_check_ctx *ctx, const char *dir,
+                 struct vs_cc_dir *d)
+{
+  int r;
+
+  memset (d, 0, sizeof *d);
+  d->dir = dir;
+  r = vs_cc_list (ctx, dir, &d->names, &d->n);
+  if (r != 0) {
+    d->names = NULL;
+    d->n = 0;
+  }
+  return r == -1 ? -1 : 0;
+}
+
+int
+vs_cc_dir_next (struct vs_cc_dir *d)
+{
+  free (d->path);
+  d->path = NULL;
+  d->name = NULL;
+  if (d->i >= d->n)
+    return 0;
+  d->name = d->names[d->i++];
+  d->path = vs_xasprintf ("%s/%s", d->dir, d->name);
+  return 1;
+}
+
+void
+vs_cc_dir_close (struct vs_cc_dir *d)
+{
+  free (d->path);
+  vs_guest_free_list (d->names, d->n);
+  memset (d, 0, sizeof *d);
+}
+
 /* The digest the walk recorded for a canonical path, of the column the
  * package's algorithm needs; NULL if none (caller frees). */
 static char *
