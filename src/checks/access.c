@@ -398,8 +398,8 @@ sshd_include (struct actx *a, const char *from, const char *pat,
               size_t plen, int depth, int in_match)
 {
   CLEANUP_FREE char *full = NULL;
-  char *slash, **names = NULL;
-  size_t n = 0, i;
+  struct vs_cc_dir d;
+  char *slash;
   int r;
 
   if (plen == 0 || memchr (pat, '\0', plen))
@@ -414,21 +414,17 @@ sshd_include (struct actx *a, const char *from, const char *pat,
     return vs_check_error (a->ctx, from, "%s: Include %s: wildcards in "
                            "directories not followed", from, full) == -1
       ? -1 : 0;
-  r = vs_cc_list (a->ctx, full[0] ? full : "/", &names, &n);
-  if (r != 0)
-    return r == -1 ? -1 : 0;
-  for (i = 0; i < n && r == 0; i++) {
+  /* "/" is listed for full "", and its entries are "/NAME". */
+  r = vs_cc_dir_open (a->ctx, full[0] ? full : "/", &d);
+  while (r == 0 && vs_cc_dir_next (&d)) {
     if (vs_tick ()) {
       r = vs_cc_stop (a->ctx, full);
       break;
     }
-    if (fnmatch (slash + 1, names[i], FNM_PERIOD) == 0) {
-      CLEANUP_FREE char *p = vs_xasprintf ("%s/%s", full, names[i]);
-
-      r = sshd_file (a, p, depth + 1, in_match);
-    }
+    if (fnmatch (slash + 1, d.name, FNM_PERIOD) == 0)
+      r = sshd_file (a, full[0] ? d.path : d.path + 1, depth + 1, in_match);
   }
-  vs_guest_free_list (names, n);
+  vs_cc_dir_close (&d);
   return r == -1 ? -1 : 0;
 }
 
@@ -793,39 +789,34 @@ check_keys (struct actx *a)
   /* Keys in a home that no account names (a user deleted from passwd,
    * or a home made by hand) still let someone in once an account
    * points there: look in every directory under /home too. */
-  {
-    char **names = NULL;
-    size_t n = 0;
+  if (r == 0) {
+    struct vs_cc_dir d;
 
-    if (r == 0 && (r = vs_cc_list (ctx, "/home", &names, &n)) == 0) {
-      for (i = 0; i < n && r == 0; i++) {
-        struct vs_cc_user orphan;
-        CLEANUP_FREE char *home = vs_xasprintf ("/home/%s", names[i]);
-        CLEANUP_FREE char *who = vs_xasprintf ("(home %s)", names[i]);
+    r = vs_cc_dir_open (ctx, "/home", &d);
+    while (r == 0 && vs_cc_dir_next (&d)) {
+      struct vs_cc_user orphan;
+      CLEANUP_FREE char *who = vs_xasprintf ("(home %s)", d.name);
 
-        memset (&orphan, 0, sizeof orphan);
-        orphan.name = who;
-        orphan.home = home;
-        orphan.passwd = (char *) "";
-        orphan.shell = (char *) "";
-        for (k = 0; k < VS_ARRAY_SIZE (defaults) && r == 0; k++) {
-          CLEANUP_FREE char *path = expand_akf (defaults[k], &orphan);
-          CLEANUP_FREE char *canon = NULL;
+      memset (&orphan, 0, sizeof orphan);
+      orphan.name = who;
+      orphan.home = d.path;
+      orphan.passwd = (char *) "";
+      orphan.shell = (char *) "";
+      for (k = 0; k < VS_ARRAY_SIZE (defaults) && r == 0; k++) {
+        CLEANUP_FREE char *path = expand_akf (defaults[k], &orphan);
+        CLEANUP_FREE char *canon = NULL;
 
-          if (vs_tick ()) {
-            r = vs_cc_stop (ctx, "/home");
-            break;
-          }
-          if (vs_guest_realpath (ctx->guest, path, &canon) == -1
-              || !vs_cc_set_add (&seen, canon, strlen (canon)))
-            continue;
-          r = keys_file (a, canon, &orphan, &items);
+        if (vs_tick ()) {
+          r = vs_cc_stop (ctx, "/home");
+          break;
         }
+        if (vs_guest_realpath (ctx->guest, path, &canon) == -1
+            || !vs_cc_set_add (&seen, canon, strlen (canon)))
+          continue;
+        r = keys_file (a, canon, &orphan, &items);
       }
-      vs_guest_free_list (names, n);
     }
-    else if (r == 1)            /* no /home, or an errors row says why */
-      r = 0;
+    vs_cc_dir_close (&d);
   }
   vs_cc_set_free (&seen);
   vs_cc_set_free (&tried);
@@ -842,26 +833,20 @@ static int sudoers_file (struct actx *a, const char *path, int depth,
 static int
 sudoers_dir (struct actx *a, const char *dir, int depth, uint64_t *items)
 {
-  char **names = NULL;
-  size_t n = 0, i;
-  int r = vs_cc_list (a->ctx, dir, &names, &n);
+  struct vs_cc_dir d;
+  int r = vs_cc_dir_open (a->ctx, dir, &d);
 
-  if (r != 0)
-    return r == -1 ? -1 : 0;
-  for (i = 0; i < n && r == 0; i++) {
-    CLEANUP_FREE char *p = NULL;
-
+  while (r == 0 && vs_cc_dir_next (&d)) {
     if (vs_tick ()) {
       r = vs_cc_stop (a->ctx, dir) == -1 ? -1 : 0;
       break;
     }
     /* sudo skips names with a '.' or ending in '~'. */
-    if (strchr (names[i], '.') || vs_cc_ends_with (names[i], "~"))
+    if (strchr (d.name, '.') || vs_cc_ends_with (d.name, "~"))
       continue;
-    p = vs_xasprintf ("%s/%s", dir, names[i]);
-    r = sudoers_file (a, p, depth + 1, items);
+    r = sudoers_file (a, d.path, depth + 1, items);
   }
-  vs_guest_free_list (names, n);
+  vs_cc_dir_close (&d);
   return r;
 }
 

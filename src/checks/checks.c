@@ -47,13 +47,10 @@ vs_check_addf (struct vs_check_ctx *ctx, const struct vs_finding *f,
   struct vs_finding g = *f;
   CLEANUP_FREE char *title = NULL;
   va_list ap;
-  int r;
 
   va_start (ap, title_fmt);
-  r = vasprintf (&title, title_fmt, ap);
+  title = vs_xvasprintf (title_fmt, ap);
   va_end (ap);
-  if (r < 0)
-    abort ();
   g.title = title;
   return vs_check_add (ctx, &g);
 }
@@ -95,15 +92,12 @@ vs_check_error (struct vs_check_ctx *ctx, const char *path,
 {
   CLEANUP_FREE char *msg = NULL;
   va_list ap;
-  int r;
 
   if (ctx->failed)
     return -1;
   va_start (ap, fmt);
-  r = vasprintf (&msg, fmt, ap);
+  msg = vs_xvasprintf (fmt, ap);
   va_end (ap);
-  if (r < 0)
-    abort ();
   vs_debug ("check: %s", msg);
   if (vs_store_add_error (ctx->store, "check", 0, path,
                           path ? strlen (path) : 0, msg) == -1) {

@@ -27,6 +27,7 @@
 
 #include "checks/common.h"
 #include "core/guest.h"
+#include "parse/accounts.h"
 #include "parse/passwd.h"
 #include "parse/text.h"
 #include "core/pkgdb.h"
@@ -86,6 +87,43 @@ vs_cc_list (struct vs_check_ctx *ctx, const char *path, char ***names,
     return 1;
   return vs_check_error (ctx, path, "%s: cannot list: %s", path,
                          strerror (errno)) == -1 ? -1 : 1;
+}
+
+int
+vs_cc_dir_open (struct vs_check_ctx *ctx, const char *dir,
+                 struct vs_cc_dir *d)
+{
+  int r;
+
+  memset (d, 0, sizeof *d);
+  d->dir = dir;
+  r = vs_cc_list (ctx, dir, &d->names, &d->n);
+  if (r != 0) {
+    d->names = NULL;
+    d->n = 0;
+  }
+  return r == -1 ? -1 : 0;
+}
+
+int
+vs_cc_dir_next (struct vs_cc_dir *d)
+{
+  free (d->path);
+  d->path = NULL;
+  d->name = NULL;
+  if (d->i >= d->n)
+    return 0;
+  d->name = d->names[d->i++];
+  d->path = vs_xasprintf ("%s/%s", d->dir, d->name);
+  return 1;
+}
+
+void
+vs_cc_dir_close (struct vs_cc_dir *d)
+{
+  free (d->path);
+  vs_guest_free_list (d->names, d->n);
+  memset (d, 0, sizeof *d);
 }
 
 /* The digest the walk recorded for a canonical path, of the column the
@@ -407,7 +445,6 @@ vs_cc_report (struct vs_check_ctx *ctx, enum vs_check_name check,
   char category[32];
   size_t i;
   va_list ap;
-  int r;
 
   if (ctx->failed)
     return -1;
@@ -419,10 +456,8 @@ vs_cc_report (struct vs_check_ctx *ctx, enum vs_check_name check,
   if (cap_over (e, sev, category, mitre))
     return 0;
   va_start (ap, fmt);
-  r = vasprintf (&title, fmt, ap);
+  title = vs_xvasprintf (fmt, ap);
   va_end (ap);
-  if (r < 0)
-    abort ();
   for (i = 0; title[i]; i++)
     if ((unsigned char) title[i] < 0x20 || title[i] == 0x7f)
       title[i] = ' ';
@@ -437,26 +472,6 @@ vs_cc_report (struct vs_check_ctx *ctx, enum vs_check_name check,
   f.evidence_len = evidence ? (evlen ? evlen : strlen (evidence)) : 0;
   f.mitre = mitre;
   return add_bounded (ctx, e, &f, path);
-}
-
-/* Parses a decimal id exactly. */
-static int
-parse_id (const char *s, size_t len, uint32_t *out)
-{
-  uint64_t v = 0;
-  size_t i;
-
-  if (len == 0 || len > 10)
-    return -1;
-  for (i = 0; i < len; i++) {
-    if (s[i] < '0' || s[i] > '9')
-      return -1;
-    v = v * 10 + (uint64_t) (s[i] - '0');
-  }
-  if (v > UINT32_MAX)
-    return -1;
-  *out = (uint32_t) v;
-  return 0;
 }
 
 /* Accounts read from /etc/passwd: a real system has tens, a directory
@@ -518,8 +533,8 @@ vs_cc_users_load (struct vs_check_ctx *ctx, struct vs_cc_users *u)
     memset (e, 0, sizeof *e);
     e->name = vs_xstrndup (f[0], fl[0]);
     e->passwd = vs_xstrndup (f[1], fl[1]);
-    e->uid_ok = parse_id (f[2], fl[2], &e->uid) == 0;
-    if (parse_id (f[3], fl[3], &e->gid) == -1)
+    e->uid_ok = vs_accounts_parse_id (f[2], fl[2], &e->uid) == 0;
+    if (vs_accounts_parse_id (f[3], fl[3], &e->gid) == -1)
       e->gid = UINT32_MAX;
     e->home = vs_xstrndup (k > 5 ? f[5] : "", k > 5 ? fl[5] : 0);
     e->shell = vs_xstrndup (k > 6 ? f[6] : "", k > 6 ? fl[6] : 0);

@@ -65,6 +65,34 @@ int vs_cc_read_head (struct vs_check_ctx *ctx, const char *path, size_t max,
 int vs_cc_list (struct vs_check_ctx *ctx, const char *path, char ***names,
                 size_t *n);
 
+/* A walk over the entries of a guest directory, in the order and
+ * within the cap of vs_cc_list:
+ *
+ *   struct vs_cc_dir d;
+ *   int r = vs_cc_dir_open (ctx, dir, &d);
+ *
+ *   while (r == 0 && vs_cc_dir_next (&d))
+ *     r = ... d.name, d.path ...;
+ *   vs_cc_dir_close (&d);
+ *
+ * vs_cc_dir_open returns 0, or -1 if the store failed; a directory that
+ * is absent or cannot be listed (an errors row says why, as vs_cc_list
+ * writes it) has no entries.  vs_cc_dir_next returns 1 with the next
+ * entry's name and path ("DIR/NAME", DIR as given), or 0 at the end;
+ * both are valid until the next call. */
+struct vs_cc_dir {
+  const char *name;
+  char *path;
+  /* Private. */
+  const char *dir;
+  char **names;
+  size_t n, i;
+};
+int vs_cc_dir_open (struct vs_check_ctx *ctx, const char *dir,
+                    struct vs_cc_dir *d);
+int vs_cc_dir_next (struct vs_cc_dir *d);
+void vs_cc_dir_close (struct vs_cc_dir *d);
+
 /* Where a guest file comes from. */
 enum vs_cc_origin {
   VS_CC_UNKNOWN,                /* no package database */

@@ -224,14 +224,10 @@ script_dir (struct pctx *p, const char *dir, enum vs_check_name id,
             enum vs_severity unknown, int list_stock, uint64_t *items)
 {
   struct vs_check_ctx *ctx = p->ctx;
-  char **names = NULL;
-  size_t n = 0, i;
-  int r = vs_cc_list (ctx, dir, &names, &n);
+  struct vs_cc_dir d;
+  int r = vs_cc_dir_open (ctx, dir, &d);
 
-  if (r != 0)
-    return r == -1 ? -1 : 0;
-  for (i = 0; i < n && r == 0; i++) {
-    CLEANUP_FREE char *path = vs_xasprintf ("%s/%s", dir, names[i]);
+  while (r == 0 && vs_cc_dir_next (&d)) {
     CLEANUP_FREE char *data = NULL;
     struct script_scan s;
     enum vs_cc_origin o;
@@ -239,10 +235,10 @@ script_dir (struct pctx *p, const char *dir, enum vs_check_name id,
     size_t len;
 
     (*items)++;
-    o = vs_cc_origin (ctx, path, &pkg);
+    o = vs_cc_origin (ctx, d.path, &pkg);
     if (o == VS_CC_STOCK && !list_stock)
       continue;
-    r = vs_cc_read_head (ctx, path, VS_CC_MAX_SCRIPT, &data, &len);
+    r = vs_cc_read_head (ctx, d.path, VS_CC_MAX_SCRIPT, &data, &len);
     if (r != 0) {
       r = r == -1 ? -1 : 0;
       continue;
@@ -250,10 +246,10 @@ script_dir (struct pctx *p, const char *dir, enum vs_check_name id,
     scan_script (data, len, 0, &s);
     if (s.ncmds)
       r = report_script (p, id, mitre, grade (o, s.why, unowned, unknown),
-                         path, what, o, pkg, &s, NULL);
+                         d.path, what, o, pkg, &s, NULL);
     vs_buf_release (&s.cmds);
   }
-  vs_guest_free_list (names, n);
+  vs_cc_dir_close (&d);
   return r;
 }
 
@@ -268,22 +264,16 @@ cron_scripts (struct pctx *p, const char *dir, uint64_t *items)
 static int
 cron_spool (struct pctx *p, const char *dir, uint64_t *items)
 {
-  char **names = NULL;
-  size_t n = 0, i;
-  int r = vs_cc_list (p->ctx, dir, &names, &n);
+  struct vs_cc_dir d;
+  int r = vs_cc_dir_open (p->ctx, dir, &d);
 
-  if (r != 0)
-    return r == -1 ? -1 : 0;
-  for (i = 0; i < n && r == 0; i++) {
-    CLEANUP_FREE char *path = NULL;
-
-    if (strcmp (names[i], "crontabs") == 0 || strcmp (names[i], "atjobs") == 0
-        || strcmp (names[i], "atspool") == 0)
+  while (r == 0 && vs_cc_dir_next (&d)) {
+    if (strcmp (d.name, "crontabs") == 0 || strcmp (d.name, "atjobs") == 0
+        || strcmp (d.name, "atspool") == 0)
       continue;
-    path = vs_xasprintf ("%s/%s", dir, names[i]);
-    r = cron_file (p, path, 0, names[i], items);
+    r = cron_file (p, d.path, 0, d.name, items);
   }
-  vs_guest_free_list (names, n);
+  vs_cc_dir_close (&d);
   return r;
 }
 
@@ -295,24 +285,18 @@ vs_persist_cron (struct vs_check_ctx *ctx)
     "/etc/cron.hourly", "/etc/cron.daily", "/etc/cron.weekly",
     "/etc/cron.monthly",
   };
-  char **names = NULL;
-  size_t n = 0, i;
+  struct vs_cc_dir d;
+  size_t i;
   uint64_t items = 0;
   int r;
 
   if (cron_file (p, "/etc/crontab", 1, NULL, &items) == -1
       || cron_file (p, "/etc/anacrontab", 1, NULL, &items) == -1)
     return -1;
-  r = vs_cc_list (p->ctx, "/etc/cron.d", &names, &n);
-  if (r == -1)
-    return -1;
-  for (i = 0; r == 0 && i < n; i++) {
-    CLEANUP_FREE char *path = vs_xasprintf ("/etc/cron.d/%s", names[i]);
-
-    if (cron_file (p, path, 1, NULL, &items) == -1)
-      r = -1;
-  }
-  vs_guest_free_list (names, n);
+  r = vs_cc_dir_open (p->ctx, "/etc/cron.d", &d);
+  while (r == 0 && vs_cc_dir_next (&d))
+    r = cron_file (p, d.path, 1, NULL, &items);
+  vs_cc_dir_close (&d);
   if (r == -1 || cron_spool (p, "/var/spool/cron/crontabs", &items) == -1
       || cron_spool (p, "/var/spool/cron", &items) == -1)
     return -1;
@@ -328,14 +312,10 @@ static int
 at_dir (struct pctx *p, const char *dir, uint64_t *items)
 {
   struct vs_check_ctx *ctx = p->ctx;
-  char **names = NULL;
-  size_t n = 0, i;
-  int r = vs_cc_list (ctx, dir, &names, &n);
+  struct vs_cc_dir d;
+  int r = vs_cc_dir_open (ctx, dir, &d);
 
-  if (r != 0)
-    return r == -1 ? -1 : 0;
-  for (i = 0; i < n && r == 0; i++) {
-    CLEANUP_FREE char *path = NULL;
+  while (r == 0 && vs_cc_dir_next (&d)) {
     CLEANUP_FREE char *data = NULL;
     struct script_scan s;
     struct vs_line l, last;
@@ -344,12 +324,12 @@ at_dir (struct pctx *p, const char *dir, uint64_t *items)
     struct stat st;
     size_t len, pos = 0;
 
-    if (names[i][0] == '.' || strcmp (names[i], "spool") == 0)
+    if (d.name[0] == '.' || strcmp (d.name, "spool") == 0)
       continue;
-    path = vs_xasprintf ("%s/%s", dir, names[i]);
-    if (vs_guest_stat (ctx->guest, path, 0, &st) == 0 && S_ISDIR (st.st_mode))
+    if (vs_guest_stat (ctx->guest, d.path, 0, &st) == 0
+        && S_ISDIR (st.st_mode))
       continue;
-    r = vs_cc_read_head (ctx, path, VS_CC_MAX_SCRIPT, &data, &len);
+    r = vs_cc_read_head (ctx, d.path, VS_CC_MAX_SCRIPT, &data, &len);
     if (r != 0) {
       r = r == -1 ? -1 : 0;
       continue;
@@ -367,13 +347,13 @@ at_dir (struct pctx *p, const char *dir, uint64_t *items)
     vs_cc_evidence (&ev, last.p ? last.p : "", last.len);
     shown = vs_cc_short (last.p ? last.p : "", last.len, TITLE_CMD);
     r = vs_cc_report (ctx, VS_CK_PERSISTENCE_AT, s.why ? VS_SEV_HIGH
-                      : VS_SEV_MEDIUM, "T1053.002", path, NULL, ev.data,
-                      ev.len, "at job %s runs: %s%s%s", names[i], shown,
+                      : VS_SEV_MEDIUM, "T1053.002", d.path, NULL, ev.data,
+                      ev.len, "at job %s runs: %s%s%s", d.name, shown,
                       s.why ? " — " : "", s.why ? s.why : "");
     vs_buf_release (&ev);
     vs_buf_release (&s.cmds);
   }
-  vs_guest_free_list (names, n);
+  vs_cc_dir_close (&d);
   return r;
 }
 
@@ -517,40 +497,27 @@ static int
 sd_wants (struct sd *sd, const char *dir)
 {
   struct vs_check_ctx *ctx = sd->p->ctx;
-  char **names = NULL;
-  size_t n = 0, i;
-  int r = vs_cc_list (ctx, dir, &names, &n);
+  struct vs_cc_dir d, links;
+  int r = vs_cc_dir_open (ctx, dir, &d);
 
-  if (r != 0)
-    return r == -1 ? -1 : 0;
-  for (i = 0; i < n && r == 0; i++) {
-    CLEANUP_FREE char *sub = NULL;
-    char **links = NULL;
-    size_t nl = 0, j;
-
-    if (!vs_cc_ends_with (names[i], ".wants")
-        && !vs_cc_ends_with (names[i], ".requires")
-        && !vs_cc_ends_with (names[i], ".upholds"))
+  while (r == 0 && vs_cc_dir_next (&d)) {
+    if (!vs_cc_ends_with (d.name, ".wants")
+        && !vs_cc_ends_with (d.name, ".requires")
+        && !vs_cc_ends_with (d.name, ".upholds"))
       continue;
-    sub = vs_xasprintf ("%s/%s", dir, names[i]);
-    r = vs_cc_list (ctx, sub, &links, &nl);
-    if (r != 0) {
-      r = r == -1 ? -1 : 0;
-      continue;
-    }
-    for (j = 0; j < nl; j++) {
-      CLEANUP_FREE char *lp = vs_xasprintf ("%s/%s", sub, links[j]);
+    r = vs_cc_dir_open (ctx, d.path, &links);
+    while (r == 0 && vs_cc_dir_next (&links)) {
       char *canon = NULL;
 
-      vs_cc_set_add (&sd->enabled, links[j], strlen (links[j]));
-      if (vs_guest_realpath (ctx->guest, lp, &canon) == 0) {
+      vs_cc_set_add (&sd->enabled, links.name, strlen (links.name));
+      if (vs_guest_realpath (ctx->guest, links.path, &canon) == 0) {
         vs_cc_set_add (&sd->targets, canon, strlen (canon));
         free (canon);
       }
     }
-    vs_guest_free_list (links, nl);
+    vs_cc_dir_close (&links);
   }
-  vs_guest_free_list (names, n);
+  vs_cc_dir_close (&d);
   return r;
 }
 
@@ -559,56 +526,42 @@ static int
 sd_dir (struct sd *sd, const char *dir, const char *account)
 {
   struct vs_check_ctx *ctx = sd->p->ctx;
-  char **names = NULL;
-  size_t n = 0, i;
-  int r = vs_cc_list (ctx, dir, &names, &n);
+  struct vs_cc_dir d, conf;
+  int r = vs_cc_dir_open (ctx, dir, &d);
 
-  if (r != 0)
-    return r == -1 ? -1 : 0;
-  for (i = 0; i < n && r == 0; i++) {
-    CLEANUP_FREE char *path = vs_xasprintf ("%s/%s", dir, names[i]);
+  while (r == 0 && vs_cc_dir_next (&d)) {
     CLEANUP_FREE char *canon = NULL;
 
-    if (vs_cc_ends_with (names[i], ".d")) {
-      char **conf = NULL;
-      size_t nc = 0, j;
-      CLEANUP_FREE char *unit = vs_xstrndup (names[i],
-                                             strlen (names[i]) - 2);
+    if (vs_cc_ends_with (d.name, ".d")) {
+      CLEANUP_FREE char *unit = vs_xstrndup (d.name, strlen (d.name) - 2);
 
-      r = vs_cc_list (ctx, path, &conf, &nc);
-      if (r != 0) {
-        r = r == -1 ? -1 : 0;
-        continue;
-      }
-      for (j = 0; j < nc && r == 0; j++) {
-        CLEANUP_FREE char *cp = NULL;
+      r = vs_cc_dir_open (ctx, d.path, &conf);
+      while (r == 0 && vs_cc_dir_next (&conf)) {
         CLEANUP_FREE char *cc = NULL;
 
-        if (!vs_cc_ends_with (conf[j], ".conf"))
-          continue;
-        cp = vs_xasprintf ("%s/%s", path, conf[j]);
-        if (vs_guest_realpath (ctx->guest, cp, &cc) == -1
+        if (!vs_cc_ends_with (conf.name, ".conf")
+            || vs_guest_realpath (ctx->guest, conf.path, &cc) == -1
             || !vs_cc_set_add (&sd->units, cc, strlen (cc)))
           continue;
         r = sd_unit (sd, cc, unit, 1, account);
       }
-      vs_guest_free_list (conf, nc);
+      vs_cc_dir_close (&conf);
       continue;
     }
-    if (!is_unit_name (names[i]))
+    if (!is_unit_name (d.name))
       continue;
-    if (vs_guest_realpath (ctx->guest, path, &canon) == -1) {
+    if (vs_guest_realpath (ctx->guest, d.path, &canon) == -1) {
       if (errno == ELOOP)
-        r = vs_check_error (ctx, path, "%s: symlink loop", path) == -1
+        r = vs_check_error (ctx, d.path, "%s: symlink loop", d.path) == -1
           ? -1 : 0;
       continue;
     }
     if (strcmp (canon, "/dev/null") == 0
         || !vs_cc_set_add (&sd->units, canon, strlen (canon)))
       continue;
-    r = sd_unit (sd, canon, names[i], 0, account);
+    r = sd_unit (sd, canon, d.name, 0, account);
   }
-  vs_guest_free_list (names, n);
+  vs_cc_dir_close (&d);
   return r;
 }
 
@@ -616,14 +569,10 @@ static int
 sd_generators (struct sd *sd, const char *dir)
 {
   struct vs_check_ctx *ctx = sd->p->ctx;
-  char **names = NULL;
-  size_t n = 0, i;
-  int r = vs_cc_list (ctx, dir, &names, &n);
+  struct vs_cc_dir d;
+  int r = vs_cc_dir_open (ctx, dir, &d);
 
-  if (r != 0)
-    return r == -1 ? -1 : 0;
-  for (i = 0; i < n && r == 0; i++) {
-    CLEANUP_FREE char *path = vs_xasprintf ("%s/%s", dir, names[i]);
+  while (r == 0 && vs_cc_dir_next (&d)) {
     CLEANUP_FREE char *canon = NULL;
     CLEANUP_FREE char *data = NULL;
     struct script_scan s;
@@ -632,7 +581,7 @@ sd_generators (struct sd *sd, const char *dir)
     const char *pkg;
     size_t len;
 
-    if (vs_guest_realpath (ctx->guest, path, &canon) == -1
+    if (vs_guest_realpath (ctx->guest, d.path, &canon) == -1
         || !vs_cc_set_add (&sd->units, canon, strlen (canon)))
       continue;
     sd->gens++;
@@ -652,7 +601,7 @@ sd_generators (struct sd *sd, const char *dir)
                          sev, canon, "systemd generator", o, pkg, &s, NULL);
     vs_buf_release (&s.cmds);
   }
-  vs_guest_free_list (names, n);
+  vs_cc_dir_close (&d);
   return r;
 }
 
@@ -802,8 +751,7 @@ vs_persist_initd (struct vs_check_ctx *ctx)
     "/etc/rc.d/rc6.d",
   };
   CLEANUP_FREE char *initd = NULL;
-  char **names = NULL;
-  size_t n = 0, i;
+  size_t i;
   uint64_t items = 0;
   int r;
 
@@ -814,35 +762,28 @@ vs_persist_initd (struct vs_check_ctx *ctx)
                   VS_SEV_MEDIUM, VS_SEV_INFO, 0, &items);
   /* Start links that lead anywhere but to an init script. */
   for (i = 0; r == 0 && i < VS_ARRAY_SIZE (rcdirs); i++) {
-    size_t j;
+    struct vs_cc_dir d;
 
-    names = NULL;
-    n = 0;
-    r = vs_cc_list (ctx, rcdirs[i], &names, &n);
-    if (r != 0) {
-      r = r == -1 ? -1 : 0;
-      continue;
-    }
-    for (j = 0; j < n && r == 0; j++) {
-      CLEANUP_FREE char *path = vs_xasprintf ("%s/%s", rcdirs[i], names[j]);
+    r = vs_cc_dir_open (ctx, rcdirs[i], &d);
+    while (r == 0 && vs_cc_dir_next (&d)) {
       CLEANUP_FREE char *canon = NULL;
       size_t il = strlen (initd);
       const char *why;
 
-      if (names[j][0] != 'S' && names[j][0] != 'K')
+      if (d.name[0] != 'S' && d.name[0] != 'K')
         continue;
       items++;
-      if (vs_guest_realpath (ctx->guest, path, &canon) == -1)
+      if (vs_guest_realpath (ctx->guest, d.path, &canon) == -1)
         continue;               /* dangling: runs nothing */
       if (strncmp (canon, initd, il) == 0 && canon[il] == '/')
         continue;
       why = vs_cmd_suspicion (canon, strlen (canon));
       r = vs_cc_report (ctx, VS_CK_PERSISTENCE_INITD, why ? VS_SEV_HIGH
-                        : VS_SEV_MEDIUM, "T1037.004", path, NULL, canon, 0,
-                        "runlevel link %s runs %s, not an init script%s%s",
-                        names[j], canon, why ? " — " : "", why ? why : "");
+                        : VS_SEV_MEDIUM, "T1037.004", d.path, NULL, canon,
+                        0, "runlevel link %s runs %s, not an init script%s%s",
+                        d.name, canon, why ? " — " : "", why ? why : "");
     }
-    vs_guest_free_list (names, n);
+    vs_cc_dir_close (&d);
   }
   if (r == 0)
     r = vs_check_ran (ctx, VS_CK_PERSISTENCE_INITD, "ran", items, NULL);
@@ -960,26 +901,18 @@ vs_persist_shell (struct vs_check_ctx *ctx)
     ".login",
   };
   struct vs_cc_set homes = { NULL, 0, 0 };
-  char **names = NULL;
-  size_t n = 0, i, k;
+  struct vs_cc_dir d;
+  size_t i, k;
   uint64_t items = 0;
   int r = 0;
 
   for (i = 0; i < VS_ARRAY_SIZE (sys) && r == 0; i++)
     r = shell_file (p, sys[i], NULL, &items);
   if (r == 0) {
-    r = vs_cc_list (ctx, "/etc/profile.d", &names, &n);
-    if (r == 1)
-      r = 0;
-    else if (r == 0) {
-      for (i = 0; i < n && r == 0; i++) {
-        CLEANUP_FREE char *path = vs_xasprintf ("/etc/profile.d/%s",
-                                                names[i]);
-
-        r = shell_file (p, path, NULL, &items);
-      }
-      vs_guest_free_list (names, n);
-    }
+    r = vs_cc_dir_open (ctx, "/etc/profile.d", &d);
+    while (r == 0 && vs_cc_dir_next (&d))
+      r = shell_file (p, d.path, NULL, &items);
+    vs_cc_dir_close (&d);
   }
   for (i = 0; i < p->users.n && r == 0; i++) {
     const struct vs_cc_user *u = &p->users.v[i];
@@ -1123,23 +1056,17 @@ int
 vs_persist_ldconf (struct vs_check_ctx *ctx)
 {
   struct pctx *p = ctx->family;
-  char **names = NULL;
-  size_t n = 0, i;
+  struct vs_cc_dir d;
   uint64_t items = 0;
   int r;
 
   if (ldconf_file (p, "/etc/ld.so.conf", &items) == -1)
     return -1;
-  r = vs_cc_list (p->ctx, "/etc/ld.so.conf.d", &names, &n);
-  if (r == -1)
-    return -1;
-  for (i = 0; r == 0 && i < n; i++) {
-    CLEANUP_FREE char *path = vs_xasprintf ("/etc/ld.so.conf.d/%s", names[i]);
-
-    if (vs_cc_ends_with (names[i], ".conf"))
-      r = ldconf_file (p, path, &items);
-  }
-  vs_guest_free_list (names, n);
+  r = vs_cc_dir_open (p->ctx, "/etc/ld.so.conf.d", &d);
+  while (r == 0 && vs_cc_dir_next (&d))
+    if (vs_cc_ends_with (d.name, ".conf"))
+      r = ldconf_file (p, d.path, &items);
+  vs_cc_dir_close (&d);
   if (r == -1)
     return -1;
   return vs_check_ran (p->ctx, VS_CK_PERSISTENCE_LD_SO_CONF, "ran", items, NULL);
@@ -1285,25 +1212,17 @@ vs_persist_pam (struct vs_check_ctx *ctx)
 {
   struct pctx *p = ctx->family;
   struct pam pm;
-  char **names = NULL;
-  size_t n = 0, i;
+  struct vs_cc_dir d;
   int r;
 
   memset (&pm, 0, sizeof pm);
   pm.p = p;
   r = pam_file (&pm, "/etc/pam.conf", 1);
   if (r == 0) {
-    r = vs_cc_list (p->ctx, "/etc/pam.d", &names, &n);
-    if (r == 1)
-      r = 0;
-    else if (r == 0) {
-      for (i = 0; i < n && r == 0; i++) {
-        CLEANUP_FREE char *path = vs_xasprintf ("/etc/pam.d/%s", names[i]);
-
-        r = pam_file (&pm, path, 0);
-      }
-      vs_guest_free_list (names, n);
-    }
+    r = vs_cc_dir_open (p->ctx, "/etc/pam.d", &d);
+    while (r == 0 && vs_cc_dir_next (&d))
+      r = pam_file (&pm, d.path, 0);
+    vs_cc_dir_close (&d);
   }
   if (r == 0) {
     CLEANUP_FREE char *note = NULL;
@@ -1332,20 +1251,14 @@ vs_persist_udev (struct vs_check_ctx *ctx)
   };
   struct vs_cc_set seen = { NULL, 0, 0 };
   uint64_t items = 0;
-  size_t d;
+  size_t i;
   int r = 0;
 
-  for (d = 0; d < VS_ARRAY_SIZE (dirs) && r == 0; d++) {
-    char **names = NULL;
-    size_t n = 0, i;
+  for (i = 0; i < VS_ARRAY_SIZE (dirs) && r == 0; i++) {
+    struct vs_cc_dir d;
 
-    r = vs_cc_list (ctx, dirs[d], &names, &n);
-    if (r != 0) {
-      r = r == -1 ? -1 : 0;
-      continue;
-    }
-    for (i = 0; i < n && r == 0; i++) {
-      CLEANUP_FREE char *path = vs_xasprintf ("%s/%s", dirs[d], names[i]);
+    r = vs_cc_dir_open (ctx, dirs[i], &d);
+    while (r == 0 && vs_cc_dir_next (&d)) {
       CLEANUP_FREE char *canon = NULL;
       CLEANUP_FREE char *data = NULL;
       CLEANUP_FREE char *otext = NULL;
@@ -1354,8 +1267,8 @@ vs_persist_udev (struct vs_check_ctx *ctx)
       struct vs_line l;
       size_t len, pos = 0;
 
-      if (!vs_cc_ends_with (names[i], ".rules")
-          || vs_guest_realpath (ctx->guest, path, &canon) == -1
+      if (!vs_cc_ends_with (d.name, ".rules")
+          || vs_guest_realpath (ctx->guest, d.path, &canon) == -1
           || !vs_cc_set_add (&seen, canon, strlen (canon)))
         continue;
       items++;
@@ -1395,7 +1308,7 @@ vs_persist_udev (struct vs_check_ctx *ctx)
         }
       }
     }
-    vs_guest_free_list (names, n);
+    vs_cc_dir_close (&d);
   }
   vs_cc_set_free (&seen);
   if (r == 0)
@@ -1421,14 +1334,10 @@ xdg_dir (struct pctx *p, const char *dir, const char *account,
          uint64_t *items)
 {
   struct vs_check_ctx *ctx = p->ctx;
-  char **names = NULL;
-  size_t n = 0, i;
-  int r = vs_cc_list (ctx, dir, &names, &n);
+  struct vs_cc_dir d;
+  int r = vs_cc_dir_open (ctx, dir, &d);
 
-  if (r != 0)
-    return r == -1 ? -1 : 0;
-  for (i = 0; i < n && r == 0; i++) {
-    CLEANUP_FREE char *path = vs_xasprintf ("%s/%s", dir, names[i]);
+  while (r == 0 && vs_cc_dir_next (&d)) {
     CLEANUP_FREE char *data = NULL;
     CLEANUP_FREE char *otext = NULL;
     CLEANUP_FREE char *shown = NULL;
@@ -1439,9 +1348,9 @@ xdg_dir (struct pctx *p, const char *dir, const char *account,
     const char *pkg, *why = NULL;
     size_t len;
 
-    if (!vs_cc_ends_with (names[i], ".desktop"))
+    if (!vs_cc_ends_with (d.name, ".desktop"))
       continue;
-    r = vs_cc_read (ctx, path, VS_CC_MAX_CONFIG, &data, &len);
+    r = vs_cc_read (ctx, d.path, VS_CC_MAX_CONFIG, &data, &len);
     if (r != 0) {
       r = r == -1 ? -1 : 0;
       continue;
@@ -1461,18 +1370,18 @@ xdg_dir (struct pctx *p, const char *dir, const char *account,
       vs_buf_release (&ev);
       continue;
     }
-    o = vs_cc_origin (ctx, path, &pkg);
+    o = vs_cc_origin (ctx, d.path, &pkg);
     if (account && o == VS_CC_UNKNOWN)
       o = VS_CC_UNOWNED;
     otext = vs_cc_origin_text (o, pkg);
     r = vs_cc_report (ctx, VS_CK_PERSISTENCE_XDG_AUTOSTART,
                       grade (o, why, VS_SEV_MEDIUM, VS_SEV_LOW), "T1547.013",
-                      path, account, ev.data, ev.len,
-                      "desktop autostart %s (%s) runs: %s%s%s", names[i],
+                      d.path, account, ev.data, ev.len,
+                      "desktop autostart %s (%s) runs: %s%s%s", d.name,
                       otext, shown, why ? " — " : "", why ? why : "");
     vs_buf_release (&ev);
   }
-  vs_guest_free_list (names, n);
+  vs_cc_dir_close (&d);
   return r;
 }
 

@@ -31,9 +31,8 @@ cmp_account (const void *a, const void *b)
   return x->line < y->line ? -1 : x->line > y->line;
 }
 
-/* Parses a decimal uid field exactly; returns 0 or -1. */
-static int
-parse_uid (const char *s, size_t len, uint32_t *out)
+int
+vs_accounts_parse_id (const char *s, size_t len, uint32_t *out)
 {
   uint64_t v = 0;
   size_t i;
@@ -78,7 +77,7 @@ vs_accounts_parse (const char *data, size_t len)
     }
     if (k < 3 || fl[0] == 0 || memchr (f[0], '\0', fl[0]))
       continue;
-    if (parse_uid (f[2], fl[2], &uid) == -1)
+    if (vs_accounts_parse_id (f[2], fl[2], &uid) == -1)
       continue;
     if (a->n == alloc) {
       alloc = alloc ? alloc * 2 : 32;

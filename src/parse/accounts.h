@@ -22,4 +22,8 @@ size_t vs_accounts_count (const struct vs_accounts *a);
 /* The name of uid, or NULL.  Valid as long as a is. */
 const char *vs_accounts_name (const struct vs_accounts *a, uint32_t uid);
 
+/* Parses a uid or gid field exactly: 1 to 10 decimal digits, at most
+ * UINT32_MAX, nothing else.  Returns 0 with *out, or -1. */
+int vs_accounts_parse_id (const char *s, size_t len, uint32_t *out);
+
 #endif /* VS_ACCOUNTS_H */

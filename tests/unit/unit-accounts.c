@@ -23,8 +23,9 @@ main (void)
   struct vs_accounts *a = vs_accounts_parse (text, sizeof text - 1);
   char *big;
   size_t i;
+  uint32_t id = 7;
 
-  tap_plan (9);
+  tap_plan (15);
   tap_is_str (vs_accounts_name (a, 0), "root",
               "uid 0 is the first line with it (root, not toor)");
   tap_is_str (vs_accounts_name (a, 1), "daemon", "uid 1");
@@ -39,6 +40,20 @@ main (void)
   a = vs_accounts_parse ("", 0);
   tap_ok (a && vs_accounts_count (a) == 0, "empty file");
   vs_accounts_free (a);
+
+  /* The id field parser the checks share. */
+  tap_ok (vs_accounts_parse_id ("4294967295", 10, &id) == 0
+          && id == 4294967295u, "the largest uid parses");
+  tap_ok (vs_accounts_parse_id ("4294967296", 10, &id) == -1,
+          "one past the largest uid does not");
+  tap_ok (vs_accounts_parse_id ("00000000001", 11, &id) == -1,
+          "eleven digits do not");
+  tap_ok (vs_accounts_parse_id ("", 0, &id) == -1, "an empty field does not");
+  tap_ok (vs_accounts_parse_id ("12a", 3, &id) == -1
+          && vs_accounts_parse_id ("-1", 2, &id) == -1,
+          "a field with a non-digit does not");
+  tap_ok (vs_accounts_parse_id ("1000:", 4, &id) == 0 && id == 1000,
+          "only len bytes are read");
 
   /* A line of a megabyte of colons and digits. */
   big = vs_xmalloc (1 << 20);
