@@ -25,6 +25,13 @@ vs_ascii_alnum (char c)
   return vs_ascii_alpha (c) || vs_ascii_digit (c);
 }
 
+/* A blank as C's isblank has it: space or tab. */
+static inline int
+vs_ascii_blank (char c)
+{
+  return c == ' ' || c == '\t';
+}
+
 /* The lowercase of an ASCII capital; any other byte as it is. */
 static inline char
 vs_ascii_lower (char c)

@@ -126,29 +126,33 @@ past (uint64_t off, uint64_t len, uint64_t end)
 
 /* A table of n entries of esize bytes at off in the file, read in
  * order, TABLE_CHUNK entries at a time, so that a huge table costs
- * bounded memory. */
+ * bounded memory.  image and what name it in the truncation message. */
 #define TABLE_CHUNK 4096
 struct table {
   const struct src *s;
+  const char *image, *what;
   uint64_t off, n;
   size_t esize;
   unsigned char *buf;           /* TABLE_CHUNK entries */
 };
 
 static void
-table_init (struct table *t, const struct src *s, uint64_t off, uint64_t n,
-            size_t esize)
+table_init (struct table *t, const struct src *s, const char *image,
+            const char *what, uint64_t off, uint64_t n, size_t esize)
 {
   t->s = s;
+  t->image = image;
+  t->what = what;
   t->off = off;
   t->n = n;
   t->esize = esize;
   t->buf = vs_xmalloc (TABLE_CHUNK * esize);
 }
 
-/* Entry i (asked for in order from 0), or NULL if it could not be read. */
+/* Entry i (asked for in order from 0), or NULL with *errmsg set (the
+ * table is truncated) if it could not be read. */
 static const unsigned char *
-table_entry (struct table *t, uint64_t i)
+table_entry (struct table *t, uint64_t i, char **errmsg)
 {
   size_t slot = (size_t) (i % TABLE_CHUNK);
 
@@ -156,8 +160,10 @@ table_entry (struct table *t, uint64_t i)
     uint64_t k = t->n - i < TABLE_CHUNK ? t->n - i : TABLE_CHUNK;
 
     if (read_at (t->s, t->off + i * t->esize, t->buf,
-                 (size_t) k * t->esize) == -1)
+                 (size_t) k * t->esize) == -1) {
+      truncated (errmsg, t->image, t->what, t->off, t->s->size);
       return NULL;
+    }
   }
   return t->buf + slot * t->esize;
 }
@@ -433,20 +439,18 @@ check_vmdk_tables (const struct src *s, const unsigned char *h0,
                       rgd_off > UINT64_MAX / 512 ? rgd_off : rgd_off * 512,
                       s->size);
 
-  table_init (&gd, s, gd_off * 512, gd_n, 4);
+  table_init (&gd, s, "VMDK", "grain directory", gd_off * 512, gd_n, 4);
   gt = vs_xmalloc (VMDK_MAX_GTES * 4);
   for (i = 0; i < gd_n; i++) {
-    const unsigned char *e = table_entry (&gd, i);
+    const unsigned char *e;
     uint64_t gt_off;
 
     if (vs_tick ()) {
       *errmsg = vs_xstrdup ("VMDK table check stopped");
       goto out;
     }
-    if (!e) {
-      truncated (errmsg, "VMDK", "grain directory", gd_off * 512, s->size);
+    if (!(e = table_entry (&gd, i, errmsg)))
       goto out;
-    }
     gt_off = (uint64_t) vs_le32 (e) * 512;
     if (gt_off == 0)
       continue;
@@ -906,15 +910,13 @@ check_vhd_bat (const struct src *s, const unsigned char *dh,
                       s->size);
   /* A block is its sector bitmap, rounded up to a sector, then data. */
   blen = ((uint64_t) bsize / 512 / 8 + 511) / 512 * 512 + bsize;
-  table_init (&bat, s, bat_off, entries, 4);
+  table_init (&bat, s, "VHD", "block allocation table", bat_off, entries, 4);
   for (i = 0; i < entries; i++) {
-    const unsigned char *p = table_entry (&bat, i);
+    const unsigned char *p = table_entry (&bat, i, errmsg);
     uint32_t e;
 
-    if (!p) {
-      truncated (errmsg, "VHD", "block allocation table", bat_off, s->size);
+    if (!p)
       goto out;
-    }
     e = vs_be32 (p);
     if (e != VHD_UNUSED && past ((uint64_t) e * 512, blen, end)) {
       *errmsg = vs_xasprintf ("VHD is truncated or corrupt: block %llu at "
@@ -1048,17 +1050,15 @@ check_vhdx_bat (const struct src *s, uint64_t bat_off, uint64_t bat_len,
   if (past (bat_off, bat_len, s->size))
     return truncated (errmsg, "VHDX", "block table region", bat_off,
                       s->size);
-  table_init (&bat, s, bat_off, entries, 8);
+  table_init (&bat, s, "VHDX", "block table region", bat_off, entries, 8);
   for (i = 0; i < entries; i++) {
-    const unsigned char *p = table_entry (&bat, i);
+    const unsigned char *p = table_entry (&bat, i, errmsg);
     uint64_t e, off, len;
     unsigned state;
     int bitmap = (i + 1) % (ratio + 1) == 0;
 
-    if (!p) {
-      truncated (errmsg, "VHDX", "block table region", bat_off, s->size);
+    if (!p)
       goto out;
-    }
     e = vs_le64 (p);
     state = e & 7;
     off = (e >> 20) * VHDX_MB;  /* 44 bits of megabytes: no overflow */

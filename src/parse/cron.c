@@ -41,8 +41,7 @@ time_field_ok (const char *w, size_t wl)
 static enum vs_cron_kind
 line_kind (const char **line, size_t *len)
 {
-  vs_trim (line, len);
-  if (*len == 0 || (*line)[0] == '#')
+  if (!vs_line_content (line, len))
     return VS_CRON_NONE;
   if (is_env (*line, *len))
     return VS_CRON_ENV;

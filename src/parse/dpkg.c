@@ -35,20 +35,14 @@ next_line (const char *data, size_t len, size_t *pos, struct line *l)
   return 1;
 }
 
-static int
-is_blank (char c)
-{
-  return c == ' ' || c == '\t';
-}
-
 static void
 trim (const char **s, size_t *n)
 {
-  while (*n && is_blank (**s)) {
+  while (*n && vs_ascii_blank (**s)) {
     (*s)++;
     (*n)--;
   }
-  while (*n && (is_blank ((*s)[*n - 1]) || (*s)[*n - 1] == '\r'))
+  while (*n && (vs_ascii_blank ((*s)[*n - 1]) || (*s)[*n - 1] == '\r'))
     (*n)--;
 }
 
@@ -82,12 +76,12 @@ last_word (const char *s, size_t *n, const char **w, size_t *wn)
 {
   size_t end = *n, start;
 
-  while (end && is_blank (s[end - 1]))
+  while (end && vs_ascii_blank (s[end - 1]))
     end--;
   if (!end)
     return -1;
   start = end;
-  while (start && !is_blank (s[start - 1]))
+  while (start && !vs_ascii_blank (s[start - 1]))
     start--;
   *w = s + start;
   *wn = end - start;
@@ -147,13 +141,13 @@ status_has_files (const char *s, size_t n)
   while (w < end) {
     const char *e = w;
 
-    while (e < end && !is_blank (*e))
+    while (e < end && !vs_ascii_blank (*e))
       e++;
     if (e > w && ++word == 3)
       return !word_is (w, (size_t)(e - w), "not-installed")
              && !word_is (w, (size_t)(e - w), "config-files");
     w = e;
-    while (w < end && is_blank (*w))
+    while (w < end && vs_ascii_blank (*w))
       w++;
   }
   return 0;
@@ -215,7 +209,7 @@ vs_dpkg_parse_status (const char *data, size_t len,
       continue;
     }
     st.any = 1;
-    if (is_blank (l.s[0])) {
+    if (vs_ascii_blank (l.s[0])) {
       if (st.in_conffiles) {
         if (st.ncf >= VS_DPKG_MAX_CONFFILES) {
           if (bad)
@@ -321,8 +315,8 @@ vs_dpkg_parse_md5sums (const char *data, size_t len,
     size_t n;
 
     /* "<32 hex><blank><blank or '*'><path>" */
-    if (l.n < 35 || copy_md5 (l.s, 32, md5) == -1 || !is_blank (l.s[32])
-        || !(is_blank (l.s[33]) || l.s[33] == '*')) {
+    if (l.n < 35 || copy_md5 (l.s, 32, md5) == -1 || !vs_ascii_blank (l.s[32])
+        || !(vs_ascii_blank (l.s[33]) || l.s[33] == '*')) {
       if (bad)
         (*bad)++;
       continue;

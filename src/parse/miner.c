@@ -33,6 +33,19 @@ value_len (const char *s, size_t len)
   return i;
 }
 
+/* The next place of key (case ignored) in t[*pos..len), or NULL.  *pos
+ * moves one byte past where it starts, where the next search begins. */
+static const char *
+next_key (const char *t, size_t len, size_t *pos, const char *key)
+{
+  const char *p;
+
+  if (*pos >= len || (p = vs_memcasemem (t + *pos, len - *pos, key)) == NULL)
+    return NULL;
+  *pos = (size_t) (p - t) + 1;
+  return p;
+}
+
 /* stratum+tcp://, stratum+ssl://, stratum2+tcp://, stratum+tls:// */
 static void
 find_stratum (const char *t, size_t len, struct vs_miner_config *c)
@@ -40,10 +53,9 @@ find_stratum (const char *t, size_t len, struct vs_miner_config *c)
   size_t pos = 0;
   const char *p;
 
-  while (pos < len && (p = vs_memcasemem (t + pos, len - pos, "stratum")) != NULL) {
+  while ((p = next_key (t, len, &pos, "stratum")) != NULL) {
     size_t at = (size_t) (p - t), j = at + 7, k;
 
-    pos = at + 1;
     if (j < len && t[j] >= '0' && t[j] <= '9')
       j++;
     if (j >= len || t[j] != '+')
@@ -69,14 +81,13 @@ json_value (const char *t, size_t len, const char *key, size_t *n)
   size_t pos = 0, kl = strlen (key);
   const char *p;
 
-  while (pos < len && (p = vs_memcasemem (t + pos, len - pos, key)) != NULL) {
+  while ((p = next_key (t, len, &pos, key)) != NULL) {
     size_t j = (size_t) (p - t) + kl;
 
-    pos = (size_t) (p - t) + 1;
     if (p == t || p[-1] != '"' || j >= len || t[j] != '"')
       continue;
     j++;
-    while (j < len && (t[j] == ' ' || t[j] == '\t'))
+    while (j < len && vs_ascii_blank (t[j]))
       j++;
     if (j >= len || t[j] != ':')
       continue;
@@ -101,10 +112,9 @@ option_value (const char *t, size_t len, const char *opt, size_t *n)
   size_t pos = 0, ol = strlen (opt);
   const char *p;
 
-  while (pos < len && (p = vs_memcasemem (t + pos, len - pos, opt)) != NULL) {
+  while ((p = next_key (t, len, &pos, opt)) != NULL) {
     size_t j = (size_t) (p - t) + ol;
 
-    pos = (size_t) (p - t) + 1;
     if (p > t && p[-1] != ' ' && p[-1] != '\t' && p[-1] != '"'
         && p[-1] != '\'')
       continue;

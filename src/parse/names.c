@@ -197,29 +197,38 @@ vs_name_hidden_benign (const char *name, size_t len)
   return in_list (name, len, hidden_benign, VS_ARRAY_SIZE (hidden_benign));
 }
 
+/* The next component (c, n) of path[*i..end), past any '/' before it.
+ * Returns 0 when none is left; *i moves to the end of the component. */
+static int
+next_component (const char *path, size_t end, size_t *i, const char **c,
+                size_t *n)
+{
+  size_t j;
+
+  while (*i < end && path[*i] == '/')
+    (*i)++;
+  for (j = *i; j < end && path[j] != '/'; j++)
+    ;
+  *c = path + *i;
+  *n = j - *i;
+  *i = j;
+  return *n > 0;
+}
+
 int
 vs_name_hidden_component (const char *path, size_t len, const char **comp,
                           size_t *comp_len)
 {
-  size_t i = 0;
+  const char *c;
+  size_t i = 0, n;
 
-  while (i < len) {
-    size_t j;
-
-    while (i < len && path[i] == '/')
-      i++;
-    j = i;
-    while (j < len && path[j] != '/')
-      j++;
-    if (j > i && path[i] == '.' && !eq (path + i, j - i, ".")
-        && !eq (path + i, j - i, "..")
-        && !vs_name_hidden_benign (path + i, j - i)) {
-      *comp = path + i;
-      *comp_len = j - i;
+  while (next_component (path, len, &i, &c, &n))
+    if (c[0] == '.' && !eq (c, n, ".") && !eq (c, n, "..")
+        && !vs_name_hidden_benign (c, n)) {
+      *comp = c;
+      *comp_len = n;
       return 1;
     }
-    i = j;
-  }
   return 0;
 }
 
@@ -306,26 +315,17 @@ vs_name_in_system_dir (const char *path, size_t len)
 int
 vs_name_in_any_bin_dir (const char *path, size_t len)
 {
-  size_t i = 0, end;
+  const char *c;
+  size_t i = 0, end, n;
 
   /* Directory components only: stop before the last one. */
   end = len;
   while (end > 0 && path[end - 1] != '/')
     end--;
-  while (i < end) {
-    size_t j;
-
-    while (i < end && path[i] == '/')
-      i++;
-    j = i;
-    while (j < end && path[j] != '/')
-      j++;
-    if (eq (path + i, j - i, "bin") || eq (path + i, j - i, "sbin")
-        || eq (path + i, j - i, "libexec") || eq (path + i, j - i, "lib")
-        || eq (path + i, j - i, "lib32") || eq (path + i, j - i, "lib64"))
+  while (next_component (path, end, &i, &c, &n))
+    if (eq (c, n, "bin") || eq (c, n, "sbin") || eq (c, n, "libexec")
+        || eq (c, n, "lib") || eq (c, n, "lib32") || eq (c, n, "lib64"))
       return 1;
-    i = j;
-  }
   return 0;
 }
 

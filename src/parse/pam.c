@@ -13,8 +13,7 @@ vs_pam_parse (const char *line, size_t len, int with_service,
   const char *p, *end, *w;
   size_t wl;
 
-  vs_trim (&line, &len);
-  if (len == 0 || line[0] == '#')
+  if (!vs_line_content (&line, &len))
     return 0;
   memset (out, 0, sizeof *out);
   p = line;

@@ -158,6 +158,35 @@ sql_kind (const char *sql, const char **other)
   return NULL;
 }
 
+/* Prepares the schema query sql, with name bound to ?1 unless it is
+ * NULL.  Returns the statement, or NULL with *err set. */
+static sqlite3_stmt *
+schema_query (sqlite3 *db, const struct budget *b, const char *sql,
+              const char *name, char **err)
+{
+  sqlite3_stmt *s = NULL;
+
+  if (sqlite3_prepare_v2 (db, sql, -1, &s, NULL) != SQLITE_OK
+      || (name
+          && sqlite3_bind_text (s, 1, name, -1, SQLITE_STATIC) != SQLITE_OK)) {
+    *err = failure (db, b, "reading the schema");
+    sqlite3_finalize (s);
+    return NULL;
+  }
+  return s;
+}
+
+/* Whether the steps of a schema query ended with rc at its end
+ * (SQLITE_DONE); if not, sets *err. */
+static int
+schema_done (sqlite3 *db, const struct budget *b, int rc, char **err)
+{
+  if (rc == SQLITE_DONE)
+    return 1;
+  *err = failure (db, b, "reading the schema");
+  return 0;
+}
+
 /* At most this many bytes of a guest name in a message. */
 #define NAME_SHOWN 64
 
@@ -170,12 +199,10 @@ check_statements (sqlite3 *db, const struct budget *b, char **err)
   size_t n = 0;
   int rc;
 
-  if (sqlite3_prepare_v2 (db, "SELECT name, sql FROM main.sqlite_schema", -1,
-                          &s, NULL)
-      != SQLITE_OK) {
-    *err = failure (db, b, "reading the schema");
+  s = schema_query (db, b, "SELECT name, sql FROM main.sqlite_schema", NULL,
+                    err);
+  if (!s)
     return -1;
-  }
   while ((rc = sqlite3_step (s)) == SQLITE_ROW) {
     const char *name = (const char *)sqlite3_column_text (s, 0);
     const char *sql = (const char *)sqlite3_column_text (s, 1);
@@ -197,10 +224,8 @@ check_statements (sqlite3 *db, const struct budget *b, char **err)
       goto fail;
     }
   }
-  if (rc != SQLITE_DONE) {
-    *err = failure (db, b, "reading the schema");
+  if (!schema_done (db, b, rc, err))
     goto fail;
-  }
   sqlite3_finalize (s);
   return 0;
 fail:
@@ -217,15 +242,12 @@ check_columns (sqlite3 *db, const struct budget *b, const char *name,
   sqlite3_stmt *s = NULL;
   int rc, ncol = 0, shape = 1;
 
-  if (sqlite3_prepare_v2 (db,
-                          "SELECT name, type, pk, hidden, dflt_value IS NOT "
-                          "NULL FROM pragma_table_xinfo(?1, 'main')",
-                          -1, &s, NULL)
-          != SQLITE_OK
-      || sqlite3_bind_text (s, 1, name, -1, SQLITE_STATIC) != SQLITE_OK) {
-    *err = failure (db, b, "reading the schema");
-    goto fail;
-  }
+  s = schema_query (db, b,
+                    "SELECT name, type, pk, hidden, dflt_value IS NOT NULL "
+                    "FROM pragma_table_xinfo(?1, 'main')",
+                    name, err);
+  if (!s)
+    return -1;
   while ((rc = sqlite3_step (s)) == SQLITE_ROW) {
     const char *col = (const char *)sqlite3_column_text (s, 0);
     const char *type = (const char *)sqlite3_column_text (s, 1);
@@ -252,10 +274,8 @@ check_columns (sqlite3 *db, const struct budget *b, const char *name,
                && strcasecmp (type, "blob") == 0 && pk == 0 && !dflt;
     ncol++;
   }
-  if (rc != SQLITE_DONE) {
-    *err = failure (db, b, "reading the schema");
+  if (!schema_done (db, b, rc, err))
     goto fail;
-  }
   if (packages && (!shape || ncol != 2)) {
     *err = vs_xstrdup ("refused: Packages is not (hnum INTEGER PRIMARY KEY, "
                        "blob BLOB) as rpm makes it");
@@ -279,14 +299,12 @@ check_tables (sqlite3 *db, const struct budget *b, char **err)
   size_t n = 0, i;
   int rc, packages = 0, ret = -1;
 
-  if (sqlite3_prepare_v2 (db,
-                          "SELECT name, type, wr FROM pragma_table_list "
-                          "WHERE schema = 'main'",
-                          -1, &s, NULL)
-      != SQLITE_OK) {
-    *err = failure (db, b, "reading the schema");
-    goto out;
-  }
+  s = schema_query (db, b,
+                    "SELECT name, type, wr FROM pragma_table_list "
+                    "WHERE schema = 'main'",
+                    NULL, err);
+  if (!s)
+    return -1;
   names = vs_xcalloc (VS_RPMSQLITE_MAX_SCHEMA, sizeof *names);
   while ((rc = sqlite3_step (s)) == SQLITE_ROW) {
     const char *name = (const char *)sqlite3_column_text (s, 0);
@@ -314,10 +332,8 @@ check_tables (sqlite3 *db, const struct budget *b, char **err)
     names[n++] = vs_xstrdup (name);
     packages |= is_packages;
   }
-  if (rc != SQLITE_DONE) {
-    *err = failure (db, b, "reading the schema");
+  if (!schema_done (db, b, rc, err))
     goto out;
-  }
   sqlite3_finalize (s);
   s = NULL;
   if (!packages) {
@@ -329,14 +345,11 @@ check_tables (sqlite3 *db, const struct budget *b, char **err)
                        err)
         == -1)
       goto out;
-  if (sqlite3_prepare_v2 (db,
-                          "SELECT name FROM pragma_index_list('Packages', "
-                          "'main')",
-                          -1, &s, NULL)
-      != SQLITE_OK) {
-    *err = failure (db, b, "reading the schema");
+  s = schema_query (db, b,
+                    "SELECT name FROM pragma_index_list('Packages', 'main')",
+                    NULL, err);
+  if (!s)
     goto out;
-  }
   rc = sqlite3_step (s);
   if (rc == SQLITE_ROW) {
     const char *name = (const char *)sqlite3_column_text (s, 0);
@@ -346,10 +359,8 @@ check_tables (sqlite3 *db, const struct budget *b, char **err)
                          NAME_SHOWN, name ? name : "");
     goto out;
   }
-  if (rc != SQLITE_DONE) {
-    *err = failure (db, b, "reading the schema");
+  if (!schema_done (db, b, rc, err))
     goto out;
-  }
   ret = 0;
 out:
   sqlite3_finalize (s);

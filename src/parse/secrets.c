@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "base/ascii.h"
 #include "base/hash.h"
 #include "base/base64.h"
 #include "parse/secrets.h"
@@ -331,13 +332,6 @@ vs_secret_kind_cloud (enum vs_secret_kind kind)
 }
 
 static int
-is_alnum (char c)
-{
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-    || (c >= '0' && c <= '9');
-}
-
-static int
 is_upper_digit (char c)
 {
   return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
@@ -386,25 +380,25 @@ run (const char *s, size_t len, int (*cls) (char), size_t max)
 static int
 cls_alnum (char c)
 {
-  return is_alnum (c);
+  return vs_ascii_alnum (c);
 }
 
 static int
 cls_alnum_us (char c)
 {
-  return is_alnum (c) || c == '_';
+  return vs_ascii_alnum (c) || c == '_';
 }
 
 static int
 cls_alnum_dash (char c)
 {
-  return is_alnum (c) || c == '-';
+  return vs_ascii_alnum (c) || c == '-';
 }
 
 static int
 cls_alnum_us_dash (char c)
 {
-  return is_alnum (c) || c == '_' || c == '-';
+  return vs_ascii_alnum (c) || c == '_' || c == '-';
 }
 
 static int
@@ -416,7 +410,7 @@ cls_upper_digit (char c)
 static int
 cls_token (char c)
 {
-  return is_alnum (c) || c == '.' || c == '_' || c == '~' || c == '+'
+  return vs_ascii_alnum (c) || c == '.' || c == '_' || c == '~' || c == '+'
     || c == '/' || c == '=' || c == '-';
 }
 
@@ -433,7 +427,7 @@ scan_prefixed (struct hits *hs, const char *line, size_t len,
     size_t at = (size_t) (p - line), r;
 
     pos = at + 1;
-    if (at > 0 && (is_alnum (line[at - 1]) || line[at - 1] == '_'))
+    if (at > 0 && (vs_ascii_alnum (line[at - 1]) || line[at - 1] == '_'))
       continue;
     r = run (line + at + pl, len - at - pl, cls, VS_SECRET_MAX_VALUE);
     if (r >= min) {
@@ -451,7 +445,7 @@ scan_aws_key_ids (struct hits *hs, const char *line, size_t len)
   size_t i, k;
 
   for (i = 0; i + 20 <= len; i++) {
-    if (line[i] != 'A' || (i > 0 && is_alnum (line[i - 1])))
+    if (line[i] != 'A' || (i > 0 && vs_ascii_alnum (line[i - 1])))
       continue;
     for (k = 0; k < sizeof pfx / sizeof pfx[0]; k++)
       if (memcmp (line + i, pfx[k], 4) == 0)
@@ -459,7 +453,7 @@ scan_aws_key_ids (struct hits *hs, const char *line, size_t len)
     if (k == sizeof pfx / sizeof pfx[0])
       continue;
     if (run (line + i + 4, len - i - 4, cls_upper_digit, 17) == 16
-        && (i + 20 == len || !is_alnum (line[i + 20]))) {
+        && (i + 20 == len || !vs_ascii_alnum (line[i + 20]))) {
       add_hit (hs, VS_SECRET_AWS_KEY_ID, i, 20);
       i += 19;
     }

@@ -22,8 +22,7 @@ vs_sshd_parse (const char *line, size_t len, const char **key, size_t *kl,
 {
   const char *p, *end;
 
-  vs_trim (&line, &len);
-  if (len == 0 || line[0] == '#')
+  if (!vs_line_content (&line, &len))
     return 0;
   p = line;
   end = line + len;
@@ -114,8 +113,7 @@ vs_authkey_parse (const char *line, size_t len, struct vs_authkey *out)
   const char *p, *end, *w;
   size_t wl;
 
-  vs_trim (&line, &len);
-  if (len == 0 || line[0] == '#')
+  if (!vs_line_content (&line, &len))
     return 0;
   memset (out, 0, sizeof *out);
   p = line;

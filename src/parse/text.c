@@ -41,10 +41,16 @@ vs_trim (const char **p, size_t *len)
 }
 
 int
+vs_line_content (const char **p, size_t *len)
+{
+  vs_trim (p, len);
+  return *len > 0 && (*p)[0] != '#';
+}
+
+int
 vs_line_is_comment (const char *p, size_t len)
 {
-  vs_trim (&p, &len);
-  return len == 0 || p[0] == '#';
+  return !vs_line_content (&p, &len);
 }
 
 int

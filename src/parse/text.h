@@ -35,6 +35,10 @@ void vs_trim (const char **p, size_t *len);
 /* Whether the trimmed line is blank or a '#' comment. */
 int vs_line_is_comment (const char *p, size_t len);
 
+/* Trims the line (as vs_trim) and returns whether anything is left but
+ * a '#' comment: the start of each line parser. */
+int vs_line_content (const char **p, size_t *len);
+
 /* The next whitespace-separated word of [*p, end); a word in double
  * quotes keeps its blanks (the quotes are not returned).  Returns 1 and
  * advances *p, or 0 when no word is left.  A quoted word may be empty
