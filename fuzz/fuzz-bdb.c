@@ -1,5 +1,5 @@
-/* libFuzzer target: the Berkeley DB hash reader (parse-bdb.c) feeding
- * the RPM header parser (parse-rpm.c), as the old rpmdb is read.  A walk
+/* libFuzzer target: the Berkeley DB hash reader (parse/bdb.c) feeding
+ * the RPM header parser (parse/rpm.c), as the old rpmdb is read.  A walk
  * that reads more pages than the file has is a crash. */
 #include <config.h>
 

@@ -1,4 +1,4 @@
-/* libFuzzer target: the RPM header blob parser (parse-rpm.c).  Every
+/* libFuzzer target: the RPM header blob parser (parse/rpm.c).  Every
  * string of the result is read to its NUL so that ASan sees a string
  * that runs off the blob. */
 #include <config.h>

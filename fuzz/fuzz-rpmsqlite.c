@@ -1,5 +1,5 @@
-/* libFuzzer target: the rpmdb.sqlite reader (parse-rpmsqlite.c) feeding
- * the RPM header parser (parse-rpm.c), as Fedora's rpmdb is read.  The
+/* libFuzzer target: the rpmdb.sqlite reader (parse/rpmsqlite.c) feeding
+ * the RPM header parser (parse/rpm.c), as Fedora's rpmdb is read.  The
  * input is the database file; a run that uses more SQLite operations
  * than the budget of its size is a crash. */
 #include <config.h>

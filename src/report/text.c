@@ -10,7 +10,7 @@
  *
  * bodyfile is The Sleuth Kit 3.x body format, one line per files row,
  * names in display form with % and | percent-encoded (see
- * report-escape.h); lines starting with # are comments mactime skips.
+ * report/escape.h); lines starting with # are comments mactime skips.
  *
  * md is a summary for a ticket: bounded tables, every image string
  * through vs_report_add_md.

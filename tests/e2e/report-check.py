@@ -6,7 +6,7 @@
     report-check.py check FORMAT REPORT DB [--schema F] [--sarif-schema F]
                     [--first N]
 
-make-db builds a synthetic evidence database from src/schema.sql holding
+make-db builds a synthetic evidence database from src/core/schema.sql holding
 hostile names (markup, quotes, commas, newlines, pipes, backticks, tabs,
 bad UTF-8, U+2028, a right-to-left override, formula openers ...),
 findings of every severity, YARA matches with strings, errors and check

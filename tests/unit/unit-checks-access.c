@@ -1,4 +1,4 @@
-/* Unit tests: the access checks (check-access.c) on a fake Debian 12
+/* Unit tests: the access checks (checks/access.c) on a fake Debian 12
  * guest: accounts, sshd_config, authorized_keys (fingerprints as
  * ssh-keygen -lf prints them), sudoers.  Then the bounds: a sudoers of n
  * and 4n rule users over n and 4n accounts must cost at most linearly

@@ -1,4 +1,4 @@
-/* Unit tests for the package checks (check-packages.c, pkgdb.c): a clean
+/* Unit tests for the package checks (checks/packages.c, core/pkgdb.c): a clean
  * Debian 12 style tree gives nothing above info, a tree with the usual
  * planted items gives the expected findings, hostile database files do
  * not crash, and an rpm guest (a package built with rpmbuild and put into

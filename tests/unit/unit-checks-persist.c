@@ -1,4 +1,4 @@
-/* Unit tests: the persistence checks (check-persist.c) on a fake
+/* Unit tests: the persistence checks (checks/persist.c) on a fake
  * Debian 12 guest: a clean tree gives nothing above low, a planted one
  * gives each expected finding, hostile files give errors, not crashes. */
 #include <config.h>

@@ -1,5 +1,5 @@
-/* Unit tests for the package database parsers (parse-dpkg.c,
- * parse-rpm.c, parse-bdb.c, parse-rpmsqlite.c) on hostile input, and for
+/* Unit tests for the package database parsers (parse/dpkg.c,
+ * parse/rpm.c, parse/bdb.c, parse/rpmsqlite.c) on hostile input, and for
  * pkgdb.c against the host's own dpkg database when the host is Debian
  * (read only, through a guest view of "/"): the package count must agree
  * with dpkg-query, and usr-merged paths must be owned where the walk

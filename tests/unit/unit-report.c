@@ -1,4 +1,4 @@
-/* vmscan: unit tests of the report escapers (report-escape.h): each
+/* vmscan: unit tests of the report escapers (report/escape.h): each
  * output context against strings a hostile image could hold.  The
  * Markdown escaper is also checked by rendering: every string over a
  * small alphabet of troublesome characters ('@', '`', '\\', '|', '.',
