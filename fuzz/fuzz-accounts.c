@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* libFuzzer target: the guest passwd parser (accounts.c). */
 #include <config.h>
 

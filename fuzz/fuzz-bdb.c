@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* libFuzzer target: the Berkeley DB hash reader (parse/bdb.c) feeding
  * the RPM header parser (parse/rpm.c), as the old rpmdb is read.  A walk
  * that reads more pages than the file has is a crash. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* libFuzzer target: crontab and anacrontab lines, and the command
  * suspicion heuristic (parse/cron.c, parse/shellcmd.c). */
 #include <config.h>

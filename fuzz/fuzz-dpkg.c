@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* libFuzzer target: the dpkg database parsers (parse/dpkg.c).  The first
  * byte chooses the parser (status, .list, .md5sums, diversions); the
  * callbacks touch every byte they are given so that ASan sees a read out

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* libFuzzer target: the host-side image header checks (image.c), which
  * read attacker-made qcow2, VMDK, VHD and VHDX headers before qemu does. */
 #include <config.h>

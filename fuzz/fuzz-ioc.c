@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* libFuzzer target: the --ioc list parser and its path patterns (ioc.c).
  * The input is split at the first NUL: the list before, a path (or a
  * hash) after it. */

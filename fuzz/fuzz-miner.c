@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* libFuzzer target: cryptominer configurations (miner.c). */
 #include <config.h>
 

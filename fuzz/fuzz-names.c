@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* libFuzzer target: what a name says about a file (names.c).  The input
  * is taken as a whole path. */
 #include <config.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* libFuzzer target: the os-release and fstab readers of the OS fallback
  * (osdetect.c).  The input is taken as both files; every fstab device
  * spec is matched against a fixed set of filesystems. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* libFuzzer target: the MBR, GPT and filesystem-size reader that checks
  * a raw image against its size (parttable.c).  The input is the image. */
 #include <config.h>

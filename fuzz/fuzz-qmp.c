@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* libFuzzer target: the reader of qemu's QMP replies and the check of
  * the block nodes it lists (serve.c).  qemu-storage-daemon runs on a
  * hostile image; should it be subverted, this reader is what it talks

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* libFuzzer target: the RPM header blob parser (parse/rpm.c).  Every
  * string of the result is read to its NUL so that ASan sees a string
  * that runs off the blob. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* libFuzzer target: the rpmdb.sqlite reader (parse/rpmsqlite.c) feeding
  * the RPM header parser (parse/rpm.c), as Fedora's rpmdb is read.  The
  * input is the database file; a run that uses more SQLite operations

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* libFuzzer target: private keys and credentials in text (secrets.c). */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* libFuzzer target: passwd, shadow and group lines (colon fields) and
  * the password field description (parse/passwd.c). */
 #include <config.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* libFuzzer target: sshd_config lines, authorized_keys lines, their
  * options and key fingerprints (parse/ssh.c). */
 #include <config.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* libFuzzer target: sudoers logical lines and their parse
  * (parse/sudoers.c).  A joined line never passes VS_SUDO_LINE_MAX, and
  * is said to be cut (2) only when the input held more. */

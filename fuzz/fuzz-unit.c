@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* libFuzzer target: ini-style files (systemd units, .desktop), udev
  * rule lines and PAM lines (parse/ini.c, parse/udev.c, parse/pam.c). */
 #include <config.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* libFuzzer target: the VMDK descriptor check in image.c, held against
  * an oracle of when qemu 7.2 would open a file other than the image.
  *

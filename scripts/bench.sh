@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # Benchmark: vmscan against what people do by hand, on the same image in
 # the same run, and against one plain read of every file.
 #

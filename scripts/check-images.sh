@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # Runs vmscan on each image given, one scan per image, and checks what
 # vmscan promises for any input, hostile or not:
 #   - it ends within the time bound, and not by a signal (no crash);

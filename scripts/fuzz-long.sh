@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # Long fuzz runs with a coverage report.  For each target in fuzz/targets
 # (or those named): build it with libFuzzer, ASan and UBSan, run it for
 # SECONDS (default 600) from fuzz/corpus/NAME, keep what it found in

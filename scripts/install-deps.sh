@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # Installs what vmscan needs to build, run and test on Debian 12, from
 # Debian's own archive.  Run as root (or through sudo).
 set -eu

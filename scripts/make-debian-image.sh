@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # Builds a realistic Debian 12 server disk image for benchmarks and
 # acceptance checks: debootstrap a tree (from Debian's archive), then make
 # an MBR disk with one ext4 root partition from it, with host tools only

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # Build a small demo disk image for vmscan: an MBR disk with one ext4
 # partition holding a tiny Debian 12 "web server" (demo-web01) that has
 # been turned into a cryptominer: an XMRig-style config and a fake miner

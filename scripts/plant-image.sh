@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Make a planted copy of a Debian 12 disk image for acceptance runs: the
 # payloads of tests/plant-payloads.sh written into a standalone qcow2
 # copy (the original is only read).  Used to try the checks on a real

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """verify-tree.py TREE DB [--rules DIR]
 
 Acceptance check for vmscan: compare the evidence database DB from scanning

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # tests/lib.sh: what every shell test of vmscan shares.  A test in
 # tests/e2e or tests/lint starts with
 #

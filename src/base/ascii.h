@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: ASCII character classes, independent of the locale.
  *
  * Guest text is bytes in no known encoding: these look at ASCII alone

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: base64 (see base64.h).  Every loop is one pass over its
  * input. */
 #include <config.h>

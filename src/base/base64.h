@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: base64 (RFC 4648, the standard alphabet), for ssh key blobs
  * and the digests in their fingerprints.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: integers stored in a byte order, read from unaligned bytes.
  * Image headers, partition tables, rpm headers and capability xattrs are
  * all read through these. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: MD5, SHA-1 and SHA-256 through OpenSSL's libcrypto (EVP).
  *
  * libcrypto is the implementation auditors and courts know, and it uses

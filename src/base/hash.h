@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: message digests of file contents (MD5, SHA-1, SHA-256).
  *
  * Every regular file in a guest is hashed once, with all three digests

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: diagnostics, allocation, byte buffers and escaping helpers.
  *
  * Output lock: every diagnostic takes vs_log_lock so that lines from

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: small helpers shared by every module.
  *
  * Diagnostics go to stderr, prefixed "vmscan: ".  vs_error() returns -1 so

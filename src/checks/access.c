@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: access checks — who can log in to the guest, and how:
  * accounts (passwd, shadow, group), sshd_config, every authorized_keys
  * file, sudoers.

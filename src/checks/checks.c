@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: run the checks and record their findings (see checks.h). */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: the checks an incident responder runs on a Linux image.
  *
  * After the walk, with every filesystem still mounted, vs_checks_run()

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: helpers shared by the persistence and access checks (see
  * check-common.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: checks over the files table: masquerading, permissions and
  * cryptominers (the secrets are in secrets.c, the IOC lists in ioc.c).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: what the checks over the files table share (see filetab.h). */
 #include <config.h>
 

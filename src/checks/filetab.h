@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: what the checks over the files table share: the file checks
  * (files.c: masquerading, permissions, cryptominers), the secrets
  * (secrets.c) and the IOC lists (ioc.c).

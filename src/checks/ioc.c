@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: the IOC checks: files whose digest or path an --ioc list
  * names. */
 #include <config.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: every check, in the order the checks run.  No include guard:
  * this file is read with the two macros below defined (registry.h,
  * registry.c), once for each table they make.

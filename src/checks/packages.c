@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: package integrity checks (debsums -s / rpm -V, offline).
  *
  * One query reads every file row the walk recorded for the OS, and each

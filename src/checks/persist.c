@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: persistence checks — what the guest runs by itself, and what
  * it would run for someone else: cron and at jobs, systemd units,
  * timers and generators, rc.local and SysV init scripts, shell start-up

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: the tables of the registry of checks (see registry.h). */
 #include <config.h>
 

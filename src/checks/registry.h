@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: the registry of checks (the list is in list.h).
  *
  * Every check id vmscan writes, into findings and check_runs, is named

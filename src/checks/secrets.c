@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: the secrets checks: private keys, host keys, credential files,
  * histories and environment files left in the image.
  *

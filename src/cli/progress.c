@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: the progress line on stderr (see progress.h). */
 #include <config.h>
 

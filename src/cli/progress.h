@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: the progress line on stderr, drawn from the scan's reports.
  *
  * The line is redrawn in place ("\r", erase to the end of the line) and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: the "vmscan report" command: its options, usage and exit
  * status around vs_report_write() (src/report), which does the work.
  */

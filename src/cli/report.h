@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: the "vmscan report" command (report.c). */
 #ifndef VS_CLI_REPORT_H
 #define VS_CLI_REPORT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: the summary of a scan and the exit status (see summary.h). */
 #include <config.h>
 

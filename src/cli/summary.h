@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: what the command line makes of a scan's result: the summary
  * on stdout and the exit status. */
 #ifndef VS_CLI_SUMMARY_H

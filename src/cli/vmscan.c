@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: command line: parse options, set up signals, run the scan.
  *
  * Everything else lives in the layers below; this folder only turns argv

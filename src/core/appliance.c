@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: the libguestfs appliance: launch, inspect, mount, expose.
  *
  * State: a handle moves launched -> (inspected) -> mounted -> exposed.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: the libguestfs appliance: launch, inspect, mount, expose.
  *
  * Each image is served by qemu-storage-daemon in a sandbox (serve.h) and

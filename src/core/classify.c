@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: file type by content (libmagic).
  *
  * Both cookies are opened with the flags "file" uses by default (plus

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: file type by content (libmagic).
  *
  * A classifier wraps two libmagic cookies, one for the description that

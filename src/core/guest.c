@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: read files the way the guest sees them (see guest.h).
  *
  * Design notes.  A lookup walks the path one component at a time, as a

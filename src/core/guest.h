@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: read files the way the guest sees them.
  *
  * A guest view maps an operating system's mount points (/, /boot, /home,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: find operating systems from their own files (see osdetect.h). */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: find operating systems from their own files.
  *
  * libguestfs inspection is the first way vmscan learns which filesystem

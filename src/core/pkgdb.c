@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: the guest's package database (see pkgdb.h).
  *
  * Design notes.  Every string (paths, package names, digests) lives in

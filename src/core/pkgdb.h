@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: the guest's package database (dpkg or rpm), read on the host.
  *
  * Loaded once per operating system from the guest view.  It knows every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: YARA rules: compile once, scan buffers from many threads.
  *
  * Limits on what a match may record, so that a crafted file cannot make

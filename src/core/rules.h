@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: YARA rules: compile once, scan buffers from many threads.
  *
  * A rule set is compiled from rule files and folders of them (every

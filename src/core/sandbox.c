@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: a sandbox for qemu's user-space tools (see sandbox.h).
  *
  * Everything the child needs is worked out before the fork (paths,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: a sandbox for qemu's user-space tools.
  *
  * A crafted image can name other files (a backing file, a data file, a

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: BSD-3-Clause
 -- vmscan evidence database, schema version 3 (PRAGMA user_version = 3).
 -- Version 3 added scans.openssl_version; version 2 databases are the
 -- same without it.

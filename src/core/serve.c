@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: each image served to the appliance by qemu-storage-daemon in
  * the sandbox (see serve.h).
  *

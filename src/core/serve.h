@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: each image served to the appliance by qemu itself, from the
  * sandbox (sandbox.h), so that qemu opens only what vmscan checked.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: the evidence database (SQLite).
  *
  * Design notes.  One connection, one lock.  A write transaction is open

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: the evidence database (SQLite).
  *
  * The schema is schema.sql (PRAGMA user_version = VS_STORE_SCHEMA_VERSION),

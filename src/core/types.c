@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan core: the names of the enums in core/types.h (the store, the
  * walk and the checks name file types and severities through these),
  * and freeing a match list.

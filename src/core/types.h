@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan core: the plain structs that the core, the checks and the
  * store pass to each other (struct vs_image is image/image.h's).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: walk a filesystem tree and classify every file in it.
  *
  * One thread (the caller) walks directories; VS worker threads open,

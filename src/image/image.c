@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: host-side checks of a disk image file before qemu sees it.
  *
  * Headers are read here, a few fixed-size structures at known offsets,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: host-side checks of a disk image file before qemu sees it.
  *
  * The format is read from the file's own header, never guessed by qemu,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: a raw image's partition table against its size (see
  * parttable.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: a raw image's partition table against the image's size.
  *
  * A truncated raw image keeps its partition table: the partitions it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: the guest's accounts, read from its /etc/passwd.
  *
  * Entries are kept sorted by uid for lookup; for a uid listed twice the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: the guest's accounts, read from its /etc/passwd.
  *
  * The file comes from the image and is hostile: lines may be of any

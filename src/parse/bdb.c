@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: a reader for Berkeley DB hash databases (see parse-bdb.h).
  *
  * Layout used here.  Every page starts with a 26-byte header: LSN (8),

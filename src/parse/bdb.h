@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: a reader for Berkeley DB hash databases (pure: bytes in, calls
  * out), enough for the old rpmdb (/var/lib/rpm/Packages of CentOS 7,
  * RHEL 7, Amazon Linux 2).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: crontab and anacrontab lines (see cron.h). */
 #include <config.h>
 

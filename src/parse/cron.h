@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: crontab and anacrontab lines.
  *
  * Pure text in, pointers out, like every parser here: an explicit

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: parsers for dpkg's database files (see parse-dpkg.h).
  *
  * Everything works on (pointer, length) views of the caller's buffer:

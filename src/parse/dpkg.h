@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: parsers for dpkg's database files (pure: text in, calls out).
  *
  * The files come from the image and are hostile: any bytes, lines of any

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: ini-style files: systemd units, .desktop files (see ini.h).
  *
  * A guest can make a file of many lines: each turn of the loop over

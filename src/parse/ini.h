@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: ini-style files: systemd units, .desktop files.
  *
  * Pure text in, pointers out, like every parser here: an explicit

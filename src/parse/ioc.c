@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: indicator lists given with --ioc (see ioc.h for the format).
  *
  * Hashes are kept in one sorted array per kind and found by binary

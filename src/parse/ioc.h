@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: indicator lists given with --ioc.
  *
  * The format (documented in vmscan(1)) is line based: blank lines and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: recognise a cryptominer's configuration (see miner.h).
  *
  * A handful of forward scans over the text, each bounded: JSON keys are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: recognise a cryptominer's configuration or command line.
  *
  * Pure parsing for the cryptominer check and a fuzzer: text in (an XMRig

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: what a file's name says about it (see names.h).
  *
  * Every function takes a pointer and a length and reads no further; no

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: what a file's name says about it, for the masquerading checks.
  *
  * Pure functions of the bytes of a name or path (no guest, no database),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: the lines of PAM stacks (see pam.h). */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: the lines of PAM stacks (/etc/pam.d, /etc/pam.conf).
  *
  * Pure text in, pointers out, like every parser here: an explicit

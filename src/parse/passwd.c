@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: the fields of passwd, shadow and group lines (see passwd.h). */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: the fields of passwd, shadow and group lines.
  *
  * Pure text in, pointers out, like every parser here: an explicit

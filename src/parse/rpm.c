@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: a parser for RPM header blobs (see parse-rpm.h).
  *
  * One pass over the index remembers the entries of the tags we want; each

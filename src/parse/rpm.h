@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: a parser for RPM header blobs (pure: bytes in, struct out).
  *
  * An rpmdb (SQLite table Packages, Berkeley DB or ndb) stores each

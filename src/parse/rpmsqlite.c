@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: a reader for rpm's SQLite database (see parse-rpmsqlite.h).
  *
  * Order of work, each step refusing the database on failure: open the

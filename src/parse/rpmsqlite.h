@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: a reader for rpm's SQLite database (rpmdb.sqlite, Fedora 33
  * and later, RHEL 9, openSUSE), bytes in, header blobs out.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: find secrets in text without keeping them (see secrets.h).
  *
  * Private keys: PEM blocks are recognised by their armour; an OpenSSH

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: find secrets in text, and say what they are without saying
  * them.
  *

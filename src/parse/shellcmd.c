@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: the suspicion heuristic for shell commands (see shellcmd.h).
  *
  * A fixed set of case-insensitive searches and three bounded scans

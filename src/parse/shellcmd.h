@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: the one heuristic that says whether a shell command (a cron
  * job, a unit's ExecStart, a line of a profile script) looks malicious.
  *

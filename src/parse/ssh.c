@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: sshd_config, authorized_keys and key fingerprints (see ssh.h).
  *
  * Only vs_ssh_fingerprint allocates: a temporary for the decoded

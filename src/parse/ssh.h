@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: sshd_config lines, authorized_keys lines and the
  * fingerprints of their keys.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: sudoers files (see sudoers.h).
  *
  * A logical line is joined into the caller's buffer, at most

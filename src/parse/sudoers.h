@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: sudoers files: logical lines and what each says.
  *
  * Pure text in, pointers out, like every parser here: an explicit

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: the lines and words of guest text files (see text.h).
  *
  * Loops advance by at least one byte per turn and stop at the given

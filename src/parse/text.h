@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: the lines and words of guest text files, shared by the
  * configuration parsers (cron, ini, udev, PAM, ssh, sudoers, passwd).
  *

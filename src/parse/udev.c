@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: the programs a udev rule runs (see udev.h). */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: escaping of image strings for each report format.
  *
  * All of it is built on one decoder, vs_utf8_decode() (base/util.c),

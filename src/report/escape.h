@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: escaping of image strings for each report format.
  *
  * Every string that came from the image (paths, link targets, evidence,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: the html report.
  *
  * One self-contained file that opens offline.  Its Content-Security-

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: what the report writers share (private to src/report*.c).
  *
  * struct vs_report holds the read-only database, the scan's row, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: the json, jsonl and sarif reports.
  *
  * json and jsonl carry the same objects (src/report.schema.json): each

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: the report model, loaded once from the database (model.h). */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: the report model, what every writer shares (private to
  * src/report).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: the report library: the output file and what writers share.
  * The "vmscan report" command line is src/cli/report.c.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: reports made from an evidence database alone.
  *
  * A report reads only the .db (opened read-only), so it can be made

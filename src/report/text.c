@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: the csv, csv-files, bodyfile and md reports.
  *
  * csv and csv-files are RFC 4180 (comma, CRLF, every text field in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: one scan, from disk images to a finished evidence database.
  *
  * Order of work: database first (so every later failure is recorded),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: one scan, from disk images to a finished evidence database.
  *
  * vs_scan_run() does the whole job the CLI asks for, phase by phase, and

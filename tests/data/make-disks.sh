@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Build the disks of one test machine from trees staged by make-tree.sh,
 # with host tools only: no mount, no loop device, no appliance.
 #

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Build two small Debian 12 machines for the checks' end-to-end test:
 # "clean", a stock tree, and "planted", the same tree with the payloads
 # of published malicious images planted in it.  The stock tree is made

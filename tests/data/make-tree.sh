@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Stage one filesystem tree for the end-to-end scan test, at check time.
 #
 # Usage: tests/make-tree.sh OUTDIR KIND

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Plant the payloads of published malicious images into the root of a
 # Debian-like tree: a miner with its cron and systemd starters, a
 # reverse shell in rc.local, a download-and-run login script, an

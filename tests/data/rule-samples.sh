@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # Write synthetic samples for the bundled YARA rules (yara-rules/*.yar)
 # into DIR, plus DIR/expected.txt listing "RULE_NAME SAMPLE_FILENAME" for
 # every match the rules should produce.  Nothing here is live malware:

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """Compare a vmscan evidence database with the reference (reference.py).
 
 Usage: tests/e2e/check-db.py [--first N] [--no-plan] [--images SUMS]

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """Compare the findings of a scan of the clean and planted machines
 (tests/data/make-planted.sh) with what was planted.  Prints TAP lines.
 

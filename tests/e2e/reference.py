@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """The reference side of the end-to-end scan test.
 
 Usage: tests/e2e/reference.py [--max-yara-size N] TREEDIR RULES OUT.json

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
 """Opens an html report in a real headless Chromium and checks it.
 
     report-browser.py REPORT.html NAMES.json SCREENSHOT.png [--first N]

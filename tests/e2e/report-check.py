@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
 """Checks vmscan reports against the evidence database they were made from.
 
     report-check.py make-db DB SCHEMA_SQL [--status S] [--filler N]

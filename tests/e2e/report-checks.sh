@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # tests/e2e/report-checks.sh: every report format of one evidence
 # database, each checked against the database's rows by readers vmscan
 # did not write (report-check.py check): json and jsonl against

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Test helper: runs a program in vmscan's sandbox (src/core/sandbox.h), or
  * serves an image as vmscan does (src/core/serve.h), so that
  * tests/test-host-files.sh can look at what a sandboxed tool sees and

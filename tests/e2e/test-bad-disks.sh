@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # TAP test: bad disks among good ones, in ONE scan (one appliance
 # launch): a good ext4 disk holding a small Linux root, an ext4 disk that
 # will not mount (an unknown incompatible feature), a disk whose

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # TAP test: images vmscan must refuse before qemu ever opens them (they
 # would make qemu read other host files, are cut short so that qemu would
 # read missing data as zeros, or are not disk images at all), and good

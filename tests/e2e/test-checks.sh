@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # TAP end-to-end test of the checks: build a clean and a planted Debian 12
 # machine from this host's packages (make-planted.sh), scan both with ONE
 # vmscan run (one appliance launch: two disks, two operating systems),

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # TAP test of the command line: options, documentation, usage errors and
 # refusal to overwrite.  Needs no appliance.
 set -u

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Conformance test on disk images made by other projects (../shared/corpus:
 # dfvfs, DiscUtils, cryptsetup).  All of them are the disks of one
 # machine, scanned in one appliance launch.  References come from host

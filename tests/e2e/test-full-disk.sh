@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # TAP test: a full disk under the evidence database is a clear error and
 # exit 2, never a short database presented as complete.  The database
 # goes on a 256 KiB tmpfs in a mount namespace of the test's own (root

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # TAP test: build the libFuzzer targets in fuzz/ (host-side parsers of
 # guest data) with AddressSanitizer and UndefinedBehaviorSanitizer, and
 # run each for VMSCAN_FUZZ_SECONDS (default 30) from the corpus kept in

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # TAP test: qemu opens only what vmscan checked.  A scratch file stands
 # for a host file an attacker would want read: an ext4 filesystem holding
 # one secret file.  Crafted images name it (a VMDK whose header sends

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # TAP test: a hostile tree at scale.  One ext4 filesystem holding 60,000
 # small files (one directory of 20,000), a 1 GiB sparse file with data
 # only in its last bytes and a 100 GiB one (both over --sparse-limit 1M:

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # TAP test: a scan stopped by SIGTERM, and one killed by SIGKILL, leave a
 # database that passes PRAGMA integrity_check and says the scan did not
 # finish; the image is unchanged; no qemu is left behind.  Also: qemu

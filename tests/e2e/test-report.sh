@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # TAP test of "vmscan report": every format made from a synthetic evidence
 # database full of hostile names (report-check.py make-db), each checked
 # against the database rows, not against vmscan's own output

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # TAP test for the bundled YARA rules in yara-rules/*.yar, with the yara
 # command line tools (an implementation path independent of vmscan's
 # loader, which tests/unit-rules.c checks on the same samples):

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # TAP end-to-end test: stage the trees of one test machine (make-tree.sh),
 # build its four disks with host tools (make-disks.sh: qcow2, vmdk, vhdx,
 # vhd), scan all four with ONE vmscan run (one appliance launch), and

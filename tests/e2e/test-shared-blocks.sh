@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # TAP test: a file whose block map points every block at the same few
 # blocks (crafted with debugfs; no kernel writes one, a crafted image can)
 # claims 4 GiB of data on a 16 MiB filesystem, and its block count says

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # TAP test: the watchdog and the stop request reach host-side work.
 # Two appliance launches on one small Debian-like ext4 image:
 #  1. a check that makes no progress (the test hook VMSCAN_TEST_HOOK=

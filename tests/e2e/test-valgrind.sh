@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # TAP test: the end-to-end scan under valgrind.  Stages the hostile test
 # machine of test-scan.sh (make-tree.sh, make-disks.sh: four disks, four
 # formats, names with every kind of odd byte), plants a few findings in

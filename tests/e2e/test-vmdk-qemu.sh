@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # TAP test: qemu itself is the ground truth for vmscan's VMDK check.
 # Builds crafted VMDKs (the bypasses of issue 10 and generated variants:
 # capacity 0, keys anywhere in the text, any white space after RW, CRLF,

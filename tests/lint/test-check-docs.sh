@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # The check ids are documented and named once: every id vmscan
 # --list-checks prints has its entry in man/vmscan.pod's "List of
 # checks", every id that list names is one vmscan prints, and no C file

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # The layers of src/ (HACKING.md): each file includes only headers of its
 # own layer or of the layers below it, always by their qualified name
 # ("core/store.h"), and no two files include each other, directly or

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # TAP test of tests/lib.sh itself, under each shell the tests use (sh,
 # and bash when installed): small scripts source it, and what they
 # print, their exit status and whether their work folder stays are

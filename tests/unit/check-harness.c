@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan tests: a fake guest for the checks (see check-harness.h). */
 #include <config.h>
 

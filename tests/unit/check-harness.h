@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan tests: a fake guest for the checks.
  *
  * Builds a guest tree in a temporary directory on the host, records it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: a minimal TAP (Test Anything Protocol) producer for unit tests.
  *
  * Header-only; include it in exactly one file of each test program.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests for accounts.c: passwd parsing of hostile input. */
 #include <config.h>
 

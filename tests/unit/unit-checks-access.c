@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests: the access checks (checks/access.c) on a fake Debian 12
  * guest: accounts, sshd_config, authorized_keys (fingerprints as
  * ssh-keygen -lf prints them), sudoers.  Then the bounds: a sudoers of n

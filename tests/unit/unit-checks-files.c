@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests: the file-table checks (masquerading, permissions,
  * cryptominers) and the IOC check, on a clean Debian-like tree and on one
  * with the planted items of published malicious images. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests for the package checks (checks/packages.c, core/pkgdb.c): a clean
  * Debian 12 style tree gives nothing above info, a tree with the usual
  * planted items gives the expected findings, hostile database files do

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests: the persistence checks (checks/persist.c) on a fake
  * Debian 12 guest: a clean tree gives nothing above low, a planted one
  * gives each expected finding, hostile files give errors, not crashes. */

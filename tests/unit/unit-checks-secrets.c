@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests: the secret checks (private keys, host keys, credential
  * files, histories) on a planted tree, the pure parsers behind them
  * (secrets.c, miner.c, names.c), and that no planted secret reaches the

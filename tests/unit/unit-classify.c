@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests for classify.c: the description and MIME type must be what
  * "file -b" and "file -b --mime" print for the same bytes. */
 #include <config.h>

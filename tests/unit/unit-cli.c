@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests for the command line's side of a scan (src/cli/): the
  * progress line drawn from the scan's reports, the summary printed from
  * its result, and the exit status --fail-on makes of it.  The expected

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests: the guest view resolves symlinks inside the guest and
  * never on the host; the check harness and findings work end to end.
  *

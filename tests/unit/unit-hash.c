@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: unit tests for src/base/hash.c (MD5, SHA-1, SHA-256).
  *
  * Standard test vectors, the same data fed in awkward pieces, lengths

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests for image.c on headers built in memory.  The shell test
  * test-bad-images.sh covers images made by qemu-img and the shared
  * corpus. */

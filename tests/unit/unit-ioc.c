@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests: the --ioc list parser and its path patterns (ioc.c). */
 #include <config.h>
 

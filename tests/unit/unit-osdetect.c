@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests for osdetect.c: os-release parsing, fstab device specs,
  * and finding roots in a fake appliance tree on the host (what the
  * scan does when libguestfs inspection fails). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests for parttable.c: MBR and GPT partitions, and the
  * filesystems in them, against the size of a raw image built in
  * memory. */

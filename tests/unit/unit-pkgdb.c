@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests for the package database parsers (parse/dpkg.c,
  * parse/rpm.c, parse/bdb.c, parse/rpmsqlite.c) on hostile input, and for
  * pkgdb.c against the host's own dpkg database when the host is Debian

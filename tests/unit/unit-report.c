@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmscan: unit tests of the report escapers (report/escape.h): each
  * output context against strings a hostile image could hold.  The
  * Markdown escaper is also checked by rendering: every string over a

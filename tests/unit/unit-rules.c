@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests for rules.c: compile, external variables, matches and
  * offsets compared with the yara command line tool on the same bytes;
  * then the bundled rules (yara-rules/) through vmscan's own loader: they

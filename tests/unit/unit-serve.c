@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests for the check of what qemu opened (vs_serve_check_nodes):
  * replies to query-named-block-nodes in the shape qemu 7.2's
  * qemu-storage-daemon gives them (taken from its output for a plain

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests for store.c: schema, exact bytes, refusal to overwrite. */
 #include <config.h>
 

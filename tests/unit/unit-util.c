@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests for util.c: escaping for terminals, JSON and shells, sizes. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests: the walker does not trust a file's block count.  A file of
  * real zero bytes is what a file of holes with a faked i_blocks looks
  * like from the host (fully allocated, all zeros), so a host tree stands
