@@ -66,6 +66,14 @@
 #     differ (said when run); compared otherwise.
 #
 # Any other column that exists in one database only is a difference.
+# A set whose databases differ is scanned again by both builds, up to
+# COMPARE_DBS_RETRIES times (1 by default, 0 for none), and the
+# differences of every attempt are printed.  The appliance does not
+# always name things the same way: libguestfs's list_filesystems named
+# the corpus's btrfs subvolume btrfsvol:/dev/sdg1/subvolume in three of
+# four scans and btrfsvol:/dev/sdh1/subvolume in one, by a build that
+# gave sdg1 on its other scan of the same bytes.  A set identical only
+# on a retry counts as identical, and the closing line says so.
 # Also compared: vmscan's exit status.  Prints, per database, the rows
 # of each table and either "identical" or the start of a diff -u of the
 # readable dumps; exits 0 only if every database compared is identical.
@@ -311,10 +319,6 @@ scan () {
     die "$s: $side scan failed (exit status $rc)"
   fi
 }
-for s in $sets; do
-  scan "$s" old
-  scan "$s" new
-done
 
 # ---- the comparison ----------------------------------------------------------
 q () { sqlite3 -readonly -batch -noheader "$@"; }
@@ -406,10 +410,10 @@ is_renumbered () {
   return 1
 }
 
-total_rows=0
-identical=0
-different=0
-for s in $sets; do
+# compare_set SET: compares the two databases of SET; sets same (1 if
+# identical), rows, ntables and report.
+compare_set () {
+  local s=$1
   o=$tmp/out/$s
   mkdir -p "$o"
   a=$o/old.canon.db b=$o/new.canon.db
@@ -508,22 +512,53 @@ $line: DIFFERENT, $nd lines differ$hint; first of diff -u:
 $(printf '%s\n' "$d" | sed -n '3,42p' | cut -c 1-300 | sed 's/^/    /')"
     fi
   done
+}
+
+total_rows=0
+identical=0
+different=0
+retried=""
+retries=${COMPARE_DBS_RETRIES:-1}
+for s in $sets; do
+  scan "$s" old
+  scan "$s" new
+  try=0
+  while :; do
+    compare_set "$s"
+    if [ "$same" = 1 ]; then
+      say "$s: $ntables tables, $rows rows: identical$report"
+      break
+    fi
+    say "$s: $ntables tables, $rows rows: DIFFERENT$report"
+    [ "$try" -lt "$retries" ] || break
+    try=$((try + 1))
+    # The same inputs scanned again by both builds: a difference that
+    # goes away was the appliance's or the threads', not the change's.
+    say "$s: scanning again with both builds (retry $try of $retries) to tell nondeterminism from a change"
+    for side in old new; do
+      mv "$tmp/out/$s-$side.db" "$tmp/out/$s-$side.try$try.db"
+    done
+    mv "$tmp/out/$s" "$tmp/out/$s.try$try"
+    scan "$s" old
+    scan "$s" new
+  done
   total_rows=$((total_rows + rows))
   if [ "$same" = 1 ]; then
     identical=$((identical + 1))
-    say "$s: $ntables tables, $rows rows: identical$report"
+    [ "$try" -gt 0 ] && retried="$retried $s"
   else
     different=$((different + 1))
-    say "$s: $ntables tables, $rows rows: DIFFERENT$report"
   fi
 done
 
-skipped_note=""
-[ "$corpus_skipped" = 1 ] && skipped_note="; corpus skipped"
+notes=""
+[ "$corpus_skipped" = 1 ] && notes="; corpus skipped"
+[ -n "$retried" ] \
+  && notes="$notes; identical only when scanned again:$retried (the first scans differed, shown above)"
 if [ "$different" -eq 0 ]; then
-  say "$identical databases identical ($total_rows rows)$skipped_note"
+  say "$identical databases identical ($total_rows rows)$notes"
   exit 0
 fi
 keep=1
-say "$different of $((identical + different)) databases DIFFERENT ($identical identical, $total_rows rows in old)$skipped_note"
+say "$different of $((identical + different)) databases DIFFERENT ($identical identical, $total_rows rows in old)$notes"
 exit 1
