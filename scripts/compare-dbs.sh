@@ -31,7 +31,8 @@
 #            default ../shared/corpus, has no ext2.qcow2)
 #
 # RULES, and the rules the demo and corpus scans load by default, are
-# one copy of NEW_REV's yara-rules/: both builds are configured with the
+# one copy of NEW_REV's yara-rules/*.yar (the script stops if there are
+# none): both builds are configured with the
 # same --prefix inside the scratch folder, and the copy sits at
 # PREFIX/share/vmscan/rules, the installed rules folder vmscan prefers
 # to its source tree's (which differs between the two worktrees).
@@ -210,21 +211,11 @@ script () {
 }
 
 mkdir -p "$rules" || die "cannot create $rules"
-if ls "$src"/yara-rules/*.yar > /dev/null 2>&1; then
-  cp "$src"/yara-rules/*.yar "$rules/"
-else
-  # As test-scan.sh does while yara-rules/ is empty: one EICAR rule.
-  cat > "$rules/eicar.yar" <<'EOF'
-rule EICAR_Test_File
-{
-  strings:
-    $a = "X5O!P%@AP[4\\PZX54(P^)7CC)7}$"
-    $b = "EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
-  condition:
-    filesize <= 128 and $a at 0 and $b at 28
-}
-EOF
-fi
+# test-scan.sh writes an EICAR rule of its own when yara-rules/ has no
+# *.yar; the demo and the corpus scans would then load no rules at all,
+# so stop instead.
+ls "$src"/yara-rules/*.yar > /dev/null 2>&1 || die "NEW has no yara-rules/*.yar"
+cp "$src"/yara-rules/*.yar "$rules/" || die "cannot copy the rules"
 (cd "$rules" && sha256sum -- *.yar) > "$tmp/in/rules.sha256"
 
 sets=""
