@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Shows that two revisions of vmscan write the same evidence databases,
 # row for row: those of `make demo`, of the four-disk end-to-end machine
 # (tests/e2e/test-scan.sh) and of the corpus test (tests/e2e/test-corpus.sh).
