@@ -42,6 +42,7 @@
 #include <unistd.h>
 
 #include "fs/child.h"
+#include "base/bytes.h"
 #include "base/util.h"
 
 #define DEFAULT_MEM (1024ULL * 1024 * 1024)
@@ -97,22 +98,6 @@ now_ms (void)
 
   clock_gettime (CLOCK_MONOTONIC, &ts);
   return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void
-put_le32 (unsigned char *p, uint32_t v)
-{
-  p[0] = v & 0xff;
-  p[1] = (v >> 8) & 0xff;
-  p[2] = (v >> 16) & 0xff;
-  p[3] = (v >> 24) & 0xff;
-}
-
-static uint32_t
-get_le32 (const unsigned char *p)
-{
-  return (uint32_t) p[0] | (uint32_t) p[1] << 8 | (uint32_t) p[2] << 16
-    | (uint32_t) p[3] << 24;
 }
 
 /* ---- The child's side. ---- */
@@ -475,7 +460,7 @@ vs_child_recv (struct vs_child *ch, void *buf, size_t size, size_t *len)
   r = child_read_full (ch->fd, hdr, sizeof hdr);
   if (r <= 0)
     return r;
-  n = get_le32 (hdr);
+  n = vs_le32 (hdr);
   if (n == 0 || n > VS_CHILD_MAX_MSG || n > size) {
     errno = EMSGSIZE;
     return -1;
@@ -516,7 +501,7 @@ vs_child_sendv (struct vs_child *ch, const struct iovec *iov, int iovcnt)
     errno = EMSGSIZE;
     return -1;
   }
-  put_le32 (hdr, (uint32_t) total);
+  vs_put_le32 (hdr, (uint32_t) total);
   cnt = iovcnt + 1;
   i = 0;
   while (i < cnt) {
@@ -756,7 +741,7 @@ parent_recv (struct vs_child *ch, void **resp, size_t *resplen,
   deadline = now_ms () + timeout_ms;
   if (parent_read_full (ch, hdr, sizeof hdr, deadline, timeout_ms) == -1)
     goto failed;
-  n = get_le32 (hdr);
+  n = vs_le32 (hdr);
   if (n == 0 || n > VS_CHILD_MAX_MSG) {
     vs_child_kill (ch, "sandboxed reader sent a message of %" PRIu32
                    " bytes (1 to %d allowed); killed", n, VS_CHILD_MAX_MSG);
@@ -798,7 +783,7 @@ parent_send (struct vs_child *ch, const void *req, size_t reqlen,
   if (timeout_ms <= 0)
     timeout_ms = (int) ch->lim.timeout_ms;
   deadline = now_ms () + timeout_ms;
-  put_le32 (hdr, (uint32_t) reqlen);
+  vs_put_le32 (hdr, (uint32_t) reqlen);
   v[0].iov_base = hdr;
   v[0].iov_len = sizeof hdr;
   v[1].iov_base = (void *) req;

@@ -39,6 +39,7 @@
 #include <sys/uio.h>
 
 #include "fs/remote.h"
+#include "base/bytes.h"
 #include "base/util.h"
 
 enum op {
@@ -62,42 +63,6 @@ struct vs_remote {
   uint64_t root;
 };
 
-static void
-put64 (unsigned char *p, uint64_t v)
-{
-  int i;
-
-  for (i = 0; i < 8; i++)
-    p[i] = (unsigned char) (v >> (8 * i));
-}
-
-static uint64_t
-get64 (const unsigned char *p)
-{
-  uint64_t v = 0;
-  int i;
-
-  for (i = 7; i >= 0; i--)
-    v = v << 8 | p[i];
-  return v;
-}
-
-static void
-put32 (unsigned char *p, uint32_t v)
-{
-  p[0] = v & 0xff;
-  p[1] = (v >> 8) & 0xff;
-  p[2] = (v >> 16) & 0xff;
-  p[3] = (v >> 24) & 0xff;
-}
-
-static uint32_t
-get32 (const unsigned char *p)
-{
-  return (uint32_t) p[0] | (uint32_t) p[1] << 8 | (uint32_t) p[2] << 16
-    | (uint32_t) p[3] << 24;
-}
-
 /* ---- The child: the server. ---- */
 
 struct server {
@@ -118,10 +83,10 @@ reply (struct server *s, uint32_t status, uint32_t flags, uint64_t a,
   struct iovec v[2];
 
   memset (h, 0, sizeof h);
-  put32 (h, status);
-  put32 (h + 4, flags);
-  put64 (h + 8, a);
-  put64 (h + 16, b);
+  vs_put_le32 (h, status);
+  vs_put_le32 (h + 4, flags);
+  vs_put_le64 (h + 8, a);
+  vs_put_le64 (h + 16, b);
   v[0].iov_base = h;
   v[0].iov_len = sizeof h;
   v[1].iov_base = (void *) payload;
@@ -189,7 +154,7 @@ serve_stat (struct server *s, uint64_t ino)
   f[15] = (uint64_t) st.btime.tv_nsec;
   f[16] = st.deleted != 0;
   for (i = 0; i < STAT_FIELDS; i++)
-    put64 (p + 8 * i, f[i]);
+    vs_put_le64 (p + 8 * i, f[i]);
   return reply (s, 0, 0, 0, 0, p, sizeof p);
 }
 
@@ -221,8 +186,8 @@ batch_add (void *opaque, const char *name, size_t len, uint64_t ino)
     bt->too_long = 1;
     return 1;
   }
-  put64 (h, ino);
-  put32 (h + 8, (uint32_t) len);
+  vs_put_le64 (h, ino);
+  vs_put_le32 (h + 8, (uint32_t) len);
   vs_buf_add (&bt->b, h, sizeof h);
   vs_buf_add (&bt->b, name, len);
   bt->count++;
@@ -348,11 +313,11 @@ serve (struct vs_child *ch, void *opaque)
       break;
     if (n < REQ_HDR)
       return 1;
-    op = get32 (req);
-    namelen = get32 (req + 4);
-    ino = get64 (req + 8);
-    off = get64 (req + 16);
-    len = get64 (req + 24);
+    op = vs_le32 (req);
+    namelen = vs_le32 (req + 4);
+    ino = vs_le64 (req + 8);
+    off = vs_le64 (req + 16);
+    len = vs_le64 (req + 24);
     if (namelen != n - REQ_HDR || namelen > VS_REMOTE_MAX_NAME)
       return 1;
     memcpy (name, req + REQ_HDR, namelen);
@@ -407,10 +372,14 @@ known_errno (uint32_t e)
   return EIO;
 }
 
-static void
-set_errno_from (uint32_t status)
+/* An answer that says the call failed: frees it, sets errno. */
+static int
+answer_error (struct answer *an)
 {
-  errno = known_errno (status);
+  free (an->msg);
+  an->msg = NULL;
+  errno = known_errno (an->status);
+  return -1;
 }
 
 /* Parses the answer in msg (taken).  Returns 0, or -1 when it is too
@@ -430,10 +399,10 @@ parse_answer (struct vs_remote *r, unsigned char *msg, size_t len,
     errno = EIO;
     return -1;
   }
-  an->status = get32 (msg);
-  an->flags = get32 (msg + 4);
-  an->a = get64 (msg + 8);
-  an->b = get64 (msg + 16);
+  an->status = vs_le32 (msg);
+  an->flags = vs_le32 (msg + 4);
+  an->a = vs_le64 (msg + 8);
+  an->b = vs_le64 (msg + 16);
   an->payload = msg + RESP_HDR;
   an->plen = len - RESP_HDR;
   if (an->flags & ~FLAG_MORE) {
@@ -474,11 +443,11 @@ call (struct vs_remote *r, uint32_t op, uint64_t ino, uint64_t off,
     return -1;
   }
   memset (req, 0, REQ_HDR);
-  put32 (req, op);
-  put32 (req + 4, (uint32_t) namelen);
-  put64 (req + 8, ino);
-  put64 (req + 16, off);
-  put64 (req + 24, len);
+  vs_put_le32 (req, op);
+  vs_put_le32 (req + 4, (uint32_t) namelen);
+  vs_put_le64 (req + 8, ino);
+  vs_put_le64 (req + 16, off);
+  vs_put_le64 (req + 24, len);
   if (namelen)
     memcpy (req + REQ_HDR, name, namelen);
   if (vs_child_call (r->ch, req, REQ_HDR + namelen, &msg, &mlen, 0,
@@ -627,15 +596,12 @@ vs_remote_stat (struct vs_remote *r, uint64_t ino, struct vs_hostfs_stat *st)
 
   if (call (r, OP_STAT, ino, 0, 0, NULL, 0, &an) == -1)
     return -1;
-  if (an.status) {
-    free (an.msg);
-    set_errno_from (an.status);
-    return -1;
-  }
+  if (an.status)
+    return answer_error (&an);
   if (an.plen != STAT_FIELDS * 8)
     return bad_answer (r, &an, "a stat of the wrong size");
   for (i = 0; i < STAT_FIELDS; i++)
-    f[i] = get64 (an.payload + 8 * i);
+    f[i] = vs_le64 (an.payload + 8 * i);
   if (f[0] != ino || f[1] > UINT32_MAX || f[2] > UINT32_MAX
       || f[3] > UINT32_MAX || f[8] >= 1000000000 || f[10] >= 1000000000
       || f[12] >= 1000000000 || f[15] >= 1000000000 || f[13] > 1
@@ -691,8 +657,8 @@ vs_remote_readdir (struct vs_remote *r, uint64_t dir,
 
       if ((size_t) (end - p) < 12)
         return bad_answer (r, &an, "an entry cut short");
-      ino = get64 (p);
-      len = get32 (p + 8);
+      ino = vs_le64 (p);
+      len = vs_le32 (p + 8);
       p += 12;
       if (len > (size_t) (end - p) || !name_ok (p, len))
         return bad_answer (r, &an, "an entry with an impossible name");
@@ -717,14 +683,10 @@ vs_remote_readdir (struct vs_remote *r, uint64_t dir,
     if ((an.flags & FLAG_MORE) && an.status)
       return bad_answer (r, &an, "an error in the middle of a listing");
   }
+  if (!stop && an.status)
+    return answer_error (&an);
   free (an.msg);
-  if (stop)
-    return stop;
-  if (an.status) {
-    set_errno_from (an.status);
-    return -1;
-  }
-  return 0;
+  return stop;
 }
 
 int
@@ -739,11 +701,8 @@ vs_remote_lookup (struct vs_remote *r, uint64_t dir, const char *name,
   }
   if (call (r, OP_LOOKUP, dir, 0, 0, name, len, &an) == -1)
     return -1;
-  if (an.status) {
-    free (an.msg);
-    set_errno_from (an.status);
-    return -1;
-  }
+  if (an.status)
+    return answer_error (&an);
   if (an.plen != 0)
     return bad_answer (r, &an, "a payload with a lookup");
   *ino = an.a;
@@ -759,11 +718,8 @@ vs_remote_readlink (struct vs_remote *r, uint64_t ino, char **target,
 
   if (call (r, OP_READLINK, ino, 0, 0, NULL, 0, &an) == -1)
     return -1;
-  if (an.status) {
-    free (an.msg);
-    set_errno_from (an.status);
-    return -1;
-  }
+  if (an.status)
+    return answer_error (&an);
   if (an.plen > VS_HOSTFS_MAX_LINK || an.a != an.plen)
     return bad_answer (r, &an, "a link target of an impossible length");
   *target = vs_xmalloc (an.plen + 1);
@@ -790,11 +746,8 @@ vs_remote_read (struct vs_remote *r, uint64_t ino, uint64_t off, void *buf,
     }
     if (call (r, OP_READ, ino, off + done, ask, NULL, 0, &an) == -1)
       return -1;
-    if (an.status) {
-      free (an.msg);
-      set_errno_from (an.status);
-      return -1;
-    }
+    if (an.status)
+      return answer_error (&an);
     if (an.plen > ask || an.a != an.plen) {
       char what[96];
 
@@ -831,9 +784,7 @@ vs_remote_getxattr (struct vs_remote *r, uint64_t ino, const char *name,
       return bad_answer (r, &an, "a payload with an error");
     if (known_errno (an.status) == EFBIG)
       *got = an.a;
-    free (an.msg);
-    set_errno_from (an.status);
-    return -1;
+    return answer_error (&an);
   }
   if (an.plen > ask || an.a != an.plen)
     return bad_answer (r, &an, "an attribute value of an impossible length");
