@@ -11,7 +11,7 @@ fi
 packages="
   autoconf automake make gcc pkg-config perl
   libguestfs-dev libmagic-dev libyara-dev libsqlite3-dev libssl-dev
-  libext2fs-dev libnbd-dev
+  libext2fs-dev libnbd-dev libseccomp-dev
   libguestfs0 libguestfs-tools guestfish supermin qemu-system-x86
   qemu-system-common strace
   linux-image-amd64 fuse3 file libmagic-mgc
