@@ -3,13 +3,14 @@
  * tests/e2e/test-hostfs-ext.sh to compare with the tree it was made from
  * and with debugfs.
  *
- *   hostfs-dump [--type TYPE] [--offset N --size N] [--max-read N] IMAGE
+ *   hostfs-dump [--remote] [--type TYPE] [--offset N --size N] [--max-read N] IMAGE
  *   hostfs-dump [--type TYPE] [--offset N --size N] [--max-read N] \
  *               --nbd SOCKET
  *
  * Opens IMAGE read-only (or the NBD export on SOCKET), narrows it to a
  * slice if asked, opens the filesystem by TYPE or by probing, and walks
- * it from the root.  Prints, tab-separated:
+ * it from the root; with --remote the filesystem is opened and read in
+ * the sandboxed child of fs/remote.h instead.  Prints, tab-separated:
  *
  *   fs TYPE LABEL-HEX UUID
  *   e PATH-HEX INO KIND MODE UID GID NLINK SIZE BLOCKS MTIME DATA XATTR
@@ -37,10 +38,56 @@
 #include "base/util.h"
 #include "fs/blockdev.h"
 #include "fs/hostfs.h"
+#include "fs/remote.h"
 
 #define MAX_DEPTH 64
 
 static struct vs_hostfs *fs;
+static struct vs_remote *rfs;   /* --remote: the same, through the child */
+
+/* Each call goes to the filesystem opened here, or with --remote to the
+ * one the sandboxed child opened. */
+static int
+h_stat (uint64_t ino, struct vs_hostfs_stat *st)
+{
+  return rfs ? vs_remote_stat (rfs, ino, st) : vs_hostfs_stat (fs, ino, st);
+}
+
+static int
+h_readdir (uint64_t dir, vs_hostfs_dirent_fn *fn, void *opaque)
+{
+  return rfs ? vs_remote_readdir (rfs, dir, fn, opaque)
+    : vs_hostfs_readdir (fs, dir, fn, opaque);
+}
+
+static int
+h_lookup (uint64_t dir, const char *name, size_t len, uint64_t *ino)
+{
+  return rfs ? vs_remote_lookup (rfs, dir, name, len, ino)
+    : vs_hostfs_lookup (fs, dir, name, len, ino);
+}
+
+static int
+h_readlink (uint64_t ino, char **target, size_t *len)
+{
+  return rfs ? vs_remote_readlink (rfs, ino, target, len)
+    : vs_hostfs_readlink (fs, ino, target, len);
+}
+
+static int
+h_read (uint64_t ino, uint64_t off, void *buf, size_t len, size_t *got)
+{
+  return rfs ? vs_remote_read (rfs, ino, off, buf, len, got)
+    : vs_hostfs_read (fs, ino, off, buf, len, got);
+}
+
+static int
+h_getxattr (uint64_t ino, const char *name, void *buf, size_t len,
+            size_t *got)
+{
+  return rfs ? vs_remote_getxattr (rfs, ino, name, buf, len, got)
+    : vs_hostfs_getxattr (fs, ino, name, buf, len, got);
+}
 static uint64_t max_read = UINT64_MAX;
 static int errors;
 
@@ -98,7 +145,7 @@ put_sha256 (uint64_t ino, uint64_t size)
 
     if (max_read - off < want)
       want = max_read - off;
-    if (vs_hostfs_read (fs, ino, off, buf, want, &got) == -1) {
+    if (h_read (ino, off, buf, want, &got) == -1) {
       int e = errno;
 
       vs_sha256_final_hex (&h, hex);
@@ -143,12 +190,12 @@ entry (void *opaque, const char *name, size_t len, uint64_t ino)
 
   vs_buf_addc (c->path, '/');
   vs_buf_add (c->path, name, len);
-  if (vs_hostfs_lookup (fs, c->dir, name, len, &again) == -1)
+  if (h_lookup (c->dir, name, len, &again) == -1)
     error_line (c->path, "lookup", errno);
   else if (again != ino)
     error_line (c->path, "lookup-mismatch", EIO);
 
-  if (vs_hostfs_stat (fs, ino, &st) == -1) {
+  if (h_stat (ino, &st) == -1) {
     error_line (c->path, "stat", errno);
     goto out;
   }
@@ -169,7 +216,7 @@ entry (void *opaque, const char *name, size_t len, uint64_t ino)
     char *t;
     size_t tlen;
 
-    if (vs_hostfs_readlink (fs, ino, &t, &tlen) == -1) {
+    if (h_readlink (ino, &t, &tlen) == -1) {
       what = "readlink";
       what_err = errno;
       fputs ("-", stdout);
@@ -182,7 +229,7 @@ entry (void *opaque, const char *name, size_t len, uint64_t ino)
   else
     fputs ("-", stdout);
   putchar ('\t');
-  if (vs_hostfs_getxattr (fs, ino, "security.capability", cap, sizeof cap,
+  if (h_getxattr (ino, "security.capability", cap, sizeof cap,
                           &caplen) == 0)
     put_hex (cap, caplen);
   else {
@@ -211,7 +258,7 @@ walk (struct vs_buf *path, uint64_t dir, int depth)
     error_line (path, "depth", ELOOP);
     return;
   }
-  if (vs_hostfs_readdir (fs, dir, entry, &c) != 0)
+  if (h_readdir (dir, entry, &c) != 0)
     error_line (path, "readdir", errno);
 }
 
@@ -220,14 +267,14 @@ main (int argc, char **argv)
 {
   const char *type = NULL, *nbd = NULL;
   uint64_t offset = 0, size = 0;
-  int have_slice = 0, i, fd = -1;
+  int have_slice = 0, remote = 0, i, fd = -1;
   struct vs_blockdev *dev = NULL, *slice = NULL;
   struct vs_buf path = VS_BUF_INIT;
   char *err = NULL;
   struct stat sb;
 
   for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1] == '-'; i += 2) {
-    if (i + 1 >= argc)
+    if (i + 1 >= argc && strcmp (argv[i], "--remote") != 0)
       goto usage;
     if (strcmp (argv[i], "--type") == 0)
       type = argv[i + 1];
@@ -243,6 +290,10 @@ main (int argc, char **argv)
     }
     else if (strcmp (argv[i], "--max-read") == 0)
       max_read = strtoull (argv[i + 1], NULL, 0);
+    else if (strcmp (argv[i], "--remote") == 0) {
+      remote = 1;
+      i--;                      /* takes no value */
+    }
     else
       goto usage;
   }
@@ -266,15 +317,29 @@ main (int argc, char **argv)
     if (vs_blockdev_slice (dev, offset, size, &slice, &err) == -1)
       goto fail;
   }
-  if (vs_hostfs_open (slice ? slice : dev, type, &fs, &err) == -1)
-    goto fail;
-
-  printf ("fs\t%s\t", vs_hostfs_type (fs));
-  put_hex (vs_hostfs_label (fs), strlen (vs_hostfs_label (fs)));
-  printf ("\t%s\n", vs_hostfs_uuid (fs));
-  walk (&path, vs_hostfs_root (fs), 0);
-
-  vs_hostfs_close (fs);
+  if (remote) {
+    if (vs_remote_open (slice ? slice : dev, type, NULL, &rfs, &err) == -1)
+      goto fail;
+    printf ("fs\t%s\t", vs_remote_type (rfs));
+    put_hex (vs_remote_label (rfs), strlen (vs_remote_label (rfs)));
+    printf ("\t%s\n", vs_remote_uuid (rfs));
+    walk (&path, vs_remote_root (rfs), 0);
+    if (vs_remote_error (rfs)) {
+      fprintf (stderr, "hostfs-dump: the child failed: %s\n",
+               vs_remote_error (rfs));
+      errors++;
+    }
+    vs_remote_close (rfs);
+  }
+  else {
+    if (vs_hostfs_open (slice ? slice : dev, type, &fs, &err) == -1)
+      goto fail;
+    printf ("fs\t%s\t", vs_hostfs_type (fs));
+    put_hex (vs_hostfs_label (fs), strlen (vs_hostfs_label (fs)));
+    printf ("\t%s\n", vs_hostfs_uuid (fs));
+    walk (&path, vs_hostfs_root (fs), 0);
+    vs_hostfs_close (fs);
+  }
   vs_blockdev_free (slice);
   vs_blockdev_free (dev);
   vs_buf_release (&path);
@@ -294,6 +359,6 @@ main (int argc, char **argv)
 
  usage:
   fprintf (stderr, "usage: hostfs-dump [--type T] [--offset N --size N] "
-           "[--max-read N] IMAGE | --nbd SOCKET\n");
+           "[--max-read N] [--remote] IMAGE | --nbd SOCKET\n");
   return 2;
 }

@@ -257,7 +257,7 @@ images = [("ext2", "ext2", []), ("ext3", "ext3", []), ("ext4", "ext4", []),
 for name, fstype, extra in images:
     img = name + ".img"
     if not mkfs(img, fstype, extra):
-        skip("mke2fs could not make %s" % name, 7)
+        skip("mke2fs could not make %s" % name, 8)
         continue
     d = run_dump(["--type", fstype, img])
     compare(d, name + " by type", fstype)
@@ -266,6 +266,13 @@ for name, fstype, extra in images:
     d2 = run_dump([img])
     ok(d2 is not None and d2["e"] == d["e"] and d2["fs"] == d["fs"],
        "%s: opened by probing, the same listing" % name)
+    # The same filesystem opened and read in the sandboxed child
+    # (fs/remote.h: seccomp, limits, no host file it could open).
+    d3 = run_dump(["--remote", img])
+    ok(d3 is not None and d3["rc"] == 0 and d3["e"] == d["e"]
+       and d3["fs"] == d["fs"],
+       "%s: read in the sandboxed child, the same listing" % name,
+       [d3 and d3["stderr"]] + (d3["err"] if d3 else []))
 
 if not root:
     skip("not root: no owners with high 16 bits in the tree")
@@ -301,7 +308,7 @@ ok(d is not None and d["rc"] == 2, "zeros opened as ext4: refused",
 
 # ---- NBD: the ext4 image as qcow2, served by qemu-nbd ------------------
 if not (have("qemu-img") and have("qemu-nbd")):
-    skip("qemu-img or qemu-nbd not installed", 1)
+    skip("qemu-img or qemu-nbd not installed", 2)
 else:
     subprocess.run(["qemu-img", "convert", "-f", "raw", "-O", "qcow2",
                     "ext4.img", "ext4.qcow2"], check=True)
@@ -318,6 +325,11 @@ else:
     ok(d is not None and d["rc"] == 0 and d["e"] == ref["e"]
        and d["fs"] == ref["fs"],
        "ext4 as qcow2 over NBD: the same listing as the raw image",
+       [d and d["stderr"]] + (d["err"] if d else []))
+    d = run_dump(["--remote", "--nbd", sock])
+    ok(d is not None and d["rc"] == 0 and d["e"] == ref["e"]
+       and d["fs"] == ref["fs"],
+       "ext4 over NBD read in the sandboxed child: the same listing",
        [d and d["stderr"]] + (d["err"] if d else []))
     srv.terminate()
     srv.wait()
@@ -392,6 +404,16 @@ ok(survived(d) and d["e"].get(b"/one", {}).get("size") == str(0x7fffffffffff)
    and time.time() - t0 < 30,
    "a huge i_size: read as far as asked, in bounded time",
    [d and d["stderr"], d and d["e"].get(b"/one")])
+
+# The hostile images again in the sandboxed child: the same answers.
+for img, extra in (("trunc.img", []), ("dirgarbage.img", []),
+                   ("hugesize.img", ["--max-read", str(16 * 1024 * 1024)])):
+    ref = run_dump(extra + [img])
+    d = run_dump(["--remote"] + extra + [img])
+    ok(survived(d) and d["rc"] == ref["rc"] and d["e"] == ref["e"]
+       and d["err"] == ref["err"],
+       "%s in the sandboxed child: the same entries and errors" % img,
+       [d and d["stderr"]] + (d["err"] if d else []))
 
 print("1..%d" % n)
 sys.exit(1 if failed else 0)
