@@ -751,6 +751,40 @@ hostile (const char *fat16)
   }
 }
 
+/* Appends every path under dir (prefix, "" for the root) to out, one a
+ * line, walking at most depth levels.  Returns 0 or -1. */
+static int
+walk (struct t_fs *t, uint64_t dir, const char *prefix, int depth,
+      struct vs_buf *out)
+{
+  struct names nm = { VS_BUF_INIT, 0 };
+  char *line, *save;
+  int r = 0;
+
+  if (depth == 0)
+    return -1;
+  if (vs_hostfs_tsk_ops.readdir (&t->fs, dir, collect, &nm) == -1)
+    return -1;
+  vs_buf_addc (&nm.b, '\0');
+  for (line = strtok_r (nm.b.data, "\n", &save); line && r == 0;
+       line = strtok_r (NULL, "\n", &save)) {
+    char *path = vs_xasprintf ("%s%s%s", prefix, *prefix ? "/" : "", line);
+    uint64_t ino;
+    struct vs_hostfs_stat st;
+
+    vs_buf_adds (out, path);
+    vs_buf_addc (out, '\n');
+    if (vs_hostfs_tsk_ops.lookup (&t->fs, dir, line, strlen (line), &ino)
+        == -1 || vs_hostfs_tsk_ops.stat (&t->fs, ino, &st) == -1)
+      r = -1;
+    else if (S_ISDIR (st.mode))
+      r = walk (t, ino, path, depth - 1, out);
+    free (path);
+  }
+  vs_buf_release (&nm.b);
+  return r;
+}
+
 /* The shared corpus's NTFS volume against fls and icat. */
 static void
 corpus_ntfs (void)
@@ -766,6 +800,7 @@ corpus_ntfs (void)
   if (access (src, R_OK) != 0 || !have ("qemu-img")) {
     tap_skip ("corpus: windows_volume.qcow2 or qemu-img absent");
     tap_skip ("corpus: windows_volume.qcow2 or qemu-img absent");
+    tap_skip ("corpus: windows_volume.qcow2 or qemu-img absent");
     free (src);
     return;
   }
@@ -773,6 +808,7 @@ corpus_ntfs (void)
   if (run ("qemu-img convert -O raw '%s' '%s' 2>/dev/null", src, img) != 0
       || t_open (&t, img, NULL, &line) != 0) {
     tap_ok (0, "corpus: windows_volume opens as ntfs");
+    tap_skip ("corpus: no image");
     tap_skip ("corpus: no image");
     free (src);
     free (img);
@@ -820,6 +856,37 @@ corpus_ntfs (void)
   }
   free (fls);
   tap_ok (ok && n > 0, "corpus: %d files as fls and icat", n);
+  /* The whole tree, as fls lists it without system files and streams. */
+  {
+    struct vs_buf mine = VS_BUF_INIT, theirs = VS_BUF_INIT;
+    char *a, *b;
+
+    line = vs_xasprintf ("fls -r -p -u '%s' 2>/dev/null", img);
+    fls = slurp_cmd (line, NULL);
+    free (line);
+    for (line = strtok_r (fls, "\n", &save); line;
+         line = strtok_r (NULL, "\n", &save)) {
+      char *tab = strchr (line, '\t');
+      if (tab && tab[1] != '$' && !strchr (tab + 1, ':')) {
+        vs_buf_adds (&theirs, tab + 1);
+        vs_buf_addc (&theirs, '\n');
+      }
+    }
+    free (fls);
+    vs_buf_addc (&theirs, '\0');
+    ok = walk (&t, t.fs.root, "", 32, &mine) == 0;
+    vs_buf_addc (&mine, '\0');
+    a = sorted (mine.data);
+    b = sorted (theirs.data);
+    if (strcmp (a, b) != 0)
+      printf ("# corpus tree\n#   got  %s\n#   fls  %s\n", a, b);
+    tap_ok (ok && strcmp (a, b) == 0 && strchr (a, '/'),
+            "corpus: the tree as fls -r -p lists it");
+    free (a);
+    free (b);
+    vs_buf_release (&mine);
+    vs_buf_release (&theirs);
+  }
   t_close (&t);
   free (src);
   free (img);
