@@ -683,55 +683,54 @@ open_dir (struct tsk_priv *p, uint64_t dir)
   return d;
 }
 
+/* Calls fn for each entry of the directory dir that is shown, with its
+ * name as shown, until fn returns nonzero (then returns that).  Fails
+ * with EFBIG past VS_HOSTFS_MAX_ENTRIES entries. */
 static int
-tsk_readdir (struct vs_hostfs *fs, uint64_t dir, vs_hostfs_dirent_fn *fn,
-             void *opaque)
+each_entry (struct tsk_priv *p, uint64_t dir, vs_hostfs_dirent_fn *fn,
+            void *opaque)
 {
-  struct tsk_priv *p = fs->priv;
   TSK_FS_DIR *d = open_dir (p, dir);
   size_t i, n, count = 0;
-  int r = 0;
+  int r = 0, err = 0;
 
   if (d == NULL)
     return -1;
   n = tsk_fs_dir_getsize (d);
-  for (i = 0; i < n; ++i) {
+  for (i = 0; i < n && r == 0 && err == 0; ++i) {
     const TSK_FS_NAME *e;
     char *name;
     size_t len;
-    int err;
 
     if (vs_stopping ()) {
-      tsk_fs_dir_close (d);
-      tsk_error_reset ();
-      errno = ECANCELED;
-      return -1;
+      err = ECANCELED;
+      break;
     }
     e = tsk_fs_dir_get_name (d, i);
-    if (e == NULL || !shown (p, d, e, &err)) {
-      if (err) {
-        tsk_fs_dir_close (d);
-        tsk_error_reset ();
-        errno = err;
-        return -1;
-      }
+    if (e == NULL || !shown (p, d, e, &err))
       continue;
-    }
     if (++count > VS_HOSTFS_MAX_ENTRIES) {
-      tsk_fs_dir_close (d);
-      tsk_error_reset ();
-      errno = EFBIG;
-      return -1;
+      err = EFBIG;
+      break;
     }
     len = shown_name (e, &name);
     r = fn (opaque, name, len, e->meta_addr);
     free (name);
-    if (r != 0)
-      break;
   }
   tsk_fs_dir_close (d);
   tsk_error_reset ();
+  if (err) {
+    errno = err;
+    return -1;
+  }
   return r;
+}
+
+static int
+tsk_readdir (struct vs_hostfs *fs, uint64_t dir, vs_hostfs_dirent_fn *fn,
+             void *opaque)
+{
+  return each_entry (fs->priv, dir, fn, opaque);
 }
 
 /* Whether a and b (len bytes each) are equal but for ASCII case. */
@@ -752,66 +751,53 @@ ascii_caseeq (const char *a, const char *b, size_t len)
   return 1;
 }
 
+struct match {
+  const char *name;
+  size_t len;
+  int casefold;
+  int folded;                   /* a case-insensitive match was seen */
+  uint64_t ino, folded_ino;
+};
+
+static int
+match_entry (void *opaque, const char *name, size_t len, uint64_t ino)
+{
+  struct match *m = opaque;
+
+  if (len != m->len)
+    return 0;
+  if (memcmp (name, m->name, len) == 0) {
+    m->ino = ino;
+    return 1;
+  }
+  if (m->casefold && !m->folded && ascii_caseeq (name, m->name, len)) {
+    m->folded = 1;
+    m->folded_ino = ino;
+  }
+  return 0;
+}
+
 static int
 tsk_lookup (struct vs_hostfs *fs, uint64_t dir, const char *name,
             size_t len, uint64_t *ino)
 {
   struct tsk_priv *p = fs->priv;
-  TSK_FS_DIR *d;
-  size_t i, n, count = 0;
-  int found = 0, fold = 0;
-  uint64_t folded = 0;
+  struct match m = { name, len, p->casefold, 0, 0, 0 };
+  int r;
 
   if (len == 0 || memchr (name, '/', len) || memchr (name, '\0', len)) {
     errno = EINVAL;
     return -1;
   }
-  d = open_dir (p, dir);
-  if (d == NULL)
+  r = each_entry (p, dir, match_entry, &m);
+  if (r == -1)
     return -1;
-  n = tsk_fs_dir_getsize (d);
-  for (i = 0; i < n && !found; ++i) {
-    const TSK_FS_NAME *e;
-    char *s;
-    size_t slen;
-    int err;
-
-    if (vs_stopping ()) {
-      tsk_fs_dir_close (d);
-      tsk_error_reset ();
-      errno = ECANCELED;
-      return -1;
-    }
-    e = tsk_fs_dir_get_name (d, i);
-    if (e == NULL || !shown (p, d, e, &err)) {
-      if (err) {
-        tsk_fs_dir_close (d);
-        tsk_error_reset ();
-        errno = err;
-        return -1;
-      }
-      continue;
-    }
-    if (++count > VS_HOSTFS_MAX_ENTRIES)
-      break;
-    slen = shown_name (e, &s);
-    if (slen == len && memcmp (s, name, len) == 0) {
-      found = 1;
-      *ino = e->meta_addr;
-    }
-    else if (p->casefold && !fold && slen == len
-             && ascii_caseeq (s, name, len)) {
-      fold = 1;
-      folded = e->meta_addr;
-    }
-    free (s);
-  }
-  tsk_fs_dir_close (d);
-  tsk_error_reset ();
-  if (found)
+  if (r == 1) {
+    *ino = m.ino;
     return 0;
-  if (fold) {
-    *ino = folded;
+  }
+  if (m.folded) {
+    *ino = m.folded_ino;
     return 0;
   }
   errno = ENOENT;

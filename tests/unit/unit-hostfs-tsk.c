@@ -911,24 +911,24 @@ main (void)
   }
   else {
     if (have ("mkfs.vfat") && have ("mcopy")) {
-      img = vs_xasprintf ("%s/fat32.img", work);
-      if (run ("truncate -s 40M '%s' && mkfs.vfat -F 32 -n FAT32TEST "
-               "-i 12ab34cd '%s' >/dev/null && cd '%s' && "
-               "mcopy -s -i '%s' * ::/", img, img, tree, img) == 0)
-        check_image ("FAT32", img, "vfat", 0, 1);
-      else
-        tap_ok (0, "FAT32: made");
-      free (img);
-      img = vs_xasprintf ("%s/fat16.img", work);
-      if (run ("truncate -s 16M '%s' && mkfs.vfat -F 16 -n FAT16TEST "
-               "'%s' >/dev/null && cd '%s' && "
-               "mcopy -s -i '%s' * ::/", img, img, tree, img) == 0) {
-        check_image ("FAT16", img, "vfat", 0, 1);
-        fat16 = img;
-      }
-      else {
-        tap_ok (0, "FAT16: made");
+      int bits[] = { 32, 16 };
+      size_t k;
+
+      for (k = 0; k < 2; ++k) {
+        char *what = vs_xasprintf ("FAT%d", bits[k]);
+        img = vs_xasprintf ("%s/fat%d.img", work, bits[k]);
+        if (run ("truncate -s %dM '%s' && mkfs.vfat -F %d -n FAT%dTEST "
+                 "-i 12ab34c%d '%s' >/dev/null && cd '%s' && "
+                 "mcopy -s -i '%s' * ::/", bits[k] == 32 ? 40 : 16, img,
+                 bits[k], bits[k], (int) k, img, tree, img) == 0) {
+          check_image (what, img, "vfat", 0, 1);
+          if (bits[k] == 16)
+            fat16 = vs_xstrdup (img);
+        }
+        else
+          tap_ok (0, "%s: made", what);
         free (img);
+        free (what);
       }
     }
     else
