@@ -375,6 +375,14 @@ child_main (struct vs_child *ch, vs_child_fn *fn, void *opaque)
   sigemptyset (&none);
   sigprocmask (SIG_SETMASK, &none, NULL);
 
+  /* libtsk turns FAT's local times into seconds with mktime: in the
+   * child that is UTC, as Linux's vfat driver does by default, whatever
+   * the host's zone; and a zone given by a rule, not a file, is one glibc
+   * never looks up again (with TZ unset it checks /etc/localtime on every
+   * call, which the filter forbids). */
+  setenv ("TZ", "UTC0", 1);
+  tzset ();
+
   if (setpgid (0, 0) == -1)
     child_fail (ch, STEP_PGID, errno);
   if (prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) == -1)

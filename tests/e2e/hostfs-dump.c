@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Test helper: lists a filesystem as src/fs/hostfs.h reads it, for
- * tests/e2e/test-hostfs-ext.sh to compare with the tree it was made from
+ * tests/e2e/test-hostfs.sh to compare with the tree it was made from
  * and with debugfs.
  *
  *   hostfs-dump [--remote] [--type TYPE] [--offset N --size N] [--max-read N] IMAGE
