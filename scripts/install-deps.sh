@@ -11,6 +11,7 @@ fi
 packages="
   autoconf automake make gcc pkg-config perl
   libguestfs-dev libmagic-dev libyara-dev libsqlite3-dev libssl-dev
+  libext2fs-dev libnbd-dev libseccomp-dev
   libguestfs0 libguestfs-tools guestfish supermin qemu-system-x86
   qemu-system-common strace
   linux-image-amd64 fuse3 file libmagic-mgc
@@ -18,6 +19,7 @@ packages="
   coreutils util-linux sudo clang libclang-rt-14-dev rpm db5.3-util
   openssh-client libcap2-bin cron iputils-ping libpam-modules
   valgrind chromium python3-jsonschema python3-websocket sleuthkit cmark-gfm
+  libtsk-dev exfatprogs ntfs-3g xorriso
   strace
 "
 # The report test fetches the SARIF 2.1.0 schema with npm.  A node from

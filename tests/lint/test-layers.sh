@@ -12,7 +12,7 @@ require_cmd python3
 exec python3 - "$top_srcdir/src" <<'PY'
 import os, re, sys
 
-LAYERS = ["base", "image", "parse", "core", "checks", "scan", "report", "cli"]
+LAYERS = ["base", "image", "parse", "fs", "core", "checks", "scan", "report", "cli"]
 src = sys.argv[1]
 inc_re = re.compile(rb'^\s*#\s*include\s*"([^"]+)"', re.M)
 

@@ -1,0 +1,931 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* vmscan: NTFS, FAT12/16/32, exFAT, ISO 9660 and HFS+ read on the host
+ * with The Sleuth Kit's libtsk (the reader behind fs/hostfs.h).
+ *
+ * libtsk reads the image only through a callback over the struct
+ * vs_blockdev (tsk_img_open_external): it never opens a host path.  The
+ * filesystem is opened at offset 0 of the device with the type asked
+ * for; a probe tries the five types in turn (never ext2/3/4, UFS, YAFFS2
+ * or XFS, which are not ours: ext belongs to fs/ext.c) and accepts the
+ * device when exactly one of them opens.
+ *
+ * Inode numbers are TSK's metadata addresses: the MFT entry number on
+ * NTFS, the catalog node id on HFS+, TSK's virtual numbers on FAT, exFAT
+ * and ISO 9660 (the same ones fls and istat print).  The root is
+ * TSK's root_inum.
+ *
+ * What a listing shows is what the operating system's own driver would
+ * show, not what a forensic tool shows: only allocated names, without
+ * "." and "..", without TSK's virtual files ($MBR, $FAT1, $OrphanFiles),
+ * without the NTFS system files of the root (MFT entries 0 to 15, which
+ * ntfs-3g hides too) and without the exFAT root's bitmap, up-case table,
+ * label and GUID entries, which TSK shows as files "$ALLOC_BITMAP" and
+ * so on, nor the FAT volume label, which TSK shows as a file "LABEL
+ * (Volume Label Entry)": the directory entry behind each name is read
+ * from the image, and only a real file entry (exFAT: type 0x85; FAT: no
+ * volume attribute) is listed, so a file that takes one of those names
+ * is still shown.  A '/' in a name (legal in HFS+)
+ * is shown as ':', as Linux's hfsplus does.
+ *
+ * Lookup compares one component: an exact byte match first, then, on
+ * NTFS, FAT, exFAT and HFS+ (not HFSX, not ISO 9660), a match ignoring
+ * the case of ASCII letters, the first in directory order, as the
+ * case-insensitive kernel drivers would find the file.  Letters outside
+ * ASCII are compared exactly.
+ *
+ * stat gives TSK's metadata as it is: the type and permission bits TSK
+ * makes of the filesystem's attributes, uid/gid (0 where the filesystem
+ * has none), the link count, the size, and the access, modification,
+ * change and creation times with their nanoseconds (on NTFS those of
+ * $STANDARD_INFORMATION).  FAT has no change time: TSK gives 0 there.
+ * read goes through tsk_fs_file_read on the file's default data
+ * attribute (NTFS: the unnamed $DATA, resident or not; sparse runs read
+ * as zeros).  readlink returns the data of what TSK calls a symlink
+ * (HFS+); TSK 4.11 does not decode NTFS reparse points, so those are
+ * plain files or directories here and readlink on them is EINVAL.  No
+ * extended attributes are read: getxattr is always ENODATA.
+ *
+ * TSK's errors never reach stdout or stderr: each is read with
+ * tsk_error_get, cleared with tsk_error_reset and returned as EIO (or
+ * ENOENT for an inode TSK says does not exist).  A read of the device
+ * that fails, or vs_stopping () while TSK works, makes the callback fail
+ * so that TSK gives up; the call then fails with EIO or ECANCELED.  A
+ * handle is not safe for concurrent use (neither is TSK's).
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <tsk/libtsk.h>
+
+#include "base/util.h"
+#include "fs/blockdev.h"
+#include "fs/hostfs-int.h"
+
+/* libtsk exports it but its public headers do not declare it: it
+ * undoes the tsk_init_lock that tsk_img_open_external did. */
+extern void tsk_deinit_lock (tsk_lock_t *);
+
+/* The five kinds this reader serves. */
+enum tsk_kind { K_NTFS, K_FAT, K_EXFAT, K_ISO, K_HFS };
+
+/* A read of the file's data is done in pieces of this many bytes so that
+ * vs_stopping () is looked at between them. */
+#define READ_STEP (1024 * 1024)
+
+struct tsk_priv {
+  TSK_IMG_INFO img;             /* first: TSK casts it back */
+  struct vs_blockdev *dev;
+  TSK_FS_INFO *fs;
+  enum tsk_kind kind;
+  int casefold;                 /* lookup falls back to ASCII case */
+  int read_failed, stopped;     /* what made the callback fail */
+  uint64_t dentry_base;         /* (ex)FAT: where TSK's slot numbers start */
+  uint32_t sector_size;         /* (ex)FAT: bytes per sector */
+};
+
+static const struct {
+  const char *name;
+  TSK_FS_TYPE_ENUM type;
+  enum tsk_kind kind;
+} kinds[] = {
+  { "ntfs", TSK_FS_TYPE_NTFS, K_NTFS },
+  { "vfat", TSK_FS_TYPE_FAT_DETECT, K_FAT },
+  { "exfat", TSK_FS_TYPE_EXFAT, K_EXFAT },
+  { "iso9660", TSK_FS_TYPE_ISO9660, K_ISO },
+  { "hfsplus", TSK_FS_TYPE_HFS_DETECT, K_HFS },
+};
+#define NKINDS (sizeof kinds / sizeof kinds[0])
+
+static ssize_t
+img_read (TSK_IMG_INFO *img, TSK_OFF_T off, char *buf, size_t len)
+{
+  struct tsk_priv *p = (struct tsk_priv *) img;
+  uint64_t size = vs_blockdev_size (p->dev);
+
+  if (vs_stopping ()) {
+    p->stopped = 1;
+    return -1;
+  }
+  if (off < 0 || (uint64_t) off >= size)
+    return 0;
+  if (len > size - (uint64_t) off)
+    len = size - (uint64_t) off;
+  if (len > SSIZE_MAX)
+    len = SSIZE_MAX;
+  if (vs_blockdev_pread (p->dev, buf, len, (uint64_t) off) == -1) {
+    p->read_failed = 1;
+    return -1;
+  }
+  return (ssize_t) len;
+}
+
+static void
+img_close (TSK_IMG_INFO *img)
+{
+  /* The struct is part of struct tsk_priv, freed by its owner. */
+  tsk_deinit_lock (&img->cache_lock);
+}
+
+static void
+img_stat (TSK_IMG_INFO *img, FILE *fp)
+{
+}
+
+/* Turns the state TSK and the callback left into errno (and clears
+ * TSK's).  Returns -1. */
+static int
+fail (struct tsk_priv *p, int dflt)
+{
+  int e = dflt;
+
+  if (p->stopped || vs_stopping ())
+    e = ECANCELED;
+  else if (p->read_failed)
+    e = EIO;
+  else if (tsk_error_get_errno () == TSK_ERR_AUX_MALLOC)
+    e = ENOMEM;
+  p->stopped = p->read_failed = 0;
+  tsk_error_reset ();
+  errno = e;
+  return -1;
+}
+
+static struct tsk_priv *
+priv_new (struct vs_blockdev *dev)
+{
+  struct tsk_priv *p = vs_xcalloc (1, sizeof *p);
+
+  p->dev = dev;
+  if (tsk_img_open_external (&p->img, (TSK_OFF_T) vs_blockdev_size (dev),
+                             512, img_read, img_close, img_stat) == NULL) {
+    tsk_error_reset ();
+    free (p);
+    errno = EIO;
+    return NULL;
+  }
+  return p;
+}
+
+static void
+priv_free (struct tsk_priv *p)
+{
+  if (p == NULL)
+    return;
+  if (p->fs)
+    tsk_fs_close (p->fs);
+  tsk_img_close (&p->img);
+  free (p);
+}
+
+/* Opens p's image as the kind k, or returns NULL with TSK's error set. */
+static TSK_FS_INFO *
+fs_open_kind (struct tsk_priv *p, size_t k)
+{
+  TSK_FS_INFO *fs;
+
+  tsk_verbose = 0;
+  fs = tsk_fs_open_img (&p->img, 0, kinds[k].type);
+  if (fs == NULL)
+    return NULL;
+  /* "vfat" must not open exFAT, nor "exfat" FAT. */
+  if ((kinds[k].kind == K_FAT && fs->ftype == TSK_FS_TYPE_EXFAT)
+      || (kinds[k].kind == K_EXFAT && fs->ftype != TSK_FS_TYPE_EXFAT)
+      || (kinds[k].kind == K_FAT && !TSK_FS_TYPE_ISFAT (fs->ftype))) {
+    tsk_fs_close (fs);
+    tsk_error_reset ();
+    tsk_error_set_errno (TSK_ERR_FS_UNKTYPE);
+    return NULL;
+  }
+  return fs;
+}
+
+static int
+kind_index (const char *fstype)
+{
+  size_t i;
+
+  if (fstype == NULL)
+    return -1;
+  for (i = 0; i < NKINDS; ++i)
+    if (strcmp (fstype, kinds[i].name) == 0)
+      return (int) i;
+  return -1;
+}
+
+static int
+tsk_handles (const char *fstype)
+{
+  return kind_index (fstype) >= 0;
+}
+
+/* The index of the one kind that opens on dev, -1 if none does, -2 if
+ * several do. */
+static int
+detect (struct tsk_priv *p)
+{
+  int found = -1;
+  size_t i;
+
+  for (i = 0; i < NKINDS; ++i) {
+    TSK_FS_INFO *fs = fs_open_kind (p, i);
+
+    if (fs == NULL) {
+      tsk_error_reset ();
+      if (p->stopped)
+        return -1;
+      p->read_failed = 0;
+      continue;
+    }
+    tsk_fs_close (fs);
+    if (found >= 0)
+      return -2;
+    found = (int) i;
+  }
+  return found;
+}
+
+static int
+tsk_probe (struct vs_blockdev *dev)
+{
+  struct tsk_priv *p = priv_new (dev);
+  int k;
+
+  if (p == NULL)
+    return 0;
+  k = detect (p);
+  priv_free (p);
+  tsk_error_reset ();
+  return k >= 0;
+}
+
+/* Appends the UTF-16LE string s (n units) to b as UTF-8; an unpaired
+ * surrogate becomes U+FFFD. */
+static void
+add_utf16le (struct vs_buf *b, const unsigned char *s, size_t n)
+{
+  size_t i;
+
+  for (i = 0; i < n; ++i) {
+    uint32_t c = s[2 * i] | (uint32_t) s[2 * i + 1] << 8;
+    char out[4];
+    size_t len;
+
+    if (c == 0)
+      break;
+    if (c >= 0xd800 && c < 0xdc00 && i + 1 < n) {
+      uint32_t lo = s[2 * i + 2] | (uint32_t) s[2 * i + 3] << 8;
+      if (lo >= 0xdc00 && lo < 0xe000) {
+        c = 0x10000 + ((c - 0xd800) << 10) + (lo - 0xdc00);
+        ++i;
+      }
+      else
+        c = 0xfffd;
+    }
+    else if (c >= 0xd800 && c < 0xe000)
+      c = 0xfffd;
+    if (c < 0x80) {
+      out[0] = c;
+      len = 1;
+    }
+    else if (c < 0x800) {
+      out[0] = 0xc0 | c >> 6;
+      out[1] = 0x80 | (c & 0x3f);
+      len = 2;
+    }
+    else if (c < 0x10000) {
+      out[0] = 0xe0 | c >> 12;
+      out[1] = 0x80 | ((c >> 6) & 0x3f);
+      out[2] = 0x80 | (c & 0x3f);
+      len = 3;
+    }
+    else {
+      out[0] = 0xf0 | c >> 18;
+      out[1] = 0x80 | ((c >> 12) & 0x3f);
+      out[2] = 0x80 | ((c >> 6) & 0x3f);
+      out[3] = 0x80 | (c & 0x3f);
+      len = 4;
+    }
+    vs_buf_add (b, out, len);
+  }
+}
+
+/* A copy of the n bytes at s without the blanks (and NULs) that pad
+ * them at the end, printable. */
+static char *
+trimmed (const unsigned char *s, size_t n)
+{
+  while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == 0))
+    --n;
+  return vs_printable ((const char *) s, n);
+}
+
+/* The label and UUID as blkid gives them, where they are cheap to read:
+ * the boot sector of FAT, exFAT and NTFS, the primary volume descriptor
+ * of ISO 9660, the label entry of the exFAT root and the $Volume name of
+ * NTFS.  HFS+ gives none.  A read that fails leaves "". */
+static void
+read_ids (struct vs_hostfs *fs, struct tsk_priv *p)
+{
+  unsigned char b[1024];        /* the ISO 9660 descriptor needs 830 */
+  struct vs_buf lb = VS_BUF_INIT;
+
+  fs->label = fs->uuid = NULL;
+  switch (p->kind) {
+  case K_FAT:
+    if (vs_blockdev_pread (p->dev, b, 512, 0) == 0) {
+      /* FAT32 has its extended boot record at 64, FAT12/16 at 36. */
+      size_t ebr = p->fs->ftype == TSK_FS_TYPE_FAT32 ? 64 : 36;
+      if (b[ebr + 2] == 0x29) {
+        fs->uuid = vs_xasprintf ("%02X%02X-%02X%02X", b[ebr + 6],
+                                 b[ebr + 5], b[ebr + 4], b[ebr + 3]);
+        fs->label = trimmed (b + ebr + 7, 11);
+        if (strcmp (fs->label, "NO NAME") == 0)
+          fs->label[0] = '\0';
+      }
+    }
+    break;
+  case K_EXFAT:
+    if (vs_blockdev_pread (p->dev, b, 512, 0) == 0) {
+      uint32_t spc = 1u << (b[109] & 31);
+      uint32_t root = b[96] | b[97] << 8 | b[98] << 16
+        | (uint32_t) b[99] << 24;
+      uint64_t off;
+      size_t i;
+
+      fs->uuid = vs_xasprintf ("%02X%02X-%02X%02X", b[103], b[102],
+                               b[101], b[100]);
+      /* The label entry (0x83) is among the first of the root. */
+      off = (p->dentry_base + (uint64_t) (root - 2) * spc) * p->sector_size;
+      if (root >= 2
+          && vs_blockdev_pread (p->dev, b, 512, off) == 0)
+        for (i = 0; i < 512; i += 32)
+          if (b[i] == 0x83) {
+            add_utf16le (&lb, b + i + 2, b[i + 1] > 11 ? 11 : b[i + 1]);
+            break;
+          }
+    }
+    break;
+  case K_NTFS:
+    if (vs_blockdev_pread (p->dev, b, 512, 0) == 0) {
+      TSK_FS_FILE *f;
+
+      fs->uuid = vs_xasprintf ("%02X%02X%02X%02X%02X%02X%02X%02X",
+                               b[0x4f], b[0x4e], b[0x4d], b[0x4c],
+                               b[0x4b], b[0x4a], b[0x49], b[0x48]);
+      f = tsk_fs_file_open_meta (p->fs, NULL, 3);     /* $Volume */
+      if (f) {
+        const TSK_FS_ATTR *a =
+          tsk_fs_file_attr_get_type (f, TSK_FS_ATTR_TYPE_NTFS_VNAME, 0, 0);
+        if (a && (a->flags & TSK_FS_ATTR_RES) && a->rd.buf
+            && a->size <= 512 && a->size <= (TSK_OFF_T) a->rd.buf_size)
+          add_utf16le (&lb, a->rd.buf, a->size / 2);
+        tsk_fs_file_close (f);
+      }
+      tsk_error_reset ();
+    }
+    break;
+  case K_ISO:
+    if (vs_blockdev_pread (p->dev, b, sizeof b, 16 * 2048) == 0
+        && b[0] == 1 && memcmp (b + 1, "CD001", 5) == 0) {
+      const unsigned char *t = b + 813;     /* creation date and time */
+      fs->label = trimmed (b + 40, 32);
+      if (t[0] != '0' || memcmp (t, "0000000000000000", 16) != 0)
+        fs->uuid = vs_xasprintf ("%.4s-%.2s-%.2s-%.2s-%.2s-%.2s-%.2s",
+                                 t, t + 4, t + 6, t + 8, t + 10, t + 12,
+                                 t + 14);
+    }
+    break;
+  case K_HFS:
+    break;
+  }
+  if (fs->label == NULL) {
+    vs_buf_addc (&lb, '\0');
+    fs->label = vs_printable (lb.data, strlen (lb.data));
+  }
+  vs_buf_release (&lb);
+  if (fs->uuid == NULL)
+    fs->uuid = vs_xstrdup ("");
+}
+
+static int
+tsk_open (struct vs_hostfs *fs, struct vs_blockdev *dev, const char *fstype,
+          char **errmsg)
+{
+  struct tsk_priv *p;
+  int k = -1;
+
+  *errmsg = NULL;
+  if (fstype != NULL && (k = kind_index (fstype)) < 0) {
+    *errmsg = vs_xasprintf ("libtsk does not read %s", fstype);
+    errno = ENOTSUP;
+    return -1;
+  }
+  p = priv_new (dev);
+  if (p == NULL) {
+    *errmsg = vs_xstrdup ("libtsk: cannot set up the image");
+    return -1;
+  }
+  if (k < 0) {
+    k = detect (p);
+    if (k < 0) {
+      int e = p->stopped ? ECANCELED : ENOTSUP;
+      *errmsg = vs_xstrdup (k == -2
+                            ? "libtsk: more than one filesystem type matches"
+                            : "libtsk: no filesystem it reads");
+      priv_free (p);
+      errno = e;
+      return -1;
+    }
+  }
+  p->kind = kinds[k].kind;
+  p->fs = fs_open_kind (p, (size_t) k);
+  if (p->fs == NULL) {
+    const char *why = tsk_error_get ();
+    char *line = vs_one_line (why ? why : "unknown error");
+    char *pr = vs_printable (line, strlen (line) > 200 ? 200 : strlen (line));
+
+    *errmsg = vs_xasprintf ("libtsk cannot open %s: %s", kinds[k].name, pr);
+    free (pr);
+    free (line);
+    fail (p, EIO);
+    k = errno;
+    priv_free (p);
+    errno = k;
+    return -1;
+  }
+
+  switch (p->kind) {
+  case K_NTFS: case K_FAT: case K_EXFAT:
+    p->casefold = 1;
+    break;
+  case K_HFS: {
+    /* HFS+ ("H+") is case-insensitive; HFSX ("HX") normally is not. */
+    unsigned char sig[2];
+    p->casefold = vs_blockdev_pread (dev, sig, 2, 1024) == 0
+      && sig[0] == 'H' && sig[1] == '+';
+    break;
+  }
+  case K_ISO:
+    p->casefold = 0;
+    break;
+  }
+  if (p->kind == K_EXFAT || p->kind == K_FAT) {
+    unsigned char b[512];
+
+    if (vs_blockdev_pread (dev, b, sizeof b, 0) == -1) {
+      *errmsg = vs_xstrdup ("libtsk: cannot read the FAT boot sector");
+      priv_free (p);
+      errno = EIO;
+      return -1;
+    }
+    if (p->kind == K_EXFAT) {
+      p->dentry_base = b[88] | b[89] << 8 | b[90] << 16
+        | (uint32_t) b[91] << 24;
+      p->sector_size = 1u << (b[108] & 31);
+    }
+    else {
+      uint32_t fatsz = b[22] | b[23] << 8;
+      if (fatsz == 0)
+        fatsz = b[36] | b[37] << 8 | b[38] << 16 | (uint32_t) b[39] << 24;
+      p->dentry_base = (b[14] | b[15] << 8) + (uint64_t) b[16] * fatsz;
+      p->sector_size = b[11] | b[12] << 8;
+    }
+  }
+
+  fs->priv = p;
+  fs->type = vs_xstrdup (kinds[k].name);
+  fs->root = p->fs->root_inum;
+  read_ids (fs, p);
+  tsk_error_reset ();
+  return 0;
+}
+
+static void
+tsk_close (struct vs_hostfs *fs)
+{
+  priv_free (fs->priv);
+  fs->priv = NULL;
+}
+
+/* Opens the metadata of ino.  NULL with errno set on failure. */
+static TSK_FS_FILE *
+open_meta (struct tsk_priv *p, uint64_t ino)
+{
+  TSK_FS_FILE *f;
+
+  if (ino < p->fs->first_inum || ino > p->fs->last_inum) {
+    errno = ENOENT;
+    return NULL;
+  }
+  f = tsk_fs_file_open_meta (p->fs, NULL, (TSK_INUM_T) ino);
+  if (f == NULL || f->meta == NULL) {
+    int e = EIO;
+    if (tsk_error_get_errno () == TSK_ERR_FS_INODE_NUM)
+      e = ENOENT;
+    if (f)
+      tsk_fs_file_close (f);
+    fail (p, e);
+    return NULL;
+  }
+  return f;
+}
+
+static uint32_t
+ifmt (TSK_FS_META_TYPE_ENUM t)
+{
+  switch (t) {
+  case TSK_FS_META_TYPE_REG: case TSK_FS_META_TYPE_VIRT:
+    return S_IFREG;
+  case TSK_FS_META_TYPE_DIR: case TSK_FS_META_TYPE_VIRT_DIR:
+    return S_IFDIR;
+  case TSK_FS_META_TYPE_FIFO: return S_IFIFO;
+  case TSK_FS_META_TYPE_CHR: return S_IFCHR;
+  case TSK_FS_META_TYPE_BLK: return S_IFBLK;
+  case TSK_FS_META_TYPE_LNK: return S_IFLNK;
+  case TSK_FS_META_TYPE_SOCK: return S_IFSOCK;
+  default: return 0;
+  }
+}
+
+static struct timespec
+ts (time_t s, uint32_t ns)
+{
+  struct timespec t;
+
+  t.tv_sec = s;
+  t.tv_nsec = ns < 1000000000 ? ns : 0;
+  return t;
+}
+
+static int
+tsk_stat (struct vs_hostfs *fs, uint64_t ino, struct vs_hostfs_stat *st)
+{
+  struct tsk_priv *p = fs->priv;
+  TSK_FS_FILE *f = open_meta (p, ino);
+  const TSK_FS_META *m;
+  const TSK_FS_ATTR *a;
+  uint32_t type;
+
+  if (f == NULL)
+    return -1;
+  m = f->meta;
+  type = ifmt (m->type);
+  if (type == 0) {
+    tsk_fs_file_close (f);
+    errno = EIO;
+    return -1;
+  }
+  memset (st, 0, sizeof *st);
+  st->ino = ino;
+  st->mode = type | ((uint32_t) m->mode & 07777);
+  st->uid = m->uid;
+  st->gid = m->gid;
+  st->nlink = m->nlink > 0 ? (uint64_t) m->nlink : 1;
+  st->size = m->size > 0 ? (uint64_t) m->size : 0;
+  st->atime = ts (m->atime, m->atime_nano);
+  st->mtime = ts (m->mtime, m->mtime_nano);
+  st->ctime = ts (m->ctime, m->ctime_nano);
+  st->has_btime = p->kind != K_ISO || m->crtime != 0;
+  if (st->has_btime)
+    st->btime = ts (m->crtime, m->crtime_nano);
+  st->deleted = (m->flags & TSK_FS_META_FLAG_ALLOC) == 0;
+  /* What the default data attribute occupies on disk. */
+  a = tsk_fs_file_attr_get (f);
+  if (a && (a->flags & TSK_FS_ATTR_NONRES) && a->nrd.allocsize > 0)
+    st->blocks = ((uint64_t) a->nrd.allocsize + 511) / 512;
+  tsk_fs_file_close (f);
+  tsk_error_reset ();
+  return 0;
+}
+
+/* Whether the entry n of a directory is one the OS would show. */
+static int
+shown (struct tsk_priv *p, const TSK_FS_DIR *d, const TSK_FS_NAME *n,
+       int *err)
+{
+  const char *s = n->name;
+
+  *err = 0;
+  if (s == NULL || s[0] == '\0' || (n->flags & TSK_FS_NAME_FLAG_UNALLOC))
+    return 0;
+  if (strcmp (s, ".") == 0 || strcmp (s, "..") == 0)
+    return 0;
+  if (n->type == TSK_FS_NAME_TYPE_VIRT || n->type == TSK_FS_NAME_TYPE_VIRT_DIR)
+    return 0;
+  if (n->meta_addr < p->fs->first_inum || n->meta_addr > p->fs->last_inum)
+    return 0;
+  if (p->kind == K_NTFS && d->addr == p->fs->root_inum && n->meta_addr < 16)
+    return 0;
+  if ((p->kind == K_EXFAT || p->kind == K_FAT) && n->meta_addr >= 3) {
+    /* TSK numbers a FAT or exFAT directory entry by its 32-byte slot,
+     * counting from the first sector after the FATs (exFAT: the start
+     * of the cluster heap), plus 3. */
+    uint64_t slot = n->meta_addr - 3, per = p->sector_size / 32;
+    uint64_t off = (p->dentry_base + slot / per) * p->sector_size
+      + (slot % per) * 32;
+    unsigned char e[32];
+
+    if (per == 0 || vs_blockdev_pread (p->dev, e, 32, off) == -1) {
+      *err = EIO;
+      return 0;
+    }
+    /* exFAT: only a file entry (0x85) is a file.  FAT: a volume label
+     * (attribute 0x08, not a long-name part 0x0f) is none. */
+    if (p->kind == K_EXFAT && e[0] != 0x85)
+      return 0;
+    if (p->kind == K_FAT && (e[11] & 0x08) && e[11] != 0x0f)
+      return 0;
+  }
+  return 1;
+}
+
+/* The entry's name as shown: TSK's, with '/' made ':'.  Fills buf (of
+ * size TSK gives the name at most) and returns its length. */
+static size_t
+shown_name (const TSK_FS_NAME *n, char **out)
+{
+  size_t len = strlen (n->name), i;
+  char *s = vs_xmemdup (n->name, len + 1);
+
+  for (i = 0; i < len; ++i)
+    if (s[i] == '/')
+      s[i] = ':';
+  *out = s;
+  return len;
+}
+
+/* Opens the directory dir.  NULL with errno set on failure. */
+static TSK_FS_DIR *
+open_dir (struct tsk_priv *p, uint64_t dir)
+{
+  TSK_FS_FILE *f = open_meta (p, dir);
+  TSK_FS_DIR *d;
+  int isdir;
+
+  if (f == NULL)
+    return NULL;
+  isdir = f->meta->type == TSK_FS_META_TYPE_DIR;
+  tsk_fs_file_close (f);
+  if (!isdir) {
+    tsk_error_reset ();
+    errno = ENOTDIR;
+    return NULL;
+  }
+  d = tsk_fs_dir_open_meta (p->fs, (TSK_INUM_T) dir);
+  if (d == NULL) {
+    fail (p, EIO);
+    return NULL;
+  }
+  return d;
+}
+
+/* Calls fn for each entry of the directory dir that is shown, with its
+ * name as shown, until fn returns nonzero (then returns that).  Fails
+ * with EFBIG past VS_HOSTFS_MAX_ENTRIES entries. */
+static int
+each_entry (struct tsk_priv *p, uint64_t dir, vs_hostfs_dirent_fn *fn,
+            void *opaque)
+{
+  TSK_FS_DIR *d = open_dir (p, dir);
+  size_t i, n, count = 0;
+  int r = 0, err = 0;
+
+  if (d == NULL)
+    return -1;
+  n = tsk_fs_dir_getsize (d);
+  for (i = 0; i < n && r == 0 && err == 0; ++i) {
+    const TSK_FS_NAME *e;
+    char *name;
+    size_t len;
+
+    if (vs_stopping ()) {
+      err = ECANCELED;
+      break;
+    }
+    e = tsk_fs_dir_get_name (d, i);
+    if (e == NULL || !shown (p, d, e, &err))
+      continue;
+    if (++count > VS_HOSTFS_MAX_ENTRIES) {
+      err = EFBIG;
+      break;
+    }
+    len = shown_name (e, &name);
+    r = fn (opaque, name, len, e->meta_addr);
+    free (name);
+  }
+  tsk_fs_dir_close (d);
+  tsk_error_reset ();
+  if (err) {
+    errno = err;
+    return -1;
+  }
+  return r;
+}
+
+static int
+tsk_readdir (struct vs_hostfs *fs, uint64_t dir, vs_hostfs_dirent_fn *fn,
+             void *opaque)
+{
+  return each_entry (fs->priv, dir, fn, opaque);
+}
+
+/* Whether a and b (len bytes each) are equal but for ASCII case. */
+static int
+ascii_caseeq (const char *a, const char *b, size_t len)
+{
+  size_t i;
+
+  for (i = 0; i < len; ++i) {
+    unsigned char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z')
+      x += 'a' - 'A';
+    if (y >= 'A' && y <= 'Z')
+      y += 'a' - 'A';
+    if (x != y)
+      return 0;
+  }
+  return 1;
+}
+
+struct match {
+  const char *name;
+  size_t len;
+  int casefold;
+  int folded;                   /* a case-insensitive match was seen */
+  uint64_t ino, folded_ino;
+};
+
+static int
+match_entry (void *opaque, const char *name, size_t len, uint64_t ino)
+{
+  struct match *m = opaque;
+
+  if (len != m->len)
+    return 0;
+  if (memcmp (name, m->name, len) == 0) {
+    m->ino = ino;
+    return 1;
+  }
+  if (m->casefold && !m->folded && ascii_caseeq (name, m->name, len)) {
+    m->folded = 1;
+    m->folded_ino = ino;
+  }
+  return 0;
+}
+
+static int
+tsk_lookup (struct vs_hostfs *fs, uint64_t dir, const char *name,
+            size_t len, uint64_t *ino)
+{
+  struct tsk_priv *p = fs->priv;
+  struct match m = { name, len, p->casefold, 0, 0, 0 };
+  int r;
+
+  if (len == 0 || memchr (name, '/', len) || memchr (name, '\0', len)) {
+    errno = EINVAL;
+    return -1;
+  }
+  r = each_entry (p, dir, match_entry, &m);
+  if (r == -1)
+    return -1;
+  if (r == 1) {
+    *ino = m.ino;
+    return 0;
+  }
+  if (m.folded) {
+    *ino = m.folded_ino;
+    return 0;
+  }
+  errno = ENOENT;
+  return -1;
+}
+
+/* Reads len bytes at off of f's default data into buf (all of them, the
+ * caller has cut len to the size). */
+static int
+read_data (struct tsk_priv *p, TSK_FS_FILE *f, uint64_t off, char *buf,
+           size_t len)
+{
+  size_t done = 0;
+
+  while (done < len) {
+    size_t step = len - done > READ_STEP ? READ_STEP : len - done;
+    ssize_t r;
+
+    if (vs_stopping ()) {
+      errno = ECANCELED;
+      return -1;
+    }
+    r = tsk_fs_file_read (f, (TSK_OFF_T) (off + done), buf + done, step,
+                          TSK_FS_FILE_READ_FLAG_NONE);
+    if (r <= 0)
+      return fail (p, EIO);
+    done += (size_t) r;
+  }
+  return 0;
+}
+
+static int
+tsk_readlink (struct vs_hostfs *fs, uint64_t ino, char **target,
+              size_t *len)
+{
+  struct tsk_priv *p = fs->priv;
+  TSK_FS_FILE *f = open_meta (p, ino);
+  uint64_t size;
+  char *s;
+
+  if (f == NULL)
+    return -1;
+  if (f->meta->type != TSK_FS_META_TYPE_LNK) {
+    tsk_fs_file_close (f);
+    errno = EINVAL;
+    return -1;
+  }
+  size = f->meta->size > 0 ? (uint64_t) f->meta->size : 0;
+  if (size == 0 || size > VS_HOSTFS_MAX_LINK) {
+    tsk_fs_file_close (f);
+    errno = EIO;
+    return -1;
+  }
+  s = vs_xmalloc (size + 1);
+  if (read_data (p, f, 0, s, size) == -1) {
+    int e = errno;
+    free (s);
+    tsk_fs_file_close (f);
+    errno = e;
+    return -1;
+  }
+  tsk_fs_file_close (f);
+  if (memchr (s, '\0', size)) {
+    free (s);
+    errno = EIO;
+    return -1;
+  }
+  s[size] = '\0';
+  *target = s;
+  *len = size;
+  return 0;
+}
+
+static int
+tsk_read (struct vs_hostfs *fs, uint64_t ino, uint64_t off, void *buf,
+          size_t len, size_t *got)
+{
+  struct tsk_priv *p = fs->priv;
+  TSK_FS_FILE *f = open_meta (p, ino);
+  uint64_t size;
+  int r;
+
+  *got = 0;
+  if (f == NULL)
+    return -1;
+  if (f->meta->type != TSK_FS_META_TYPE_REG) {
+    tsk_fs_file_close (f);
+    errno = EINVAL;
+    return -1;
+  }
+  size = f->meta->size > 0 ? (uint64_t) f->meta->size : 0;
+  if (off >= size || len == 0) {
+    tsk_fs_file_close (f);
+    return 0;
+  }
+  if (len > size - off)
+    len = size - off;
+  r = read_data (p, f, off, buf, len);
+  if (r == -1) {
+    int e = errno;
+    tsk_fs_file_close (f);
+    errno = e;
+    return -1;
+  }
+  tsk_fs_file_close (f);
+  *got = len;
+  return 0;
+}
+
+static int
+tsk_getxattr (struct vs_hostfs *fs, uint64_t ino, const char *name,
+              void *buf, size_t len, size_t *got)
+{
+  *got = 0;
+  errno = ENODATA;
+  return -1;
+}
+
+const struct vs_hostfs_ops vs_hostfs_tsk_ops = {
+  .name = "libtsk",
+  .handles = tsk_handles,
+  .probe = tsk_probe,
+  .open = tsk_open,
+  .stat = tsk_stat,
+  .readdir = tsk_readdir,
+  .lookup = tsk_lookup,
+  .readlink = tsk_readlink,
+  .read = tsk_read,
+  .getxattr = tsk_getxattr,
+  .close = tsk_close,
+};
