@@ -19,7 +19,7 @@ packages="
   coreutils util-linux sudo clang libclang-rt-14-dev rpm db5.3-util
   openssh-client libcap2-bin cron iputils-ping libpam-modules
   valgrind chromium python3-jsonschema python3-websocket sleuthkit cmark-gfm
-  libtsk-dev exfatprogs ntfs-3g xorriso
+  libtsk-dev libblkid-dev exfatprogs ntfs-3g xorriso xfsprogs
   strace
 "
 # The report test fetches the SARIF 2.1.0 schema with npm.  A node from

@@ -266,6 +266,8 @@ allow_on_fd (scmp_filter_ctx ctx, int fd, int sock, int writable)
   ALLOW (fcntl, 2, SCMP_A0 (SCMP_CMP_EQ, (scmp_datum_t) fd),
          SCMP_A1 (SCMP_CMP_EQ, F_GETFD));
   ALLOW (close, 1, SCMP_A0 (SCMP_CMP_EQ, (scmp_datum_t) fd));
+  /* A hint about the reads to come (libblkid gives one). */
+  ALLOW (fadvise64, 1, SCMP_A0 (SCMP_CMP_EQ, (scmp_datum_t) fd));
   if (writable) {
     ALLOW (write, 1, SCMP_A0 (SCMP_CMP_EQ, (scmp_datum_t) fd));
     ALLOW (writev, 1, SCMP_A0 (SCMP_CMP_EQ, (scmp_datum_t) fd));

@@ -64,6 +64,7 @@
 #include "base/util.h"
 #include "fs/blockdev.h"
 #include "fs/hostfs-int.h"
+#include "fs/parts.h"
 
 /* libtsk exports it but its public headers do not declare it: it
  * undoes the tsk_init_lock that tsk_img_open_external did. */
@@ -929,3 +930,60 @@ const struct vs_hostfs_ops vs_hostfs_tsk_ops = {
   .getxattr = tsk_getxattr,
   .close = tsk_close,
 };
+
+/* ---- Partition tables (fs/parts.h), with libtsk's volume systems. ---- */
+
+int
+vs_tsk_partitions (struct vs_blockdev *dev, struct vs_part *out, size_t max,
+                   size_t *n, enum vs_parts_kind *kind)
+{
+  struct tsk_priv *p = priv_new (dev);
+  TSK_VS_INFO *vs;
+  TSK_PNUM_T i;
+
+  *n = 0;
+  *kind = VS_PARTS_NONE;
+  if (!p)
+    return -1;
+  tsk_verbose = 0;
+  vs = tsk_vs_open (&p->img, 0, TSK_VS_TYPE_DETECT);
+  if (vs == NULL) {
+    /* No table (a filesystem fills the disk), or one libtsk cannot
+     * choose between: the caller tells them apart by what opens. */
+    tsk_error_reset ();
+    priv_free (p);
+    return 0;
+  }
+  switch (vs->vstype) {
+  case TSK_VS_TYPE_DOS: *kind = VS_PARTS_MBR; break;
+  case TSK_VS_TYPE_GPT: *kind = VS_PARTS_GPT; break;
+  default: *kind = VS_PARTS_OTHER; break;
+  }
+  for (i = 0; i < vs->part_count && *n < max; i++) {
+    const TSK_VS_PART_INFO *pi = tsk_vs_part_get (vs, i);
+    uint64_t start, len;
+    unsigned number;
+
+    if (!pi || !(pi->flags & TSK_VS_PART_FLAG_ALLOC))
+      continue;
+    /* Linux's numbers: an MBR's primary slots are 1 to 4 and the
+     * logical partition of the k-th extended table is 4 + k; a GPT's
+     * entry i is i + 1. */
+    if (*kind == VS_PARTS_MBR)
+      number = pi->table_num <= 0 ? (unsigned) pi->slot_num + 1
+        : 4 + (unsigned) pi->table_num;
+    else
+      number = (unsigned) pi->slot_num + 1;
+    if (pi->slot_num < 0 || pi->len == 0)
+      continue;
+    start = (uint64_t) pi->start * vs->block_size;
+    len = (uint64_t) pi->len * vs->block_size;
+    out[*n].number = number;
+    out[*n].start = start;
+    out[*n].size = len;
+    (*n)++;
+  }
+  tsk_vs_close (vs);
+  priv_free (p);
+  return 0;
+}
