@@ -383,12 +383,12 @@ run_os (const struct vs_checks_config *cfg, size_t k, struct vs_check_ctx *ctx)
   ctx->guest = vs_guest_new ();
   for (i = 0; i < cfg->nfs; i++) {
     const struct vs_fs *fs = &cfg->fss[i];
-    CLEANUP_FREE char *dir = NULL;
 
-    if (!fs->mounted || fs->os_index != (int) k || !fs->os_mountpoint)
+    if (!vs_fs_readable (fs) || fs->os_index != (int) k
+        || !fs->os_mountpoint)
       continue;
-    dir = vs_xasprintf ("%s%s", cfg->host_root, fs->walk_root);
-    if (vs_guest_add_mount (ctx->guest, fs->os_mountpoint, dir) == -1)
+    if (vs_guest_add_fs (ctx->guest, fs->os_mountpoint, cfg->host_root,
+                         fs) == -1)
       vs_check_error (ctx, fs->os_mountpoint, "%s: cannot open its mount: %s",
                       fs->device, strerror (errno));
   }

@@ -44,6 +44,7 @@
 
 #include "core/appliance.h"
 #include "core/serve.h"
+#include "core/source.h"
 #include "base/util.h"
 
 #define VS_LOG_KEEP 16384
@@ -790,6 +791,7 @@ vs_appliance_free_fss (struct vs_fs *fss, size_t n)
     free (fss[i].os_mountpoint);
     free (fss[i].walk_root);
     free (fss[i].note);
+    vs_source_free (fss[i].src);
   }
   free (fss);
 }
@@ -977,7 +979,7 @@ vs_appliance_mount_all (struct vs_appliance *a, struct vs_fs *fss, size_t n,
     return -1;
   }
   for (i = 0; i < n; i++) {
-    if (fss[i].status != VS_FS_PENDING)
+    if (fss[i].status != VS_FS_PENDING || fss[i].src)
       continue;
     fss[i].walk_root = vs_xasprintf ("/vmscan/%zu", i);
     if (guestfs_mkmountpoint (a->g, fss[i].walk_root) == -1) {
@@ -990,7 +992,7 @@ vs_appliance_mount_all (struct vs_appliance *a, struct vs_fs *fss, size_t n,
     const char *const *opts;
     struct vs_fs *fs = &fss[i];
 
-    if (fs->status != VS_FS_PENDING)
+    if (fs->status != VS_FS_PENDING || fs->src)
       continue;
     for (opts = mount_options_for (fs->type); *opts; opts++) {
       if (guestfs_mount_options (a->g, *opts, fs->device,
@@ -1076,6 +1078,13 @@ const char *
 vs_appliance_host_root (const struct vs_appliance *a)
 {
   return a->host_root;
+}
+
+const char *
+vs_appliance_server_socket (const struct vs_appliance *a, size_t i)
+{
+  return i < a->nimages && a->servers[i] ? vs_serve_socket (a->servers[i])
+    : NULL;
 }
 
 /* Whether pid is running: a dead child not yet reaped is a zombie, state

@@ -62,7 +62,8 @@ int vs_appliance_list_fs (struct vs_appliance *a, const struct vs_os *oses,
                           char **errmsg);
 void vs_appliance_free_fss (struct vs_fs *fss, size_t n);
 
-/* Mounts every filesystem whose status is pending, read-only; one that
+/* Mounts every filesystem whose status is pending and that is not read
+ * on the host (fs->src), read-only; one that
  * cannot be mounted gets status error and a note.  Then exposes the
  * appliance's tree on a host directory.  Returns -1 only if the host
  * side could not be set up. */
@@ -71,6 +72,11 @@ int vs_appliance_mount_all (struct vs_appliance *a, struct vs_fs *fss,
 
 /* The host directory where fs->walk_root is visible: host path of a
  * filesystem = vs_appliance_host_root (a) + fs->walk_root. */
+/* The UNIX socket on which image i is served over NBD (export
+ * VS_SERVE_EXPORT), for the host's own readers; NULL if none. */
+const char *vs_appliance_server_socket (const struct vs_appliance *a,
+                                        size_t i);
+
 const char *vs_appliance_host_root (const struct vs_appliance *a);
 
 /* Reports whether the appliance's qemu is still running (safe from any

@@ -43,6 +43,8 @@
 #include <unistd.h>
 
 #include "core/guest.h"
+#include "core/source.h"
+#include "core/types.h"
 #include "base/util.h"
 
 /* Linux's PATH_MAX: a longer canonical path would not resolve in the
@@ -67,7 +69,8 @@
 struct mount {
   char *point;                  /* "/", "/boot" */
   size_t len;
-  int fd;                       /* O_PATH directory on the host */
+  int fd;                       /* O_PATH directory on the host, or -1 */
+  struct vs_source *src;        /* or a filesystem read on the host */
 };
 
 struct vs_guest {
@@ -101,19 +104,20 @@ vs_guest_free (struct vs_guest *g)
     return;
   for (i = 0; i < g->n; i++) {
     free (g->m[i].point);
-    close (g->m[i].fd);
+    if (g->m[i].fd != -1)
+      close (g->m[i].fd);
   }
   free (g->m);
   free (g);
 }
 
-int
-vs_guest_add_mount (struct vs_guest *g, const char *mountpoint,
-                    const char *host_dir)
+static int
+add_mount (struct vs_guest *g, const char *mountpoint, const char *host_dir,
+           struct vs_source *src)
 {
   struct mount *m;
   size_t len = strlen (mountpoint);
-  int fd;
+  int fd = -1;
 
   if (mountpoint[0] != '/') {
     errno = EINVAL;
@@ -121,15 +125,52 @@ vs_guest_add_mount (struct vs_guest *g, const char *mountpoint,
   }
   while (len > 1 && mountpoint[len - 1] == '/')
     len--;
-  fd = open (host_dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd == -1)
-    return -1;
+  if (!src) {
+    fd = open (host_dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd == -1)
+      return -1;
+  }
   g->m = vs_xrealloc (g->m, (g->n + 1) * sizeof *g->m);
   m = &g->m[g->n++];
   m->point = vs_xstrndup (mountpoint, len);
   m->len = len;
   m->fd = fd;
+  m->src = src;
   return 0;
+}
+
+int
+vs_guest_add_mount (struct vs_guest *g, const char *mountpoint,
+                    const char *host_dir)
+{
+  return add_mount (g, mountpoint, host_dir, NULL);
+}
+
+int
+vs_guest_add_fs (struct vs_guest *g, const char *mountpoint,
+                 const char *host_root, const struct vs_fs *fs)
+{
+  CLEANUP_FREE char *dir = NULL;
+
+  if (fs->src)
+    return add_mount (g, mountpoint, NULL, fs->src);
+  if (!fs->mounted || !fs->walk_root || !host_root) {
+    errno = ENOENT;
+    return -1;
+  }
+  dir = vs_xasprintf ("%s%s", host_root, fs->walk_root);
+  return add_mount (g, mountpoint, dir, NULL);
+}
+
+int
+vs_guest_add_source (struct vs_guest *g, const char *mountpoint,
+                     struct vs_source *src)
+{
+  if (!src) {
+    errno = EINVAL;
+    return -1;
+  }
+  return add_mount (g, mountpoint, NULL, src);
 }
 
 /* The mount whose point is exactly the canonical path (the first added
@@ -187,6 +228,7 @@ enum level_kind {
   LV_DIR,                       /* a directory reached by name */
   LV_MOUNT,                     /* a mount root: the view's fd */
   LV_VIRTUAL,                   /* no directory; only mount points below */
+  LV_SRC,                       /* a directory of a source: src, node */
 };
 
 struct level {
@@ -195,6 +237,8 @@ struct level {
   ino_t ino;
   int fd;                       /* -1: not held (LV_DIR) or none */
   enum level_kind kind;
+  struct vs_source *src;        /* LV_SRC: the source, and the */
+  uint64_t node;                /* directory's inode in it */
 };
 
 struct lookup {
@@ -211,6 +255,9 @@ struct lookup {
   int obj_fd;
   struct stat obj_st;
   size_t obj_name;
+  /* The same when the object is in a source: obj_src is set, obj_fd -1. */
+  struct vs_source *obj_src;
+  uint64_t obj_node;
 };
 
 static void
@@ -229,6 +276,13 @@ lookup_init (struct lookup *l, const struct vs_guest *g)
   l->lv[0].ino = 0;
   l->lv[0].fd = root ? root->fd : -1;
   l->lv[0].kind = root ? LV_MOUNT : LV_VIRTUAL;
+  l->lv[0].src = NULL;
+  l->lv[0].node = 0;
+  if (root && root->src) {
+    l->lv[0].kind = LV_SRC;
+    l->lv[0].src = root->src;
+    l->lv[0].node = vs_source_root (root->src);
+  }
   l->n = 1;
 }
 
@@ -279,6 +333,8 @@ push (struct lookup *l, int fd, enum level_kind kind, const struct stat *st)
   v->ino = st ? st->st_ino : 0;
   v->fd = fd;
   v->kind = kind;
+  v->src = NULL;
+  v->node = 0;
   if (kind == LV_DIR) {
     l->held++;
     trim (l);
@@ -396,6 +452,96 @@ to_root (struct lookup *l)
   vs_buf_setlen (&l->canon, 1);
 }
 
+/* A symlink met with rest still to resolve from pos: its target (tn
+ * bytes) is spliced in front of what is left, and an absolute one goes
+ * back to "/".  The link's own component is already off canon. */
+static int
+splice_link (struct lookup *l, const char *target, size_t tn,
+             struct vs_buf *rest, size_t *pos, unsigned *links)
+{
+  struct vs_buf next = VS_BUF_INIT;
+
+  if (tn == 0 || tn >= VS_GUEST_MAX_PATH || memchr (target, '\0', tn)) {
+    errno = ENOENT;
+    return -1;
+  }
+  if (++*links > VS_GUEST_MAX_LINKS) {
+    errno = ELOOP;
+    return -1;
+  }
+  if (tn + 1 + (rest->len - *pos) >= VS_GUEST_MAX_REST) {
+    errno = ENAMETOOLONG;
+    return -1;
+  }
+  vs_buf_add (&next, target, tn);
+  vs_buf_addc (&next, '/');
+  vs_buf_add (&next, rest->data + *pos, rest->len - *pos);
+  vs_buf_release (rest);
+  *rest = next;
+  *pos = 0;
+  if (target[0] == '/')
+    to_root (l);
+  return 0;
+}
+
+/* One component, name (n bytes, already on canon past save), in the
+ * source directory top: what resolve does with an openat, done with the
+ * source's lookup.  Returns 0 to go on, 1 when the object is found (the
+ * last component, not a directory), -1 on error. */
+static int
+src_step (struct lookup *l, struct level *top, const char *name, size_t n,
+          int more, int follow, size_t save, struct vs_buf *rest,
+          size_t *pos, unsigned *links)
+{
+  struct vs_source *src = top->src;
+  uint64_t node;
+  struct stat st;
+
+  if (tick () == -1)
+    return -1;
+  __atomic_add_fetch (&activity, 1, __ATOMIC_RELAXED);
+  if (vs_source_lookup (src, top->node, name, n, &node) == -1) {
+    if (errno == ENOENT && mount_below (l->g, l->canon.data, l->canon.len)) {
+      push (l, -1, LV_VIRTUAL, NULL);
+      return 0;
+    }
+    if (errno == ENOTDIR || errno == EINVAL)
+      errno = ENOENT;
+    return -1;
+  }
+  if (vs_source_stat (src, node, &st) == -1)
+    return -1;
+  if (S_ISLNK (st.st_mode) && (more || follow)) {
+    char *target = NULL;
+    size_t tn = 0;
+    int r;
+
+    vs_buf_setlen (&l->canon, save);
+    if (tick () == -1)
+      return -1;
+    if (vs_source_readlink (src, node, &target, &tn) == -1)
+      return -1;
+    r = splice_link (l, target, tn, rest, pos, links);
+    free (target);
+    return r;
+  }
+  if (S_ISDIR (st.st_mode)) {
+    push (l, -1, LV_SRC, &st);
+    l->lv[l->n - 1].src = src;
+    l->lv[l->n - 1].node = node;
+    return 0;
+  }
+  if (more) {
+    errno = ENOTDIR;
+    return -1;
+  }
+  l->obj_src = src;
+  l->obj_node = node;
+  l->obj_st = st;
+  l->obj_name = save + (save > 1);
+  return 1;
+}
+
 /* Resolves path into l.  follow: whether a symlink as the last component
  * is followed. */
 static int
@@ -459,8 +605,24 @@ resolve (struct lookup *l, const char *path, int follow)
       goto out;
     }
     m = mount_at (l->g, l->canon.data, l->canon.len);
+    if (m && m->src) {
+      push (l, -1, LV_SRC, NULL);
+      l->lv[l->n - 1].src = m->src;
+      l->lv[l->n - 1].node = vs_source_root (m->src);
+      continue;
+    }
     if (m) {
       push (l, m->fd, LV_MOUNT, NULL);
+      continue;
+    }
+    if (top->kind == LV_SRC) {
+      int r = src_step (l, top, name, n, more, follow, save, &rest, &pos,
+                        &links);
+
+      if (r == -1)
+        goto out;
+      if (r == 1)
+        break;
       continue;
     }
     fd = -1;
@@ -483,7 +645,6 @@ resolve (struct lookup *l, const char *path, int follow)
     }
     if (S_ISLNK (st.st_mode) && (more || follow)) {
       char target[VS_GUEST_MAX_PATH];
-      struct vs_buf next = VS_BUF_INIT;
       ssize_t tn = -1;
 
       if (tick () == 0) {
@@ -494,27 +655,12 @@ resolve (struct lookup *l, const char *path, int follow)
       vs_buf_setlen (&l->canon, save);
       if (tn == -1)
         goto out;
-      if (tn == 0 || (size_t) tn >= sizeof target
-          || memchr (target, '\0', (size_t) tn)) {
+      if ((size_t) tn >= sizeof target) {
         errno = ENOENT;
         goto out;
       }
-      if (++links > VS_GUEST_MAX_LINKS) {
-        errno = ELOOP;
+      if (splice_link (l, target, (size_t) tn, &rest, &pos, &links) == -1)
         goto out;
-      }
-      if ((size_t) tn + 1 + (rest.len - pos) >= VS_GUEST_MAX_REST) {
-        errno = ENAMETOOLONG;
-        goto out;
-      }
-      vs_buf_add (&next, target, (size_t) tn);
-      vs_buf_addc (&next, '/');
-      vs_buf_add (&next, rest.data + pos, rest.len - pos);
-      vs_buf_release (&rest);
-      rest = next;
-      pos = 0;
-      if (target[0] == '/')
-        to_root (l);
       continue;
     }
     if (S_ISDIR (st.st_mode)) {
@@ -531,7 +677,8 @@ resolve (struct lookup *l, const char *path, int follow)
     l->obj_name = save + (save > 1);
     break;
   }
-  if (l->obj_fd == -1 && l->lv[l->n - 1].fd == -1) {
+  if (l->obj_fd == -1 && !l->obj_src && l->lv[l->n - 1].fd == -1
+      && l->lv[l->n - 1].kind != LV_SRC) {
     errno = ENOENT;
     goto out;
   }
@@ -555,11 +702,15 @@ lookup (struct lookup *l, const struct vs_guest *g, const char *path,
 static int
 found_stat (const struct lookup *l, struct stat *st)
 {
-  if (l->obj_fd != -1) {
+  const struct level *top = &l->lv[l->n - 1];
+
+  if (l->obj_fd != -1 || l->obj_src) {
     *st = l->obj_st;
     return 0;
   }
-  return fstat (l->lv[l->n - 1].fd, st);
+  if (top->kind == LV_SRC)
+    return vs_source_stat (top->src, top->node, st);
+  return fstat (top->fd, st);
 }
 
 /* Opens what l found with flags (O_NOFOLLOW and O_CLOEXEC added) and
@@ -618,18 +769,35 @@ vs_guest_realpath (struct vs_guest *g, const char *path, char **out)
   return 0;
 }
 
-/* Opens the regular file at path, with its stat in *st. */
+/* Looks up the regular file at path (symlinks followed) into l, with
+ * its stat in *st. */
 static int
-open_file (struct vs_guest *g, const char *path, struct stat *st)
+find_file (struct lookup *l, struct vs_guest *g, const char *path,
+           struct stat *st)
+{
+  if (lookup (l, g, path, 1) == -1 || found_stat (l, st) == -1)
+    return -1;
+  if (S_ISDIR (st->st_mode)) {
+    errno = EISDIR;
+    return -1;
+  }
+  if (!S_ISREG (st->st_mode)) {
+    errno = EINVAL;
+    return -1;
+  }
+  return 0;
+}
+
+int
+vs_guest_open (struct vs_guest *g, const char *path)
 {
   struct lookup l;
+  struct stat st;
   int fd = -1, e;
 
-  if (lookup (&l, g, path, 1) == 0 && found_stat (&l, st) == 0) {
-    if (S_ISDIR (st->st_mode))
-      errno = EISDIR;
-    else if (!S_ISREG (st->st_mode))
-      errno = EINVAL;
+  if (find_file (&l, g, path, &st) == 0) {
+    if (l.obj_src)
+      errno = EOPNOTSUPP;       /* no host file to give */
     else
       fd = found_open (&l, O_RDONLY | O_NONBLOCK | O_NOCTTY);
   }
@@ -639,61 +807,89 @@ open_file (struct vs_guest *g, const char *path, struct stat *st)
   return fd;
 }
 
-int
-vs_guest_open (struct vs_guest *g, const char *path)
+/* Reads up to want bytes of what l found (an fd opened on the host, or
+ * a source's file) into buf; *got is less only at its end. */
+static int
+read_found (struct lookup *l, char *buf, size_t want, size_t *got)
 {
-  struct stat st;
+  int fd;
 
-  return open_file (g, path, &st);
-}
+  *got = 0;
+  if (l->obj_src) {
+    while (*got < want) {
+      size_t n = 0, ask = want - *got > 1048576 ? 1048576 : want - *got;
 
-int
-vs_guest_read (struct vs_guest *g, const char *path, size_t max,
-               int truncate_ok, char **data, size_t *len)
-{
-  struct stat st;
-  size_t want, got = 0;
-  char *buf;
-  int fd = open_file (g, path, &st);
-
+      if (tick () == -1
+          || vs_source_read (l->obj_src, l->obj_node, *got, buf + *got, ask,
+                             &n) == -1)
+        return -1;
+      *got += n;
+      if (n < ask)
+        break;
+    }
+    return 0;
+  }
+  fd = found_open (l, O_RDONLY | O_NONBLOCK | O_NOCTTY);
   if (fd == -1)
     return -1;
-  if ((uint64_t) st.st_size > max && !truncate_ok) {
-    close (fd);
-    errno = EFBIG;
-    return -1;
-  }
-  want = (uint64_t) st.st_size > max ? max : (size_t) st.st_size;
-  buf = vs_xmalloc (want + 1);
-  while (got < want) {
+  while (*got < want) {
     ssize_t r;
 
     if (tick () == -1)
       goto fail;
-    r = read (fd, buf + got, want - got);
+    r = read (fd, buf + *got, want - *got);
     if (r == -1 && errno == EINTR)
       continue;
     if (r == -1)
       goto fail;
     if (r == 0)
       break;
-    got += (size_t) r;
+    *got += (size_t) r;
   }
   close (fd);
-  buf[got] = '\0';
-  *data = buf;
-  *len = got;
   return 0;
 
  fail:
   {
     int e = errno;
 
-    free (buf);
     close (fd);
     errno = e;
     return -1;
   }
+}
+
+int
+vs_guest_read (struct vs_guest *g, const char *path, size_t max,
+               int truncate_ok, char **data, size_t *len)
+{
+  struct lookup l;
+  struct stat st;
+  size_t want, got = 0;
+  char *buf = NULL;
+  int rc = -1, e;
+
+  if (find_file (&l, g, path, &st) == -1)
+    goto out;
+  if ((uint64_t) st.st_size > max && !truncate_ok) {
+    errno = EFBIG;
+    goto out;
+  }
+  want = (uint64_t) st.st_size > max ? max : (size_t) st.st_size;
+  buf = vs_xmalloc (want + 1);
+  if (read_found (&l, buf, want, &got) == -1)
+    goto out;
+  buf[got] = '\0';
+  *data = buf;
+  *len = got;
+  buf = NULL;
+  rc = 0;
+ out:
+  e = errno;
+  free (buf);
+  lookup_free (&l);
+  errno = e;
+  return rc;
 }
 
 static int
@@ -702,29 +898,56 @@ cmp_names (const void *a, const void *b)
   return strcmp (*(char *const *) a, *(char *const *) b);
 }
 
-int
-vs_guest_list (struct vs_guest *g, const char *path, char ***names,
-               size_t *n)
-{
-  struct lookup l;
-  struct dirent *d;
-  char **v = NULL;
-  size_t cnt = 0, alloc = 0;
-  DIR *dir;
-  int fd = -1, e;
+struct names {
+  char **v;
+  size_t n, alloc;
+};
 
-  if (lookup (&l, g, path, 1) == 0) {
-    if (l.obj_fd != -1)
-      errno = ENOTDIR;
-    else
-      fd = found_open (&l, O_RDONLY | O_DIRECTORY);
+static void
+names_add (struct names *nm, const char *name, size_t len)
+{
+  if (nm->n == nm->alloc) {
+    nm->alloc = nm->alloc ? 2 * nm->alloc : 32;
+    nm->v = vs_xrealloc (nm->v, nm->alloc * sizeof *nm->v);
   }
-  e = errno;
-  lookup_free (&l);
-  errno = e;
-  if (fd == -1)
+  nm->v[nm->n++] = vs_xstrndup (name, len);
+}
+
+static int
+src_entry (void *opaque, const char *name, size_t len, uint64_t ino)
+{
+  struct names *nm = opaque;
+
+  (void) ino;
+  if (vs_tick ())
+    return 1;
+  if (nm->n == VS_GUEST_MAX_ENTRIES)
+    return 2;
+  names_add (nm, name, len);
+  return 0;
+}
+
+/* Lists the source directory top into nm. */
+static int
+list_source (const struct level *top, struct names *nm)
+{
+  int r = vs_source_readdir (top->src, top->node, src_entry, nm);
+
+  if (r == 1) {
+    errno = ECANCELED;
     return -1;
-  dir = fdopendir (fd);
+  }
+  return r == -1 ? -1 : 0;
+}
+
+/* Lists the host directory fd (closed) into nm. */
+static int
+list_host (int fd, struct names *nm)
+{
+  struct dirent *d;
+  DIR *dir = fdopendir (fd);
+  int e;
+
   if (!dir) {
     close (fd);
     return -1;
@@ -741,27 +964,50 @@ vs_guest_list (struct vs_guest *g, const char *path, char ***names,
     }
     if (strcmp (d->d_name, ".") == 0 || strcmp (d->d_name, "..") == 0)
       continue;
-    if (cnt == VS_GUEST_MAX_ENTRIES)
+    if (nm->n == VS_GUEST_MAX_ENTRIES)
       break;
-    if (cnt == alloc) {
-      alloc = alloc ? 2 * alloc : 32;
-      v = vs_xrealloc (v, alloc * sizeof *v);
-    }
-    v[cnt++] = vs_xstrdup (d->d_name);
+    names_add (nm, d->d_name, strlen (d->d_name));
   }
   closedir (dir);
-  if (cnt)
-    qsort (v, cnt, sizeof *v, cmp_names);
-  *names = v;
-  *n = cnt;
   return 0;
 
  fail:
   e = errno;
   closedir (dir);
-  vs_guest_free_list (v, cnt);
   errno = e;
   return -1;
+}
+
+int
+vs_guest_list (struct vs_guest *g, const char *path, char ***names,
+               size_t *n)
+{
+  struct lookup l;
+  struct names nm = { NULL, 0, 0 };
+  int rc = -1, e, fd;
+
+  if (lookup (&l, g, path, 1) == 0) {
+    const struct level *top = &l.lv[l.n - 1];
+
+    if (l.obj_fd != -1 || l.obj_src)
+      errno = ENOTDIR;
+    else if (top->kind == LV_SRC)
+      rc = list_source (top, &nm);
+    else if ((fd = found_open (&l, O_RDONLY | O_DIRECTORY)) != -1)
+      rc = list_host (fd, &nm);
+  }
+  e = errno;
+  lookup_free (&l);
+  if (rc == -1) {
+    vs_guest_free_list (nm.v, nm.n);
+    errno = e;
+    return -1;
+  }
+  if (nm.n)
+    qsort (nm.v, nm.n, sizeof *nm.v, cmp_names);
+  *names = nm.v;
+  *n = nm.n;
+  return 0;
 }
 
 void

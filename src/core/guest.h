@@ -3,7 +3,7 @@
  *
  * A guest view maps an operating system's mount points (/, /boot, /home,
  * ...) to the host directories where the appliance's filesystems are
- * visible.  Paths are resolved the way the guest's kernel would: one
+ * visible, or to filesystems read on the host (core/source.h).  Paths are resolved the way the guest's kernel would: one
  * component at a time, symlinks read and followed *inside the guest*
  * (an absolute target restarts at the guest's root, ".." never leaves
  * it), crossing into another filesystem at its mount point, at most
@@ -41,6 +41,18 @@ void vs_guest_free (struct vs_guest *g);
 int vs_guest_add_mount (struct vs_guest *g, const char *mountpoint,
                         const char *host_dir);
 
+/* The same for a filesystem read on the host (core/source.h), which
+ * stays the caller's and must outlive g.  A view may mix both kinds. */
+struct vs_source;
+int vs_guest_add_source (struct vs_guest *g, const char *mountpoint,
+                         struct vs_source *src);
+
+/* Either of the two for the filesystem fs: its source when it has one,
+ * else host_root joined with its walk_root (ENOENT if not mounted). */
+struct vs_fs;
+int vs_guest_add_fs (struct vs_guest *g, const char *mountpoint,
+                     const char *host_root, const struct vs_fs *fs);
+
 /* lstat (follow = 0: the last component is not followed) or stat
  * (follow = 1) of a guest path. */
 int vs_guest_stat (struct vs_guest *g, const char *path, int follow,
@@ -63,7 +75,8 @@ int vs_guest_list (struct vs_guest *g, const char *path, char ***names,
 void vs_guest_free_list (char **names, size_t n);
 
 /* Opens the regular file at path for reading (symlinks followed in the
- * guest); returns the fd or -1. */
+ * guest); returns the fd or -1 (EOPNOTSUPP when the file is in a
+ * source: there is no host file to open). */
 int vs_guest_open (struct vs_guest *g, const char *path);
 
 /* A counter that grows with every host call a lookup makes (openat,

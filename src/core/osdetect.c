@@ -337,16 +337,14 @@ apply_fstab (struct vs_guest *g, const char *host_root, struct vs_fs *fss,
   n = vs_fstab_entries (data, len, &pairs);
   for (i = 0; i < n; i++) {
     const char *spec = pairs[2 * i], *mp = pairs[2 * i + 1];
-    CLEANUP_FREE char *host = NULL;
     int k = vs_fstab_match (fss, nfs, root, spec);
 
     if (k < 0 || (size_t) k == root || fss[k].os_index >= 0
-        || !fss[k].mounted || !fss[k].walk_root)
+        || !vs_fs_readable (&fss[k]) || (!fss[k].src && !fss[k].walk_root))
       continue;
     fss[k].os_index = os_index;
     fss[k].os_mountpoint = vs_xstrdup (mp);
-    host = vs_xasprintf ("%s%s", host_root, fss[k].walk_root);
-    vs_guest_add_mount (g, mp, host);
+    vs_guest_add_fs (g, mp, host_root, &fss[k]);
   }
   for (i = 0; i < 2 * n; i++)
     free (pairs[i]);
@@ -436,17 +434,16 @@ vs_os_detect (const char *host_root, struct vs_fs *fss, size_t nfs,
     struct vs_fs *fs = &fss[i];
     struct vs_guest *g;
     struct vs_os *os;
-    CLEANUP_FREE char *host = NULL;
     CLEANUP_FREE char *release = NULL;
     size_t len;
     struct stat st;
     int has_release, is_linux = 1;
 
-    if (!fs->mounted || fs->os_index >= 0 || !fs->walk_root)
+    if (!vs_fs_readable (fs) || fs->os_index >= 0
+        || (!fs->src && !fs->walk_root))
       continue;
     g = vs_guest_new ();
-    host = vs_xasprintf ("%s%s", host_root, fs->walk_root);
-    vs_guest_add_mount (g, "/", host);
+    vs_guest_add_fs (g, "/", host_root, fs);
     /* A root: an os-release, or a passwd file with a shadow file or an
      * os-release link (into a /usr not yet in place) beside it. */
     has_release = exists (g, "/etc/os-release", S_IFREG)

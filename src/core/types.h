@@ -100,6 +100,8 @@ enum vs_fs_status {
 };
 
 /* A filesystem found in the image. */
+struct vs_source;
+
 struct vs_fs {
   int64_t id;
   char *device;
@@ -111,10 +113,20 @@ struct vs_fs {
   char *os_mountpoint;          /* NULL unless an OS mounts it */
   char *walk_root;              /* appliance path it was mounted on */
   int mounted;
+  struct vs_source *src;        /* or read on the host (core/source.h),
+                                   then not mounted */
   enum vs_fs_status status;
   char *note;
   uint64_t files, bytes;
 };
+
+/* Whether the filesystem can be read: mounted by the appliance, or read
+ * on the host. */
+static inline int
+vs_fs_readable (const struct vs_fs *fs)
+{
+  return fs->mounted || fs->src != NULL;
+}
 
 enum vs_severity {
   VS_SEV_INFO = 0,

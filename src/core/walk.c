@@ -46,6 +46,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -54,6 +55,7 @@
 #include "core/classify.h"
 #include "base/hash.h"
 #include "core/rules.h"
+#include "core/source.h"
 #include "core/store.h"
 #include "base/util.h"
 #include "core/walk.h"
@@ -79,6 +81,8 @@
 struct job {
   struct vs_fs *fs;
   const struct vs_accounts *accounts;
+  struct vs_source *src;        /* a source's file: node, no dirfd */
+  uint64_t node;
   int dirfd;
   char *name;
   size_t name_len;
@@ -95,6 +99,11 @@ struct worker {
   unsigned char *chunk;
   unsigned char *whole;
   size_t whole_alloc;
+  /* A source's file has no host file for libmagic to read: its bytes
+   * are put in this memory file as they are read (all of them up to
+   * mem_max, else the first chunk, the rest left a hole), and YARA
+   * scans a map of it. */
+  int memfd;
 };
 
 struct vs_walker {
@@ -245,6 +254,111 @@ rules_context (const struct job *j, const char *magic,
   ctx->owner = name;
 }
 
+/* The most of a source's file kept whole in the worker's memory file
+ * for libmagic (whose ELF reader looks at headers anywhere in the file)
+ * when YARA does not need more. */
+#define VS_MEM_WHOLE (64 * 1024 * 1024)
+
+/* What a source's job fails with once its child is gone: the walk of
+ * that filesystem ends (vs_walker_walk_source says why), its files are
+ * not recorded as unreadable one by one. */
+static int
+source_lost (struct vs_walker *w, const struct job *j)
+{
+  (void) w;
+  return j->src && vs_source_error (j->src) != NULL;
+}
+
+/* Opens the job's file and checks it is the one the walk saw; *st is
+ * its stat.  Returns the fd (-2 for a source's file, which has none),
+ * or -1 after recording why. */
+static int
+open_job (struct worker *wk, struct job *j, struct stat *st,
+          struct vs_entry *e)
+{
+  struct vs_walker *w = wk->w;
+  int fd;
+
+  if (j->src) {
+    if (vs_source_stat (j->src, j->node, st) == -1) {
+      CLEANUP_FREE char *m = vs_xasprintf ("cannot stat: %s",
+                                           strerror (errno));
+      if (source_lost (w, j))
+        return -1;
+      record_error (w, "read", j->fs, j->path, j->path_len, m);
+      store_entry (w, e, NULL);
+      return -1;
+    }
+    if (!S_ISREG (st->st_mode)) {
+      record_error (w, "read", j->fs, j->path, j->path_len,
+                    "changed between listing and opening; not read");
+      store_entry (w, e, NULL);
+      return -1;
+    }
+    if (ftruncate (wk->memfd, 0) == -1) {
+      CLEANUP_FREE char *m = vs_xasprintf ("memory file: %s",
+                                           strerror (errno));
+      record_error (w, "read", j->fs, j->path, j->path_len, m);
+      store_entry (w, e, NULL);
+      return -1;
+    }
+    return -2;
+  }
+  fd = openat (j->dirfd, j->name,
+               O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+  if (fd == -1) {
+    CLEANUP_FREE char *m = vs_xasprintf ("cannot open: %s",
+                                         strerror (errno));
+    check_alive (w);
+    if (w->lost)
+      return -1;
+    record_error (w, "read", j->fs, j->path, j->path_len, m);
+    store_entry (w, e, NULL);
+    return -1;
+  }
+  if (fstat (fd, st) == -1 || !S_ISREG (st->st_mode)
+      || st->st_ino != j->st.st_ino) {
+    record_error (w, "read", j->fs, j->path, j->path_len,
+                  "changed between listing and opening; not read");
+    close (fd);
+    store_entry (w, e, NULL);
+    return -1;
+  }
+  return fd;
+}
+
+/* Reads the chunk at off: from fd, or from the job's source.  Returns
+ * the bytes read (0 at the end) or -1 with errno. */
+static ssize_t
+read_chunk (struct worker *wk, const struct job *j, int fd, uint64_t off)
+{
+  size_t got = 0;
+
+  if (fd >= 0)
+    return pread (fd, wk->chunk, VS_CHUNK, (off_t) off);
+  if (vs_source_read (j->src, j->node, off, wk->chunk, VS_CHUNK, &got) == -1)
+    return -1;
+  return (ssize_t) got;
+}
+
+/* Writes a source's chunk into the memory file when it is to be kept. */
+static void
+keep_chunk (struct worker *wk, uint64_t off, size_t n, uint64_t mem_max)
+{
+  size_t done = 0;
+
+  if (off > mem_max || (off > 0 && off + n > mem_max))
+    return;
+  while (done < n) {
+    ssize_t r = pwrite (wk->memfd, wk->chunk + done, n - done,
+                        (off_t) (off + done));
+
+    if (r <= 0)
+      return;                   /* libmagic then sees zeros there */
+    done += (size_t) r;
+  }
+}
+
 static void
 process (struct worker *wk, struct job *j)
 {
@@ -257,10 +371,11 @@ process (struct worker *wk, struct job *j)
   CLEANUP_FREE char *mime = NULL;
   CLEANUP_FREE char *caps = NULL;
   char *err = NULL;
-  uint64_t off = 0, zeros = 0;
+  uint64_t off = 0, zeros = 0, mem_max = 0;
   uint64_t fs_size;
   int fd, want_yara, read_ok = 1, count_zeros, over_sparse, over_fs;
   size_t whole_len = 0;
+  void *map = NULL;
 
   entry_from_stat (&e, j->fs, j->path, j->path_len, &j->st);
   e.yara_scanned = 0;
@@ -279,29 +394,17 @@ process (struct worker *wk, struct job *j)
     __atomic_add_fetch (&j->fs->files, 1, __ATOMIC_RELAXED);
     return;
   }
-  fd = openat (j->dirfd, j->name,
-               O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
-  if (fd == -1) {
-    CLEANUP_FREE char *m = vs_xasprintf ("cannot open: %s",
-                                         strerror (errno));
-    check_alive (w);
-    if (w->lost)
-      return;
-    record_error (w, "read", j->fs, j->path, j->path_len, m);
-    store_entry (w, &e, NULL);
+  fd = open_job (wk, j, &st, &e);
+  if (fd == -1)
     return;
-  }
-  if (fstat (fd, &st) == -1 || !S_ISREG (st.st_mode)
-      || st.st_ino != j->st.st_ino) {
-    record_error (w, "read", j->fs, j->path, j->path_len,
-                  "changed between listing and opening; not read");
-    close (fd);
-    store_entry (w, &e, NULL);
-    return;
-  }
 
   want_yara = wk->scanner != NULL
     && (uint64_t) st.st_size <= w->cfg.yara_max_size;
+  if (j->src) {
+    mem_max = VS_MEM_WHOLE;
+    if (wk->scanner && w->cfg.yara_max_size > mem_max)
+      mem_max = w->cfg.yara_max_size;
+  }
   over_sparse = w->cfg.sparse_limit
     && (uint64_t) st.st_size > w->cfg.sparse_limit;
   fs_size = j->fs->size > 0 ? (uint64_t) j->fs->size : 0;
@@ -315,17 +418,19 @@ process (struct worker *wk, struct job *j)
       read_ok = 0;
       break;
     }
-    n = pread (fd, wk->chunk, VS_CHUNK, (off_t) off);
+    n = read_chunk (wk, j, fd, off);
     if (n == -1 && errno == EINTR)
       continue;
     if (n == -1) {
       CLEANUP_FREE char *m = vs_xasprintf ("read error at offset %llu: %s",
                                            (unsigned long long) off,
                                            strerror (errno));
-      check_alive (w);
-      if (w->lost) {
+      if (fd >= 0)
+        check_alive (w);
+      if (w->lost || source_lost (w, j)) {
         vs_hash_discard (&h);
-        close (fd);
+        if (fd >= 0)
+          close (fd);
         return;
       }
       record_error (w, "read", j->fs, j->path, j->path_len, m);
@@ -367,7 +472,9 @@ process (struct worker *wk, struct job *j)
       }
     }
     vs_hash_update (&h, wk->chunk, (size_t) n);
-    if (want_yara) {
+    if (j->src && (off == 0 || (uint64_t) st.st_size <= mem_max))
+      keep_chunk (wk, off, (size_t) n, mem_max);
+    else if (want_yara) {
       if (whole_len + (size_t) n > w->cfg.yara_max_size)
         want_yara = 0;          /* grew while we read it */
       else {
@@ -391,16 +498,36 @@ process (struct worker *wk, struct job *j)
       break;
     }
   }
+  if (j->src) {
+    /* The memory file has the file's size (what is not kept, a hole),
+     * its permission bits (libmagic shows setuid and the like) and, up
+     * to mem_max, its bytes. */
+    if (ftruncate (wk->memfd, st.st_size) == -1
+        || fchmod (wk->memfd, st.st_mode & 07777) == -1)
+      vs_debug ("memory file: %s", strerror (errno));
+    if (want_yara && off > w->cfg.yara_max_size)
+      want_yara = 0;
+    if (want_yara && off > 0) {
+      map = mmap (NULL, (size_t) off, PROT_READ, MAP_SHARED, wk->memfd, 0);
+      if (map == MAP_FAILED)
+        map = NULL;
+      else
+        whole_len = (size_t) off;
+    }
+  }
 
   /* libmagic last: its reads (the head, and an ELF file's headers at
    * scattered offsets) now come from the page cache, not the
    * appliance. */
-  if (vs_classify_fd (wk->magic, fd, &st, &magic, &mime, &err) == -1) {
-    check_alive (w);
+  if (vs_classify_fd (wk->magic, fd >= 0 ? fd : wk->memfd, &st, &magic,
+                      &mime, &err) == -1) {
+    if (fd >= 0)
+      check_alive (w);
     if (w->lost) {
       vs_hash_discard (&h);
       free (err);
-      close (fd);
+      if (fd >= 0)
+        close (fd);
       return;
     }
     record_error (w, "magic", j->fs, j->path, j->path_len, err);
@@ -411,15 +538,22 @@ process (struct worker *wk, struct job *j)
   e.mime = mime;
   {
     unsigned char cap[64];
-    ssize_t cn = fgetxattr (fd, "security.capability", cap, sizeof cap);
+    ssize_t cn = -1;
+    size_t got = 0;
 
+    if (fd >= 0)
+      cn = fgetxattr (fd, "security.capability", cap, sizeof cap);
+    else if (vs_source_getxattr (j->src, j->node, "security.capability",
+                                 cap, sizeof cap, &got) == 0)
+      cn = (ssize_t) got;
     if (cn > 0) {
       caps = vs_caps_format (cap, (size_t) cn);
       e.capabilities = caps;
     }
   }
 
-  close (fd);
+  if (fd >= 0)
+    close (fd);
 
   /* The image is mounted read-only, so a file cannot shrink or grow
    * while it is read: fewer bytes than its size means the rest could not
@@ -433,9 +567,12 @@ process (struct worker *wk, struct job *j)
                     (unsigned long long) off,
                     (unsigned long long) st.st_size);
 
-    check_alive (w);
-    if (w->lost) {
+    if (fd >= 0)
+      check_alive (w);
+    if (w->lost || source_lost (w, j)) {
       vs_hash_discard (&h);
+      if (map)
+        munmap (map, whole_len);
       return;
     }
     record_error (w, "read", j->fs, j->path, j->path_len, m);
@@ -450,10 +587,12 @@ process (struct worker *wk, struct job *j)
   if (read_ok && want_yara) {
     struct vs_rules_context ctx;
     char ext[32], owner[16];
+    const unsigned char *data = map ? map
+      : whole_len ? wk->whole : wk->chunk;
 
     rules_context (j, magic, &ctx, ext, owner);
-    if (vs_rules_scan (wk->scanner, whole_len ? wk->whole : wk->chunk,
-                       whole_len, &ctx, &matches, &err) == -1) {
+    if (vs_rules_scan (wk->scanner, data, whole_len, &ctx, &matches,
+                       &err) == -1) {
       record_error (w, "yara", j->fs, j->path, j->path_len, err);
       free (err);
     }
@@ -462,6 +601,8 @@ process (struct worker *wk, struct job *j)
   }
   else if (wk->scanner && read_ok)
     count (w, &w->yara_skipped, 1);
+  if (map)
+    munmap (map, whole_len);
 
   /* Do not keep a huge buffer around after a huge file. */
   if (wk->whole_alloc > 4 * VS_CHUNK) {
@@ -469,6 +610,9 @@ process (struct worker *wk, struct job *j)
     wk->whole = NULL;
     wk->whole_alloc = 0;
   }
+  if (j->src && (uint64_t) st.st_size > 4 * VS_CHUNK
+      && ftruncate (wk->memfd, 0) == -1)
+    vs_debug ("memory file: %s", strerror (errno));
   store_entry (w, &e, &matches);
   vs_match_list_clear (&matches);
   count (w, &w->files, 1);
@@ -543,11 +687,18 @@ vs_walker_new (const struct vs_walk_config *cfg, struct vs_walker **out,
   pthread_cond_init (&w->not_full, NULL);
   pthread_cond_init (&w->idle, NULL);
   w->workers = vs_xcalloc (w->cfg.jobs, sizeof *w->workers);
+  for (i = 0; i < w->cfg.jobs; i++)
+    w->workers[i].memfd = -1;
   for (i = 0; i < w->cfg.jobs; i++) {
     struct worker *wk = &w->workers[i];
 
     wk->w = w;
     wk->chunk = vs_xmalloc (VS_CHUNK);
+    wk->memfd = memfd_create ("vmscan-file", MFD_CLOEXEC);
+    if (wk->memfd == -1) {
+      *errmsg = vs_xasprintf ("memfd_create: %s", strerror (errno));
+      goto err;
+    }
     if (vs_classifier_new (&wk->magic, errmsg) == -1)
       goto err;
     if (cfg->rules && vs_rules_scanner_new (cfg->rules, VS_YARA_TIMEOUT,
@@ -931,6 +1082,239 @@ vs_walker_walk (struct vs_walker *w, struct vs_fs *fs, const char *host_dir,
   return 0;
 }
 
+/* ---- The same walk over a source (core/source.h). ---- */
+
+struct src_name {
+  char *s;
+  size_t len;
+  uint64_t ino;
+};
+
+static int
+cmp_src_name (const void *a, const void *b)
+{
+  const struct src_name *x = a, *y = b;
+  size_t n = x->len < y->len ? x->len : y->len;
+  int c = memcmp (x->s, y->s, n);
+
+  if (c)
+    return c;
+  return x->len < y->len ? -1 : x->len > y->len;
+}
+
+struct src_list {
+  struct src_name *v;
+  size_t n, alloc;
+};
+
+static int
+src_collect (void *opaque, const char *name, size_t len, uint64_t ino)
+{
+  struct src_list *l = opaque;
+
+  if (vs_tick ())
+    return 1;
+  if (l->n == l->alloc) {
+    l->alloc = l->alloc ? 2 * l->alloc : 32;
+    l->v = vs_xrealloc (l->v, l->alloc * sizeof *l->v);
+  }
+  l->v[l->n].s = vs_xmemdup (name, len + 1);
+  l->v[l->n].s[len] = '\0';
+  l->v[l->n].len = len;
+  l->v[l->n].ino = ino;
+  l->n++;
+  return 0;
+}
+
+struct src_walk {
+  struct walk_ctx c;
+  struct vs_source *src;
+};
+
+static int walk_src_dir (struct src_walk *sw, uint64_t dir, const char *path,
+                         size_t path_len, unsigned depth, nlink_t nlink);
+
+/* The source is gone: the walk of its filesystem ends here. */
+static int
+src_gone (struct src_walk *sw)
+{
+  return vs_source_error (sw->src) != NULL;
+}
+
+static int
+visit_src (struct src_walk *sw, const struct src_name *nm, const char *path,
+           size_t path_len, unsigned depth, struct dir_count *dc)
+{
+  struct vs_walker *w = sw->c.w;
+  struct stat st;
+  struct vs_entry e;
+  char *target = NULL;
+  size_t target_len = 0;
+  int r;
+
+  if (vs_source_stat (sw->src, nm->ino, &st) == -1) {
+    CLEANUP_FREE char *m = vs_xasprintf ("cannot stat: %s",
+                                         strerror (errno));
+    if (src_gone (sw) || errno == ECANCELED)
+      return -1;
+    dc->unknown++;
+    return record_error (w, "walk", sw->c.fs, path, path_len, m);
+  }
+  if (S_ISDIR (st.st_mode))
+    dc->subdirs++;
+  if (S_ISREG (st.st_mode)) {
+    struct job *j = vs_xcalloc (1, sizeof *j);
+
+    j->fs = sw->c.fs;
+    j->accounts = sw->c.accounts;
+    j->src = sw->src;
+    j->node = nm->ino;
+    j->dirfd = -1;
+    j->name = vs_xmemdup (nm->s, nm->len + 1);
+    j->name_len = nm->len;
+    j->path = vs_xmemdup (path, path_len + 1);
+    j->path_len = path_len;
+    j->st = st;
+    return enqueue (w, j);
+  }
+
+  entry_from_stat (&e, sw->c.fs, path, path_len, &st);
+  if (S_ISLNK (st.st_mode)) {
+    if (vs_source_readlink (sw->src, nm->ino, &target, &target_len) == -1) {
+      CLEANUP_FREE char *m = vs_xasprintf ("cannot read link: %s",
+                                           strerror (errno));
+      target = NULL;
+      if (src_gone (sw))
+        return -1;
+      if (record_error (w, "walk", sw->c.fs, path, path_len, m) == -1)
+        return -1;
+    }
+    else if ((uint64_t) st.st_size != target_len) {
+      CLEANUP_FREE char *m =
+        vs_xasprintf ("symlink size says %llu bytes, its target has %zu "
+                      "(damaged or crafted inode)",
+                      (unsigned long long) st.st_size, target_len);
+
+      if (record_error (w, "walk", sw->c.fs, path, path_len, m) == -1) {
+        free (target);
+        return -1;
+      }
+    }
+    e.link_target = target;
+    e.link_len = target_len;
+  }
+  r = store_entry (w, &e, NULL);
+  free (target);
+  if (r == -1 || !S_ISDIR (st.st_mode))
+    return r;
+  if (depth >= VS_MAX_DEPTH)
+    return record_error (w, "walk", sw->c.fs, path, path_len,
+                         "directories nested too deep; not descended");
+  return walk_src_dir (sw, nm->ino, path, path_len, depth + 1, st.st_nlink);
+}
+
+static int
+walk_src_dir (struct src_walk *sw, uint64_t dir, const char *path,
+              size_t path_len, unsigned depth, nlink_t nlink)
+{
+  struct vs_walker *w = sw->c.w;
+  struct dir_count dc = { 0, 0 };
+  struct src_list l = { NULL, 0, 0 };
+  struct vs_buf child = VS_BUF_INIT;
+  size_t i;
+  int r = 0, lr;
+
+  lr = vs_source_readdir (sw->src, dir, src_collect, &l);
+  if (lr == 1 || (lr == -1 && errno == ECANCELED))
+    r = -1;
+  else if (lr == -1) {
+    CLEANUP_FREE char *m =
+      l.n ? vs_xasprintf ("cannot list directory past its first %zu "
+                          "entries: %s; the rest not recorded", l.n,
+                          strerror (errno))
+      : vs_xasprintf ("cannot list directory: %s", strerror (errno));
+
+    r = src_gone (sw) ? -1
+      : record_error (w, "walk", sw->c.fs, path, path_len, m);
+  }
+  if (l.n)
+    qsort (l.v, l.n, sizeof *l.v, cmp_src_name);
+  for (i = 0; i < l.n; i++) {
+    if (r == 0 && (vs_tick () || stopping (w)))
+      r = -1;
+    if (r == 0) {
+      path_join (&child, path, path_len, l.v[i].s, l.v[i].len);
+      r = visit_src (sw, &l.v[i], child.data, child.len, depth, &dc);
+    }
+    free (l.v[i].s);
+  }
+  free (l.v);
+  vs_buf_release (&child);
+  if (r == 0 && lr == 0 && nlink > 2
+      && dc.subdirs + dc.unknown < (uint64_t) nlink - 2) {
+    CLEANUP_FREE char *m =
+      vs_xasprintf ("its link count says %llu subdirectories, its listing "
+                    "shows %llu: entries are missing from the listing (a "
+                    "name that cannot be listed, or damage)",
+                    (unsigned long long) nlink - 2,
+                    (unsigned long long) (dc.subdirs + dc.unknown));
+
+    r = record_error (w, "walk", sw->c.fs, path, path_len, m);
+  }
+  return r;
+}
+
+int
+vs_walker_walk_source (struct vs_walker *w, struct vs_fs *fs,
+                       struct vs_source *src,
+                       const struct vs_accounts *accounts)
+{
+  struct src_walk sw = { { w, fs, accounts }, src };
+  const char *prefix = fs->os_mountpoint ? fs->os_mountpoint : "/";
+  struct stat st;
+  struct vs_entry e;
+  int r;
+
+  fs->files = fs->bytes = 0;
+  if (vs_source_stat (src, vs_source_root (src), &st) == -1) {
+    CLEANUP_FREE char *m = vs_xasprintf ("cannot read the filesystem's "
+                                         "root: %s", strerror (errno));
+    fs->status = VS_FS_ERROR;
+    free (fs->note);
+    fs->note = vs_xstrdup (m);
+    return record_error (w, "walk", fs, NULL, 0, m);
+  }
+  entry_from_stat (&e, fs, prefix, strlen (prefix), &st);
+  r = store_entry (w, &e, NULL);
+  if (r == 0)
+    r = walk_src_dir (&sw, vs_source_root (src), prefix, strlen (prefix), 1,
+                      st.st_nlink);
+
+  pthread_mutex_lock (&w->lock);
+  while (w->pending > 0)
+    pthread_cond_wait (&w->idle, &w->lock);
+  pthread_mutex_unlock (&w->lock);
+
+  if (w->failed)
+    return -1;
+  if (src_gone (&sw)) {
+    /* Said once, for the filesystem: the child's reason. */
+    CLEANUP_FREE char *m =
+      vs_xasprintf ("the host reader of this filesystem failed after %llu "
+                    "files (%s); the walk of it is incomplete",
+                    (unsigned long long) fs->files, vs_source_error (src));
+
+    fs->status = VS_FS_ERROR;
+    free (fs->note);
+    fs->note = vs_xstrdup (m);
+    return record_error (w, "walk", fs, NULL, 0, m);
+  }
+  if (r == -1 || stopping (w))
+    return -1;
+  fs->status = VS_FS_SCANNED;
+  return 0;
+}
+
 void
 vs_walker_progress (struct vs_walker *w, struct vs_walk_progress *p)
 {
@@ -960,6 +1344,8 @@ vs_walker_free (struct vs_walker *w)
     vs_rules_scanner_free (w->workers[i].scanner);
     free (w->workers[i].chunk);
     free (w->workers[i].whole);
+    if (w->workers[i].memfd >= 0)
+      close (w->workers[i].memfd);
   }
   while (w->count) {
     job_free (w->queue[w->head]);

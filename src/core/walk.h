@@ -64,6 +64,15 @@ int vs_walker_new (const struct vs_walk_config *cfg, struct vs_walker **out,
 int vs_walker_walk (struct vs_walker *w, struct vs_fs *fs,
                     const char *host_dir, const struct vs_accounts *accounts);
 
+/* The same for a filesystem read on the host (core/source.h).  When the
+ * source's child fails part way, the filesystem's status is VS_FS_ERROR
+ * with the reason in fs->note and an errors row, and 0 is returned: the
+ * other filesystems go on. */
+struct vs_source;
+int vs_walker_walk_source (struct vs_walker *w, struct vs_fs *fs,
+                           struct vs_source *src,
+                           const struct vs_accounts *accounts);
+
 /* True if the walk stopped because the data source went away. */
 int vs_walker_lost (struct vs_walker *w);
 

@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* vmscan: a filesystem read on the host (see source.h).
+ *
+ * A thin lock around a struct vs_remote: the remote is one child
+ * answering one request at a time, and the walk's workers and the
+ * checks call from several threads.  The lock is held for one call
+ * only, so a worker hashing a chunk does not hold up one reading the
+ * next.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <pthread.h>
+#include <string.h>
+
+#include "core/source.h"
+#include "fs/blockdev.h"
+#include "fs/remote.h"
+#include "base/util.h"
+
+struct vs_source {
+  pthread_mutex_t lock;
+  struct vs_blockdev *dev;
+  struct vs_blockdev *base;     /* what dev is a slice of, or NULL */
+  struct vs_remote *r;
+  dev_t id;
+  char *error;
+};
+
+static uint64_t activity;
+static unsigned next_id = 1;
+
+uint64_t
+vs_source_activity (void)
+{
+  return __atomic_load_n (&activity, __ATOMIC_RELAXED);
+}
+
+int
+vs_source_open (struct vs_blockdev *dev, struct vs_blockdev *base,
+                const char *fstype, struct vs_source **out, char **errmsg)
+{
+  struct vs_source *s;
+  struct vs_remote *r;
+
+  if (vs_remote_open (dev, fstype, NULL, &r, errmsg) == -1) {
+    int e = errno;
+
+    vs_blockdev_free (dev);
+    vs_blockdev_free (base);
+    errno = e;
+    return -1;
+  }
+  s = vs_xcalloc (1, sizeof *s);
+  pthread_mutex_init (&s->lock, NULL);
+  s->dev = dev;
+  s->base = base;
+  s->r = r;
+  /* Far from what a host filesystem's st_dev looks like. */
+  s->id = (dev_t) (0x7f000000u
+                   + __atomic_fetch_add (&next_id, 1, __ATOMIC_RELAXED));
+  *out = s;
+  return 0;
+}
+
+void
+vs_source_free (struct vs_source *s)
+{
+  if (!s)
+    return;
+  vs_remote_close (s->r);
+  vs_blockdev_free (s->dev);
+  vs_blockdev_free (s->base);
+  pthread_mutex_destroy (&s->lock);
+  free (s->error);
+  free (s);
+}
+
+const char *
+vs_source_type (const struct vs_source *s)
+{
+  return vs_remote_type (s->r);
+}
+
+const char *
+vs_source_label (const struct vs_source *s)
+{
+  return vs_remote_label (s->r);
+}
+
+const char *
+vs_source_uuid (const struct vs_source *s)
+{
+  return vs_remote_uuid (s->r);
+}
+
+uint64_t
+vs_source_root (const struct vs_source *s)
+{
+  return vs_remote_root (s->r);
+}
+
+uint64_t
+vs_source_size (const struct vs_source *s)
+{
+  return vs_blockdev_size (s->dev);
+}
+
+/* Runs one call under the lock; keeps errno. */
+#define LOCKED(s, call)                                 \
+  do {                                                  \
+    int rc_, e_;                                        \
+    if (vs_tick ()) {                                   \
+      errno = ECANCELED;                                \
+      return -1;                                        \
+    }                                                   \
+    pthread_mutex_lock (&(s)->lock);                    \
+    rc_ = (call);                                       \
+    e_ = errno;                                         \
+    pthread_mutex_unlock (&(s)->lock);                  \
+    __atomic_add_fetch (&activity, 1, __ATOMIC_RELAXED); \
+    errno = e_;                                         \
+    return rc_;                                         \
+  } while (0)
+
+int
+vs_source_hstat (struct vs_source *s, uint64_t ino,
+                 struct vs_hostfs_stat *st)
+{
+  LOCKED (s, vs_remote_stat (s->r, ino, st));
+}
+
+int
+vs_source_stat (struct vs_source *s, uint64_t ino, struct stat *st)
+{
+  struct vs_hostfs_stat h;
+
+  if (vs_source_hstat (s, ino, &h) == -1)
+    return -1;
+  memset (st, 0, sizeof *st);
+  st->st_dev = s->id;
+  st->st_ino = (ino_t) h.ino;
+  st->st_mode = (mode_t) h.mode;
+  st->st_uid = (uid_t) h.uid;
+  st->st_gid = (gid_t) h.gid;
+  st->st_nlink = (nlink_t) h.nlink;
+  st->st_size = h.size > (uint64_t) INT64_MAX ? INT64_MAX : (off_t) h.size;
+  st->st_blocks = h.blocks > (uint64_t) INT64_MAX ? INT64_MAX
+    : (blkcnt_t) h.blocks;
+  st->st_blksize = 4096;
+  st->st_atim = h.atime;
+  st->st_mtim = h.mtime;
+  st->st_ctim = h.ctime;
+  return 0;
+}
+
+int
+vs_source_readdir (struct vs_source *s, uint64_t dir,
+                   vs_hostfs_dirent_fn *fn, void *opaque)
+{
+  LOCKED (s, vs_remote_readdir (s->r, dir, fn, opaque));
+}
+
+int
+vs_source_lookup (struct vs_source *s, uint64_t dir, const char *name,
+                  size_t len, uint64_t *ino)
+{
+  LOCKED (s, vs_remote_lookup (s->r, dir, name, len, ino));
+}
+
+int
+vs_source_readlink (struct vs_source *s, uint64_t ino, char **target,
+                    size_t *len)
+{
+  LOCKED (s, vs_remote_readlink (s->r, ino, target, len));
+}
+
+int
+vs_source_read (struct vs_source *s, uint64_t ino, uint64_t off, void *buf,
+                size_t len, size_t *got)
+{
+  LOCKED (s, vs_remote_read (s->r, ino, off, buf, len, got));
+}
+
+int
+vs_source_getxattr (struct vs_source *s, uint64_t ino, const char *name,
+                    void *buf, size_t len, size_t *got)
+{
+  LOCKED (s, vs_remote_getxattr (s->r, ino, name, buf, len, got));
+}
+
+const char *
+vs_source_error (struct vs_source *s)
+{
+  const char *e;
+
+  pthread_mutex_lock (&s->lock);
+  e = vs_remote_error (s->r);
+  if (e && !s->error)
+    s->error = vs_xstrdup (e);
+  pthread_mutex_unlock (&s->lock);
+  return s->error;
+}
