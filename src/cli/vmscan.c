@@ -46,6 +46,7 @@ enum {
   OPT_REPORT,
   OPT_LIST_CHECKS,
   OPT_SKIP_CHECK,
+  OPT_DATA_PATH,
 };
 
 static const struct option long_options[] = {
@@ -57,6 +58,7 @@ static const struct option long_options[] = {
   { "max-yara-size", required_argument, NULL, OPT_MAX_YARA_SIZE },
   { "sparse-limit", required_argument, NULL, OPT_SPARSE_LIMIT },
   { "jobs", required_argument, NULL, 'j' },
+  { "data-path", required_argument, NULL, OPT_DATA_PATH },
   { "progress", no_argument, NULL, OPT_PROGRESS },
   { "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
   { "no-checks", no_argument, NULL, OPT_NO_CHECKS },
@@ -125,6 +127,13 @@ usage (int status)
           "                         (default: medium)\n"
           "  -j, --jobs N           host threads for hashing, magic and YARA\n"
           "                         (default: the number of processors)\n"
+          "      --data-path PATH   where filesystems are read: auto (the\n"
+          "                         host reads ext2/3/4, FAT, exFAT, NTFS,\n"
+          "                         ISO 9660 and HFS+ itself, in a sandbox;\n"
+          "                         the appliance reads the rest and is\n"
+          "                         launched only when needed; default),\n"
+          "                         host (never the appliance), appliance\n"
+          "                         (everything through it)\n"
           "      --progress         show progress even if stdout is not a\n"
           "                         terminal\n"
           "      --no-progress      never show progress\n"
@@ -388,6 +397,19 @@ parse_options (int argc, char **argv, struct cli *cli)
       break;
     case OPT_SPARSE_LIMIT:
       o.sparse_limit = size_arg ("--sparse-limit", optarg);
+      break;
+    case OPT_DATA_PATH:
+      if (strcmp (optarg, "auto") == 0)
+        o.data_path = VS_DATA_PATH_AUTO;
+      else if (strcmp (optarg, "host") == 0)
+        o.data_path = VS_DATA_PATH_HOST;
+      else if (strcmp (optarg, "appliance") == 0)
+        o.data_path = VS_DATA_PATH_APPLIANCE;
+      else {
+        vs_error ("--data-path: expected auto, host or appliance, not '%s'",
+                  optarg);
+        usage (2);
+      }
       break;
     case 'j':
       if (vs_parse_size (optarg, &n) == -1 || n < 1 || n > 256) {

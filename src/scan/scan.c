@@ -32,6 +32,11 @@
 #include "core/osdetect.h"
 #include "image/parttable.h"
 #include "core/rules.h"
+#include "core/serve.h"
+#include "core/source.h"
+#include "fs/blockdev.h"
+#include "fs/parts.h"
+#include "fs/probe.h"
 #include "scan/scan.h"
 #include "core/store.h"
 #include "base/util.h"
@@ -61,6 +66,12 @@ struct state {
   size_t nos;
   struct vs_fs *fss;
   size_t nfs;
+  /* What the host reads itself (host_filesystems), before it becomes
+   * fss (no appliance) or lends its sources to fss (both). */
+  struct vs_fs *hfs;
+  size_t nhfs;
+  int use_appliance;            /* something needs the appliance */
+  int launched;                 /* the appliance was launched */
   char *image_problem;                  /* the first a raw image's
                                            partition table showed */
   struct vs_accounts **accounts;        /* one per OS */
@@ -223,7 +234,8 @@ watchdog_main (void *opaque)
     /* Progress is any of: a new stage, walk counters moving, checks
      * reading guest files, host-side loops turning (vs_tick). */
     stage = vs_stage ();
-    mark = (uint64_t) (uintptr_t) stage + vs_guest_activity () + vs_ticks ();
+    mark = (uint64_t) (uintptr_t) stage + vs_guest_activity ()
+      + vs_source_activity () + vs_ticks ();
     if (s->walker) {
       vs_walker_progress (s->walker, &p);
       mark += p.entries + p.files + p.bytes;
@@ -475,6 +487,33 @@ totals (struct state *s, const struct vs_walk_progress *p,
   t->matched_files = c.matched_files;
 }
 
+/* load_accounts for a filesystem read on the host: the same lookups,
+ * one component at a time, nothing followed. */
+static void
+source_accounts (struct state *s, const struct vs_fs *fs)
+{
+  struct vs_source *src = fs->src;
+  uint64_t etc, ino;
+  struct stat sb;
+  size_t got = 0;
+  char *buf;
+
+  if (vs_source_lookup (src, vs_source_root (src), "etc", 3, &etc) == -1
+      || vs_source_stat (src, etc, &sb) == -1 || !S_ISDIR (sb.st_mode)
+      || vs_source_lookup (src, etc, "passwd", 6, &ino) == -1
+      || vs_source_stat (src, ino, &sb) == -1 || !S_ISREG (sb.st_mode)
+      || sb.st_size > VS_PASSWD_MAX)
+    return;
+  buf = vs_xmalloc ((size_t) sb.st_size + 1);
+  if (vs_source_read (src, ino, 0, buf, (size_t) sb.st_size, &got) == 0) {
+    size_t i = (size_t) fs->os_index;
+
+    vs_accounts_free (s->accounts[i]);
+    s->accounts[i] = vs_accounts_parse (buf, got);
+  }
+  free (buf);
+}
+
 /* Loads the accounts of each OS from its root filesystem's /etc/passwd,
  * opening one component at a time without following symlinks. */
 static void
@@ -489,9 +528,13 @@ load_accounts (struct state *s)
     int dfd, etc, fd;
     struct stat sb;
 
-    if (!fs->mounted || fs->os_index < 0 || !fs->os_mountpoint
+    if (!vs_fs_readable (fs) || fs->os_index < 0 || !fs->os_mountpoint
         || strcmp (fs->os_mountpoint, "/") != 0)
       continue;
+    if (fs->src) {
+      source_accounts (s, fs);
+      continue;
+    }
     root = vs_xasprintf ("%s%s", vs_appliance_host_root (s->app),
                          fs->walk_root);
     dfd = open (root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -590,6 +633,239 @@ serve_images (struct state *s)
   return STEP_NEXT;
 }
 
+/* ---- The host data path: what the host reads itself. ---- */
+
+/* libguestfs's name for drive i: sda ... sdz, sdaa ... */
+static void
+drive_name (size_t i, char out[16])
+{
+  char letters[8];
+  size_t n = 0, k;
+
+  do {
+    letters[n++] = (char) ('a' + i % 26);
+    i = i / 26;
+  } while (i-- > 0 && n < sizeof letters - 1);
+  memcpy (out, "/dev/sd", 7);
+  for (k = 0; k < n; k++)
+    out[7 + k] = letters[n - 1 - k];
+  out[7 + n] = '\0';
+}
+
+/* The whole of image i as a block device: its own descriptor when raw,
+ * else a connection of our own to its server (qemu's block layer). */
+static int
+image_dev (struct state *s, size_t i, struct vs_blockdev **dev, char **err)
+{
+  const struct vs_image *img = &s->images[i];
+  const char *sock;
+
+  if (strcmp (img->format, "raw") == 0)
+    return vs_blockdev_open_fd (img->fd, img->virtual_size
+                                ? img->virtual_size : img->file_size,
+                                dev, err);
+  sock = vs_appliance_server_socket (s->app, i);
+  if (!sock) {
+    *err = vs_xstrdup ("the image has no server");
+    return -1;
+  }
+  return vs_blockdev_open_nbd (sock, VS_SERVE_EXPORT, dev, err);
+}
+
+/* The filesystem types the host reads (fs/hostfs.h). */
+static int
+host_reads (const char *type)
+{
+  static const char *const types[] = {
+    "ext2", "ext3", "ext4", "vfat", "ntfs", "exfat", "iso9660", "hfsplus",
+  };
+  size_t i;
+
+  for (i = 0; i < VS_ARRAY_SIZE (types); i++)
+    if (strcmp (type, types[i]) == 0)
+      return 1;
+  return 0;
+}
+
+/* Says why the host does not read something, once, on stderr and in the
+ * errors table when it is a failure (not merely a kind of filesystem it
+ * does not read). */
+static int
+host_failed (struct state *s, const char *device, const char *what,
+             const char *why)
+{
+  CLEANUP_FREE char *m = vs_xasprintf ("%s: %s on the host (%s)%s", device,
+                                       what, why, s->o->data_path
+                                       == VS_DATA_PATH_HOST ? ""
+                                       : "; it is read through the "
+                                       "appliance");
+
+  vs_warn ("%s", m);
+  return vs_store_add_error (s->store, "host", 0, NULL, 0, m);
+}
+
+static struct vs_fs *
+host_add (struct state *s, const char *device, const char *type,
+          uint64_t size)
+{
+  struct vs_fs *f;
+
+  s->hfs = vs_xrealloc (s->hfs, (s->nhfs + 1) * sizeof *s->hfs);
+  f = &s->hfs[s->nhfs++];
+  memset (f, 0, sizeof *f);
+  f->device = vs_xstrdup (device);
+  f->type = vs_xstrdup (type);
+  f->size = size > INT64_MAX ? -1 : (int64_t) size;
+  f->os_index = -1;
+  f->status = VS_FS_PENDING;
+  return f;
+}
+
+static char *
+nonempty (const char *v)
+{
+  return v && *v ? vs_xstrdup (v) : NULL;
+}
+
+/* One partition (or a whole disk) of image i: what it holds, and a
+ * reader when the host reads that.  Clears *all when the appliance is
+ * needed for it.  Returns -1 only if the store failed. */
+static int
+host_volume (struct state *s, size_t i, const char *device, uint64_t start,
+             uint64_t size, int whole, int *all)
+{
+  struct vs_blockdev *base = NULL, *dev = NULL;
+  struct vs_source *src;
+  struct vs_fs *f;
+  char type[VS_PROBE_MAX_TYPE + 1];
+  char *err = NULL;
+  int rc;
+
+  if (image_dev (s, i, &base, &err) == -1
+      || vs_blockdev_slice (base, start, size, &dev, &err) == -1
+      || vs_probe_type (dev, NULL, type, &err) == -1) {
+    *all = 0;
+    rc = host_failed (s, device, "cannot be probed", err);
+    free (err);
+    vs_blockdev_free (dev);
+    vs_blockdev_free (base);
+    return rc;
+  }
+  if (!type[0] && whole) {
+    /* A disk with neither a table nor a filesystem: nothing, as for
+     * libguestfs, which lists no such device. */
+    vs_blockdev_free (dev);
+    vs_blockdev_free (base);
+    return 0;
+  }
+  f = host_add (s, device, type[0] ? type : "unknown", size);
+  if (!type[0] || strcmp (type, "swap") == 0) {
+    f->status = VS_FS_SKIPPED;
+    f->note = vs_xstrdup (type[0] ? "swap space"
+                          : "no filesystem recognised");
+    vs_blockdev_free (dev);
+    vs_blockdev_free (base);
+    return 0;
+  }
+  if (!host_reads (type)) {
+    *all = 0;
+    f->status = VS_FS_SKIPPED;
+    f->note = vs_xasprintf ("%s is read only through the appliance "
+                            "(--data-path host)", type);
+    vs_blockdev_free (dev);
+    vs_blockdev_free (base);
+    return 0;
+  }
+  if (vs_source_open (dev, base, type, &src, &err) == -1) {
+    *all = 0;
+    f->status = VS_FS_ERROR;
+    f->note = vs_xasprintf ("the host reader cannot open it: %s", err);
+    rc = host_failed (s, device, "cannot be read", err);
+    free (err);
+    return rc;
+  }
+  f->src = src;
+  f->label = nonempty (vs_source_label (src));
+  f->uuid = nonempty (vs_source_uuid (src));
+  return 0;
+}
+
+/* The partitions of image i, or the whole disk when it has no table. */
+static int
+host_image (struct state *s, size_t i, int *all)
+{
+  struct vs_part parts[VS_PARTS_MAX];
+  enum vs_parts_kind kind;
+  struct vs_blockdev *dev = NULL;
+  char *err = NULL, name[16], part[24];
+  uint64_t size;
+  size_t n = 0, k;
+  int rc;
+
+  drive_name (i, name);
+  if (image_dev (s, i, &dev, &err) == -1
+      || vs_parts_list (dev, NULL, parts, &n, &kind, &err) == -1) {
+    *all = 0;
+    rc = host_failed (s, name, "its partitions cannot be read", err);
+    free (err);
+    vs_blockdev_free (dev);
+    return rc;
+  }
+  size = vs_blockdev_size (dev);
+  vs_blockdev_free (dev);
+  if (kind == VS_PARTS_OTHER) {
+    *all = 0;
+    return host_failed (s, name, "its partition table is not read",
+                        "a kind other than MBR or GPT");
+  }
+  if (kind == VS_PARTS_NONE)
+    return host_volume (s, i, name, 0, size, 1, all);
+  for (k = 0; k < n; k++) {
+    snprintf (part, sizeof part, "%s%u", name, parts[k].number);
+    if (host_volume (s, i, part, parts[k].start, parts[k].size, 0,
+                     all) == -1)
+      return -1;
+    if (stop_asked (s))
+      break;
+  }
+  return 0;
+}
+
+static void
+free_hfs (struct state *s)
+{
+  if (s->hfs)
+    vs_appliance_free_fss (s->hfs, s->nhfs);
+  s->hfs = NULL;
+  s->nhfs = 0;
+}
+
+/* Phase: the partitions and filesystems the host reads itself (none
+ * with --data-path appliance).  With auto, the appliance is launched
+ * only when something needs it. */
+static enum step
+host_filesystems (struct state *s)
+{
+  const struct vs_scan_options *o = s->o;
+  size_t i;
+  int all = 1;
+
+  s->use_appliance = 1;
+  if (o->data_path == VS_DATA_PATH_APPLIANCE)
+    return STEP_NEXT;
+  s->phase = "reading the disks on the host";
+  vs_stage_set ("host");
+  for (i = 0; i < s->nimages && !stop_asked (s); i++)
+    if (host_image (s, i, &all) == -1)
+      return store_failed (s);
+  s->use_appliance = o->data_path == VS_DATA_PATH_AUTO && !all;
+  if (s->use_appliance)
+    vs_debug ("the appliance is needed for part of the images");
+  else
+    vs_debug ("the host reads every filesystem; no appliance");
+  return stop_asked (s) ? STEP_STOPPED : STEP_NEXT;
+}
+
 /* Phase: compile the YARA rules and record their files. */
 static enum step
 load_rules (struct state *s)
@@ -663,12 +939,18 @@ launch (struct state *s)
   if (pthread_create (&s->hash_thread, NULL, hash_main, s) == 0)
     s->hashing = 1;
 
+  if (!s->use_appliance) {
+    progress_start (s);
+    watchdog_start (s);
+    return stop_asked (s) ? STEP_STOPPED : STEP_NEXT;
+  }
   s->phase = "starting the appliance";
   vs_stage_set ("launch");
   progress_start (s);
   vs_debug ("launching the appliance");
   if (vs_appliance_launch (s->app, &err) == -1)
     return fail_free (s, "launch", err);
+  s->launched = 1;
   if (vs_store_set_appliance (s->store, vs_appliance_backend (s->app),
                               vs_appliance_version (s->app)) == -1)
     return store_failed (s);
@@ -683,6 +965,8 @@ inspect (struct state *s)
   char *err = NULL;
   size_t i;
 
+  if (!s->launched)
+    return STEP_NEXT;
   s->phase = "inspecting the disks";
   vs_stage_set ("inspect");
   vs_debug ("inspecting");
@@ -695,6 +979,32 @@ inspect (struct state *s)
   return STEP_NEXT;
 }
 
+/* The filesystems the appliance listed that the host reads take the
+ * host's reader (and are not mounted); the host's other findings go. */
+static void
+adopt_sources (struct state *s)
+{
+  size_t i, k;
+
+  for (i = 0; i < s->nfs; i++) {
+    struct vs_fs *fs = &s->fss[i];
+
+    if (fs->status != VS_FS_PENDING)
+      continue;
+    for (k = 0; k < s->nhfs; k++) {
+      struct vs_fs *h = &s->hfs[k];
+
+      if (h->src && strcmp (h->device, fs->device) == 0
+          && strcmp (h->type, fs->type) == 0) {
+        fs->src = h->src;
+        h->src = NULL;
+        break;
+      }
+    }
+  }
+  free_hfs (s);
+}
+
 /* Phase: list the filesystems and mount them; then look for the
  * operating systems inspection missed among them. */
 static enum step
@@ -703,6 +1013,19 @@ mount_filesystems (struct state *s)
   char *err = NULL;
   size_t i, before;
 
+  if (!s->launched) {
+    /* The host reads everything: its filesystems are the scan's, and
+     * the operating systems come from their own files. */
+    s->fss = s->hfs;
+    s->nfs = s->nhfs;
+    s->hfs = NULL;
+    s->nhfs = 0;
+    vs_os_detect (NULL, s->fss, s->nfs, &s->oses, &s->nos);
+    for (i = 0; i < s->nos; i++)
+      if (vs_store_add_os (s->store, &s->oses[i]) == -1)
+        return store_failed (s);
+    return STEP_NEXT;
+  }
   s->phase = "listing and mounting filesystems";
   vs_stage_set ("mount");
   vs_debug ("listing filesystems");
@@ -712,6 +1035,7 @@ mount_filesystems (struct state *s)
   if (err && note_free (s, "mount", err) == -1)
     return store_failed (s);
   err = NULL;
+  adopt_sources (s);
   vs_debug ("mounting %zu filesystems", s->nfs);
   if (vs_appliance_mount_all (s->app, s->fss, s->nfs, &err) == -1)
     return fail_free (s, "mount", err);
@@ -753,7 +1077,7 @@ record_filesystems (struct state *s)
   }
   s->fs_count = 0;
   for (i = 0; i < s->nfs; i++)
-    if (s->fss[i].mounted)
+    if (vs_fs_readable (&s->fss[i]))
       s->fs_count++;
   if (s->fs_count == 0) {
     /* The image's hash is evidence even of a scan that found nothing. */
@@ -799,16 +1123,21 @@ walk (struct state *s)
   vs_stage_set ("walk");
   for (i = 0; i < s->nfs; i++) {
     struct vs_fs *fs = &s->fss[i];
+    const struct vs_accounts *acc = fs->os_index >= 0
+      ? s->accounts[fs->os_index] : NULL;
     CLEANUP_FREE char *dir = NULL;
 
-    if (!fs->mounted)
+    if (!vs_fs_readable (fs))
       continue;
-    dir = vs_xasprintf ("%s%s", vs_appliance_host_root (s->app),
-                        fs->walk_root);
-    vs_debug ("walking %s (%s)", fs->device, fs->type);
-    rc = vs_walker_walk (s->walker, fs, dir,
-                         fs->os_index >= 0 ? s->accounts[fs->os_index]
-                         : NULL);
+    vs_debug ("walking %s (%s) %s", fs->device, fs->type,
+              fs->src ? "on the host" : "through the appliance");
+    if (fs->src)
+      rc = vs_walker_walk_source (s->walker, fs, fs->src, acc);
+    else {
+      dir = vs_xasprintf ("%s%s", vs_appliance_host_root (s->app),
+                          fs->walk_root);
+      rc = vs_walker_walk (s->walker, fs, dir, acc);
+    }
     if (vs_store_update_fs (s->store, fs) == -1)
       return store_failed (s);
     if (rc == -1)
@@ -850,7 +1179,7 @@ check (struct state *s)
   cc.nos = s->nos;
   cc.fss = s->fss;
   cc.nfs = s->nfs;
-  cc.host_root = vs_appliance_host_root (s->app);
+  cc.host_root = s->launched ? vs_appliance_host_root (s->app) : NULL;
   cc.accounts = s->accounts;
   cc.ioc = s->ioc;
   cc.stop = o->stop;
@@ -895,8 +1224,8 @@ fill_result (struct state *s, const struct vs_walk_progress *p,
   r->nos = s->nos;
   s->oses = NULL;
   s->nos = 0;
-  r->appliance = s->app != NULL;
-  r->tcg = s->app && strcmp (vs_appliance_backend (s->app), "tcg") == 0;
+  r->appliance = s->launched;
+  r->tcg = s->launched && strcmp (vs_appliance_backend (s->app), "tcg") == 0;
   for (i = 0; i < s->nfs; i++) {
     switch (s->fss[i].status) {
     case VS_FS_SCANNED: r->fs_scanned++; break;
@@ -958,14 +1287,17 @@ cleanup (struct state *s)
     pthread_join (s->hash_thread, NULL);
     s->hashing = 0;
   }
+  /* The sources' children end before the images' servers do. */
+  free_hfs (s);
+  if (s->fss)
+    vs_appliance_free_fss (s->fss, s->nfs);
+  s->fss = NULL;
   vs_appliance_free (s->app);
   if (s->accounts) {
     for (i = 0; i < (s->nos ? s->nos : 1); i++)
       vs_accounts_free (s->accounts[i]);
     free (s->accounts);
   }
-  if (s->fss)
-    vs_appliance_free_fss (s->fss, s->nfs);
   if (s->oses)
     vs_appliance_free_oses (s->oses, s->nos);
   vs_rules_free (s->rules);
@@ -983,8 +1315,9 @@ cleanup (struct state *s)
 
 /* The phases, in order. */
 static enum step (*const phases[]) (struct state *) = {
-  open_store, probe_images, serve_images, load_rules, load_iocs, launch,
-  inspect, mount_filesystems, record_filesystems, walk, check,
+  open_store, probe_images, serve_images, host_filesystems, load_rules,
+  load_iocs, launch, inspect, mount_filesystems, record_filesystems, walk,
+  check,
 };
 
 static enum vs_scan_status

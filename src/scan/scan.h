@@ -33,6 +33,15 @@ struct vs_scan_progress {
 typedef void vs_scan_progress_fn (void *opaque,
                                   const struct vs_scan_progress *p);
 
+/* Where the filesystems' bytes are read (--data-path). */
+enum vs_data_path {
+  VS_DATA_PATH_AUTO,            /* on the host what it reads, the rest
+                                   through the appliance, launched only
+                                   when something needs it */
+  VS_DATA_PATH_HOST,            /* on the host only; no appliance */
+  VS_DATA_PATH_APPLIANCE,       /* everything through the appliance */
+};
+
 struct vs_scan_options {
   char *const *images;
   size_t nimages;
@@ -45,6 +54,7 @@ struct vs_scan_options {
   uint64_t yara_max_size;
   uint64_t sparse_limit;        /* see struct vs_walk_config */
   unsigned jobs;
+  enum vs_data_path data_path;
   vs_scan_progress_fn *progress;        /* NULL: no progress reports */
   void *progress_opaque;
   int checks;                   /* run the checks (YARA findings always) */
