@@ -1,7 +1,7 @@
 -- SPDX-License-Identifier: BSD-3-Clause
--- vmscan evidence database, schema version 3 (PRAGMA user_version = 3).
--- Version 3 added scans.openssl_version; version 2 databases are the
--- same without it.
+-- vmscan evidence database, schema version 4 (PRAGMA user_version = 4).
+-- Version 4 added filesystems.data_path, version 3 scans.openssl_version;
+-- version 2 databases are the same without either.
 --
 -- One database holds one scan of one machine (one or more disk images).
 -- Text that came from the image (paths, link targets, labels, hostnames)
@@ -79,7 +79,11 @@ CREATE TABLE filesystems (
     ('pending', 'scanned', 'skipped', 'error')),
   note TEXT,                        -- why it was skipped or failed
   files INTEGER,                    -- entries recorded
-  bytes INTEGER                     -- bytes of regular files read
+  bytes INTEGER,                    -- bytes of regular files read
+  data_path TEXT CHECK (data_path IN ('host', 'appliance'))
+                                    -- who read it: vmscan on the host, in
+                                    -- its sandbox, or the appliance (NULL:
+                                    -- not read); schema version 4
 );
 
 -- One row per directory entry.  path is the path the guest sees: for a

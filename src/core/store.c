@@ -495,6 +495,13 @@ struct fs_args {
   const struct vs_os *os;
 };
 
+/* Who reads the filesystem, as filesystems.data_path says it. */
+static const char *
+fs_data_path (const struct vs_fs *fs)
+{
+  return fs->src ? "host" : fs->mounted ? "appliance" : NULL;
+}
+
 static void
 bind_fs (sqlite3_stmt *s, const void *p)
 {
@@ -510,6 +517,7 @@ bind_fs (sqlite3_stmt *s, const void *p)
   bind_str (s, 8, a->fs->os_mountpoint);
   bind_str (s, 9, fs_status_name (a->fs->status));
   bind_str (s, 10, a->fs->note);
+  bind_str (s, 11, fs_data_path (a->fs));
 }
 
 int
@@ -519,8 +527,9 @@ vs_store_add_fs (struct vs_store *st, struct vs_fs *fs,
   struct fs_args a = { st->scan_id, fs, os };
 
   return run_now (st, "INSERT INTO filesystems (scan_id, device, type, "
-                  "label, uuid, size, os_id, os_mountpoint, status, note) "
-                  "VALUES (?,?,?,?,?,?,?,?,?,?)", bind_fs, &a, &fs->id);
+                  "label, uuid, size, os_id, os_mountpoint, status, note, "
+                  "data_path) VALUES (?,?,?,?,?,?,?,?,?,?,?)", bind_fs, &a,
+                  &fs->id);
 }
 
 static void
@@ -533,7 +542,8 @@ bind_fs_update (sqlite3_stmt *s, const void *p)
   bind_str (s, 3, a->fs->note);
   sqlite3_bind_int64 (s, 4, (int64_t) a->fs->files);
   sqlite3_bind_int64 (s, 5, (int64_t) a->fs->bytes);
-  sqlite3_bind_int64 (s, 6, a->fs->id);
+  bind_str (s, 6, fs_data_path (a->fs));
+  sqlite3_bind_int64 (s, 7, a->fs->id);
 }
 
 int
@@ -542,7 +552,8 @@ vs_store_update_fs (struct vs_store *st, const struct vs_fs *fs)
   struct fs_args a = { st->scan_id, fs, NULL };
 
   return run_now (st, "UPDATE filesystems SET walk_root = ?, status = ?, "
-                  "note = ?, files = ?, bytes = ? WHERE id = ?",
+                  "note = ?, files = ?, bytes = ?, data_path = ? "
+                  "WHERE id = ?",
                   bind_fs_update, &a, NULL);
 }
 
@@ -679,6 +690,71 @@ vs_store_add_error (struct vs_store *st, const char *stage, int64_t fs_id,
   if (step_done (st, s, "insert error") == -1)
     goto out;
   r = maybe_commit (st);
+ out:
+  pthread_mutex_unlock (&st->lock);
+  return r;
+}
+
+/* The count the query (one ? for fs_id) gives, or -1. */
+static int64_t
+count_fs (struct vs_store *st, const char *sql, int64_t fs_id)
+{
+  sqlite3_stmt *s = NULL;
+  int64_t n = -1;
+
+  if (sqlite3_prepare_v2 (st->db, sql, -1, &s, NULL) == SQLITE_OK) {
+    sqlite3_bind_int64 (s, 1, fs_id);
+    if (sqlite3_step (s) == SQLITE_ROW)
+      n = sqlite3_column_int64 (s, 0);
+  }
+  sqlite3_finalize (s);
+  return n;
+}
+
+#define FS_FILES "SELECT id FROM files WHERE fs_id = ?"
+
+int
+vs_store_forget_fs (struct vs_store *st, int64_t fs_id)
+{
+  static const char *const del[] = {
+    "DELETE FROM yara_strings WHERE match_id IN (SELECT id FROM "
+    "yara_matches WHERE file_id IN (" FS_FILES "))",
+    "DELETE FROM yara_matches WHERE file_id IN (" FS_FILES ")",
+    "DELETE FROM files WHERE fs_id = ?",
+  };
+  int64_t m, mf;
+  size_t i;
+  int r = -1;
+
+  pthread_mutex_lock (&st->lock);
+  if (begin (st) == -1)
+    goto out;
+  m = count_fs (st, "SELECT count(*) FROM yara_matches WHERE file_id IN ("
+                FS_FILES ")", fs_id);
+  mf = count_fs (st, "SELECT count(DISTINCT file_id) FROM yara_matches "
+                 "WHERE file_id IN (" FS_FILES ")", fs_id);
+  if (m < 0 || mf < 0) {
+    fail (st, "count");
+    goto out;
+  }
+  for (i = 0; i < VS_ARRAY_SIZE (del); i++) {
+    sqlite3_stmt *s = NULL;
+    int ok;
+
+    ok = sqlite3_prepare_v2 (st->db, del[i], -1, &s, NULL) == SQLITE_OK;
+    if (ok) {
+      sqlite3_bind_int64 (s, 1, fs_id);
+      ok = sqlite3_step (s) == SQLITE_DONE;
+    }
+    sqlite3_finalize (s);
+    if (!ok) {
+      fail (st, "delete");
+      goto out;
+    }
+  }
+  st->matches -= (uint64_t) m;
+  st->matched_files -= (uint64_t) mf;
+  r = commit (st);
  out:
   pthread_mutex_unlock (&st->lock);
   return r;

@@ -20,7 +20,7 @@
 
 #include "core/types.h"
 
-#define VS_STORE_SCHEMA_VERSION 3
+#define VS_STORE_SCHEMA_VERSION 4
 /* The oldest schema the reports still read (without scans.openssl_version). */
 #define VS_STORE_SCHEMA_OLDEST 2
 
@@ -84,6 +84,10 @@ int vs_store_add_error (struct vs_store *st, const char *stage,
                         const char *message);
 
 /* Commits what is pending. */
+/* Deletes the files of the filesystem fs_id and their YARA matches (a
+ * walk that is to be done again another way); its errors stay. */
+int vs_store_forget_fs (struct vs_store *st, int64_t fs_id);
+
 int vs_store_flush (struct vs_store *st);
 
 /* Ends the scan: writes status, message (may be NULL), totals and the end
