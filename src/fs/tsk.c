@@ -76,6 +76,8 @@ enum tsk_kind { K_NTFS, K_FAT, K_EXFAT, K_ISO, K_HFS };
 /* A read of the file's data is done in pieces of this many bytes so that
  * vs_stopping () is looked at between them. */
 #define READ_STEP (1024 * 1024)
+/* FAT directories whose subdirectory count is kept (see fat_subdirs). */
+#define FAT_NLINK_CACHE 64
 
 struct tsk_priv {
   TSK_IMG_INFO img;             /* first: TSK casts it back */
@@ -86,6 +88,10 @@ struct tsk_priv {
   int read_failed, stopped;     /* what made the callback fail */
   uint64_t dentry_base;         /* (ex)FAT: where TSK's slot numbers start */
   uint32_t sector_size;         /* (ex)FAT: bytes per sector */
+  struct {
+    uint64_t ino;               /* the directory's inode + 1; 0: empty */
+    uint64_t subdirs;
+  } nlink_cache[FAT_NLINK_CACHE];
 };
 
 static const struct {
@@ -562,6 +568,84 @@ ts (time_t s, uint32_t ns)
   return t;
 }
 
+static int shown (struct tsk_priv *p, const TSK_FS_DIR *d,
+                  const TSK_FS_NAME *n, int *err);
+
+/* The subdirectories of the FAT directory dir, as Linux counts them for
+ * its link count (every entry that is a directory but "." and ".."); 0
+ * if it cannot be listed.  The last few answers are kept: a lookup stats
+ * every directory on its way. */
+static uint64_t
+fat_subdirs (struct tsk_priv *p, uint64_t dir)
+{
+  size_t slot = (size_t) (dir % FAT_NLINK_CACHE), i, n;
+  TSK_FS_DIR *d;
+  uint64_t count = 0;
+  int err = 0;
+
+  if (p->nlink_cache[slot].ino == dir + 1)
+    return p->nlink_cache[slot].subdirs;
+  d = tsk_fs_dir_open_meta (p->fs, (TSK_INUM_T) dir);
+  if (d == NULL) {
+    tsk_error_reset ();
+    return 0;
+  }
+  n = tsk_fs_dir_getsize (d);
+  for (i = 0; i < n && !err && !vs_stopping (); ++i) {
+    const TSK_FS_NAME *e = tsk_fs_dir_get_name (d, i);
+
+    if (e && e->type == TSK_FS_NAME_TYPE_DIR && shown (p, d, e, &err))
+      count++;
+  }
+  tsk_fs_dir_close (d);
+  tsk_error_reset ();
+  p->nlink_cache[slot].ino = dir + 1;
+  p->nlink_cache[slot].subdirs = count;
+  return count;
+}
+
+/* FAT keeps no owner, permissions, link count or change time.  What
+ * Linux's vfat driver shows for them when mounted as the appliance
+ * mounts it (read-only, owner 0, umask 022: 0755, without the write bits
+ * for a read-only file; a directory's link count 2 plus its
+ * subdirectories; the change time the modification time), so that both
+ * data paths record the same and the checks judge the same modes. */
+static void
+fat_view (struct tsk_priv *p, struct vs_hostfs_stat *st)
+{
+  int ro = (st->mode & 0222) == 0;
+
+  st->uid = st->gid = 0;
+  st->ctime = st->mtime;
+  if ((st->mode & S_IFMT) == S_IFDIR) {
+    st->mode = S_IFDIR | 0755;
+    st->nlink = 2 + fat_subdirs (p, st->ino);
+  }
+  else {
+    st->mode = S_IFREG | (ro ? 0555 : 0755);
+    st->nlink = 1;
+  }
+}
+
+/* NTFS keeps owners and permissions as security descriptors, which
+ * neither reader maps.  What ntfs-3g shows, mounted as the appliance
+ * mounts it (read-only, no permission mapping: owner 0; a directory
+ * 0777 and the size of its index allocation, 0 when the index fits in
+ * the MFT record), so that both data paths record the same. */
+static void
+ntfs_view (TSK_FS_FILE *f, struct vs_hostfs_stat *st)
+{
+  st->uid = st->gid = 0;
+  if ((st->mode & S_IFMT) == S_IFDIR) {
+    const TSK_FS_ATTR *ia =
+      tsk_fs_file_attr_get_type (f, TSK_FS_ATTR_TYPE_NTFS_IDXALLOC, 0, 0);
+
+    st->mode = S_IFDIR | 0777;
+    st->size = ia && ia->size > 0 ? (uint64_t) ia->size : 0;
+    tsk_error_reset ();
+  }
+}
+
 static int
 tsk_stat (struct vs_hostfs *fs, uint64_t ino, struct vs_hostfs_stat *st)
 {
@@ -598,8 +682,12 @@ tsk_stat (struct vs_hostfs *fs, uint64_t ino, struct vs_hostfs_stat *st)
   a = tsk_fs_file_attr_get (f);
   if (a && (a->flags & TSK_FS_ATTR_NONRES) && a->nrd.allocsize > 0)
     st->blocks = ((uint64_t) a->nrd.allocsize + 511) / 512;
+  if (p->kind == K_NTFS)
+    ntfs_view (f, st);
   tsk_fs_file_close (f);
   tsk_error_reset ();
+  if (p->kind == K_FAT)
+    fat_view (p, st);
   return 0;
 }
 
