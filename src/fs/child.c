@@ -88,6 +88,8 @@ struct vs_child {
   size_t nheld;
   char hook[32];
   int hook_done;
+  unsigned long hook_at;        /* the request it runs on (1: the first) */
+  unsigned long requests;       /* child: requests received */
   char *failed;                 /* parent: why the child is gone */
 };
 
@@ -402,7 +404,8 @@ child_main (struct vs_child *ch, vs_child_fn *fn, void *opaque)
   _exit (fn (ch, opaque) == 0 ? 0 : 1);
 }
 
-/* The test hooks, on the first request. */
+/* The test hooks, on the first request, or on the Nth for a hook named
+ * "child-NAME@N" (a child that fails part way through a walk). */
 static void
 run_hook (struct vs_child *ch)
 {
@@ -482,7 +485,8 @@ vs_child_recv (struct vs_child *ch, void *buf, size_t size, size_t *len)
     return -1;
   }
   *len = n;
-  if (ch->hook[0] && !ch->hook_done)
+  ch->requests++;
+  if (ch->hook[0] && !ch->hook_done && ch->requests >= ch->hook_at)
     run_hook (ch);
   return 1;
 }
@@ -884,8 +888,19 @@ vs_child_start (vs_child_fn *fn, void *opaque, const int *keep_fds,
     ch->held_sock[i] = S_ISSOCK (sb.st_mode);
   }
   ch->nheld = nkeep;
-  if (hook && strncmp (hook, "child-", 6) == 0 && strlen (hook) < sizeof ch->hook)
+  ch->hook_at = 1;
+  if (hook && strncmp (hook, "child-", 6) == 0 && strlen (hook) < sizeof ch->hook) {
+    char *at;
+
     strcpy (ch->hook, hook);
+    at = strchr (ch->hook, '@');
+    if (at) {
+      *at = '\0';
+      ch->hook_at = strtoul (at + 1, NULL, 10);
+      if (ch->hook_at < 1)
+        ch->hook_at = 1;
+    }
+  }
   if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1) {
     *errmsg = vs_xasprintf ("socketpair: %s", strerror (errno));
     free (ch);

@@ -40,7 +40,9 @@
  * "child-hang" (sleeps forever), "child-spin" (burns CPU),
  * "child-alloc" (allocates until the address-space limit),
  * "child-open" (opens /etc/hostname), "child-socket" (makes a socket).
- * Other "child-" hooks are for fn to read with vs_child_hook.
+ * Other "child-" hooks are for fn to read with vs_child_hook.  With
+ * "@N" after its name ("child-crash@200") a hook runs on the Nth request
+ * instead of the first: a reader that fails part way through a walk.
  */
 #ifndef VS_FS_CHILD_H
 #define VS_FS_CHILD_H
