@@ -73,10 +73,13 @@ vs_summary_print (FILE *out, const struct vs_scan_result *r,
   }
   for (i = 0; i < r->nos; i++)
     print_os (out, &r->oses[i]);
-  if (r->nos == 0 && r->appliance)
+  if (r->nos == 0 && (r->appliance || r->fs_host))
     fprintf (out, "  os:          none found\n");
   fprintf (out, "  filesystems: %zu scanned, %zu skipped, %zu failed\n",
            r->fs_scanned, r->fs_skipped, r->fs_failed);
+  fprintf (out, "  read by:     %zu on the host, %zu through the appliance%s\n",
+           r->fs_host, r->fs_appliance,
+           r->appliance ? "" : " (no appliance launched)");
   vs_format_size (r->bytes, size);
   fprintf (out, "  files:       %llu entries, %llu regular files, %s read\n",
            (unsigned long long) r->entries, (unsigned long long) r->files,

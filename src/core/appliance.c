@@ -512,6 +512,30 @@ vs_appliance_launch (struct vs_appliance *a, char **errmsg)
 }
 
 const char *
+vs_appliance_library_version (struct vs_appliance *a)
+{
+  guestfs_h *g;
+  struct guestfs_version *v;
+
+  if (a->version[0])
+    return a->version;
+  /* A handle that is never launched knows the library's version. */
+  g = guestfs_create ();
+  if (!g)
+    return "";
+  guestfs_set_error_handler (g, NULL, NULL);
+  v = guestfs_version (g);
+  if (v) {
+    snprintf (a->version, sizeof a->version, "%lld.%lld.%lld%s",
+              (long long) v->major, (long long) v->minor,
+              (long long) v->release, v->extra);
+    guestfs_free_version (v);
+  }
+  guestfs_close (g);
+  return a->version;
+}
+
+const char *
 vs_appliance_backend (const struct vs_appliance *a)
 {
   return a->backend;
@@ -979,7 +1003,7 @@ vs_appliance_mount_all (struct vs_appliance *a, struct vs_fs *fss, size_t n,
     return -1;
   }
   for (i = 0; i < n; i++) {
-    if (fss[i].status != VS_FS_PENDING || fss[i].src)
+    if (fss[i].status != VS_FS_PENDING)
       continue;
     fss[i].walk_root = vs_xasprintf ("/vmscan/%zu", i);
     if (guestfs_mkmountpoint (a->g, fss[i].walk_root) == -1) {
@@ -992,7 +1016,7 @@ vs_appliance_mount_all (struct vs_appliance *a, struct vs_fs *fss, size_t n,
     const char *const *opts;
     struct vs_fs *fs = &fss[i];
 
-    if (fs->status != VS_FS_PENDING || fs->src)
+    if (fs->status != VS_FS_PENDING)
       continue;
     for (opts = mount_options_for (fs->type); *opts; opts++) {
       if (guestfs_mount_options (a->g, *opts, fs->device,
@@ -1005,7 +1029,10 @@ vs_appliance_mount_all (struct vs_appliance *a, struct vs_fs *fss, size_t n,
         break;
       }
     }
-    if (!fs->mounted) {
+    if (!fs->mounted && fs->src)
+      vs_debug ("%s: the appliance cannot mount it (%s); read on the host",
+                fs->device, last_error (a));
+    else if (!fs->mounted) {
       fs->status = VS_FS_ERROR;
       free (fs->note);
       fs->note = vs_xasprintf ("cannot mount: %s",

@@ -42,6 +42,10 @@ int vs_appliance_serve (const struct vs_image *images, size_t n,
 int vs_appliance_launch (struct vs_appliance *a, char **errmsg);
 
 /* "kvm" or "tcg" ("none" before a launch). */
+/* libguestfs's version, asked of a handle that is not launched (for a
+ * scan that needs no appliance). */
+const char *vs_appliance_library_version (struct vs_appliance *a);
+
 const char *vs_appliance_backend (const struct vs_appliance *a);
 /* libguestfs version, "1.48.6". */
 const char *vs_appliance_version (const struct vs_appliance *a);
@@ -62,8 +66,9 @@ int vs_appliance_list_fs (struct vs_appliance *a, const struct vs_os *oses,
                           char **errmsg);
 void vs_appliance_free_fss (struct vs_fs *fss, size_t n);
 
-/* Mounts every filesystem whose status is pending and that is not read
- * on the host (fs->src), read-only; one that
+/* Mounts every filesystem whose status is pending, read-only (one read
+ * on the host too, so that the appliance can take it over should the
+ * host's reader fail); one not read on the host that
  * cannot be mounted gets status error and a note.  Then exposes the
  * appliance's tree on a host directory.  Returns -1 only if the host
  * side could not be set up. */

@@ -1129,7 +1129,46 @@ src_collect (void *opaque, const char *name, size_t len, uint64_t ino)
 struct src_walk {
   struct walk_ctx c;
   struct vs_source *src;
+  /* The directories entered so far (inode numbers; open addressing, 0
+   * for empty, as no directory has inode 0): a crafted filesystem can
+   * give a directory a second name, even inside itself.  A kernel lets
+   * a directory have one name only; so does this walk. */
+  uint64_t *dirs;
+  size_t ndirs, dirs_alloc;
 };
+
+/* Adds ino to the directories entered; 0 if it was there already. */
+static int
+dir_enter (struct src_walk *sw, uint64_t ino)
+{
+  size_t i, mask;
+
+  if (ino == 0)
+    return 1;
+  if (2 * (sw->ndirs + 1) > sw->dirs_alloc) {
+    size_t n = sw->dirs_alloc ? 2 * sw->dirs_alloc : 1024, k;
+    uint64_t *v = vs_xcalloc (n, sizeof *v);
+
+    for (k = 0; k < sw->dirs_alloc; k++)
+      if (sw->dirs[k]) {
+        for (i = (size_t) (sw->dirs[k] * 0x9e3779b97f4a7c15ULL) & (n - 1);
+             v[i]; i = (i + 1) & (n - 1))
+          ;
+        v[i] = sw->dirs[k];
+      }
+    free (sw->dirs);
+    sw->dirs = v;
+    sw->dirs_alloc = n;
+  }
+  mask = sw->dirs_alloc - 1;
+  for (i = (size_t) (ino * 0x9e3779b97f4a7c15ULL) & mask; sw->dirs[i];
+       i = (i + 1) & mask)
+    if (sw->dirs[i] == ino)
+      return 0;
+  sw->dirs[i] = ino;
+  sw->ndirs++;
+  return 1;
+}
 
 static int walk_src_dir (struct src_walk *sw, uint64_t dir, const char *path,
                          size_t path_len, unsigned depth, nlink_t nlink);
@@ -1157,6 +1196,17 @@ visit_src (struct src_walk *sw, const struct src_name *nm, const char *path,
                                          strerror (errno));
     if (src_gone (sw) || errno == ECANCELED)
       return -1;
+    dc->unknown++;
+    return record_error (w, "walk", sw->c.fs, path, path_len, m);
+  }
+  if (S_ISDIR (st.st_mode) && !dir_enter (sw, nm->ino)) {
+    /* What the appliance's kernel does with a second name of a
+     * directory (it fails the lookup): no row, an error. */
+    CLEANUP_FREE char *m =
+      vs_xasprintf ("a second name of directory inode %llu, which was "
+                    "already walked (a directory hard link, which only a "
+                    "crafted filesystem holds); not recorded or descended",
+                    (unsigned long long) nm->ino);
     dc->unknown++;
     return record_error (w, "walk", sw->c.fs, path, path_len, m);
   }
@@ -1269,7 +1319,7 @@ vs_walker_walk_source (struct vs_walker *w, struct vs_fs *fs,
                        struct vs_source *src,
                        const struct vs_accounts *accounts)
 {
-  struct src_walk sw = { { w, fs, accounts }, src };
+  struct src_walk sw = { { w, fs, accounts }, src, NULL, 0, 0 };
   const char *prefix = fs->os_mountpoint ? fs->os_mountpoint : "/";
   struct stat st;
   struct vs_entry e;
@@ -1277,8 +1327,12 @@ vs_walker_walk_source (struct vs_walker *w, struct vs_fs *fs,
 
   fs->files = fs->bytes = 0;
   if (vs_source_stat (src, vs_source_root (src), &st) == -1) {
-    CLEANUP_FREE char *m = vs_xasprintf ("cannot read the filesystem's "
-                                         "root: %s", strerror (errno));
+    CLEANUP_FREE char *m =
+      src_gone (&sw) ? vs_xasprintf ("the host reader of this filesystem "
+                                     "failed before its root was read (%s)",
+                                     vs_source_error (src))
+      : vs_xasprintf ("cannot read the filesystem's root: %s",
+                      strerror (errno));
     fs->status = VS_FS_ERROR;
     free (fs->note);
     fs->note = vs_xstrdup (m);
@@ -1286,9 +1340,11 @@ vs_walker_walk_source (struct vs_walker *w, struct vs_fs *fs,
   }
   entry_from_stat (&e, fs, prefix, strlen (prefix), &st);
   r = store_entry (w, &e, NULL);
+  dir_enter (&sw, vs_source_root (src));
   if (r == 0)
     r = walk_src_dir (&sw, vs_source_root (src), prefix, strlen (prefix), 1,
                       st.st_nlink);
+  free (sw.dirs);
 
   pthread_mutex_lock (&w->lock);
   while (w->pending > 0)
@@ -1313,6 +1369,16 @@ vs_walker_walk_source (struct vs_walker *w, struct vs_fs *fs,
     return -1;
   fs->status = VS_FS_SCANNED;
   return 0;
+}
+
+void
+vs_walker_forget (struct vs_walker *w, const struct vs_walk_progress *p)
+{
+  __atomic_sub_fetch (&w->entries, p->entries, __ATOMIC_RELAXED);
+  __atomic_sub_fetch (&w->files, p->files, __ATOMIC_RELAXED);
+  __atomic_sub_fetch (&w->bytes, p->bytes, __ATOMIC_RELAXED);
+  __atomic_sub_fetch (&w->yara_skipped, p->yara_skipped, __ATOMIC_RELAXED);
+  __atomic_sub_fetch (&w->queued, p->queued, __ATOMIC_RELAXED);
 }
 
 void

@@ -79,6 +79,10 @@ int vs_walker_lost (struct vs_walker *w);
 /* A snapshot of the counters (safe from any thread). */
 void vs_walker_progress (struct vs_walker *w, struct vs_walk_progress *p);
 
+/* Takes p (what one filesystem's walk added, measured around it) off
+ * the counters: a walk whose rows were deleted to be done again. */
+void vs_walker_forget (struct vs_walker *w, const struct vs_walk_progress *p);
+
 /* Stops the workers and frees.  Accepts NULL. */
 void vs_walker_free (struct vs_walker *w);
 

@@ -940,6 +940,9 @@ launch (struct state *s)
     s->hashing = 1;
 
   if (!s->use_appliance) {
+    if (vs_store_set_appliance (s->store, "none",
+                                vs_appliance_library_version (s->app)) == -1)
+      return store_failed (s);
     progress_start (s);
     watchdog_start (s);
     return stop_asked (s) ? STEP_STOPPED : STEP_NEXT;
@@ -1095,7 +1098,132 @@ appliance_alive (void *opaque)
   return vs_appliance_alive (opaque);
 }
 
-/* Phase: walk every mounted filesystem, one after another. */
+/* Walks fs on the host or through the appliance; *added is what it
+ * added to the walker's counters. */
+static int
+walk_fs (struct state *s, struct vs_fs *fs, struct vs_walk_progress *added)
+{
+  const struct vs_accounts *acc = fs->os_index >= 0
+    ? s->accounts[fs->os_index] : NULL;
+  struct vs_walk_progress before, after;
+  CLEANUP_FREE char *dir = NULL;
+  int rc;
+
+  vs_debug ("walking %s (%s) %s", fs->device, fs->type,
+            fs->src ? "on the host" : "through the appliance");
+  vs_walker_progress (s->walker, &before);
+  if (fs->src)
+    rc = vs_walker_walk_source (s->walker, fs, fs->src, acc);
+  else {
+    dir = vs_xasprintf ("%s%s", vs_appliance_host_root (s->app),
+                        fs->walk_root);
+    rc = vs_walker_walk (s->walker, fs, dir, acc);
+  }
+  vs_walker_progress (s->walker, &after);
+  added->entries = after.entries - before.entries;
+  added->files = after.files - before.files;
+  added->bytes = after.bytes - before.bytes;
+  added->yara_skipped = after.yara_skipped - before.yara_skipped;
+  added->queued = after.queued - before.queued;
+  return rc;
+}
+
+/* True when the host's reader of fs failed (its child crashed, stalled,
+ * hit a limit or broke the protocol). */
+static int
+host_lost (const struct vs_fs *fs)
+{
+  return fs->src && fs->status == VS_FS_ERROR
+    && vs_source_error (fs->src) != NULL;
+}
+
+/* The filesystems whose host reader failed are read again through the
+ * appliance, launched now if it is not running yet: their rows from the
+ * host are deleted (an errors row says what happened), and the walk is
+ * done again.  Not with --data-path host: they stay failed. */
+static enum step
+read_again (struct state *s, const struct vs_walk_progress *added)
+{
+  CLEANUP_FREE char *retry = NULL;
+  size_t i, n = 0;
+  char *err = NULL;
+  int rc;
+
+  retry = vs_xcalloc (s->nfs ? s->nfs : 1, 1);
+  for (i = 0; i < s->nfs; i++)
+    if (host_lost (&s->fss[i])) {
+      retry[i] = 1;
+      n++;
+    }
+  if (n == 0 || s->o->data_path == VS_DATA_PATH_HOST)
+    return STEP_NEXT;
+  vs_warn ("the host reader failed on %zu filesystem%s; %s through the "
+           "appliance", n, n == 1 ? "" : "s", n == 1 ? "it is read"
+           : "they are read");
+  for (i = 0; i < s->nfs; i++)
+    if (retry[i]) {
+      vs_source_free (s->fss[i].src);
+      s->fss[i].src = NULL;
+      s->fss[i].status = VS_FS_PENDING;
+    }
+  if (!s->launched) {
+    s->phase = "starting the appliance";
+    vs_stage_set ("launch");
+    if (vs_appliance_launch (s->app, &err) == -1)
+      return fail_free (s, "launch", err);
+    s->launched = 1;
+    if (vs_store_set_appliance (s->store, vs_appliance_backend (s->app),
+                                vs_appliance_version (s->app)) == -1)
+      return store_failed (s);
+    /* Only the pending ones are mounted: those retried.  Their notes
+     * (the host's reason) are kept aside meanwhile. */
+    for (i = 0; i < s->nfs; i++)
+      if (retry[i])
+        s->fss[i].status = VS_FS_PENDING;
+    vs_stage_set ("mount");
+    if (vs_appliance_mount_all (s->app, s->fss, s->nfs, &err) == -1)
+      return fail_free (s, "mount", err);
+  }
+  vs_stage_set ("walk");
+  for (i = 0; i < s->nfs && !stop_asked (s); i++) {
+    struct vs_fs *fs = &s->fss[i];
+    struct vs_walk_progress again;
+
+    if (!retry[i])
+      continue;
+    if (!fs->mounted) {
+      CLEANUP_FREE char *m = vs_xasprintf ("%s: the appliance cannot mount "
+                                           "it either: %s", fs->device,
+                                           fs->note ? fs->note : "");
+
+      fs->status = VS_FS_ERROR;
+      vs_warn ("%s", m);
+      if (vs_store_add_error (s->store, "mount", fs->id, NULL, 0, m) == -1
+          || vs_store_update_fs (s->store, fs) == -1)
+        return store_failed (s);
+      continue;
+    }
+    if (vs_store_forget_fs (s->store, fs->id) == -1)
+      return store_failed (s);
+    vs_walker_forget (s->walker, &added[i]);
+    fs->status = VS_FS_PENDING;
+    rc = walk_fs (s, fs, &again);
+    if (fs->status == VS_FS_SCANNED) {
+      CLEANUP_FREE char *why = fs->note;
+
+      fs->note = vs_xasprintf ("%s%sread again through the appliance",
+                               why ? why : "", why ? "; " : "");
+    }
+    if (vs_store_update_fs (s->store, fs) == -1)
+      return store_failed (s);
+    if (rc == -1)
+      break;
+  }
+  return STEP_NEXT;
+}
+
+/* Phase: walk every filesystem, one after another; then read through
+ * the appliance those the host's reader failed on. */
 static enum step
 walk (struct state *s)
 {
@@ -1103,9 +1231,10 @@ walk (struct state *s)
   struct vs_walk_config wc;
   struct vs_walk_progress p;
   struct vs_walker *walker;
+  CLEANUP_FREE struct vs_walk_progress *added = NULL;
   char *err = NULL;
   size_t i;
-  int rc;
+  int rc = 0;
 
   memset (&wc, 0, sizeof wc);
   wc.store = s->store;
@@ -1121,29 +1250,22 @@ walk (struct state *s)
   /* The progress thread reads s->walker. */
   __atomic_store_n (&s->walker, walker, __ATOMIC_RELEASE);
   vs_stage_set ("walk");
+  added = vs_xcalloc (s->nfs ? s->nfs : 1, sizeof *added);
   for (i = 0; i < s->nfs; i++) {
     struct vs_fs *fs = &s->fss[i];
-    const struct vs_accounts *acc = fs->os_index >= 0
-      ? s->accounts[fs->os_index] : NULL;
-    CLEANUP_FREE char *dir = NULL;
 
     if (!vs_fs_readable (fs))
       continue;
-    vs_debug ("walking %s (%s) %s", fs->device, fs->type,
-              fs->src ? "on the host" : "through the appliance");
-    if (fs->src)
-      rc = vs_walker_walk_source (s->walker, fs, fs->src, acc);
-    else {
-      dir = vs_xasprintf ("%s%s", vs_appliance_host_root (s->app),
-                          fs->walk_root);
-      rc = vs_walker_walk (s->walker, fs, dir, acc);
-    }
+    rc = walk_fs (s, fs, &added[i]);
     if (vs_store_update_fs (s->store, fs) == -1)
       return store_failed (s);
     if (rc == -1)
       break;
     s->fs_index++;
   }
+  if (rc == 0 && !stop_asked (s) && !vs_walker_lost (s->walker)
+      && read_again (s, added) == STEP_FAILED)
+    return STEP_FAILED;
   vs_walker_progress (s->walker, &p);
   if (vs_store_flush (s->store) == -1)
     return store_failed (s);
@@ -1227,6 +1349,10 @@ fill_result (struct state *s, const struct vs_walk_progress *p,
   r->appliance = s->launched;
   r->tcg = s->launched && strcmp (vs_appliance_backend (s->app), "tcg") == 0;
   for (i = 0; i < s->nfs; i++) {
+    if (s->fss[i].src)
+      r->fs_host++;
+    else if (s->fss[i].mounted)
+      r->fs_appliance++;
     switch (s->fss[i].status) {
     case VS_FS_SCANNED: r->fs_scanned++; break;
     case VS_FS_SKIPPED: r->fs_skipped++; break;

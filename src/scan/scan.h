@@ -91,6 +91,7 @@ struct vs_scan_result {
   int appliance;                /* the appliance was set up */
   int tcg;                      /* it ran under software emulation */
   size_t fs_scanned, fs_skipped, fs_failed;
+  size_t fs_host, fs_appliance; /* read on the host, by the appliance */
   uint64_t entries, files, bytes;
   int yara;                     /* YARA rules were compiled */
   unsigned yara_rules;
