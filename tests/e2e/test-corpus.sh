@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Conformance test on disk images made by other projects (../shared/corpus:
 # dfvfs, DiscUtils, cryptsetup).  All of them are the disks of one
-# machine, scanned in one appliance launch.  References come from host
+# machine, scanned in one run (the host reads ext2, FAT and NTFS, the
+# appliance the rest), then once more with every filesystem through the
+# appliance, and the two databases compared row for row.  References come from host
 # tools that read the same bytes without vmscan or libguestfs: qemu-img
 # convert to raw, sfdisk for partition offsets, debugfs rdump to extract
 # each ext filesystem, then find and sha256sum on the extracted tree.
@@ -14,7 +16,7 @@ corpus=${VMSCAN_SHARED_CORPUS:-$top_srcdir/../shared/corpus}
 
 require_vmscan
 [ -r "$corpus/ext2.qcow2" ] || skip_all "shared corpus not found at $corpus"
-require_cmd qemu-img debugfs sfdisk sqlite3 xz gzip
+require_cmd qemu-img debugfs sfdisk sqlite3 xz gzip python3
 require_appliance
 
 setup_work
@@ -146,5 +148,32 @@ ok $? "LUKS volume without a key recorded as not scanned ($lk), with an error ro
 others=$(q "SELECT count(*) FROM errors WHERE stage != 'mount'")
 [ "$others" = 0 ]
 ok $? "no other errors ($others)"
+
+# ---- the data paths ------------------------------------------------------
+# The host reads ext2, FAT and NTFS; LVM, btrfs and LUKS are the
+# appliance's, so it ran, and said which path took each filesystem.
+got=$(q "SELECT group_concat(t, ' ') FROM (SELECT device || '=' || type || ':' || ifnull(data_path, '-') AS t FROM filesystems WHERE status = 'scanned' OR type = 'crypto_LUKS' ORDER BY device)")
+bad=$(q "SELECT count(*) FROM filesystems WHERE
+  (status = 'scanned' AND device LIKE '/dev/sd%' AND type IN ('ext2', 'ext3', 'ext4', 'vfat', 'ntfs') AND data_path IS NOT 'host')
+  OR (status = 'scanned' AND (device NOT LIKE '/dev/sd%' OR type NOT IN ('ext2', 'ext3', 'ext4', 'vfat', 'ntfs')) AND data_path IS NOT 'appliance')
+  OR (type = 'crypto_LUKS' AND data_path IS NOT NULL)")
+lv=$(q "SELECT count(*) FROM filesystems WHERE device LIKE '/dev/%/%' AND device NOT LIKE '/dev/sd%' AND data_path = 'appliance'")
+[ "$bad" = 0 ] && [ "$lv" -ge 1 ]
+ok $? "ext2, FAT and NTFS partitions read on the host; the logical volume and btrfs through the appliance; LUKS by neither ($got)"
+
+# The same images with every filesystem through the appliance: the same
+# rows (db-compare.py) wherever the host read a filesystem and elsewhere.
+"$VMSCAN" -q --data-path appliance -o appliance.db ext2.vmdk ext2.vhd \
+  ext2.qcow2 lvm.qcow2 windows_volume.qcow2 mbr.raw btrfs.vhdx luks2.img \
+  > appliance.out 2> appliance.err
+rc=$?
+[ $rc -eq 0 ]
+ok $? "--data-path appliance: exit 0 (rc=$rc)"
+python3 "$here/db-compare.py" scan.db appliance.db > db-compare.out 2>&1
+st=$?
+ok $st "the corpus database of the host path equals the appliance path's, row for row ($(grep -c 'the same$' db-compare.out) of 7 tables)"
+[ $st -eq 0 ] || head -n 30 db-compare.out | cut -c1-400 | diag
+sha256sum -c --quiet before.sha256 > /dev/null 2>&1
+ok $? "every image unchanged after both scans"
 
 test_done

@@ -264,7 +264,8 @@ fi
 # 5. vmscan killed while its server runs (during the launch): the server
 #    dies with it and its socket folder goes.
 ls -d /tmp/vmscan.* 2> /dev/null | sort > tmp-before
-"$VMSCAN" -q --no-yara -o killed.db "$work/good.qcow2" > /dev/null 2>&1 &
+"$VMSCAN" -q --no-yara --data-path appliance -o killed.db \
+  "$work/good.qcow2" > /dev/null 2>&1 &
 pid=$!
 qsd=
 for _ in $(seq 1 300); do

@@ -9,10 +9,11 @@
 # 0x01-0xff, and, made with debugfs (no kernel makes them, a crafted
 # image can): directories hard-linked into loops, a 64 MiB file of holes
 # whose block count says it is all allocated, symlinks whose size says
-# 2^40 bytes, and a directory entry whose name holds '/'.  One scan,
-# under a time bound; then the counts, the hashes, the deep path and the
-# odd names are compared with the tree and with sha256sum, the database
-# passes integrity_check and the image is unchanged.
+# 2^40 bytes, and a directory entry whose name holds '/'.  One scan on
+# each data path (the host's readers, then the appliance), under a time
+# bound; then the counts, the hashes, the deep path and the odd names are
+# compared with the tree and with sha256sum, the database passes
+# integrity_check and the image is unchanged.
 #
 # Environment: as test-scan.sh.  VMSCAN_HOSTILE_FILES changes the number
 # of small files (e.g. 200000 for a long run), VMSCAN_HOSTILE_SPARSE_GIB
@@ -163,97 +164,112 @@ ok $? "debugfs made the directory loops ($n_links of 2 names in /loops)"
 rm -rf "$work/tree/many" "$work/tree/wide"
 image_sha=$(sha256sum < "$work/hostile.raw")
 
-db=$work/hostile.db
-start=$(date +%s)
-timeout -s TERM "$bound" "$VMSCAN" -q --format raw --sparse-limit 1M -o "$db" \
-  "$work/hostile.raw" > "$work/vmscan.out" 2> "$work/vmscan.err"
-rc=$?
-took=$(( $(date +%s) - start ))
-diag "vmscan took $took s for $entries entries"
-[ $rc -eq 0 ] || [ $rc -eq 1 ]
-ok $? "the scan completes within ${bound} s (rc=$rc)"
-[ $rc -le 1 ] || head -n 10 "$work/vmscan.err" | diag
+# The same checks on both data paths: the host's readers (ext4 is one
+# the host reads) and the appliance's kernel.
+scan_and_check () {
+  path=$1
+  db=$work/hostile-$path.db
+  start=$(date +%s)
+  timeout -s TERM "$bound" "$VMSCAN" -q --data-path "$path" --format raw --sparse-limit 1M \
+    -o "$db" "$work/hostile.raw" > "$work/vmscan-$path.out" 2> "$work/vmscan-$path.err"
+  rc=$?
+  took=$(( $(date +%s) - start ))
+  diag "$path path: vmscan took $took s for $entries entries"
+  [ $rc -eq 0 ] || [ $rc -eq 1 ]
+  ok $? "$path path: the scan completes within ${bound} s (rc=$rc)"
+  [ $rc -le 1 ] || head -n 10 "$work/vmscan-$path.err" | diag
 
-q () { sqlite3 "$db" "$1" 2>&1; }
-# Outside /loops (whose 2 entries of the tree come back under aliases)
-# and /hidden (whose 11 the crafted name cuts short), every entry exactly
-# once; the fast symlink of 2^40 bytes the appliance's kernel may refuse
-# to stat (counted apart below).
-got=$(q "SELECT count(*) FROM files WHERE path NOT LIKE '/loops/%' AND path NOT LIKE '/hidden/%' AND path != '/big-fast-link'")
-[ "$got" = "$((entries - 2 - 11 - 1))" ]
-ok $? "every entry recorded ($got of $((entries - 2 - 11 - 1)) outside /loops and /hidden)"
-got=$(q "SELECT count(*) FROM files WHERE type = 'file' AND sha256 IS NOT NULL AND path NOT LIKE '/loops/%'")
-[ "$got" = "$((regular - 4))" ]
-ok $? "every regular file hashed ($got of $((regular - 4)) outside /loops, all but the three over --sparse-limit)"
-got=$(q "SELECT size || '|' || quote(sha256) FROM files WHERE path = '/holes.img'")
-[ "$got" = "107374182400|NULL" ]
-ok $? "the 100 GiB file of holes is recorded with its size, not read ($got)"
-got=$(q "SELECT message FROM errors WHERE path = '/holes.img'")
-case $got in "not read: a sparse file of 107374182400 bytes"*"--sparse-limit"*) r=0 ;; *) r=1 ;; esac
-ok $r "and an error says why ($got)"
-got=$(q "SELECT size || '|' || quote(sha256) FROM files WHERE path = '/sparse.img'")
-[ "$got" = "$((gib << 30))|NULL" ]
-ok $? "the ${gib} GiB sparse file, over --sparse-limit 1M, is recorded, not read ($got)"
-# The block count says 64 MiB allocated: only the zeros read tell.
-got=$(q "SELECT size || '|' || quote(sha256) || '|' || yara_scanned FROM files WHERE path = '/fake-holes.img'")
-[ "$got" = "67108864|NULL|0" ]
-ok $? "the 64 MiB of holes with a faked block count: recorded, no hash, no YARA ($got)"
-got=$(q "SELECT message FROM errors WHERE path = '/fake-holes.img'")
-case $got in "not read past 2097152 of its 67108864 bytes: 2097152 bytes of zeros read, over the --sparse-limit of 1048576 bytes (its block count says 67108864 allocated)"*) r=0 ;; *) r=1 ;; esac
-ok $r "and an error says how far it was read and why ($got)"
-whole=$(sed -n 's/^whole //p' "$work/expect.txt")
-got=$(q "SELECT sum(bytes) FROM filesystems")
-[ "$got" -le $((whole + 2097152 + 4096)) ] 2> /dev/null
-ok $? "the scan read $got bytes: the files read whole ($whole) and 2 MiB of the holes, no more"
-got=$(q "SELECT sha256 FROM files WHERE path = '/dense.bin'")
-[ "$got" = "$dense_sha" ]
-ok $? "a 3 MiB file with fewer zeros than the limit is read whole (sha256 as sha256sum's)"
-got=$(q "SELECT size || '|' || length(link_target) FROM files WHERE path = '/big-link'")
-[ "$got" = "1099511627776|100" ]
-ok $? "a symlink whose size says 2^40 is recorded with its target ($got)"
-got=$(q "SELECT message FROM errors WHERE path = '/big-link'")
-[ "$got" = "symlink size says 1099511627776 bytes, its target has 100 (damaged or crafted inode)" ]
-ok $? "and an error says its size is wrong ($got)"
-got=$(q "SELECT (SELECT count(*) FROM files WHERE path = '/big-fast-link') || '|' || (SELECT count(*) FROM errors WHERE path = '/big-fast-link')")
-case $got in 1\|1|0\|1) r=0 ;; *) r=1 ;; esac
-ok $r "the fast symlink of 2^40 bytes has an error row, recorded or refused by the kernel ($got)"
-echo "# /big-fast-link: $(q "SELECT message FROM errors WHERE path = '/big-fast-link'")"
-got=$(q "SELECT count(*) FROM files WHERE path LIKE '/hidden/%'")
-echo "# /hidden: $got of its 10 listable entries listed (the appliance's listing ends at the name with '/')"
-got=$(q "SELECT count(*) FROM files WHERE path LIKE '/hidden/%' AND path NOT GLOB '/hidden/a[0-9]'")
-[ "$got" = 0 ]
-ok $? "the name with '/' is recorded under no path ($got)"
-got=$(q "SELECT message FROM errors WHERE path = '/hidden'")
-[ "$got" = "its link count says 11 subdirectories, its listing shows $(q "SELECT count(*) FROM files WHERE path LIKE '/hidden/%'"): entries are missing from the listing (a name that cannot be listed, or damage)" ]
-ok $? "and an error on /hidden says entries are missing ($got)"
-got=$(q "SELECT count(*) || '|' || max(length(path) - length(replace(path, '/', ''))) FROM files WHERE path LIKE '/loops/%'")
-under=${got%|*} depth=${got#*|}
-[ "$under" -ge 2 ] && [ "$under" -le 8 ] && [ "$depth" -le 4 ]
-ok $? "the directory loops end the walk: $under entries under /loops, at most $depth deep"
-got=$(q "SELECT count(*) FROM errors WHERE path IN ('/loops/self', '/loops/d/back', '/loops/alias/back')")
-[ "$got" -ge 2 ] 2>/dev/null
-ok $? "the entries that would loop are recorded as errors ($got)"
-got=$(q "SELECT sha256 FROM files WHERE path = '/loops/d/f'")
-[ "$got" = "$(printf 'in the loop\n' | sha256sum | cut -d' ' -f1)" ]
-ok $? "the file inside the loop is read whole by its own name"
-deep=$(sed -n 's/^deep //p' "$work/expect.txt")
-got=$(sqlite3 "$db" "SELECT count(*) FROM files WHERE path = '$deep'")
-[ "$got" = 1 ]
-ok $? "the file 400 directories down is recorded with its whole path (${#deep} bytes)"
-got=$(q "SELECT count(*) FROM files WHERE path LIKE '/bytes/n%x' AND size = 1 AND length(CAST(path AS BLOB)) = 10")
-[ "$got" = 253 ]
-ok $? "names with every byte value stored exactly ($got of 253)"
-got=$(q "SELECT group_concat(path || '>' || link_target, ' ') FROM (SELECT * FROM files WHERE type = 'symlink' AND path NOT LIKE '/big-%' ORDER BY path)")
-[ "$got" = "/host-link>/proc/self/environ /loop-a>loop-b /loop-b>loop-a /up-link>../../../../../../etc/shadow" ]
-ok $? "symlink loop and links out recorded, not followed ($got)"
-q "SELECT stage || ' ' || quote(path) || ': ' || message FROM errors WHERE path NOT LIKE '/loops/%' ORDER BY path" | sed 's/^/# error: /'
-got=$(q "PRAGMA integrity_check")
-[ "$got" = ok ]
-ok $? "the database passes integrity_check"
-got=$(q "SELECT status FROM scans")
-[ "$got" = complete ]
-ok $? "the scan is recorded complete ($got)"
+  q () { sqlite3 "$db" "$1" 2>&1; }
+  # Outside /loops (whose 2 entries of the tree come back under aliases)
+  # and /hidden (whose 11 the crafted name cuts short), every entry exactly
+  # once; the fast symlink of 2^40 bytes the appliance's kernel may refuse
+  # to stat (counted apart below).
+  got=$(q "SELECT count(*) FROM files WHERE path NOT LIKE '/loops/%' AND path NOT LIKE '/hidden/%' AND path != '/big-fast-link'")
+  [ "$got" = "$((entries - 2 - 11 - 1))" ]
+  ok $? "$path path: every entry recorded ($got of $((entries - 2 - 11 - 1)) outside /loops and /hidden)"
+  got=$(q "SELECT count(*) FROM files WHERE type = 'file' AND sha256 IS NOT NULL AND path NOT LIKE '/loops/%'")
+  [ "$got" = "$((regular - 4))" ]
+  ok $? "$path path: every regular file hashed ($got of $((regular - 4)) outside /loops, all but the three over --sparse-limit)"
+  got=$(q "SELECT size || '|' || quote(sha256) FROM files WHERE path = '/holes.img'")
+  [ "$got" = "107374182400|NULL" ]
+  ok $? "$path path: the 100 GiB file of holes is recorded with its size, not read ($got)"
+  got=$(q "SELECT message FROM errors WHERE path = '/holes.img'")
+  case $got in "not read: a sparse file of 107374182400 bytes"*"--sparse-limit"*) r=0 ;; *) r=1 ;; esac
+  ok $r "$path path: and an error says why ($got)"
+  got=$(q "SELECT size || '|' || quote(sha256) FROM files WHERE path = '/sparse.img'")
+  [ "$got" = "$((gib << 30))|NULL" ]
+  ok $? "$path path: the ${gib} GiB sparse file, over --sparse-limit 1M, is recorded, not read ($got)"
+  # The block count says 64 MiB allocated: only the zeros read tell.
+  got=$(q "SELECT size || '|' || quote(sha256) || '|' || yara_scanned FROM files WHERE path = '/fake-holes.img'")
+  [ "$got" = "67108864|NULL|0" ]
+  ok $? "$path path: the 64 MiB of holes with a faked block count: recorded, no hash, no YARA ($got)"
+  got=$(q "SELECT message FROM errors WHERE path = '/fake-holes.img'")
+  case $got in "not read past 2097152 of its 67108864 bytes: 2097152 bytes of zeros read, over the --sparse-limit of 1048576 bytes (its block count says 67108864 allocated)"*) r=0 ;; *) r=1 ;; esac
+  ok $r "$path path: and an error says how far it was read and why ($got)"
+  whole=$(sed -n 's/^whole //p' "$work/expect.txt")
+  got=$(q "SELECT sum(bytes) FROM filesystems")
+  [ "$got" -le $((whole + 2097152 + 4096)) ] 2> /dev/null
+  ok $? "$path path: the scan read $got bytes: the files read whole ($whole) and 2 MiB of the holes, no more"
+  got=$(q "SELECT sha256 FROM files WHERE path = '/dense.bin'")
+  [ "$got" = "$dense_sha" ]
+  ok $? "$path path: a 3 MiB file with fewer zeros than the limit is read whole (sha256 as sha256sum's)"
+  got=$(q "SELECT size || '|' || length(link_target) FROM files WHERE path = '/big-link'")
+  [ "$got" = "1099511627776|100" ]
+  ok $? "$path path: a symlink whose size says 2^40 is recorded with its target ($got)"
+  got=$(q "SELECT message FROM errors WHERE path = '/big-link'")
+  [ "$got" = "symlink size says 1099511627776 bytes, its target has 100 (damaged or crafted inode)" ]
+  ok $? "$path path: and an error says its size is wrong ($got)"
+  got=$(q "SELECT (SELECT count(*) FROM files WHERE path = '/big-fast-link') || '|' || (SELECT count(*) FROM errors WHERE path = '/big-fast-link')")
+  case $got in 1\|1|0\|1) r=0 ;; *) r=1 ;; esac
+  ok $r "$path path: the fast symlink of 2^40 bytes has an error row, recorded or refused by the kernel ($got)"
+  echo "# $path path: /big-fast-link: $(q "SELECT message FROM errors WHERE path = '/big-fast-link'")"
+  got=$(q "SELECT count(*) FROM files WHERE path LIKE '/hidden/%'")
+  echo "# $path path: /hidden: $got of its 10 listable entries listed (the appliance's listing ends at the name with '/'; the host's leaves that name out)"
+  got=$(q "SELECT count(*) FROM files WHERE path LIKE '/hidden/%' AND path NOT GLOB '/hidden/a[0-9]'")
+  [ "$got" = 0 ]
+  ok $? "$path path: the name with '/' is recorded under no path ($got)"
+  got=$(q "SELECT message FROM errors WHERE path = '/hidden'")
+  [ "$got" = "its link count says 11 subdirectories, its listing shows $(q "SELECT count(*) FROM files WHERE path LIKE '/hidden/%'"): entries are missing from the listing (a name that cannot be listed, or damage)" ]
+  ok $? "$path path: and an error on /hidden says entries are missing ($got)"
+  got=$(q "SELECT count(*) || '|' || max(length(path) - length(replace(path, '/', ''))) FROM files WHERE path LIKE '/loops/%'")
+  under=${got%|*} depth=${got#*|}
+  [ "$under" -ge 2 ] && [ "$under" -le 8 ] && [ "$depth" -le 4 ]
+  ok $? "$path path: the directory loops end the walk: $under entries under /loops, at most $depth deep"
+  got=$(q "SELECT count(*) FROM errors WHERE path IN ('/loops/self', '/loops/d/back', '/loops/alias/back')")
+  [ "$got" -ge 2 ] 2>/dev/null
+  ok $? "$path path: the entries that would loop are recorded as errors ($got)"
+  # /loops/d and /loops/alias are two names of one directory: the walk
+  # takes the first it meets (the appliance's kernel, in the order of
+  # its lookups; the host, in the walk's sorted order) and the file in
+  # it is read there.
+  got=$(q "SELECT sha256 FROM files WHERE path IN ('/loops/d/f', '/loops/alias/f')")
+  [ "$got" = "$(printf 'in the loop\n' | sha256sum | cut -d' ' -f1)" ]
+  ok $? "$path path: the file inside the loop is read whole under one of its directory's names"
+  deep=$(sed -n 's/^deep //p' "$work/expect.txt")
+  got=$(sqlite3 "$db" "SELECT count(*) FROM files WHERE path = '$deep'")
+  [ "$got" = 1 ]
+  ok $? "$path path: the file 400 directories down is recorded with its whole path (${#deep} bytes)"
+  got=$(q "SELECT count(*) FROM files WHERE path LIKE '/bytes/n%x' AND size = 1 AND length(CAST(path AS BLOB)) = 10")
+  [ "$got" = 253 ]
+  ok $? "$path path: names with every byte value stored exactly ($got of 253)"
+  got=$(q "SELECT group_concat(path || '>' || link_target, ' ') FROM (SELECT * FROM files WHERE type = 'symlink' AND path NOT LIKE '/big-%' ORDER BY path)")
+  [ "$got" = "/host-link>/proc/self/environ /loop-a>loop-b /loop-b>loop-a /up-link>../../../../../../etc/shadow" ]
+  ok $? "$path path: symlink loop and links out recorded, not followed ($got)"
+  q "SELECT stage || ' ' || quote(path) || ': ' || message FROM errors WHERE path NOT LIKE '/loops/%' ORDER BY path" | sed "s/^/# $path path: error: /"
+  got=$(q "PRAGMA integrity_check")
+  [ "$got" = ok ]
+  ok $? "$path path: the database passes integrity_check"
+  got=$(q "SELECT status FROM scans")
+  [ "$got" = complete ]
+  ok $? "$path path: the scan is recorded complete ($got)"
+  [ "$(sha256sum < "$work/hostile.raw")" = "$image_sha" ]
+  ok $? "$path path: the image is unchanged"
+
+}
+
+scan_and_check host
+scan_and_check appliance
 [ "$(sha256sum < "$work/hostile.raw")" = "$image_sha" ]
-ok $? "the image is unchanged"
+ok $? "the image is unchanged by both scans"
 
 test_done

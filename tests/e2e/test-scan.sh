@@ -2,12 +2,14 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # TAP end-to-end test: stage the trees of one test machine (make-tree.sh),
 # build its four disks with host tools (make-disks.sh: qcow2, vmdk, vhdx,
-# vhd), scan all four with ONE vmscan run (one appliance launch), and
-# compare the database with references vmscan did not compute
+# vhd), scan all four with ONE vmscan run (on the host: no appliance),
+# and compare the database with references vmscan did not compute
 # (reference.py: lstat, sha256sum, md5sum, sha1sum, file -b, yara) using
 # check-db.py.  Then: the images are unchanged, a second run with the
-# same -o exits 2 without touching the database, and every report of the
-# database passes report-checks.sh (as test-report.sh's synthetic one).
+# same -o exits 2 without touching the database, the same disks scanned
+# through the appliance (its one launch here) give the same rows, and
+# every report of the database passes report-checks.sh (as
+# test-report.sh's synthetic one).
 #
 # Environment: tests/lib.sh's (VMSCAN, top_srcdir, builddir).  The
 # machine is built in $builddir/test-scan (trees, disks, scan.db,
@@ -26,7 +28,7 @@ export LC_ALL TZ
 
 require_vmscan
 require_appliance
-require_cmd python3 mke2fs e2fsck debugfs dumpe2fs sfdisk qemu-img mkfs.vfat \
+require_cmd python3 sqlite3 mke2fs e2fsck debugfs dumpe2fs sfdisk qemu-img mkfs.vfat \
   fsck.fat mcopy mdir file yara yarac sha256sum md5sum sha1sum truncate mkfifo
 
 setup_work
@@ -119,6 +121,36 @@ if [ -f "$db" ]; then
 else
   ok 1 "a second run with the same -o exits 2 (no database from the first)"
   ok 1 "a second run with the same -o leaves the database unchanged"
+fi
+
+# ---- the same disks through the appliance -----------------------------------
+# Every filesystem of these disks is one the host reads, so the scan above
+# ran without the appliance.  Forced onto the appliance (its one launch in
+# this test), the same disks must give the same rows: every files column,
+# YARA matches, findings, check runs and errors (db-compare.py; only the
+# columns that name the path taken are left out).
+if [ -f "$db" ]; then
+  q=$(sqlite3 "$db" "SELECT count(*) || ' ' || group_concat(DISTINCT data_path) FROM filesystems WHERE status = 'scanned'; SELECT backend FROM scans")
+  [ "$q" = "5 host
+none" ]
+  ok $? "every filesystem was read on the host and no appliance was launched ($(echo $q))"
+  adb=$work/appliance.db
+  "$VMSCAN" -q --data-path appliance -o "$adb" -r "$rules" "$@" \
+    > "$work/vmscan-appliance.out" 2> "$work/vmscan-appliance.err"
+  rc=$?
+  [ $rc -eq 1 ]
+  ok $? "the same disks with --data-path appliance: exit 1 (rc=$rc)"
+  [ $rc -eq 1 ] || tail -n 20 "$work/vmscan-appliance.err" | diag
+  q=$(sqlite3 "$adb" "SELECT count(*) || ' ' || group_concat(DISTINCT data_path) FROM filesystems WHERE status = 'scanned'; SELECT backend <> 'none' FROM scans")
+  [ "$q" = "5 appliance
+1" ]
+  ok $? "--data-path appliance: every filesystem read by the appliance ($(echo $q))"
+  python3 "$here/db-compare.py" "$db" "$adb" > "$work/db-compare.out" 2>&1
+  st=$?
+  ok $st "the host path's database equals the appliance path's, row for row ($(grep -c 'the same$' "$work/db-compare.out") of 7 tables)"
+  [ $st -eq 0 ] || head -n 40 "$work/db-compare.out" | diag
+else
+  skip "no database from the scan" 4
 fi
 
 # ---- the reports of this database ------------------------------------------
