@@ -6,6 +6,14 @@
  * checks call from several threads.  The lock is held for one call
  * only, so a worker hashing a chunk does not hold up one reading the
  * next.
+ *
+ * The image is read-only, so an inode's stat and a directory entry's
+ * inode (or its absence) never change: the last answers are kept in two direct-mapped
+ * caches of VS_SOURCE_CACHE slots each (a slot's old answer is replaced
+ * by the next that maps to it), and a call they answer costs no round
+ * trip to the child.  The walk stats each file twice (listing, then
+ * reading) and the checks look up the same directories again and again
+ * (/etc, /usr/lib, /var/lib/dpkg/info): most of those are hits.
  */
 #include <config.h>
 
@@ -18,8 +26,27 @@
 #include "fs/remote.h"
 #include "base/util.h"
 
+#define VS_SOURCE_CACHE 16384
+/* Names longer than this are not cached (they are rare). */
+#define VS_SOURCE_CACHE_NAME 64
+
+struct stat_slot {
+  uint64_t ino;                 /* + 1: 0 is an empty slot */
+  struct vs_hostfs_stat st;
+};
+
+struct lookup_slot {
+  uint64_t dir;                 /* + 1: 0 is an empty slot */
+  uint64_t ino;
+  unsigned char len;
+  unsigned char absent;         /* the directory has no such name */
+  char name[VS_SOURCE_CACHE_NAME];
+};
+
 struct vs_source {
   pthread_mutex_t lock;
+  struct stat_slot *stats;
+  struct lookup_slot *lookups;
   struct vs_blockdev *dev;
   struct vs_blockdev *base;     /* what dev is a slice of, or NULL */
   struct vs_remote *r;
@@ -53,6 +80,8 @@ vs_source_open (struct vs_blockdev *dev, struct vs_blockdev *base,
   }
   s = vs_xcalloc (1, sizeof *s);
   pthread_mutex_init (&s->lock, NULL);
+  s->stats = vs_xcalloc (VS_SOURCE_CACHE, sizeof *s->stats);
+  s->lookups = vs_xcalloc (VS_SOURCE_CACHE, sizeof *s->lookups);
   s->dev = dev;
   s->base = base;
   s->r = r;
@@ -72,6 +101,8 @@ vs_source_free (struct vs_source *s)
   vs_blockdev_free (s->dev);
   vs_blockdev_free (s->base);
   pthread_mutex_destroy (&s->lock);
+  free (s->stats);
+  free (s->lookups);
   free (s->error);
   free (s);
 }
@@ -123,11 +154,46 @@ vs_source_size (const struct vs_source *s)
     return rc_;                                         \
   } while (0)
 
+static size_t
+stat_slot (uint64_t ino)
+{
+  return (size_t) ((ino * 0x9e3779b97f4a7c15ULL) >> 40) % VS_SOURCE_CACHE;
+}
+
+static size_t
+lookup_slot (uint64_t dir, const char *name, size_t len)
+{
+  uint64_t h = 1469598103934665603ULL ^ dir;
+  size_t i;
+
+  for (i = 0; i < len; i++)
+    h = (h ^ (unsigned char) name[i]) * 1099511628211ULL;
+  return (size_t) (h % VS_SOURCE_CACHE);
+}
+
+static int
+cached_stat (struct vs_source *s, uint64_t ino, struct vs_hostfs_stat *st)
+{
+  struct stat_slot *c = &s->stats[stat_slot (ino)];
+  int rc;
+
+  if (c->ino == ino + 1) {
+    *st = c->st;
+    return 0;
+  }
+  rc = vs_remote_stat (s->r, ino, st);
+  if (rc == 0 && ino + 1 != 0) {
+    c->ino = ino + 1;
+    c->st = *st;
+  }
+  return rc;
+}
+
 int
 vs_source_hstat (struct vs_source *s, uint64_t ino,
                  struct vs_hostfs_stat *st)
 {
-  LOCKED (s, vs_remote_stat (s->r, ino, st));
+  LOCKED (s, cached_stat (s, ino, st));
 }
 
 int
@@ -161,11 +227,41 @@ vs_source_readdir (struct vs_source *s, uint64_t dir,
   LOCKED (s, vs_remote_readdir (s->r, dir, fn, opaque));
 }
 
+static int
+cached_lookup (struct vs_source *s, uint64_t dir, const char *name,
+               size_t len, uint64_t *ino)
+{
+  struct lookup_slot *c = NULL;
+  int rc;
+
+  if (len <= VS_SOURCE_CACHE_NAME && dir + 1 != 0) {
+    c = &s->lookups[lookup_slot (dir, name, len)];
+    if (c->dir == dir + 1 && c->len == len
+        && memcmp (c->name, name, len) == 0) {
+      if (c->absent) {
+        errno = ENOENT;
+        return -1;
+      }
+      *ino = c->ino;
+      return 0;
+    }
+  }
+  rc = vs_remote_lookup (s->r, dir, name, len, ino);
+  if (c && (rc == 0 || errno == ENOENT)) {
+    c->dir = dir + 1;
+    c->ino = rc == 0 ? *ino : 0;
+    c->absent = rc != 0;
+    c->len = (unsigned char) len;
+    memcpy (c->name, name, len);
+  }
+  return rc;
+}
+
 int
 vs_source_lookup (struct vs_source *s, uint64_t dir, const char *name,
                   size_t len, uint64_t *ino)
 {
-  LOCKED (s, vs_remote_lookup (s->r, dir, name, len, ino));
+  LOCKED (s, cached_lookup (s, dir, name, len, ino));
 }
 
 int
