@@ -528,6 +528,8 @@ process (struct worker *wk, struct job *j)
       free (err);
       if (fd >= 0)
         close (fd);
+      if (map)
+        munmap (map, whole_len);
       return;
     }
     record_error (w, "magic", j->fs, j->path, j->path_len, err);

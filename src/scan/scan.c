@@ -1279,6 +1279,32 @@ walk (struct state *s)
   return stop_asked (s) ? STEP_STOPPED : STEP_NEXT;
 }
 
+/* A host reader that failed while the checks read its filesystem (the
+ * walk had finished): the checks that read it recorded their errors;
+ * this says why, once, on the filesystem.  Returns -1 only if the store
+ * failed. */
+static int
+sources_lost_in_checks (struct state *s)
+{
+  size_t i;
+
+  for (i = 0; i < s->nfs; i++) {
+    struct vs_fs *fs = &s->fss[i];
+    CLEANUP_FREE char *m = NULL;
+
+    if (!fs->src || fs->status != VS_FS_SCANNED
+        || !vs_source_error (fs->src))
+      continue;
+    m = vs_xasprintf ("the host reader of this filesystem failed during "
+                      "the checks (%s): checks that read it after that "
+                      "recorded errors", vs_source_error (fs->src));
+    vs_warn ("%s: %s", fs->device, m);
+    if (vs_store_add_error (s->store, "check", fs->id, NULL, 0, m) == -1)
+      return -1;
+  }
+  return 0;
+}
+
 /* Phase: record the image hashes, then run the checks; the progress
  * reports and the watchdog end with them. */
 static enum step
@@ -1311,6 +1337,8 @@ check (struct state *s)
   rc = vs_checks_run (&cc, s->findings);
   progress_stop (s);
   watchdog_stop (s);
+  if (sources_lost_in_checks (s) == -1)
+    return store_failed (s);
   if (rc == -1 && stop_asked (s))
     return STEP_STOPPED;
   if (s->stalled || !vs_appliance_alive (s->app))
