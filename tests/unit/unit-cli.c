@@ -100,6 +100,8 @@ test_summary (void)
   r.tcg = 1;
   r.fs_scanned = 2;
   r.fs_skipped = 1;
+  r.fs_host = 1;
+  r.fs_appliance = 1;
   r.entries = 5000;
   r.files = 4000;
   r.bytes = 3 * 1024 * 1024;
@@ -121,6 +123,7 @@ test_summary (void)
               "  os:          linux debian 12.4, x86_64, hostname web1, "
               "root /dev/sda1\n"
               "  filesystems: 2 scanned, 1 skipped, 0 failed\n"
+              "  read by:     1 on the host, 1 through the appliance\n"
               "  files:       5000 entries, 4000 regular files, "
               "3.0 MiB read\n"
               "  yara:        7 matches in 3 files (42 rules); 2 files "
@@ -154,6 +157,7 @@ test_summary (void)
               "  image:       disk\\x1b.img (qcow2, 10.0 GiB)\n"
               "  os:          none found\n"
               "  filesystems: 2 scanned, 1 skipped, 0 failed\n"
+              "  read by:     1 on the host, 1 through the appliance\n"
               "  files:       5000 entries, 4000 regular files, "
               "3.0 MiB read\n"
               "  yara:        not run\n"
