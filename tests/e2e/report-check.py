@@ -3,7 +3,7 @@
 """Checks vmscan reports against the evidence database they were made from.
 
     report-check.py make-db DB SCHEMA_SQL [--status S] [--filler N]
-                    [--schema-version 2|3]
+                    [--schema-version 2|3|4]
     report-check.py check FORMAT REPORT DB [--schema F] [--sarif-schema F]
                     [--first N]
 
@@ -75,7 +75,7 @@ DIRS = [b"/", b"/tmp", b"/etc", b"/etc/cron.d", b"/home", b"/home/us\xc3\xa9r",
 SYMLINK = (b"/tmp/link<b>", b"../<script>alert(3)</script>|x")
 
 
-def make_db(db, schema_sql, status="complete", filler=0, version=3):
+def make_db(db, schema_sql, status="complete", filler=0, version=4):
     if os.path.exists(db):
         os.unlink(db)
     con = sqlite3.connect(db)
@@ -111,10 +111,13 @@ def make_db(db, schema_sql, status="complete", filler=0, version=3):
                                   t(b"host\"><img src=x onerror=alert(9)>")))
     con.execute("INSERT INTO filesystems VALUES (1, 1, '/dev/sda1', 'ext4', "
                 + T + ", 'uuid-1', 1000000, 1, '/', '/m/1', 'scanned', NULL, "
-                "100, 12345)", (t(b"lab<el>\xff"),))
+                "100, 12345, 'appliance')", (t(b"lab<el>\xff"),))
     con.execute("INSERT INTO filesystems VALUES (2, 1, '/dev/sdb1', NULL, "
                 "NULL, NULL, NULL, NULL, NULL, NULL, 'error', "
-                "'cannot mount: <bad>', NULL, NULL)")
+                "'cannot mount: <bad>', NULL, NULL, NULL)")
+    if version < 4:
+        # Versions 2 and 3 had no filesystems.data_path.
+        con.execute("ALTER TABLE filesystems DROP COLUMN data_path")
     con.execute("INSERT INTO rule_files VALUES (1, 1, '/rules/a.yar', 'a', ?, "
                 "100)", ("cd" * 32,))
     con.execute("INSERT INTO ioc_files VALUES (1, 1, '/iocs.txt', ?, 3)",
@@ -750,7 +753,7 @@ def main():
     m.add_argument("schema_sql")
     m.add_argument("--status", default="complete")
     m.add_argument("--filler", type=int, default=0)
-    m.add_argument("--schema-version", type=int, choices=(2, 3), default=3)
+    m.add_argument("--schema-version", type=int, choices=(2, 3, 4), default=4)
     c = sub.add_parser("check")
     c.add_argument("format")
     c.add_argument("report")
