@@ -1120,8 +1120,7 @@ src_collect (void *opaque, const char *name, size_t len, uint64_t ino)
     l->alloc = l->alloc ? 2 * l->alloc : 32;
     l->v = vs_xrealloc (l->v, l->alloc * sizeof *l->v);
   }
-  l->v[l->n].s = vs_xmemdup (name, len + 1);
-  l->v[l->n].s[len] = '\0';
+  l->v[l->n].s = vs_xstrndup (name, len);
   l->v[l->n].len = len;
   l->v[l->n].ino = ino;
   l->n++;
