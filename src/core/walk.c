@@ -776,6 +776,7 @@ read_link (int dirfd, const char *name, uint64_t hint, size_t *len)
 struct name {
   char *s;
   size_t len;
+  uint64_t ino;                 /* a source's listing only */
 };
 
 static int
@@ -877,6 +878,30 @@ struct dir_count {
 
 static int walk_dir (struct walk_ctx *c, int dirfd, const char *path,
                      size_t path_len, unsigned depth, nlink_t nlink);
+
+/* A directory's link count is 2 plus its subdirectories on the
+ * filesystems that keep it so (ext2-4, XFS, FAT; btrfs and NTFS say 1).
+ * The appliance ends a listing without a word at a name the kernel
+ * will not list (one holding '/'), hiding every entry after it, and the
+ * host's readers leave such a name out: fewer subdirectories than the
+ * count says is the trace that is left.  Called after a listing that
+ * did not fail; returns -1 only if the store failed. */
+static int
+check_link_count (struct vs_walker *w, const struct vs_fs *fs,
+                  const char *path, size_t path_len, nlink_t nlink,
+                  const struct dir_count *dc)
+{
+  CLEANUP_FREE char *m = NULL;
+
+  if (nlink <= 2 || dc->subdirs + dc->unknown >= (uint64_t) nlink - 2)
+    return 0;
+  m = vs_xasprintf ("its link count says %llu subdirectories, its listing "
+                    "shows %llu: entries are missing from the listing (a "
+                    "name that cannot be listed, or damage)",
+                    (unsigned long long) nlink - 2,
+                    (unsigned long long) (dc->subdirs + dc->unknown));
+  return record_error (w, "walk", fs, path, path_len, m);
+}
 
 /* Handles one name in a directory.  Returns -1 only to stop the walk. */
 static int
@@ -1023,22 +1048,8 @@ walk_dir (struct walk_ctx *c, int dirfd, const char *path, size_t path_len,
   dir_close (&l);
   vs_buf_release (&child);
 
-  /* A directory's link count is 2 plus its subdirectories on the
-   * filesystems that keep it so (ext2-4, XFS, FAT; btrfs and NTFS say 1).
-   * The appliance ends a listing without a word at a name the kernel
-   * will not list (one holding '/'), hiding every entry after it: fewer
-   * subdirectories than the count says is the trace that is left. */
-  if (r == 0 && !l.error && nlink > 2
-      && dc.subdirs + dc.unknown < (uint64_t) nlink - 2) {
-    CLEANUP_FREE char *m =
-      vs_xasprintf ("its link count says %llu subdirectories, its listing "
-                    "shows %llu: entries are missing from the listing (a "
-                    "name that cannot be listed, or damage)",
-                    (unsigned long long) nlink - 2,
-                    (unsigned long long) (dc.subdirs + dc.unknown));
-
-    r = record_error (c->w, "walk", c->fs, path, path_len, m);
-  }
+  if (r == 0 && !l.error)
+    r = check_link_count (c->w, c->fs, path, path_len, nlink, &dc);
   return r;
 }
 
@@ -1086,26 +1097,8 @@ vs_walker_walk (struct vs_walker *w, struct vs_fs *fs, const char *host_dir,
 
 /* ---- The same walk over a source (core/source.h). ---- */
 
-struct src_name {
-  char *s;
-  size_t len;
-  uint64_t ino;
-};
-
-static int
-cmp_src_name (const void *a, const void *b)
-{
-  const struct src_name *x = a, *y = b;
-  size_t n = x->len < y->len ? x->len : y->len;
-  int c = memcmp (x->s, y->s, n);
-
-  if (c)
-    return c;
-  return x->len < y->len ? -1 : x->len > y->len;
-}
-
 struct src_list {
-  struct src_name *v;
+  struct name *v;
   size_t n, alloc;
 };
 
@@ -1182,7 +1175,7 @@ src_gone (struct src_walk *sw)
 }
 
 static int
-visit_src (struct src_walk *sw, const struct src_name *nm, const char *path,
+visit_src (struct src_walk *sw, const struct name *nm, const char *path,
            size_t path_len, unsigned depth, struct dir_count *dc)
 {
   struct vs_walker *w = sw->c.w;
@@ -1289,7 +1282,7 @@ walk_src_dir (struct src_walk *sw, uint64_t dir, const char *path,
       : record_error (w, "walk", sw->c.fs, path, path_len, m);
   }
   if (l.n)
-    qsort (l.v, l.n, sizeof *l.v, cmp_src_name);
+    qsort (l.v, l.n, sizeof *l.v, cmp_name);
   for (i = 0; i < l.n; i++) {
     if (r == 0 && (vs_tick () || stopping (w)))
       r = -1;
@@ -1301,17 +1294,8 @@ walk_src_dir (struct src_walk *sw, uint64_t dir, const char *path,
   }
   free (l.v);
   vs_buf_release (&child);
-  if (r == 0 && lr == 0 && nlink > 2
-      && dc.subdirs + dc.unknown < (uint64_t) nlink - 2) {
-    CLEANUP_FREE char *m =
-      vs_xasprintf ("its link count says %llu subdirectories, its listing "
-                    "shows %llu: entries are missing from the listing (a "
-                    "name that cannot be listed, or damage)",
-                    (unsigned long long) nlink - 2,
-                    (unsigned long long) (dc.subdirs + dc.unknown));
-
-    r = record_error (w, "walk", sw->c.fs, path, path_len, m);
-  }
+  if (r == 0 && lr == 0)
+    r = check_link_count (w, sw->c.fs, path, path_len, nlink, &dc);
   return r;
 }
 

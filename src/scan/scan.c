@@ -929,13 +929,29 @@ load_iocs (struct state *s)
   return STEP_NEXT;
 }
 
+/* Launches the appliance and records its backend. */
+static enum step
+start_appliance (struct state *s)
+{
+  char *err = NULL;
+
+  s->phase = "starting the appliance";
+  vs_stage_set ("launch");
+  vs_debug ("launching the appliance");
+  if (vs_appliance_launch (s->app, &err) == -1)
+    return fail_free (s, "launch", err);
+  s->launched = 1;
+  if (vs_store_set_appliance (s->store, vs_appliance_backend (s->app),
+                              vs_appliance_version (s->app)) == -1)
+    return store_failed (s);
+  return STEP_NEXT;
+}
+
 /* Phase: start hashing the images, then the appliance and the watchdog
  * (and the progress reports, which show the launch). */
 static enum step
 launch (struct state *s)
 {
-  char *err = NULL;
-
   if (pthread_create (&s->hash_thread, NULL, hash_main, s) == 0)
     s->hashing = 1;
 
@@ -947,16 +963,9 @@ launch (struct state *s)
     watchdog_start (s);
     return stop_asked (s) ? STEP_STOPPED : STEP_NEXT;
   }
-  s->phase = "starting the appliance";
-  vs_stage_set ("launch");
   progress_start (s);
-  vs_debug ("launching the appliance");
-  if (vs_appliance_launch (s->app, &err) == -1)
-    return fail_free (s, "launch", err);
-  s->launched = 1;
-  if (vs_store_set_appliance (s->store, vs_appliance_backend (s->app),
-                              vs_appliance_version (s->app)) == -1)
-    return store_failed (s);
+  if (start_appliance (s) != STEP_NEXT)
+    return STEP_FAILED;
   watchdog_start (s);
   return stop_asked (s) ? STEP_STOPPED : STEP_NEXT;
 }
@@ -1167,19 +1176,11 @@ read_again (struct state *s, const struct vs_walk_progress *added)
       s->fss[i].status = VS_FS_PENDING;
     }
   if (!s->launched) {
-    s->phase = "starting the appliance";
-    vs_stage_set ("launch");
-    if (vs_appliance_launch (s->app, &err) == -1)
-      return fail_free (s, "launch", err);
-    s->launched = 1;
-    if (vs_store_set_appliance (s->store, vs_appliance_backend (s->app),
-                                vs_appliance_version (s->app)) == -1)
-      return store_failed (s);
-    /* Only the pending ones are mounted: those retried.  Their notes
-     * (the host's reason) are kept aside meanwhile. */
-    for (i = 0; i < s->nfs; i++)
-      if (retry[i])
-        s->fss[i].status = VS_FS_PENDING;
+    enum step st = start_appliance (s);
+
+    if (st != STEP_NEXT)
+      return st;
+    /* Only the pending ones are mounted: those retried. */
     vs_stage_set ("mount");
     if (vs_appliance_mount_all (s->app, s->fss, s->nfs, &err) == -1)
       return fail_free (s, "mount", err);
