@@ -227,6 +227,20 @@ vs_source_readdir (struct vs_source *s, uint64_t dir,
   LOCKED (s, vs_remote_readdir (s->r, dir, fn, opaque));
 }
 
+int
+vs_source_readdir_deleted (struct vs_source *s, uint64_t dir,
+                           vs_hostfs_dirent_fn *fn, void *opaque)
+{
+  LOCKED (s, vs_remote_readdir_deleted (s->r, dir, fn, opaque));
+}
+
+int
+vs_source_orphans (struct vs_source *s, uint64_t *cursor,
+                   vs_hostfs_dirent_fn *fn, void *opaque)
+{
+  LOCKED (s, vs_remote_orphans (s->r, cursor, fn, opaque));
+}
+
 static int
 cached_lookup (struct vs_source *s, uint64_t dir, const char *name,
                size_t len, uint64_t *ino)

@@ -58,6 +58,12 @@ int vs_source_hstat (struct vs_source *s, uint64_t ino,
 /* The entries of the directory dir; fn must not call the source. */
 int vs_source_readdir (struct vs_source *s, uint64_t dir,
                        vs_hostfs_dirent_fn *fn, void *opaque);
+/* As vs_hostfs_readdir_deleted and vs_hostfs_orphans (--deleted); fn
+ * must not call the source. */
+int vs_source_readdir_deleted (struct vs_source *s, uint64_t dir,
+                               vs_hostfs_dirent_fn *fn, void *opaque);
+int vs_source_orphans (struct vs_source *s, uint64_t *cursor,
+                       vs_hostfs_dirent_fn *fn, void *opaque);
 int vs_source_lookup (struct vs_source *s, uint64_t dir, const char *name,
                       size_t len, uint64_t *ino);
 int vs_source_readlink (struct vs_source *s, uint64_t ino, char **target,

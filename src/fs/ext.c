@@ -392,6 +392,81 @@ ext_time (struct timespec *ts, uint32_t lo, int has_extra, uint32_t extra)
   ts->tv_nsec = nsec;
 }
 
+/* Loads the inode and block bitmaps, once (only --deleted needs them).
+ * 0, or -1 when they cannot be read (checksums, damage). */
+static int
+ext_bitmaps (ext2_filsys efs)
+{
+  if (efs->inode_map && efs->block_map)
+    return 0;
+  if (ext2fs_read_bitmaps (efs) != 0)
+    return -1;
+  return 0;
+}
+
+/* Whether the inode bitmap marks ino in use; 1 when the bitmap cannot be
+ * read (an inode is then taken for live, as the kernel would show it). */
+static int
+ext_in_use (ext2_filsys efs, uint64_t ino)
+{
+  if (ext_bitmaps (efs) == -1)
+    return 1;
+  return ext2fs_test_inode_bitmap2 (efs->inode_map, (ext2_ino_t) ino) != 0;
+}
+
+struct ext_blocks {
+  blk64_t seen, max;
+  int reused;
+};
+
+static int
+ext_content_block (ext2_filsys efs, blk64_t *blocknr, e2_blkcnt_t blockcnt,
+                   blk64_t ref_blk, int ref_offset, void *priv)
+{
+  struct ext_blocks *b = priv;
+
+  (void) blockcnt;
+  (void) ref_blk;
+  (void) ref_offset;
+  if (vs_stopping ())
+    return BLOCK_ABORT;
+  /* A block outside the filesystem, in use again, or more blocks than
+   * the filesystem has (a crafted map naming blocks twice): the bytes
+   * are not the deleted file's. */
+  if (*blocknr < efs->super->s_first_data_block
+      || *blocknr >= ext2fs_blocks_count (efs->super)
+      || ++b->seen > b->max
+      || ext2fs_test_block_bitmap2 (efs->block_map, *blocknr)) {
+    b->reused = 1;
+    return BLOCK_ABORT;
+  }
+  return 0;
+}
+
+/* What is left of the deleted regular file ino's bytes (in is its
+ * inode): whether every block it still maps is free. */
+static int
+ext_content (ext2_filsys efs, uint64_t ino, struct ext2_inode_large *in)
+{
+  struct ext_blocks b = { 0, 0, 0 };
+  errcode_t e;
+
+  if (in->i_flags & EXT4_INLINE_DATA_FL)
+    return VS_HOSTFS_CONTENT_INTACT;    /* in the inode itself */
+  if (EXT2_I_SIZE (in) == 0 || ext_bitmaps (efs) == -1
+      || !ext2fs_inode_has_valid_blocks2 (efs, (struct ext2_inode *) in))
+    return VS_HOSTFS_CONTENT_NONE;
+  b.max = ext2fs_blocks_count (efs->super);
+  e = ext2fs_block_iterate3 (efs, (ext2_ino_t) ino,
+                             BLOCK_FLAG_READ_ONLY | BLOCK_FLAG_DATA_ONLY,
+                             NULL, ext_content_block, &b);
+  if (b.reused)
+    return VS_HOSTFS_CONTENT_REUSED;
+  if (e || b.seen == 0)
+    return VS_HOSTFS_CONTENT_NONE;
+  return VS_HOSTFS_CONTENT_INTACT;
+}
+
 static int
 ext_stat (struct vs_hostfs *fs, uint64_t ino, struct vs_hostfs_stat *st)
 {
@@ -425,7 +500,10 @@ ext_stat (struct vs_hostfs *fs, uint64_t ino, struct vs_hostfs_stat *st)
               in.i_crtime_extra);
   }
 #undef HAS
-  st->deleted = in.i_links_count == 0 || in.i_dtime != 0;
+  st->deleted = (in.i_links_count == 0 || in.i_dtime != 0)
+    && !ext_in_use (efs, ino);
+  if (st->deleted && S_ISREG (st->mode))
+    st->content = ext_content (efs, ino, &in);
   return 0;
 }
 
@@ -448,6 +526,7 @@ struct ext_readdir {
   void *opaque;
   int ret;                      /* the caller's nonzero value */
   int err;                      /* an errno that stopped the listing */
+  ext2_ino_t max_ino;           /* deleted entries: the last inode */
 };
 
 static int
@@ -478,7 +557,7 @@ ext_readdir (struct vs_hostfs *fs, uint64_t dir, vs_hostfs_dirent_fn *fn,
 {
   ext2_filsys efs = ext_fs (fs);
   struct ext2_inode_large in;
-  struct ext_readdir r = { fn, opaque, 0, 0 };
+  struct ext_readdir r = { fn, opaque, 0, 0, 0 };
   errcode_t e;
 
   if (ext_inode_of_type (efs, dir, S_IFDIR, &in, ENOTDIR) == -1)
@@ -497,6 +576,134 @@ ext_readdir (struct vs_hostfs *fs, uint64_t dir, vs_hostfs_dirent_fn *fn,
     errno = ext_errno (e) == ENOMEM ? ENOMEM : EIO;
     return -1;
   }
+  return 0;
+}
+
+static int
+ext_deleted_entry (ext2_ino_t dir, int entry, struct ext2_dir_entry *dirent,
+                   int offset, int blocksize, char *buf, void *priv)
+{
+  struct ext_readdir *r = priv;
+  int len;
+
+  (void) dir;
+  (void) offset;
+  (void) blocksize;
+  (void) buf;
+  if (vs_stopping ()) {
+    r->err = ECANCELED;
+    return DIRENT_ABORT;
+  }
+  if (entry != DIRENT_DELETED_FILE)
+    return 0;
+  len = ext2fs_dirent_name_len (dirent);
+  if (len <= 0)
+    return 0;
+  r->ret = r->fn (r->opaque, dirent->name, len, r->max_ino
+                  && dirent->inode <= r->max_ino ? dirent->inode : 0);
+  return r->ret ? DIRENT_ABORT : 0;
+}
+
+/* The names left in dir's blocks by removed entries: libext2fs finds
+ * them in the slack of the entry before them, as debugfs's "ls -d"
+ * shows them. */
+static int
+ext_readdir_deleted (struct vs_hostfs *fs, uint64_t dir,
+                     vs_hostfs_dirent_fn *fn, void *opaque)
+{
+  ext2_filsys efs = ext_fs (fs);
+  struct ext2_inode_large in;
+  struct ext_readdir r = { fn, opaque, 0, 0, efs->super->s_inodes_count };
+  errcode_t e;
+
+  if (ext_inode_of_type (efs, dir, S_IFDIR, &in, ENOTDIR) == -1)
+    return -1;
+  e = ext2fs_dir_iterate2 (efs, (ext2_ino_t) dir, DIRENT_FLAG_INCLUDE_REMOVED,
+                           NULL, ext_deleted_entry, &r);
+  if (r.err) {
+    errno = r.err;
+    return -1;
+  }
+  if (r.ret)
+    return r.ret;
+  if (e) {
+    errno = ext_errno (e) == ENOMEM ? ENOMEM : EIO;
+    return -1;
+  }
+  return 0;
+}
+
+/* Block groups one step of the orphan listing reads. */
+#define EXT_ORPHAN_GROUPS 16
+
+/* Unallocated inodes that still hold a file (a mode), group by group
+ * from the group *cursor. */
+static int
+ext_orphans (struct vs_hostfs *fs, uint64_t *cursor, vs_hostfs_dirent_fn *fn,
+             void *opaque)
+{
+  ext2_filsys efs = ext_fs (fs);
+  ext2_inode_scan scan = NULL;
+  struct ext2_inode_large in;
+  uint64_t g = *cursor, last;
+  ext2_ino_t ino, end, first = EXT2_FIRST_INO (efs->super);
+  errcode_t e;
+  int r = 0;
+
+  if (g >= efs->group_desc_count) {
+    *cursor = VS_HOSTFS_ORPHANS_DONE;
+    return 0;
+  }
+  if (ext_bitmaps (efs) == -1) {
+    errno = EIO;
+    return -1;
+  }
+  last = g + EXT_ORPHAN_GROUPS;
+  if (last > efs->group_desc_count)
+    last = efs->group_desc_count;
+  end = (ext2_ino_t) (last * efs->super->s_inodes_per_group);
+  if (end > efs->super->s_inodes_count || end == 0)
+    end = efs->super->s_inodes_count;
+  e = ext2fs_open_inode_scan (efs, 0, &scan);
+  if (e)
+    return ext_fail (e);
+  ext2fs_inode_scan_flags (scan, EXT2_SF_SKIP_MISSING_ITABLE
+                           | EXT2_SF_DO_LAZY, 0);
+  e = ext2fs_inode_scan_goto_blockgroup (scan, (int) g);
+  while (e == 0 && r == 0) {
+    if (vs_stopping ()) {
+      ext2fs_close_inode_scan (scan);
+      errno = ECANCELED;
+      return -1;
+    }
+    memset (&in, 0, sizeof in);
+    e = ext2fs_get_next_inode_full (scan, &ino, (struct ext2_inode *) &in,
+                                    sizeof in);
+    if (e == EXT2_ET_INODE_CSUM_INVALID || e == EXT2_ET_INODE_IS_GARBAGE
+        || e == EXT2_ET_BAD_BLOCK_IN_INODE_TABLE) {
+      e = 0;                    /* that inode is not believed */
+      continue;
+    }
+    if (e || ino == 0 || ino > end)
+      break;
+    if (ino < first || in.i_mode == 0
+        || ext2fs_test_inode_bitmap2 (efs->inode_map, ino))
+      continue;
+    {
+      char name[32];
+      int n = snprintf (name, sizeof name, "OrphanFile-%u", (unsigned) ino);
+
+      r = fn (opaque, name, (size_t) n, ino);
+    }
+  }
+  ext2fs_close_inode_scan (scan);
+  if (r)
+    return r;
+  if (e) {
+    errno = ext_errno (e) == ENOMEM ? ENOMEM : EIO;
+    return -1;
+  }
+  *cursor = last >= efs->group_desc_count ? VS_HOSTFS_ORPHANS_DONE : last;
   return 0;
 }
 
@@ -701,6 +908,8 @@ const struct vs_hostfs_ops vs_hostfs_ext_ops = {
   .open = ext_open,
   .stat = ext_stat,
   .readdir = ext_readdir,
+  .readdir_deleted = ext_readdir_deleted,
+  .orphans = ext_orphans,
   .lookup = ext_lookup,
   .readlink = ext_readlink,
   .read = ext_read,

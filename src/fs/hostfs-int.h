@@ -26,6 +26,10 @@ struct vs_hostfs_ops {
                struct vs_hostfs_stat *st);
   int (*readdir) (struct vs_hostfs *fs, uint64_t dir,
                   vs_hostfs_dirent_fn *fn, void *opaque);
+  int (*readdir_deleted) (struct vs_hostfs *fs, uint64_t dir,
+                          vs_hostfs_dirent_fn *fn, void *opaque);
+  int (*orphans) (struct vs_hostfs *fs, uint64_t *cursor,
+                  vs_hostfs_dirent_fn *fn, void *opaque);
   int (*lookup) (struct vs_hostfs *fs, uint64_t dir, const char *name,
                  size_t len, uint64_t *ino);
   int (*readlink) (struct vs_hostfs *fs, uint64_t ino, char **target,

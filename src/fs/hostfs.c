@@ -173,6 +173,50 @@ vs_hostfs_readdir (struct vs_hostfs *fs, uint64_t dir,
 }
 
 int
+vs_hostfs_readdir_deleted (struct vs_hostfs *fs, uint64_t dir,
+                           vs_hostfs_dirent_fn *fn, void *opaque)
+{
+  struct readdir_guard g = { fn, opaque, 0, 0 };
+  int r;
+
+  if (fs == NULL || fn == NULL)
+    return set_errno (EINVAL);
+  if (vs_stopping ())
+    return set_errno (ECANCELED);
+  if (fs->ops->readdir_deleted == NULL)
+    return set_errno (ENOTSUP);
+  r = fs->ops->readdir_deleted (fs, dir, readdir_guard_fn, &g);
+  if (g.capped)
+    return set_errno (EFBIG);
+  return r;
+}
+
+int
+vs_hostfs_orphans (struct vs_hostfs *fs, uint64_t *cursor,
+                   vs_hostfs_dirent_fn *fn, void *opaque)
+{
+  struct readdir_guard g = { fn, opaque, 0, 0 };
+  uint64_t was;
+  int r;
+
+  if (fs == NULL || fn == NULL || cursor == NULL
+      || *cursor == VS_HOSTFS_ORPHANS_DONE)
+    return set_errno (EINVAL);
+  if (vs_stopping ())
+    return set_errno (ECANCELED);
+  if (fs->ops->orphans == NULL)
+    return set_errno (ENOTSUP);
+  was = *cursor;
+  r = fs->ops->orphans (fs, cursor, readdir_guard_fn, &g);
+  if (g.capped)
+    return set_errno (EFBIG);
+  /* Every step moves on: the caller's loop ends. */
+  if (r == 0 && *cursor <= was)
+    *cursor = VS_HOSTFS_ORPHANS_DONE;
+  return r;
+}
+
+int
 vs_hostfs_lookup (struct vs_hostfs *fs, uint64_t dir, const char *name,
                   size_t len, uint64_t *ino)
 {

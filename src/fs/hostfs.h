@@ -45,7 +45,20 @@ struct vs_hostfs_stat {
   int has_btime;                /* the filesystem records a birth time */
   struct timespec btime;
   int deleted;                  /* an unallocated inode (--deleted) */
+  int content;                  /* a deleted regular file's blocks: one of
+                                 * enum vs_hostfs_content; 0 otherwise */
 };
+
+/* Whether a deleted regular file's bytes can still be read as its own. */
+enum vs_hostfs_content {
+  VS_HOSTFS_CONTENT_LIVE = 0,   /* not a deleted regular file */
+  VS_HOSTFS_CONTENT_INTACT,     /* every block it maps is free: its bytes */
+  VS_HOSTFS_CONTENT_REUSED,     /* a block it maps is in use again */
+  VS_HOSTFS_CONTENT_NONE,       /* it maps no blocks (they were cleared) */
+};
+
+/* The cursor vs_hostfs_orphans gives back once every inode was seen. */
+#define VS_HOSTFS_ORPHANS_DONE UINT64_MAX
 
 /* Called once per directory entry, without "." and "..": name is len
  * bytes (no NUL inside, not terminated), ino its inode.  Returns 0 to
@@ -75,6 +88,22 @@ int vs_hostfs_stat (struct vs_hostfs *fs, uint64_t ino,
 
 /* The entries of the directory dir, in the filesystem's order. */
 int vs_hostfs_readdir (struct vs_hostfs *fs, uint64_t dir,
+                       vs_hostfs_dirent_fn *fn, void *opaque);
+
+/* The deleted entries of the directory dir (names a directory block
+ * still holds, with the inode they named, 0 when that is gone), in the
+ * filesystem's order.  Names that cannot be one (empty, with '/' or NUL,
+ * "." and "..") are left out.  ENOTSUP from a reader that sees none. */
+int vs_hostfs_readdir_deleted (struct vs_hostfs *fs, uint64_t dir,
+                               vs_hostfs_dirent_fn *fn, void *opaque);
+
+/* One step of the listing of unallocated inodes that still hold a file
+ * (orphans: the caller leaves out those a deleted entry names), each
+ * given to fn with a name "OrphanFile-INODE".  Start with *cursor 0;
+ * each call handles a bounded part of the inode table and moves *cursor
+ * on, to VS_HOSTFS_ORPHANS_DONE after the last.  ENOTSUP from a reader
+ * that sees none. */
+int vs_hostfs_orphans (struct vs_hostfs *fs, uint64_t *cursor,
                        vs_hostfs_dirent_fn *fn, void *opaque);
 
 /* The inode of the entry name (len bytes) of the directory dir; a

@@ -13,7 +13,7 @@
  *
  *   INFO      a: root; payload type, label, uuid, each NUL-ended; on an
  *             error the payload is the reason
- *   STAT      payload: 17 u64 (struct vs_hostfs_stat, times as seconds
+ *   STAT      payload: 18 u64 (struct vs_hostfs_stat, times as seconds
  *             and nanoseconds)
  *   READDIR   several answers: flags MORE while more follow, a: the
  *             entries in the payload, each u64 ino, u32 len, len bytes;
@@ -23,6 +23,10 @@
  *   READ      payload: the bytes read (len at most VS_REMOTE_CHUNK)
  *   GETXATTR  a: the value's whole length; payload: the value (none
  *             with EFBIG)
+ *   DELETED   as READDIR, the directory's deleted entries (ino 0 allowed)
+ *   ORPHANS   as READDIR, one step from the cursor in the request's ino;
+ *             the last answer's b is the next cursor, past the request's
+ *             (VS_HOSTFS_ORPHANS_DONE at the end)
  *
  * The parent checks each answer against its request: its size, the
  * lengths inside it, names (no NUL, no '/', not "." or ".."), the
@@ -36,6 +40,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 
 #include "fs/remote.h"
@@ -44,13 +49,13 @@
 
 enum op {
   OP_INFO = 1, OP_STAT, OP_READDIR, OP_LOOKUP, OP_READLINK, OP_READ,
-  OP_GETXATTR,
+  OP_GETXATTR, OP_DELETED, OP_ORPHANS,
 };
 
 #define REQ_HDR 32
 #define RESP_HDR 24
 #define FLAG_MORE 1u
-#define STAT_FIELDS 17
+#define STAT_FIELDS 18
 /* A listing is sent in batches of about this many bytes. */
 #define BATCH_BYTES (64 * 1024)
 /* The most bytes of a type name, label, UUID or open error kept. */
@@ -153,6 +158,7 @@ serve_stat (struct server *s, uint64_t ino)
   f[14] = (uint64_t) st.btime.tv_sec;
   f[15] = (uint64_t) st.btime.tv_nsec;
   f[16] = st.deleted != 0;
+  f[17] = (uint64_t) st.content;
   for (i = 0; i < STAT_FIELDS; i++)
     vs_put_le64 (p + 8 * i, f[i]);
   return reply (s, 0, 0, 0, 0, p, sizeof p);
@@ -164,12 +170,14 @@ struct batch {
   uint64_t count;
   int send_failed;
   int too_long;
+  uint64_t next;                /* ORPHANS: the cursor after this step */
 };
 
 static int
 batch_flush (struct batch *bt, uint32_t status, uint32_t flags)
 {
-  int rc = reply (bt->s, status, flags, bt->count, 0, bt->b.data, bt->b.len);
+  int rc = reply (bt->s, status, flags, bt->count, bt->next, bt->b.data,
+                  bt->b.len);
 
   vs_buf_setlen (&bt->b, 0);
   bt->count = 0;
@@ -199,7 +207,7 @@ batch_add (void *opaque, const char *name, size_t len, uint64_t ino)
 }
 
 static int
-serve_readdir (struct server *s, uint64_t dir)
+serve_readdir (struct server *s, uint32_t op, uint64_t dir)
 {
   struct batch bt;
   uint32_t status;
@@ -207,7 +215,19 @@ serve_readdir (struct server *s, uint64_t dir)
 
   memset (&bt, 0, sizeof bt);
   bt.s = s;
-  rc = s->be->readdir (s->fs, dir, batch_add, &bt);
+  if (op == OP_READDIR)
+    rc = s->be->readdir (s->fs, dir, batch_add, &bt);
+  else if ((op == OP_DELETED && !s->be->readdir_deleted)
+           || (op == OP_ORPHANS && !s->be->orphans)) {
+    errno = ENOTSUP;
+    rc = -1;
+  }
+  else if (op == OP_DELETED)
+    rc = s->be->readdir_deleted (s->fs, dir, batch_add, &bt);
+  else {
+    bt.next = dir;
+    rc = s->be->orphans (s->fs, &bt.next, batch_add, &bt);
+  }
   if (bt.send_failed) {
     vs_buf_release (&bt.b);
     return -1;
@@ -328,7 +348,9 @@ serve (struct vs_child *ch, void *opaque)
       switch (op) {
       case OP_INFO: rc = serve_info (s); break;
       case OP_STAT: rc = serve_stat (s, ino); break;
-      case OP_READDIR: rc = serve_readdir (s, ino); break;
+      case OP_READDIR: case OP_DELETED: case OP_ORPHANS:
+        rc = serve_readdir (s, op, ino);
+        break;
       case OP_LOOKUP: rc = serve_lookup (s, ino, name, namelen); break;
       case OP_READLINK: rc = serve_readlink (s, ino); break;
       case OP_READ: rc = serve_read (s, ino, off, len); break;
@@ -458,7 +480,7 @@ call (struct vs_remote *r, uint32_t op, uint64_t ino, uint64_t off,
   }
   if (parse_answer (r, msg, mlen, an) == -1)
     return -1;
-  if (an->flags && op != OP_READDIR)
+  if (an->flags && op != OP_READDIR && op != OP_DELETED && op != OP_ORPHANS)
     return bad_answer (r, an, "a continued answer to a single request");
   return 0;
 }
@@ -605,7 +627,8 @@ vs_remote_stat (struct vs_remote *r, uint64_t ino, struct vs_hostfs_stat *st)
   if (f[0] != ino || f[1] > UINT32_MAX || f[2] > UINT32_MAX
       || f[3] > UINT32_MAX || f[8] >= 1000000000 || f[10] >= 1000000000
       || f[12] >= 1000000000 || f[15] >= 1000000000 || f[13] > 1
-      || f[16] > 1)
+      || f[16] > 1 || f[17] > VS_HOSTFS_CONTENT_NONE
+      || (f[17] && (!f[16] || (f[1] & S_IFMT) != S_IFREG)))
     return bad_answer (r, &an, "a stat with impossible values");
   memset (st, 0, sizeof *st);
   st->ino = f[0];
@@ -625,13 +648,16 @@ vs_remote_stat (struct vs_remote *r, uint64_t ino, struct vs_hostfs_stat *st)
   st->btime.tv_sec = (time_t) (int64_t) f[14];
   st->btime.tv_nsec = (long) f[15];
   st->deleted = (int) f[16];
+  st->content = (int) f[17];
   free (an.msg);
   return 0;
 }
 
-int
-vs_remote_readdir (struct vs_remote *r, uint64_t dir,
-                   vs_hostfs_dirent_fn *fn, void *opaque)
+/* A listing (READDIR, DELETED, ORPHANS); *next, for ORPHANS, the
+ * cursor the last answer gave. */
+static int
+listing (struct vs_remote *r, uint32_t op, uint64_t dir,
+         vs_hostfs_dirent_fn *fn, void *opaque, uint64_t *next)
 {
   struct answer an;
   uint64_t total = 0, i;
@@ -641,7 +667,7 @@ vs_remote_readdir (struct vs_remote *r, uint64_t dir,
   char *err = NULL;
   int stop = 0;
 
-  if (call (r, OP_READDIR, dir, 0, 0, NULL, 0, &an) == -1)
+  if (call (r, op, dir, 0, 0, NULL, 0, &an) == -1)
     return -1;
   for (;;) {
     /* Every batch is checked whole, even after fn asked to stop, so
@@ -662,6 +688,8 @@ vs_remote_readdir (struct vs_remote *r, uint64_t dir,
       p += 12;
       if (len > (size_t) (end - p) || !name_ok (p, len))
         return bad_answer (r, &an, "an entry with an impossible name");
+      if (ino == 0 && op != OP_DELETED)
+        return bad_answer (r, &an, "an entry of inode 0");
       if (++total > VS_HOSTFS_MAX_ENTRIES)
         return bad_answer (r, &an, "a directory past the entry limit");
       if (!stop)
@@ -685,8 +713,43 @@ vs_remote_readdir (struct vs_remote *r, uint64_t dir,
   }
   if (!stop && an.status)
     return answer_error (&an);
+  if (op == OP_ORPHANS && !an.status && an.b <= dir)
+    return bad_answer (r, &an, "an orphan listing that does not move on");
+  if (next)
+    *next = an.b;
   free (an.msg);
   return stop;
+}
+
+int
+vs_remote_readdir (struct vs_remote *r, uint64_t dir,
+                   vs_hostfs_dirent_fn *fn, void *opaque)
+{
+  return listing (r, OP_READDIR, dir, fn, opaque, NULL);
+}
+
+int
+vs_remote_readdir_deleted (struct vs_remote *r, uint64_t dir,
+                           vs_hostfs_dirent_fn *fn, void *opaque)
+{
+  return listing (r, OP_DELETED, dir, fn, opaque, NULL);
+}
+
+int
+vs_remote_orphans (struct vs_remote *r, uint64_t *cursor,
+                   vs_hostfs_dirent_fn *fn, void *opaque)
+{
+  uint64_t next = VS_HOSTFS_ORPHANS_DONE;
+  int rc;
+
+  if (*cursor == VS_HOSTFS_ORPHANS_DONE) {
+    errno = EINVAL;
+    return -1;
+  }
+  rc = listing (r, OP_ORPHANS, *cursor, fn, opaque, &next);
+  if (rc == 0)
+    *cursor = next;
+  return rc;
 }
 
 int

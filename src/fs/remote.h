@@ -58,6 +58,11 @@ struct vs_remote_backend {
   int (*getxattr) (struct vs_hostfs *fs, uint64_t ino, const char *name,
                    void *buf, size_t len, size_t *got);
   void (*close) (struct vs_hostfs *fs);
+  /* --deleted; NULL: the child answers ENOTSUP. */
+  int (*readdir_deleted) (struct vs_hostfs *fs, uint64_t dir,
+                          vs_hostfs_dirent_fn *fn, void *opaque);
+  int (*orphans) (struct vs_hostfs *fs, uint64_t *cursor,
+                  vs_hostfs_dirent_fn *fn, void *opaque);
 };
 
 /* The real readers (fs/remote-default.c). */
@@ -87,6 +92,10 @@ uint64_t vs_remote_root (const struct vs_remote *r);
 int vs_remote_stat (struct vs_remote *r, uint64_t ino,
                     struct vs_hostfs_stat *st);
 int vs_remote_readdir (struct vs_remote *r, uint64_t dir,
+                       vs_hostfs_dirent_fn *fn, void *opaque);
+int vs_remote_readdir_deleted (struct vs_remote *r, uint64_t dir,
+                               vs_hostfs_dirent_fn *fn, void *opaque);
+int vs_remote_orphans (struct vs_remote *r, uint64_t *cursor,
                        vs_hostfs_dirent_fn *fn, void *opaque);
 int vs_remote_lookup (struct vs_remote *r, uint64_t dir, const char *name,
                       size_t len, uint64_t *ino);

@@ -568,8 +568,10 @@ ts (time_t s, uint32_t ns)
   return t;
 }
 
-static int shown (struct tsk_priv *p, const TSK_FS_DIR *d,
-                  const TSK_FS_NAME *n, int *err);
+static int entry_kind (struct tsk_priv *p, const TSK_FS_DIR *d,
+                       const TSK_FS_NAME *n, int deleted, int *err);
+#define shown(p, d, n, err) entry_kind (p, d, n, 0, err)
+static int tsk_content (struct tsk_priv *p, TSK_FS_FILE *f);
 
 /* The subdirectories of the FAT directory dir, as Linux counts them for
  * its link count (every entry that is a directory but "." and ".."); 0
@@ -678,6 +680,8 @@ tsk_stat (struct vs_hostfs *fs, uint64_t ino, struct vs_hostfs_stat *st)
   if (st->has_btime)
     st->btime = ts (m->crtime, m->crtime_nano);
   st->deleted = (m->flags & TSK_FS_META_FLAG_ALLOC) == 0;
+  if (st->deleted && type == S_IFREG)
+    st->content = tsk_content (p, f);
   /* What the default data attribute occupies on disk. */
   a = tsk_fs_file_attr_get (f);
   if (a && (a->flags & TSK_FS_ATTR_NONRES) && a->nrd.allocsize > 0)
@@ -691,22 +695,24 @@ tsk_stat (struct vs_hostfs *fs, uint64_t ino, struct vs_hostfs_stat *st)
   return 0;
 }
 
-/* Whether the entry n of a directory is one the OS would show. */
+/* Whether the entry n of a directory is one the OS would show (deleted
+ * 0), or a deleted entry worth recording (deleted 1). */
 static int
-shown (struct tsk_priv *p, const TSK_FS_DIR *d, const TSK_FS_NAME *n,
-       int *err)
+entry_kind (struct tsk_priv *p, const TSK_FS_DIR *d, const TSK_FS_NAME *n,
+            int deleted, int *err)
 {
   const char *s = n->name;
 
   *err = 0;
-  if (s == NULL || s[0] == '\0' || (n->flags & TSK_FS_NAME_FLAG_UNALLOC))
+  if (s == NULL || s[0] == '\0'
+      || ((n->flags & TSK_FS_NAME_FLAG_UNALLOC) != 0) != (deleted != 0))
     return 0;
   if (strcmp (s, ".") == 0 || strcmp (s, "..") == 0)
     return 0;
   if (n->type == TSK_FS_NAME_TYPE_VIRT || n->type == TSK_FS_NAME_TYPE_VIRT_DIR)
     return 0;
   if (n->meta_addr < p->fs->first_inum || n->meta_addr > p->fs->last_inum)
-    return 0;
+    return deleted;
   if (p->kind == K_NTFS && d->addr == p->fs->root_inum && n->meta_addr < 16)
     return 0;
   if ((p->kind == K_EXFAT || p->kind == K_FAT) && n->meta_addr >= 3) {
@@ -724,7 +730,7 @@ shown (struct tsk_priv *p, const TSK_FS_DIR *d, const TSK_FS_NAME *n,
     }
     /* exFAT: only a file entry (0x85) is a file.  FAT: a volume label
      * (attribute 0x08, not a long-name part 0x0f) is none. */
-    if (p->kind == K_EXFAT && e[0] != 0x85)
+    if (p->kind == K_EXFAT && e[0] != (deleted ? 0x05 : 0x85))
       return 0;
     if (p->kind == K_FAT && (e[11] & 0x08) && e[11] != 0x0f)
       return 0;
@@ -776,8 +782,8 @@ open_dir (struct tsk_priv *p, uint64_t dir)
  * name as shown, until fn returns nonzero (then returns that).  Fails
  * with EFBIG past VS_HOSTFS_MAX_ENTRIES entries. */
 static int
-each_entry (struct tsk_priv *p, uint64_t dir, vs_hostfs_dirent_fn *fn,
-            void *opaque)
+each_entry (struct tsk_priv *p, uint64_t dir, int deleted,
+            vs_hostfs_dirent_fn *fn, void *opaque)
 {
   TSK_FS_DIR *d = open_dir (p, dir);
   size_t i, n, count = 0;
@@ -796,14 +802,16 @@ each_entry (struct tsk_priv *p, uint64_t dir, vs_hostfs_dirent_fn *fn,
       break;
     }
     e = tsk_fs_dir_get_name (d, i);
-    if (e == NULL || !shown (p, d, e, &err))
+    if (e == NULL || !entry_kind (p, d, e, deleted, &err))
       continue;
     if (++count > VS_HOSTFS_MAX_ENTRIES) {
       err = EFBIG;
       break;
     }
     len = shown_name (e, &name);
-    r = fn (opaque, name, len, e->meta_addr);
+    r = fn (opaque, name, len,
+            e->meta_addr < p->fs->first_inum || e->meta_addr > p->fs->last_inum
+            ? 0 : e->meta_addr);
     free (name);
   }
   tsk_fs_dir_close (d);
@@ -819,7 +827,118 @@ static int
 tsk_readdir (struct vs_hostfs *fs, uint64_t dir, vs_hostfs_dirent_fn *fn,
              void *opaque)
 {
-  return each_entry (fs->priv, dir, fn, opaque);
+  return each_entry (fs->priv, dir, 0, fn, opaque);
+}
+
+/* The names TSK finds left behind in dir: FAT entries marked deleted
+ * (TSK puts '_' for the lost first character, as fls shows them), NTFS
+ * index entries in the slack of $I30, and the like. */
+static int
+tsk_readdir_deleted (struct vs_hostfs *fs, uint64_t dir,
+                     vs_hostfs_dirent_fn *fn, void *opaque)
+{
+  return each_entry (fs->priv, dir, 1, fn, opaque);
+}
+
+/* TSK's own orphan directory ($OrphanFiles, the last inode number): the
+ * unallocated metadata no name points at, named OrphanFile-N by TSK.
+ * One step: TSK finds them all at once. */
+static int
+tsk_orphans (struct vs_hostfs *fs, uint64_t *cursor, vs_hostfs_dirent_fn *fn,
+             void *opaque)
+{
+  struct tsk_priv *p = fs->priv;
+  TSK_FS_DIR *d;
+  size_t i, n, count = 0;
+  int r = 0;
+
+  if (p->kind == K_ISO || p->kind == K_HFS) {
+    *cursor = VS_HOSTFS_ORPHANS_DONE;
+    return 0;
+  }
+  d = tsk_fs_dir_open_meta (p->fs, TSK_FS_ORPHANDIR_INUM (p->fs));
+  if (d == NULL) {
+    fail (p, EIO);
+    return -1;
+  }
+  n = tsk_fs_dir_getsize (d);
+  for (i = 0; i < n && r == 0; ++i) {
+    const TSK_FS_NAME *e = tsk_fs_dir_get_name (d, i);
+    char *name;
+    size_t len;
+
+    if (vs_stopping ()) {
+      tsk_fs_dir_close (d);
+      tsk_error_reset ();
+      errno = ECANCELED;
+      return -1;
+    }
+    if (e == NULL || e->name == NULL || e->name[0] == '\0'
+        || e->meta_addr < p->fs->first_inum
+        || e->meta_addr >= TSK_FS_ORPHANDIR_INUM (p->fs)
+        || e->type == TSK_FS_NAME_TYPE_VIRT
+        || e->type == TSK_FS_NAME_TYPE_VIRT_DIR)
+      continue;
+    if (++count > VS_HOSTFS_MAX_ENTRIES)
+      break;
+    len = shown_name (e, &name);
+    r = fn (opaque, name, len, e->meta_addr);
+    free (name);
+  }
+  tsk_fs_dir_close (d);
+  tsk_error_reset ();
+  *cursor = VS_HOSTFS_ORPHANS_DONE;
+  return r;
+}
+
+struct tsk_blocks {
+  uint64_t seen, max;
+  int reused;
+};
+
+static TSK_WALK_RET_ENUM
+content_block (TSK_FS_FILE *f, TSK_OFF_T off, TSK_DADDR_T addr, char *buf,
+               size_t size, TSK_FS_BLOCK_FLAG_ENUM flags, void *priv)
+{
+  struct tsk_blocks *b = priv;
+
+  (void) f;
+  (void) off;
+  (void) addr;
+  (void) buf;
+  (void) size;
+  if (vs_stopping ())
+    return TSK_WALK_STOP;
+  if (flags & TSK_FS_BLOCK_FLAG_SPARSE)
+    return TSK_WALK_CONT;
+  b->seen++;
+  if ((flags & TSK_FS_BLOCK_FLAG_RES) == 0
+      && ((flags & TSK_FS_BLOCK_FLAG_ALLOC) || b->seen > b->max)) {
+    b->reused = 1;
+    return TSK_WALK_STOP;
+  }
+  return TSK_WALK_CONT;
+}
+
+/* What is left of the deleted regular file f's bytes: TSK's map of them
+ * (for FAT, the clusters that follow its first, as TSK recovers them),
+ * and whether any of those blocks is in use again. */
+static int
+tsk_content (struct tsk_priv *p, TSK_FS_FILE *f)
+{
+  struct tsk_blocks b = { 0, 0, 0 };
+  uint8_t rc;
+
+  if (f->meta->size <= 0)
+    return VS_HOSTFS_CONTENT_NONE;
+  b.max = (uint64_t) p->fs->block_count;
+  rc = tsk_fs_file_walk (f, TSK_FS_FILE_WALK_FLAG_AONLY, content_block, &b);
+  tsk_error_reset ();
+  if (b.reused)
+    return VS_HOSTFS_CONTENT_REUSED;
+  if (rc != 0 || b.seen == 0)
+    return VS_HOSTFS_CONTENT_NONE;
+  return VS_HOSTFS_CONTENT_INTACT;
 }
 
 /* Whether a and b (len bytes each) are equal but for ASCII case. */
@@ -878,7 +997,7 @@ tsk_lookup (struct vs_hostfs *fs, uint64_t dir, const char *name,
     errno = EINVAL;
     return -1;
   }
-  r = each_entry (p, dir, match_entry, &m);
+  r = each_entry (p, dir, 0, match_entry, &m);
   if (r == -1)
     return -1;
   if (r == 1) {
@@ -1012,6 +1131,8 @@ const struct vs_hostfs_ops vs_hostfs_tsk_ops = {
   .open = tsk_open,
   .stat = tsk_stat,
   .readdir = tsk_readdir,
+  .readdir_deleted = tsk_readdir_deleted,
+  .orphans = tsk_orphans,
   .lookup = tsk_lookup,
   .readlink = tsk_readlink,
   .read = tsk_read,
