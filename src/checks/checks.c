@@ -123,7 +123,8 @@ vs_check_file_id (struct vs_check_ctx *ctx, const char *path, size_t len)
   if (sqlite3_prepare_v2 (ctx->db, "SELECT f.id FROM files f "
                           "JOIN filesystems s ON s.id = f.fs_id "
                           "WHERE f.scan_id = ? AND f.path = ? "
-                          "AND s.os_id IS ? ORDER BY f.id LIMIT 1",
+                          "AND s.os_id IS ? AND f.deleted IS NULL "
+                          "ORDER BY f.id LIMIT 1",
                           -1, &s, NULL) != SQLITE_OK)
     return 0;
   sqlite3_bind_int64 (s, 1, ctx->scan_id);
@@ -167,7 +168,7 @@ vs_yara_matches (struct vs_check_ctx *ctx)
                           "json_extract(m.meta, '$.mitre_attack'), "
                           "json_extract(m.meta, '$.description'), "
                           "json_extract(m.meta, '$.category'), f.sha256, "
-                          "s.os_id "
+                          "s.os_id, f.deleted "
                           "FROM yara_matches m JOIN files f ON f.id = m.file_id "
                           "JOIN filesystems s ON s.id = f.fs_id "
                           "WHERE m.scan_id = ? ORDER BY m.id",
@@ -201,9 +202,11 @@ vs_yara_matches (struct vs_check_ctx *ctx)
     f.os_id = sqlite3_column_int64 (s, 10);
     f.file_id = sqlite3_column_int64 (s, 1);
     f.match_id = sqlite3_column_int64 (s, 0);
-    title = vs_xasprintf ("YARA %s: %s",
+    title = vs_xasprintf ("YARA %s: %s%s",
                           (const char *) sqlite3_column_text (s, 3),
-                          desc ? desc : "rule matched");
+                          desc ? desc : "rule matched",
+                          sqlite3_column_type (s, 11) != SQLITE_NULL
+                          ? " (in a deleted file)" : "");
     f.title = title;
     if (vs_cc_add (ctx, &f) == -1)
       break;

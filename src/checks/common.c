@@ -136,11 +136,14 @@ recorded_digest (struct vs_check_ctx *ctx, const char *canon,
   static const char *const sql[] = {
     NULL,
     "SELECT f.md5 FROM files f JOIN filesystems s ON s.id = f.fs_id "
-    "WHERE f.scan_id = ? AND f.path = ? AND s.os_id IS ? LIMIT 1",
+    "WHERE f.scan_id = ? AND f.path = ? AND s.os_id IS ? "
+    "AND f.deleted IS NULL LIMIT 1",
     "SELECT f.sha1 FROM files f JOIN filesystems s ON s.id = f.fs_id "
-    "WHERE f.scan_id = ? AND f.path = ? AND s.os_id IS ? LIMIT 1",
+    "WHERE f.scan_id = ? AND f.path = ? AND s.os_id IS ? "
+    "AND f.deleted IS NULL LIMIT 1",
     "SELECT f.sha256 FROM files f JOIN filesystems s ON s.id = f.fs_id "
-    "WHERE f.scan_id = ? AND f.path = ? AND s.os_id IS ? LIMIT 1",
+    "WHERE f.scan_id = ? AND f.path = ? AND s.os_id IS ? "
+    "AND f.deleted IS NULL LIMIT 1",
   };
   sqlite3_stmt *s = NULL;
   char *v = NULL;

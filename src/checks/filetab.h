@@ -25,10 +25,12 @@
 #define VS_FT_MAX_PER_FILE 20                /* findings per file */
 #define VS_FT_EVIDENCE 512                   /* bytes of a line kept */
 
-/* The FROM and WHERE of a query over the files of this run: ?1 the
- * scan, ?2 the OS (NULL for the image-wide run). */
-#define VS_FT_FROM " FROM files f JOIN filesystems s ON s.id = f.fs_id " \
+/* The FROM and WHERE of a query over the live files of this run: ?1
+ * the scan, ?2 the OS (NULL for the image-wide run).  Deleted entries
+ * (--deleted) are not part of the system the checks judge. */
+#define VS_FT_FROM_ALL " FROM files f JOIN filesystems s ON s.id = f.fs_id " \
   "WHERE f.scan_id = ?1 AND s.os_id IS ?2 "
+#define VS_FT_FROM VS_FT_FROM_ALL "AND f.deleted IS NULL "
 
 /* Prepares sql (which uses VS_FT_FROM) with its parameters bound, or
  * records an errors row and returns NULL. */

@@ -22,8 +22,10 @@ vs_ioc_files (struct vs_check_ctx *ctx)
 
   if (!ctx->ioc || vs_ioc_count (ctx->ioc) == 0)
     return vs_check_ran (ctx, VS_CK_IOC, "skipped", 0, "no --ioc list given");
-  s = vs_ft_prepare (ctx, "SELECT f.id, f.path, f.uid, f.md5, f.sha1, f.sha256"
-               VS_FT_FROM);
+  /* Deleted files too: an indicator's file that was removed is evidence
+   * all the same (the title says it was deleted). */
+  s = vs_ft_prepare (ctx, "SELECT f.id, f.path, f.uid, f.md5, f.sha1, "
+                     "f.sha256, f.deleted" VS_FT_FROM_ALL);
   if (!s)
     return ctx->failed ? -1 : 0;
   while (!vs_tick () && (rc = sqlite3_step (s)) == SQLITE_ROW) {
@@ -47,7 +49,8 @@ vs_ioc_files (struct vs_check_ctx *ctx)
         continue;
       ev = vs_xasprintf ("%s:%s%s%s", kinds[k], hex, *label ? " " : "",
                          label);
-      title = vs_xasprintf ("file matches an indicator%s%.120s",
+      title = vs_xasprintf ("%sfile matches an indicator%s%.120s",
+                            vs_ft_text (s, 6) ? "deleted " : "",
                             *label ? ": " : "", label);
       if (vs_ft_add (ctx, VS_CK_IOC_HASH, VS_SEV_HIGH, "ioc", NULL, id,
                             path, plen, account, ev, title) == -1)
@@ -57,9 +60,11 @@ vs_ioc_files (struct vs_check_ctx *ctx)
     if ((label = vs_ioc_match_path (ctx->ioc, path, plen, &pattern))) {
       CLEANUP_FREE char *ev = vs_xasprintf ("path:%s%s%s", pattern,
                                             *label ? " " : "", label);
-      CLEANUP_FREE char *title = vs_xasprintf ("path matches an indicator"
-                                               "%s%.120s", *label ? ": "
-                                               : "", label);
+      CLEANUP_FREE char *title = vs_xasprintf ("%spath matches an "
+                                               "indicator%s%.120s",
+                                               vs_ft_text (s, 6)
+                                               ? "deleted file's " : "",
+                                               *label ? ": " : "", label);
 
       if (vs_ft_add (ctx, VS_CK_IOC_PATH, VS_SEV_HIGH, "ioc", NULL, id,
                             path, plen, account, ev, title) == -1)

@@ -488,7 +488,8 @@ vs_packages_files (struct vs_check_ctx *ctx)
                           "SELECT f.id, f.path, f.type, f.md5, f.sha1, "
                           "f.sha256, f.magic, f.mode, f.link_target "
                           "FROM files f JOIN filesystems s ON s.id = f.fs_id "
-                          "WHERE f.scan_id = ? AND s.os_id = ?",
+                          "WHERE f.scan_id = ? AND s.os_id = ? "
+                          "AND f.deleted IS NULL",
                           -1, &s, NULL)
       != SQLITE_OK) {
     free (st.seen);

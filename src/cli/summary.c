@@ -84,6 +84,11 @@ vs_summary_print (FILE *out, const struct vs_scan_result *r,
   fprintf (out, "  files:       %llu entries, %llu regular files, %s read\n",
            (unsigned long long) r->entries, (unsigned long long) r->files,
            size);
+  if (r->deleted_asked)
+    fprintf (out, "  deleted:     %llu entries (files.deleted), %llu of them "
+             "read whole (their blocks still free)\n",
+             (unsigned long long) r->deleted,
+             (unsigned long long) r->deleted_read);
   if (r->yara)
     fprintf (out, "  yara:        %llu matches in %llu files (%u rules); "
              "%llu files over the size limit not scanned\n",

@@ -47,6 +47,7 @@ enum {
   OPT_LIST_CHECKS,
   OPT_SKIP_CHECK,
   OPT_DATA_PATH,
+  OPT_DELETED,
 };
 
 static const struct option long_options[] = {
@@ -59,6 +60,7 @@ static const struct option long_options[] = {
   { "sparse-limit", required_argument, NULL, OPT_SPARSE_LIMIT },
   { "jobs", required_argument, NULL, 'j' },
   { "data-path", required_argument, NULL, OPT_DATA_PATH },
+  { "deleted", no_argument, NULL, OPT_DELETED },
   { "progress", no_argument, NULL, OPT_PROGRESS },
   { "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
   { "no-checks", no_argument, NULL, OPT_NO_CHECKS },
@@ -134,6 +136,11 @@ usage (int status)
           "                         launched only when needed; default),\n"
           "                         host (never the appliance), appliance\n"
           "                         (everything through it)\n"
+          "      --deleted          also record deleted entries and\n"
+          "                         unallocated inodes of filesystems read\n"
+          "                         on the host (files.deleted), and hash\n"
+          "                         and scan those whose blocks are still\n"
+          "                         free\n"
           "      --progress         show progress even if stdout is not a\n"
           "                         terminal\n"
           "      --no-progress      never show progress\n"
@@ -410,6 +417,9 @@ parse_options (int argc, char **argv, struct cli *cli)
                   optarg);
         usage (2);
       }
+      break;
+    case OPT_DELETED:
+      o.deleted = 1;
       break;
     case 'j':
       if (vs_parse_size (optarg, &n) == -1 || n < 1 || n > 256) {

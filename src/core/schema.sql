@@ -1,7 +1,8 @@
 -- SPDX-License-Identifier: BSD-3-Clause
--- vmscan evidence database, schema version 4 (PRAGMA user_version = 4).
--- Version 4 added filesystems.data_path, version 3 scans.openssl_version;
--- version 2 databases are the same without either.
+-- vmscan evidence database, schema version 5 (PRAGMA user_version = 5).
+-- Version 5 added files.deleted (--deleted), version 4
+-- filesystems.data_path, version 3 scans.openssl_version; version 2
+-- databases are the same without any of them.
 --
 -- One database holds one scan of one machine (one or more disk images).
 -- Text that came from the image (paths, link targets, labels, hostnames)
@@ -114,8 +115,18 @@ CREATE TABLE files (
   magic TEXT,                       -- libmagic description (file -b)
   mime TEXT,                        -- libmagic MIME type (file -b --mime)
   yara_scanned INTEGER,             -- 1 scanned, 0 skipped, NULL n/a
-  capabilities TEXT                 -- file capabilities (security.capability
+  capabilities TEXT,                -- file capabilities (security.capability
                                     -- decoded, e.g. 'cap_net_raw=ep'), or NULL
+  deleted TEXT CHECK (deleted IN ('entry', 'name', 'orphan'))
+                                    -- --deleted, host data path: NULL for a
+                                    -- live entry; 'entry' a deleted name with
+                                    -- its unallocated inode's metadata; 'name'
+                                    -- a deleted name alone (inode gone or in
+                                    -- use again: times NULL, size/mode/uid/gid
+                                    -- 0); 'orphan' an unallocated inode no name
+                                    -- points at ($OrphanFiles/OrphanFile-N).
+                                    -- Hashes only when every block it maps is
+                                    -- still free.
 );
 CREATE INDEX files_path ON files(path);
 CREATE INDEX files_sha256 ON files(sha256);

@@ -48,8 +48,8 @@ static const char *stmt_sql[S_COUNT] = {
   [S_FILE] = "INSERT INTO files (scan_id, fs_id, path, type, size, mode, "
   "uid, gid, atime, atime_ns, mtime, mtime_ns, ctime, ctime_ns, btime, "
   "btime_ns, inode, nlink, link_target, md5, sha1, sha256, magic, mime, "
-  "yara_scanned, capabilities) "
-  "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+  "yara_scanned, capabilities, deleted) "
+  "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
   [S_MATCH] = "INSERT INTO yara_matches (scan_id, file_id, rule, namespace, "
   "tags, meta) VALUES (?,?,?,?,?,?)",
   [S_STRING] = "INSERT INTO yara_strings (match_id, identifier, offset, "
@@ -599,6 +599,7 @@ vs_store_add_file (struct vs_store *st, const struct vs_entry *e,
   sqlite3_stmt *s;
   int64_t file_id;
   size_t i, j;
+  int times;
   int r = -1;
 
   pthread_mutex_lock (&st->lock);
@@ -613,11 +614,14 @@ vs_store_add_file (struct vs_store *st, const struct vs_entry *e,
   sqlite3_bind_int64 (s, 6, e->mode);
   sqlite3_bind_int64 (s, 7, e->uid);
   sqlite3_bind_int64 (s, 8, e->gid);
-  bind_time (s, 9, &e->atime, 1);
-  bind_time (s, 11, &e->mtime, 1);
-  bind_time (s, 13, &e->ctime, 1);
-  bind_time (s, 15, &e->btime, e->has_btime);
-  sqlite3_bind_int64 (s, 17, (int64_t) e->inode);
+  /* A deleted name alone says nothing of times, or of an inode it
+   * names as 0. */
+  times = !e->deleted || strcmp (e->deleted, "name") != 0;
+  bind_time (s, 9, &e->atime, times);
+  bind_time (s, 11, &e->mtime, times);
+  bind_time (s, 13, &e->ctime, times);
+  bind_time (s, 15, &e->btime, times && e->has_btime);
+  bind_opt_int (s, 17, e->inode != 0 || !e->deleted, (int64_t) e->inode);
   sqlite3_bind_int64 (s, 18, (int64_t) e->nlink);
   bind_text (s, 19, e->link_target, e->link_len);
   bind_str (s, 20, e->has_hashes ? e->md5 : NULL);
@@ -627,6 +631,7 @@ vs_store_add_file (struct vs_store *st, const struct vs_entry *e,
   bind_str (s, 24, e->mime);
   bind_opt_int (s, 25, e->yara_scanned >= 0, e->yara_scanned);
   bind_str (s, 26, e->capabilities);
+  bind_str (s, 27, e->deleted);
   if (step_done (st, s, "insert file") == -1)
     goto out;
   file_id = sqlite3_last_insert_rowid (st->db);

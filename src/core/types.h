@@ -53,6 +53,11 @@ struct vs_entry {
   const char *magic, *mime;     /* NULL if not classified */
   int yara_scanned;             /* 1 scanned, 0 skipped, -1 not a file */
   const char *capabilities;     /* decoded security.capability, or NULL */
+  /* --deleted: NULL for a live entry, else "entry" (a deleted name whose
+   * inode is unallocated: its metadata), "name" (a deleted name whose
+   * inode is gone or in use again: the name only, no metadata) or
+   * "orphan" (an unallocated inode no name points at). */
+  const char *deleted;
 };
 
 /* One string match inside a rule match. */

@@ -89,6 +89,7 @@ struct job {
   char *path;
   size_t path_len;
   struct stat st;
+  const char *deleted;          /* --deleted: files.deleted, else NULL */
 };
 
 struct worker {
@@ -119,6 +120,7 @@ struct vs_walker {
   struct worker *workers;
   unsigned nworkers;
   uint64_t entries, files, bytes, yara_skipped, queued;
+  uint64_t deleted, deleted_read;
 };
 
 /* The guest path of a child: prefix joined with name. */
@@ -184,7 +186,13 @@ store_entry (struct vs_walker *w, const struct vs_entry *e,
     w->failed = 1;
     return -1;
   }
-  count (w, &w->entries, 1);
+  if (e->deleted) {
+    count (w, &w->deleted, 1);
+    if (e->has_hashes)
+      count (w, &w->deleted_read, 1);
+  }
+  else
+    count (w, &w->entries, 1);
   return 0;
 }
 
@@ -379,6 +387,7 @@ process (struct worker *wk, struct job *j)
 
   entry_from_stat (&e, j->fs, j->path, j->path_len, &j->st);
   e.yara_scanned = 0;
+  e.deleted = j->deleted;
   if (w->cfg.sparse_limit && (uint64_t) j->st.st_size > w->cfg.sparse_limit
       && (uint64_t) j->st.st_blocks * 512 < (uint64_t) j->st.st_size / 2) {
     CLEANUP_FREE char *m =
@@ -492,7 +501,8 @@ process (struct worker *wk, struct job *j)
     }
     off += (uint64_t) n;
     count (w, &w->bytes, (uint64_t) n);
-    __atomic_add_fetch (&j->fs->bytes, (uint64_t) n, __ATOMIC_RELAXED);
+    if (!j->deleted)
+      __atomic_add_fetch (&j->fs->bytes, (uint64_t) n, __ATOMIC_RELAXED);
     if (stopping (w)) {
       read_ok = 0;
       break;
@@ -617,6 +627,8 @@ process (struct worker *wk, struct job *j)
     vs_debug ("memory file: %s", strerror (errno));
   store_entry (w, &e, &matches);
   vs_match_list_clear (&matches);
+  if (j->deleted)
+    return;
   count (w, &w->files, 1);
   __atomic_add_fetch (&j->fs->files, 1, __ATOMIC_RELAXED);
 }
@@ -1120,48 +1132,77 @@ src_collect (void *opaque, const char *name, size_t len, uint64_t ino)
   return 0;
 }
 
-struct src_walk {
-  struct walk_ctx c;
-  struct vs_source *src;
-  /* The directories entered so far (inode numbers; open addressing, 0
-   * for empty, as no directory has inode 0): a crafted filesystem can
-   * give a directory a second name, even inside itself.  A kernel lets
-   * a directory have one name only; so does this walk. */
-  uint64_t *dirs;
-  size_t ndirs, dirs_alloc;
+/* A set of inode numbers (open addressing, 0 for empty, as no file has
+ * inode 0). */
+struct ino_set {
+  uint64_t *v;
+  size_t n, alloc;
 };
 
-/* Adds ino to the directories entered; 0 if it was there already. */
+/* Adds ino to the set; 0 if it was there already. */
 static int
-dir_enter (struct src_walk *sw, uint64_t ino)
+ino_add (struct ino_set *set, uint64_t ino)
 {
   size_t i, mask;
 
   if (ino == 0)
     return 1;
-  if (2 * (sw->ndirs + 1) > sw->dirs_alloc) {
-    size_t n = sw->dirs_alloc ? 2 * sw->dirs_alloc : 1024, k;
+  if (2 * (set->n + 1) > set->alloc) {
+    size_t n = set->alloc ? 2 * set->alloc : 1024, k;
     uint64_t *v = vs_xcalloc (n, sizeof *v);
 
-    for (k = 0; k < sw->dirs_alloc; k++)
-      if (sw->dirs[k]) {
-        for (i = (size_t) (sw->dirs[k] * 0x9e3779b97f4a7c15ULL) & (n - 1);
+    for (k = 0; k < set->alloc; k++)
+      if (set->v[k]) {
+        for (i = (size_t) (set->v[k] * 0x9e3779b97f4a7c15ULL) & (n - 1);
              v[i]; i = (i + 1) & (n - 1))
           ;
-        v[i] = sw->dirs[k];
+        v[i] = set->v[k];
       }
-    free (sw->dirs);
-    sw->dirs = v;
-    sw->dirs_alloc = n;
+    free (set->v);
+    set->v = v;
+    set->alloc = n;
   }
-  mask = sw->dirs_alloc - 1;
-  for (i = (size_t) (ino * 0x9e3779b97f4a7c15ULL) & mask; sw->dirs[i];
+  mask = set->alloc - 1;
+  for (i = (size_t) (ino * 0x9e3779b97f4a7c15ULL) & mask; set->v[i];
        i = (i + 1) & mask)
-    if (sw->dirs[i] == ino)
+    if (set->v[i] == ino)
       return 0;
-  sw->dirs[i] = ino;
-  sw->ndirs++;
+  set->v[i] = ino;
+  set->n++;
   return 1;
+}
+
+static int
+ino_has (const struct ino_set *set, uint64_t ino)
+{
+  size_t i, mask;
+
+  if (ino == 0 || set->alloc == 0)
+    return 0;
+  mask = set->alloc - 1;
+  for (i = (size_t) (ino * 0x9e3779b97f4a7c15ULL) & mask; set->v[i];
+       i = (i + 1) & mask)
+    if (set->v[i] == ino)
+      return 1;
+  return 0;
+}
+
+struct src_walk {
+  struct walk_ctx c;
+  struct vs_source *src;
+  /* The directories entered so far: a crafted filesystem can give a
+   * directory a second name, even inside itself.  A kernel lets a
+   * directory have one name only; so does this walk. */
+  struct ino_set dirs;
+  /* --deleted: the inodes deleted names point at (not orphans). */
+  struct ino_set named;
+  const char *prefix;
+};
+
+static int
+dir_enter (struct src_walk *sw, uint64_t ino)
+{
+  return ino_add (&sw->dirs, ino);
 }
 
 static int walk_src_dir (struct src_walk *sw, uint64_t dir, const char *path,
@@ -1257,6 +1298,159 @@ visit_src (struct src_walk *sw, const struct name *nm, const char *path,
   return walk_src_dir (sw, nm->ino, path, path_len, depth + 1, st.st_nlink);
 }
 
+/* --deleted: records the deleted entry nm (kind "entry", "name" or
+ * "orphan") at path; a regular file whose blocks are all still free is
+ * read, hashed, typed and scanned like a live one. */
+static int
+visit_deleted (struct src_walk *sw, const struct name *nm, const char *kind,
+               const char *path, size_t path_len)
+{
+  struct vs_walker *w = sw->c.w;
+  struct vs_hostfs_stat h;
+  struct stat st;
+  struct vs_entry e;
+  char *target = NULL;
+  size_t target_len = 0;
+  int r;
+
+  memset (&st, 0, sizeof st);
+  if (nm->ino == 0 || vs_source_hstat (sw->src, nm->ino, &h) == -1
+      || !h.deleted || vs_source_stat (sw->src, nm->ino, &st) == -1) {
+    if (src_gone (sw) || (errno == ECANCELED && nm->ino))
+      return -1;
+    if (strcmp (kind, "orphan") == 0)
+      return 0;                 /* in use again since it was listed */
+    /* The name alone: its inode is gone, or holds another file now. */
+    memset (&e, 0, sizeof e);
+    e.fs_id = sw->c.fs->id;
+    e.path = path;
+    e.path_len = path_len;
+    e.type = VS_FT_UNKNOWN;
+    e.inode = nm->ino;
+    e.yara_scanned = -1;
+    e.deleted = "name";
+    return store_entry (w, &e, NULL);
+  }
+  if (S_ISREG (st.st_mode) && h.content == VS_HOSTFS_CONTENT_INTACT) {
+    struct job *j = vs_xcalloc (1, sizeof *j);
+
+    j->fs = sw->c.fs;
+    j->accounts = sw->c.accounts;
+    j->src = sw->src;
+    j->node = nm->ino;
+    j->dirfd = -1;
+    j->name = vs_xmemdup (nm->s, nm->len + 1);
+    j->name_len = nm->len;
+    j->path = vs_xmemdup (path, path_len + 1);
+    j->path_len = path_len;
+    j->st = st;
+    j->deleted = kind;
+    return enqueue (w, j);
+  }
+  entry_from_stat (&e, sw->c.fs, path, path_len, &st);
+  e.deleted = kind;
+  if (S_ISLNK (st.st_mode)
+      && vs_source_readlink (sw->src, nm->ino, &target, &target_len) == 0) {
+    e.link_target = target;
+    e.link_len = target_len;
+  }
+  else if (src_gone (sw))
+    return -1;
+  r = store_entry (w, &e, NULL);
+  free (target);
+  return r;
+}
+
+/* --deleted: the deleted entries of the directory dir at path.  Not
+ * descended: a deleted directory's blocks may hold anything now. */
+static int
+walk_deleted (struct src_walk *sw, uint64_t dir, const char *path,
+              size_t path_len)
+{
+  struct vs_walker *w = sw->c.w;
+  struct src_list l = { NULL, 0, 0 };
+  struct vs_buf child = VS_BUF_INIT;
+  size_t i;
+  int r = 0, lr;
+
+  lr = vs_source_readdir_deleted (sw->src, dir, src_collect, &l);
+  if (lr == 1 || (lr == -1 && errno == ECANCELED))
+    r = -1;
+  else if (lr == -1 && errno != ENOTSUP) {
+    CLEANUP_FREE char *m =
+      vs_xasprintf ("cannot list the directory's deleted entries: %s",
+                    strerror (errno));
+
+    r = src_gone (sw) ? -1
+      : record_error (w, "walk", sw->c.fs, path, path_len, m);
+  }
+  if (l.n)
+    qsort (l.v, l.n, sizeof *l.v, cmp_name);
+  for (i = 0; i < l.n; i++) {
+    if (r == 0 && (vs_tick () || stopping (w)))
+      r = -1;
+    if (r == 0) {
+      ino_add (&sw->named, l.v[i].ino);
+      path_join (&child, path, path_len, l.v[i].s, l.v[i].len);
+      r = visit_deleted (sw, &l.v[i], "entry", child.data, child.len);
+    }
+    free (l.v[i].s);
+  }
+  free (l.v);
+  vs_buf_release (&child);
+  return r;
+}
+
+/* --deleted: the unallocated inodes no deleted name points at, under
+ * PREFIX/$OrphanFiles (The Sleuth Kit's name for them), step by step. */
+static int
+walk_orphans (struct src_walk *sw)
+{
+  struct vs_walker *w = sw->c.w;
+  struct vs_buf dir = VS_BUF_INIT, child = VS_BUF_INIT;
+  uint64_t cursor = 0;
+  int r = 0;
+
+  path_join (&dir, sw->prefix, strlen (sw->prefix), "$OrphanFiles", 12);
+  while (r == 0 && cursor != VS_HOSTFS_ORPHANS_DONE) {
+    struct src_list l = { NULL, 0, 0 };
+    size_t i;
+    int lr;
+
+    if (vs_tick () || stopping (w)) {
+      r = -1;
+      break;
+    }
+    lr = vs_source_orphans (sw->src, &cursor, src_collect, &l);
+    if (lr == 1 || (lr == -1 && errno == ECANCELED))
+      r = -1;
+    else if (lr == -1) {
+      CLEANUP_FREE char *m =
+        vs_xasprintf ("cannot list the unallocated inodes: %s",
+                      strerror (errno));
+
+      if (errno != ENOTSUP)
+        r = src_gone (sw) ? -1
+          : record_error (w, "walk", sw->c.fs, NULL, 0, m);
+      cursor = VS_HOSTFS_ORPHANS_DONE;
+    }
+    for (i = 0; i < l.n; i++) {
+      if (r == 0 && (vs_tick () || stopping (w)))
+        r = -1;
+      if (r == 0 && !ino_has (&sw->named, l.v[i].ino)
+          && !ino_has (&sw->dirs, l.v[i].ino)) {
+        path_join (&child, dir.data, dir.len, l.v[i].s, l.v[i].len);
+        r = visit_deleted (sw, &l.v[i], "orphan", child.data, child.len);
+      }
+      free (l.v[i].s);
+    }
+    free (l.v);
+  }
+  vs_buf_release (&dir);
+  vs_buf_release (&child);
+  return r;
+}
+
 static int
 walk_src_dir (struct src_walk *sw, uint64_t dir, const char *path,
               size_t path_len, unsigned depth, nlink_t nlink)
@@ -1296,6 +1490,8 @@ walk_src_dir (struct src_walk *sw, uint64_t dir, const char *path,
   vs_buf_release (&child);
   if (r == 0 && lr == 0)
     r = check_link_count (w, sw->c.fs, path, path_len, nlink, &dc);
+  if (r == 0 && w->cfg.deleted)
+    r = walk_deleted (sw, dir, path, path_len);
   return r;
 }
 
@@ -1304,8 +1500,9 @@ vs_walker_walk_source (struct vs_walker *w, struct vs_fs *fs,
                        struct vs_source *src,
                        const struct vs_accounts *accounts)
 {
-  struct src_walk sw = { { w, fs, accounts }, src, NULL, 0, 0 };
   const char *prefix = fs->os_mountpoint ? fs->os_mountpoint : "/";
+  struct src_walk sw = { { w, fs, accounts }, src, { NULL, 0, 0 },
+                         { NULL, 0, 0 }, prefix };
   struct stat st;
   struct vs_entry e;
   int r;
@@ -1329,7 +1526,10 @@ vs_walker_walk_source (struct vs_walker *w, struct vs_fs *fs,
   if (r == 0)
     r = walk_src_dir (&sw, vs_source_root (src), prefix, strlen (prefix), 1,
                       st.st_nlink);
-  free (sw.dirs);
+  if (r == 0 && w->cfg.deleted && !src_gone (&sw))
+    r = walk_orphans (&sw);
+  free (sw.dirs.v);
+  free (sw.named.v);
 
   pthread_mutex_lock (&w->lock);
   while (w->pending > 0)
@@ -1364,6 +1564,8 @@ vs_walker_forget (struct vs_walker *w, const struct vs_walk_progress *p)
   __atomic_sub_fetch (&w->bytes, p->bytes, __ATOMIC_RELAXED);
   __atomic_sub_fetch (&w->yara_skipped, p->yara_skipped, __ATOMIC_RELAXED);
   __atomic_sub_fetch (&w->queued, p->queued, __ATOMIC_RELAXED);
+  __atomic_sub_fetch (&w->deleted, p->deleted, __ATOMIC_RELAXED);
+  __atomic_sub_fetch (&w->deleted_read, p->deleted_read, __ATOMIC_RELAXED);
 }
 
 void
@@ -1374,6 +1576,8 @@ vs_walker_progress (struct vs_walker *w, struct vs_walk_progress *p)
   p->bytes = __atomic_load_n (&w->bytes, __ATOMIC_RELAXED);
   p->yara_skipped = __atomic_load_n (&w->yara_skipped, __ATOMIC_RELAXED);
   p->queued = __atomic_load_n (&w->queued, __ATOMIC_RELAXED);
+  p->deleted = __atomic_load_n (&w->deleted, __ATOMIC_RELAXED);
+  p->deleted_read = __atomic_load_n (&w->deleted_read, __ATOMIC_RELAXED);
 }
 
 void

@@ -34,6 +34,9 @@ struct vs_walk_config {
    * holes, hours of zeros through the appliance. */
   uint64_t sparse_limit;
   unsigned jobs;                /* worker threads, at least 1 */
+  /* --deleted: also record a source's deleted entries and orphans
+   * (files.deleted), and read those whose blocks are still free. */
+  int deleted;
   volatile sig_atomic_t *stop;  /* set to end the walk early */
   /* Asked after an I/O error: is the data source still there?  When it
    * says no, the walk stops and vs_walker_lost() is true. */
@@ -47,6 +50,8 @@ struct vs_walk_progress {
   uint64_t bytes;               /* bytes of regular files read */
   uint64_t yara_skipped;        /* files too large for YARA */
   uint64_t queued;              /* regular files found so far */
+  uint64_t deleted;             /* deleted entries recorded (--deleted) */
+  uint64_t deleted_read;        /* of them, regular files read whole */
 };
 
 /* Starts the workers.  Returns 0 and writes *out, or -1 with a message in

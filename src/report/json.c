@@ -57,8 +57,15 @@ static const struct section sections[] = {
     "SELECT id, fs_id, path, type, size, mode, uid, gid, atime, atime_ns, "
     "mtime, mtime_ns, ctime, ctime_ns, btime, btime_ns, inode, nlink, "
     "link_target, md5, sha1, sha256, magic, mime, yara_scanned, "
-    "capabilities FROM files ORDER BY id", 0, 0 },
+    "capabilities, deleted FROM files ORDER BY id", 0, 0 },
 };
+/* The same for a database older than schema version 5 (no deleted
+ * column, no deleted rows). */
+#define FILES_SQL_V4 \
+    "SELECT id, fs_id, path, type, size, mode, uid, gid, atime, atime_ns, " \
+    "mtime, mtime_ns, ctime, ctime_ns, btime, btime_ns, inode, nlink, " \
+    "link_target, md5, sha1, sha256, magic, mime, yara_scanned, " \
+    "capabilities, NULL AS deleted FROM files ORDER BY id"
 #define STRINGS_SQL \
   "SELECT identifier, offset, length, data FROM yara_strings " \
   "WHERE match_id = ?1 ORDER BY offset, id"
@@ -129,7 +136,9 @@ write_section (struct vs_report *r, const struct section *s, int lines)
       vs_buf_adds (&r->out_buf, "]");
     return n;
   }
-  if (!(stmt = vs_rep_prepare (r, s->sql)))
+  if (!(stmt = vs_rep_prepare (r, strcmp (s->type, "file") == 0
+                                && r->schema_version < 5 ? FILES_SQL_V4
+                                : s->sql)))
     return -1;
   if (strcmp (s->type, "match") == 0
       && !(st = vs_rep_prepare (r, STRINGS_SQL))) {

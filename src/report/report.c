@@ -10,7 +10,7 @@
  * (exit 2), never a short report.
  *
  * Input: the database is opened read-only and must say user_version 2
- * to 4 (VS_STORE_SCHEMA_OLDEST to VS_STORE_SCHEMA_VERSION) and hold the
+ * to 5 (VS_STORE_SCHEMA_OLDEST to VS_STORE_SCHEMA_VERSION) and hold the
  * vmscan tables.  The case header and provenance are loaded once into
  * the report model (model.h); findings, files, matches and errors are
  * read with sqlite3_column_* and streamed to the output, never gathered

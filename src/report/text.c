@@ -161,17 +161,25 @@ static const struct csv_col file_cols[] = {
   { "link_target", CSV_TEXT_HEX }, { "md5", CSV_TEXT },
   { "sha1", CSV_TEXT }, { "sha256", CSV_TEXT }, { "magic", CSV_TEXT },
   { "mime", CSV_TEXT }, { "yara_scanned", CSV_NUM },
-  { "capabilities", CSV_TEXT },
+  { "capabilities", CSV_TEXT }, { "deleted", CSV_TEXT },
 };
 
 int
 vs_report_csv_files (struct vs_report *r)
 {
-  return csv_write (r, "SELECT id, fs_id, path, type, size, mode, uid, gid, "
+  /* files.deleted came with schema version 5; older databases have no
+   * deleted rows. */
+  return csv_write (r, r->schema_version >= 5
+                    ? "SELECT id, fs_id, path, type, size, mode, uid, gid, "
                     "atime, atime_ns, mtime, mtime_ns, ctime, ctime_ns, "
                     "btime, btime_ns, inode, nlink, link_target, md5, sha1, "
-                    "sha256, magic, mime, yara_scanned, capabilities "
-                    "FROM files ORDER BY id", file_cols,
+                    "sha256, magic, mime, yara_scanned, capabilities, "
+                    "deleted FROM files ORDER BY id"
+                    : "SELECT id, fs_id, path, type, size, mode, uid, gid, "
+                    "atime, atime_ns, mtime, mtime_ns, ctime, ctime_ns, "
+                    "btime, btime_ns, inode, nlink, link_target, md5, sha1, "
+                    "sha256, magic, mime, yara_scanned, capabilities, "
+                    "NULL FROM files ORDER BY id", file_cols,
                     VS_ARRAY_SIZE (file_cols));
 }
 
@@ -204,9 +212,13 @@ vs_report_bodyfile (struct vs_report *r)
   if (note)
     vs_buf_addf (b, "# %s\n", note);
 
-  stmt = vs_rep_prepare (r, "SELECT md5, path, inode, mode, uid, gid, size, "
-                         "atime, mtime, ctime, btime, type, link_target "
-                         "FROM files ORDER BY id");
+  stmt = vs_rep_prepare (r, r->schema_version >= 5
+                         ? "SELECT md5, path, inode, mode, uid, gid, size, "
+                         "atime, mtime, ctime, btime, type, link_target, "
+                         "deleted FROM files ORDER BY id"
+                         : "SELECT md5, path, inode, mode, uid, gid, size, "
+                         "atime, mtime, ctime, btime, type, link_target, "
+                         "NULL FROM files ORDER BY id");
   if (!stmt)
     return -1;
   while ((rc = vs_rep_step (r, stmt)) == 1) {
@@ -223,6 +235,12 @@ vs_report_bodyfile (struct vs_report *r)
       vs_buf_adds (b, " -> ");
       vs_report_add_body (b, s, len);
     }
+    /* As fls -m marks them: a deleted name, and one whose inode is in
+     * use again. */
+    s = vs_rep_col (stmt, 13, &len);
+    if (s)
+      vs_buf_adds (b, strcmp (s, "name") == 0 ? " (deleted-realloc)"
+                   : " (deleted)");
     body_int (b, stmt, 2);
     vs_report_mode_string ((uint32_t) sqlite3_column_int64 (stmt, 3), mode);
     vs_buf_addf (b, "|%s", mode);

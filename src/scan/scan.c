@@ -1124,6 +1124,15 @@ walk_fs (struct state *s, struct vs_fs *fs, struct vs_walk_progress *added)
   if (fs->src)
     rc = vs_walker_walk_source (s->walker, fs, fs->src, acc);
   else {
+    /* Through the appliance only what its kernel shows: no deleted
+     * entries.  Said once, on the filesystem, so that no one takes the
+     * absence of deleted rows for an absence of deleted files. */
+    if (s->o->deleted
+        && vs_store_add_error (s->store, "walk", fs->id, NULL, 0,
+                               "--deleted: read through the appliance, "
+                               "which shows no deleted entries; none "
+                               "looked for") == -1)
+      return -1;
     dir = vs_xasprintf ("%s%s", vs_appliance_host_root (s->app),
                         fs->walk_root);
     rc = vs_walker_walk (s->walker, fs, dir, acc);
@@ -1134,6 +1143,8 @@ walk_fs (struct state *s, struct vs_fs *fs, struct vs_walk_progress *added)
   added->bytes = after.bytes - before.bytes;
   added->yara_skipped = after.yara_skipped - before.yara_skipped;
   added->queued = after.queued - before.queued;
+  added->deleted = after.deleted - before.deleted;
+  added->deleted_read = after.deleted_read - before.deleted_read;
   return rc;
 }
 
@@ -1242,6 +1253,7 @@ walk (struct state *s)
   wc.rules = s->rules;
   wc.yara_max_size = o->yara_max_size;
   wc.sparse_limit = o->sparse_limit;
+  wc.deleted = o->deleted;
   wc.jobs = o->jobs;
   wc.stop = o->stop;
   wc.alive = appliance_alive;
@@ -1389,6 +1401,9 @@ fill_result (struct state *s, const struct vs_walk_progress *p,
     }
   }
   r->entries = p->entries;
+  r->deleted_asked = s->o->deleted;
+  r->deleted = p->deleted;
+  r->deleted_read = p->deleted_read;
   r->files = t->files;
   r->bytes = t->bytes;
   r->yara = s->rules != NULL;

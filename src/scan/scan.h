@@ -55,6 +55,7 @@ struct vs_scan_options {
   uint64_t sparse_limit;        /* see struct vs_walk_config */
   unsigned jobs;
   enum vs_data_path data_path;
+  int deleted;                  /* --deleted (struct vs_walk_config) */
   vs_scan_progress_fn *progress;        /* NULL: no progress reports */
   void *progress_opaque;
   int checks;                   /* run the checks (YARA findings always) */
@@ -93,6 +94,8 @@ struct vs_scan_result {
   size_t fs_scanned, fs_skipped, fs_failed;
   size_t fs_host, fs_appliance; /* read on the host, by the appliance */
   uint64_t entries, files, bytes;
+  int deleted_asked;            /* --deleted */
+  uint64_t deleted, deleted_read;       /* deleted rows; read whole */
   int yara;                     /* YARA rules were compiled */
   unsigned yara_rules;
   uint64_t matches, matched_files, yara_skipped;

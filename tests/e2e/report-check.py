@@ -3,7 +3,7 @@
 """Checks vmscan reports against the evidence database they were made from.
 
     report-check.py make-db DB SCHEMA_SQL [--status S] [--filler N]
-                    [--schema-version 2|3|4]
+                    [--schema-version 2|3|4|5]
     report-check.py check FORMAT REPORT DB [--schema F] [--sarif-schema F]
                     [--first N]
 
@@ -75,7 +75,7 @@ DIRS = [b"/", b"/tmp", b"/etc", b"/etc/cron.d", b"/home", b"/home/us\xc3\xa9r",
 SYMLINK = (b"/tmp/link<b>", b"../<script>alert(3)</script>|x")
 
 
-def make_db(db, schema_sql, status="complete", filler=0, version=4):
+def make_db(db, schema_sql, status="complete", filler=0, version=5):
     if os.path.exists(db):
         os.unlink(db)
     con = sqlite3.connect(db)
@@ -133,7 +133,7 @@ def make_db(db, schema_sql, status="complete", filler=0, version=4):
         con.execute(
             "INSERT INTO files VALUES (?, 1, 1, " + T + ", ?, ?, ?, ?, ?, "
             "?, 11, ?, 22, ?, 33, NULL, NULL, ?, ?, " + T + ", ?, ?, ?, "
-            + T + ", ?, ?, NULL)",
+            + T + ", ?, ?, NULL, NULL)",
             (fid, t(path), typ, size, mode, fid % 3, fid % 5,
              mtime - 100, mtime, mtime + 50, inode or 1000 + fid, 1,
              t(target), md5, ("1" * 40) if md5 else None,
@@ -216,6 +216,15 @@ def make_db(db, schema_sql, status="complete", filler=0, version=4):
                 "40, NULL)")
     con.execute("INSERT INTO check_runs VALUES (3, 1, 1, 'access.ssh_key', "
                 "'skipped', NULL, 'no <home>')")
+    if version >= 5:
+        # A deleted entry (--deleted): its name in the reports too.
+        add(b"/tmp/<gone>.sh", "file", 0o100755, 20, base, md5="f" * 32,
+            magic=b"POSIX shell script")
+        con.execute("UPDATE files SET deleted = 'entry' WHERE id = ?",
+                    (fid,))
+    else:
+        # Versions 2 to 4 had no files.deleted.
+        con.execute("ALTER TABLE files DROP COLUMN deleted")
     con.commit()
     con.close()
 
@@ -311,8 +320,15 @@ SECTIONS = {
     "files": "SELECT id, fs_id, path, type, size, mode, uid, gid, atime, "
     "atime_ns, mtime, mtime_ns, ctime, ctime_ns, btime, btime_ns, inode, "
     "nlink, link_target, md5, sha1, sha256, magic, mime, yara_scanned, "
-    "capabilities FROM files ORDER BY id",
+    "capabilities, deleted FROM files ORDER BY id",
 }
+
+
+def files_sql_for(con):
+    """Schema version 5 added files.deleted; before it, none was."""
+    if con.execute("PRAGMA user_version").fetchone()[0] < 5:
+        SECTIONS["files"] = SECTIONS["files"].replace(
+            "capabilities, deleted FROM", "capabilities, NULL AS deleted FROM")
 
 
 def db_objects(con, sql):
@@ -611,12 +627,18 @@ def check_bodyfile(tap, path, con, args):
     want = {}
     negative = []
     cur = con.execute("SELECT path, link_target, type, inode, atime, mtime, "
-                      "ctime, btime FROM files")
+                      "ctime, btime, %s FROM files" % (
+                          "deleted" if con.execute(
+                              "PRAGMA user_version").fetchone()[0] >= 5
+                          else "NULL"))
     import datetime
-    for p, tgt, typ, ino, a, m, c, b in cur:
+    for p, tgt, typ, ino, a, m, c, b, dele in cur:
         name = display(p)
         if typ == b"symlink" and tgt is not None:
             name += " -> " + display(tgt)
+        if dele is not None:    # as fls -m marks them
+            name += (" (deleted-realloc)" if dele == b"name"
+                     else " (deleted)")
         for letter, tm in (("a", a), ("m", m), ("c", c), ("b", b)):
             if tm is not None and tm < 0:
                 negative.append((p, tm))    # mactime drops pre-1970 times
@@ -753,7 +775,7 @@ def main():
     m.add_argument("schema_sql")
     m.add_argument("--status", default="complete")
     m.add_argument("--filler", type=int, default=0)
-    m.add_argument("--schema-version", type=int, choices=(2, 3, 4), default=4)
+    m.add_argument("--schema-version", type=int, choices=(2, 3, 4, 5), default=5)
     c = sub.add_parser("check")
     c.add_argument("format")
     c.add_argument("report")
@@ -786,6 +808,7 @@ def main():
         return 0
     tap = Tap(args.first)
     con = connect(args.db)
+    files_sql_for(con)
     check = {"json": check_json, "jsonl": check_jsonl,
              "csv": lambda t, p, c, a: check_csv(t, p, c, a, False),
              "csv-files": lambda t, p, c, a: check_csv(t, p, c, a, True),

@@ -132,7 +132,7 @@ main (void)
   tap_is_str (v, "1|medium|3", "scan totals and check run");
   free (v);
   v = query_text (db, "PRAGMA user_version", &len);
-  tap_is_str (v, "4", "schema version");
+  tap_is_str (v, "5", "schema version");
   free (v);
   v = query_text (db, "SELECT openssl_version FROM scans", &len);
   tap_is_str (v, "OpenSSL 3.0", "the digest library's version recorded");
