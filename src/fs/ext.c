@@ -275,8 +275,14 @@ ext_check_super (struct vs_blockdev *dev, char **errmsg)
     blocks |= (uint64_t) ext2fs_le32_to_cpu (sb.s_blocks_count_hi) << 32;
     desc = ext2fs_le16_to_cpu (sb.s_desc_size);
   }
+  /* The first data block is 1 with 1 KiB blocks, else 0: mke2fs never
+   * writes another, and libext2fs 1.47.0's bitmap reader overruns its
+   * buffer on one (found by fuzz/fuzz-hostfs.c). */
   if (ext2fs_le32_to_cpu (sb.s_log_block_size) > 6
-      || ext2fs_le32_to_cpu (sb.s_blocks_per_group) == 0 || desc > 1024) {
+      || ext2fs_le32_to_cpu (sb.s_blocks_per_group) == 0
+      || desc < EXT2_MIN_DESC_SIZE || desc > 1024
+      || ext2fs_le32_to_cpu (sb.s_first_data_block)
+         > (ext2fs_le32_to_cpu (sb.s_log_block_size) == 0 ? 1u : 0u)) {
     if (errmsg)
       *errmsg = vs_xstrdup ("ext superblock with impossible geometry");
     errno = EIO;
@@ -500,9 +506,11 @@ ext_stat (struct vs_hostfs *fs, uint64_t ino, struct vs_hostfs_stat *st)
               in.i_crtime_extra);
   }
 #undef HAS
+  /* The bitmaps are read only once deleted entries were asked for (a
+   * live walk never needs them): until then, what the inode says. */
   st->deleted = (in.i_links_count == 0 || in.i_dtime != 0)
-    && !ext_in_use (efs, ino);
-  if (st->deleted && S_ISREG (st->mode))
+    && (!efs->priv_data || !ext_in_use (efs, ino));
+  if (st->deleted && S_ISREG (st->mode) && efs->priv_data)
     st->content = ext_content (efs, ino, &in);
   return 0;
 }
@@ -616,6 +624,7 @@ ext_readdir_deleted (struct vs_hostfs *fs, uint64_t dir,
   struct ext_readdir r = { fn, opaque, 0, 0, efs->super->s_inodes_count };
   errcode_t e;
 
+  efs->priv_data = efs;         /* deleted entries asked for */
   if (ext_inode_of_type (efs, dir, S_IFDIR, &in, ENOTDIR) == -1)
     return -1;
   e = ext2fs_dir_iterate2 (efs, (ext2_ino_t) dir, DIRENT_FLAG_INCLUDE_REMOVED,
@@ -650,6 +659,7 @@ ext_orphans (struct vs_hostfs *fs, uint64_t *cursor, vs_hostfs_dirent_fn *fn,
   errcode_t e;
   int r = 0;
 
+  efs->priv_data = efs;         /* deleted entries asked for */
   if (g >= efs->group_desc_count) {
     *cursor = VS_HOSTFS_ORPHANS_DONE;
     return 0;
