@@ -90,6 +90,8 @@ struct job {
   size_t path_len;
   struct stat st;
   const char *deleted;          /* --deleted: files.deleted, else NULL */
+  int has_btime;                /* --deleted: the inode's birth time */
+  struct timespec btime;
 };
 
 struct worker {
@@ -388,6 +390,8 @@ process (struct worker *wk, struct job *j)
   entry_from_stat (&e, j->fs, j->path, j->path_len, &j->st);
   e.yara_scanned = 0;
   e.deleted = j->deleted;
+  e.has_btime = j->has_btime;
+  e.btime = j->btime;
   if (w->cfg.sparse_limit && (uint64_t) j->st.st_size > w->cfg.sparse_limit
       && (uint64_t) j->st.st_blocks * 512 < (uint64_t) j->st.st_size / 2) {
     CLEANUP_FREE char *m =
@@ -1345,10 +1349,14 @@ visit_deleted (struct src_walk *sw, const struct name *nm, const char *kind,
     j->path_len = path_len;
     j->st = st;
     j->deleted = kind;
+    j->has_btime = h.has_btime;
+    j->btime = h.btime;
     return enqueue (w, j);
   }
   entry_from_stat (&e, sw->c.fs, path, path_len, &st);
   e.deleted = kind;
+  e.has_btime = h.has_btime;
+  e.btime = h.btime;
   if (S_ISLNK (st.st_mode)
       && vs_source_readlink (sw->src, nm->ino, &target, &target_len) == 0) {
     e.link_target = target;
