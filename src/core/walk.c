@@ -1219,6 +1219,26 @@ src_gone (struct src_walk *sw)
   return vs_source_error (sw->src) != NULL;
 }
 
+/* The job that reads the source's regular file nm at path. */
+static struct job *
+src_job (const struct src_walk *sw, const struct name *nm, const char *path,
+         size_t path_len, const struct stat *st)
+{
+  struct job *j = vs_xcalloc (1, sizeof *j);
+
+  j->fs = sw->c.fs;
+  j->accounts = sw->c.accounts;
+  j->src = sw->src;
+  j->node = nm->ino;
+  j->dirfd = -1;
+  j->name = vs_xmemdup (nm->s, nm->len + 1);
+  j->name_len = nm->len;
+  j->path = vs_xmemdup (path, path_len + 1);
+  j->path_len = path_len;
+  j->st = *st;
+  return j;
+}
+
 static int
 visit_src (struct src_walk *sw, const struct name *nm, const char *path,
            size_t path_len, unsigned depth, struct dir_count *dc)
@@ -1251,21 +1271,8 @@ visit_src (struct src_walk *sw, const struct name *nm, const char *path,
   }
   if (S_ISDIR (st.st_mode))
     dc->subdirs++;
-  if (S_ISREG (st.st_mode)) {
-    struct job *j = vs_xcalloc (1, sizeof *j);
-
-    j->fs = sw->c.fs;
-    j->accounts = sw->c.accounts;
-    j->src = sw->src;
-    j->node = nm->ino;
-    j->dirfd = -1;
-    j->name = vs_xmemdup (nm->s, nm->len + 1);
-    j->name_len = nm->len;
-    j->path = vs_xmemdup (path, path_len + 1);
-    j->path_len = path_len;
-    j->st = st;
-    return enqueue (w, j);
-  }
+  if (S_ISREG (st.st_mode))
+    return enqueue (w, src_job (sw, nm, path, path_len, &st));
 
   entry_from_stat (&e, sw->c.fs, path, path_len, &st);
   if (S_ISLNK (st.st_mode)) {
@@ -1336,18 +1343,8 @@ visit_deleted (struct src_walk *sw, const struct name *nm, const char *kind,
     return store_entry (w, &e, NULL);
   }
   if (S_ISREG (st.st_mode) && h.content == VS_HOSTFS_CONTENT_INTACT) {
-    struct job *j = vs_xcalloc (1, sizeof *j);
+    struct job *j = src_job (sw, nm, path, path_len, &st);
 
-    j->fs = sw->c.fs;
-    j->accounts = sw->c.accounts;
-    j->src = sw->src;
-    j->node = nm->ino;
-    j->dirfd = -1;
-    j->name = vs_xmemdup (nm->s, nm->len + 1);
-    j->name_len = nm->len;
-    j->path = vs_xmemdup (path, path_len + 1);
-    j->path_len = path_len;
-    j->st = st;
     j->deleted = kind;
     j->has_btime = h.has_btime;
     j->btime = h.btime;

@@ -542,35 +542,56 @@ ext_readdir_entry (ext2_ino_t dir, int entry, struct ext2_dir_entry *dirent,
                    int offset, int blocksize, char *buf, void *priv)
 {
   struct ext_readdir *r = priv;
+  uint64_t ino = dirent->inode;
   int len;
 
+  (void) dir;
+  (void) offset;
+  (void) blocksize;
+  (void) buf;
   if (vs_stopping ()) {
     r->err = ECANCELED;
     return DIRENT_ABORT;
   }
-  if (entry == DIRENT_DOT_FILE || entry == DIRENT_DOT_DOT_FILE
-      || dirent->inode == 0)
+  if (entry == DIRENT_DOT_FILE || entry == DIRENT_DOT_DOT_FILE)
+    return 0;
+  if (r->max_ino) {
+    /* Deleted entries only, with the inode they named while it can
+     * be one. */
+    if (entry != DIRENT_DELETED_FILE)
+      return 0;
+    if (ino > r->max_ino)
+      ino = 0;
+  }
+  else if (entry == DIRENT_DELETED_FILE || ino == 0)
     return 0;
   len = ext2fs_dirent_name_len (dirent);
   /* libext2fs has checked that the name fits in its record. */
   if (len <= 0)
     return 0;
-  r->ret = r->fn (r->opaque, dirent->name, len, dirent->inode);
+  r->ret = r->fn (r->opaque, dirent->name, len, ino);
   return r->ret ? DIRENT_ABORT : 0;
 }
 
+/* Lists dir: its live entries, or (deleted) the names left in its blocks
+ * by removed entries, which libext2fs finds in the slack of the entry
+ * before them, as debugfs's "ls -d" shows them. */
 static int
-ext_readdir (struct vs_hostfs *fs, uint64_t dir, vs_hostfs_dirent_fn *fn,
-             void *opaque)
+ext_list (struct vs_hostfs *fs, uint64_t dir, int deleted,
+          vs_hostfs_dirent_fn *fn, void *opaque)
 {
   ext2_filsys efs = ext_fs (fs);
   struct ext2_inode_large in;
-  struct ext_readdir r = { fn, opaque, 0, 0, 0 };
+  struct ext_readdir r = { fn, opaque, 0, 0,
+                           deleted ? efs->super->s_inodes_count : 0 };
   errcode_t e;
 
+  if (deleted)
+    efs->priv_data = efs;       /* deleted entries asked for */
   if (ext_inode_of_type (efs, dir, S_IFDIR, &in, ENOTDIR) == -1)
     return -1;
-  e = ext2fs_dir_iterate2 (efs, (ext2_ino_t) dir, 0, NULL,
+  e = ext2fs_dir_iterate2 (efs, (ext2_ino_t) dir,
+                           deleted ? DIRENT_FLAG_INCLUDE_REMOVED : 0, NULL,
                            ext_readdir_entry, &r);
   if (r.err) {
     errno = r.err;
@@ -588,58 +609,17 @@ ext_readdir (struct vs_hostfs *fs, uint64_t dir, vs_hostfs_dirent_fn *fn,
 }
 
 static int
-ext_deleted_entry (ext2_ino_t dir, int entry, struct ext2_dir_entry *dirent,
-                   int offset, int blocksize, char *buf, void *priv)
+ext_readdir (struct vs_hostfs *fs, uint64_t dir, vs_hostfs_dirent_fn *fn,
+             void *opaque)
 {
-  struct ext_readdir *r = priv;
-  int len;
-
-  (void) dir;
-  (void) offset;
-  (void) blocksize;
-  (void) buf;
-  if (vs_stopping ()) {
-    r->err = ECANCELED;
-    return DIRENT_ABORT;
-  }
-  if (entry != DIRENT_DELETED_FILE)
-    return 0;
-  len = ext2fs_dirent_name_len (dirent);
-  if (len <= 0)
-    return 0;
-  r->ret = r->fn (r->opaque, dirent->name, len, r->max_ino
-                  && dirent->inode <= r->max_ino ? dirent->inode : 0);
-  return r->ret ? DIRENT_ABORT : 0;
+  return ext_list (fs, dir, 0, fn, opaque);
 }
 
-/* The names left in dir's blocks by removed entries: libext2fs finds
- * them in the slack of the entry before them, as debugfs's "ls -d"
- * shows them. */
 static int
 ext_readdir_deleted (struct vs_hostfs *fs, uint64_t dir,
                      vs_hostfs_dirent_fn *fn, void *opaque)
 {
-  ext2_filsys efs = ext_fs (fs);
-  struct ext2_inode_large in;
-  struct ext_readdir r = { fn, opaque, 0, 0, efs->super->s_inodes_count };
-  errcode_t e;
-
-  efs->priv_data = efs;         /* deleted entries asked for */
-  if (ext_inode_of_type (efs, dir, S_IFDIR, &in, ENOTDIR) == -1)
-    return -1;
-  e = ext2fs_dir_iterate2 (efs, (ext2_ino_t) dir, DIRENT_FLAG_INCLUDE_REMOVED,
-                           NULL, ext_deleted_entry, &r);
-  if (r.err) {
-    errno = r.err;
-    return -1;
-  }
-  if (r.ret)
-    return r.ret;
-  if (e) {
-    errno = ext_errno (e) == ENOMEM ? ENOMEM : EIO;
-    return -1;
-  }
-  return 0;
+  return ext_list (fs, dir, 1, fn, opaque);
 }
 
 /* Block groups one step of the orphan listing reads. */

@@ -152,18 +152,23 @@ readdir_guard_fn (void *opaque, const char *name, size_t len, uint64_t ino)
   return g->fn (g->opaque, name, len, ino);
 }
 
-int
-vs_hostfs_readdir (struct vs_hostfs *fs, uint64_t dir,
-                   vs_hostfs_dirent_fn *fn, void *opaque)
+typedef int list_fn (struct vs_hostfs *fs, uint64_t dir,
+                      vs_hostfs_dirent_fn *fn, void *opaque);
+
+/* A listing of dir by the reader's op (NULL: ENOTSUP), through the
+ * guard. */
+static int
+guarded_list (struct vs_hostfs *fs, list_fn *op, uint64_t dir,
+              vs_hostfs_dirent_fn *fn, void *opaque)
 {
   struct readdir_guard g = { fn, opaque, 0, 0 };
   int r;
 
-  if (fs == NULL || fn == NULL)
-    return set_errno (EINVAL);
   if (vs_stopping ())
     return set_errno (ECANCELED);
-  r = fs->ops->readdir (fs, dir, readdir_guard_fn, &g);
+  if (op == NULL)
+    return set_errno (ENOTSUP);
+  r = op (fs, dir, readdir_guard_fn, &g);
   if (g.capped) {
     vs_debug ("hostfs: directory %" PRIu64 " has more than %d entries",
               dir, VS_HOSTFS_MAX_ENTRIES);
@@ -173,22 +178,21 @@ vs_hostfs_readdir (struct vs_hostfs *fs, uint64_t dir,
 }
 
 int
+vs_hostfs_readdir (struct vs_hostfs *fs, uint64_t dir,
+                   vs_hostfs_dirent_fn *fn, void *opaque)
+{
+  if (fs == NULL || fn == NULL)
+    return set_errno (EINVAL);
+  return guarded_list (fs, fs->ops->readdir, dir, fn, opaque);
+}
+
+int
 vs_hostfs_readdir_deleted (struct vs_hostfs *fs, uint64_t dir,
                            vs_hostfs_dirent_fn *fn, void *opaque)
 {
-  struct readdir_guard g = { fn, opaque, 0, 0 };
-  int r;
-
   if (fs == NULL || fn == NULL)
     return set_errno (EINVAL);
-  if (vs_stopping ())
-    return set_errno (ECANCELED);
-  if (fs->ops->readdir_deleted == NULL)
-    return set_errno (ENOTSUP);
-  r = fs->ops->readdir_deleted (fs, dir, readdir_guard_fn, &g);
-  if (g.capped)
-    return set_errno (EFBIG);
-  return r;
+  return guarded_list (fs, fs->ops->readdir_deleted, dir, fn, opaque);
 }
 
 int
