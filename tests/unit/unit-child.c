@@ -557,6 +557,7 @@ static const struct vs_remote_backend fake_backend = {
   fake_fds, fake_open, fake_type, fake_label, fake_uuid, fake_root,
   fake_stat, fake_readdir, fake_lookup, fake_readlink, fake_read,
   fake_getxattr, fake_close,
+  NULL, NULL,                   /* no deleted entries: ENOTSUP */
 };
 
 struct names {
@@ -626,7 +627,7 @@ test_remote (void)
   free (err);
   err = NULL;
   if (!r) {
-    for (i = 0; i < 18; i++)
+    for (i = 0; i < 19; i++)
       tap_skip ("the remote did not open");
     return;
   }
@@ -714,6 +715,19 @@ test_remote (void)
   ok = ok && vs_remote_getxattr (r, 4, "user.none", xbuf, sizeof xbuf, &got)
     == -1 && errno == ENODATA;
   tap_ok (ok, "getxattr: a value, EFBIG with its length, ENODATA");
+
+  memset (&n, 0, sizeof n);
+  ino = 0;
+  ok = vs_remote_readdir_deleted (r, 2, collect, &n) == -1
+    && errno == ENOTSUP && n.count == 0;
+  ok = ok && vs_remote_orphans (r, &ino, collect, &n) == -1
+    && errno == ENOTSUP && n.count == 0 && ino == 0;
+  ino = VS_HOSTFS_ORPHANS_DONE;
+  ok = ok && vs_remote_orphans (r, &ino, collect, &n) == -1
+    && errno == EINVAL;
+  tap_ok (ok, "a reader without deleted entries: ENOTSUP for both "
+          "listings, the cursor left alone; a finished cursor: EINVAL");
+  vs_buf_release (&n.b);
   tap_ok (vs_remote_error (r) == NULL, "the child still serves");
   vs_remote_close (r);
 
@@ -761,7 +775,7 @@ main (void)
 {
   int status;
 
-  tap_plan (37);
+  tap_plan (38);
   test_sandbox ();
   test_after ();
   test_remote ();
