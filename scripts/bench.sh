@@ -22,6 +22,9 @@
 #   tsk_loaddb  tsk_loaddb -h: every entry and the MD5 of every file
 #   fuse        guestmount --ro -i, read every regular file once, unmount
 #   by-hand     guestmount, then sha256sum, file and yara -N -r over it
+#   libmagic    "file -b" and "file -b --mime" over a host copy of the
+#               image's regular files, on every processor: what libmagic
+#               alone costs (vmscan asks it for the same two answers)
 # then prints each one's median time, its ratio to tsk_loaddb's, its peak
 # RSS (GNU time: the largest process), and what bounds the host scan
 # (the differences between host, host-noyara and host-bare).  With
@@ -49,6 +52,22 @@ by_hand () {
   yara -N -r $(find "$BENCH_RULES" -name '*.yar' | sort) "$BENCH_MNT" \
     > "$BENCH_TMP/yara" 2> /dev/null || true
   guestunmount "$BENCH_MNT"
+}
+# The image's regular files copied once to the host (regular files only:
+# no link, device or special file of the guest is made here).
+copy_files () {
+  guestmount --ro -a "$1" -i "$BENCH_MNT" || return 1
+  mkdir -p "$BENCH_TMP/files"
+  (cd "$BENCH_MNT" && find . -xdev -type f -print0 \
+     | tar --null --no-recursion -T - -cf -) \
+    | tar -C "$BENCH_TMP/files" --no-same-owner -xf -
+  guestunmount "$BENCH_MNT"
+}
+magic_only () {
+  find "$BENCH_TMP/files" -type f -print0 \
+    | xargs -0 -r -P "$(nproc)" -n 1000 file -b > /dev/null
+  find "$BENCH_TMP/files" -type f -print0 \
+    | xargs -0 -r -P "$(nproc)" -n 1000 file -b --mime > /dev/null
 }
 scan () {
   out=$1; shift
@@ -154,6 +173,9 @@ fi
 say "image $img: $(sqlite3 "$tmp/warm.db" "SELECT files_total || ' regular files, ' || bytes_total || ' bytes' FROM scans");" \
   "appliance backend $backend; $(nproc) processors; $rounds rounds"
 
+say "copying the image's regular files to the host for the libmagic stage"
+"$self" --do copy_files "$img" || say "cannot copy the files: no libmagic stage"
+
 i=0
 while [ "$i" -lt "$rounds" ]; do
   i=$((i + 1))
@@ -167,12 +189,13 @@ while [ "$i" -lt "$rounds" ]; do
   run tsk_loaddb tsk_loaddb -h -d "$tmp/tsk.db" "$img"
   run fuse "$self" --do fuse_read "$img"
   run by-hand "$self" --do by_hand "$img"
+  [ ! -d "$tmp/files" ] || run libmagic "$self" --do magic_only
 done
 
 base=$(median "$tmp/tsk_loaddb.times")
 say "medians of $rounds rounds, each against tsk_loaddb -h:"
 for name in host host-j1 host-noyara host-bare appliance tsk_loaddb fuse \
-            by-hand; do
+            by-hand libmagic; do
   [ -s "$tmp/$name.times" ] || continue
   t=$(median "$tmp/$name.times")
   rss=-
@@ -198,6 +221,11 @@ yara_s=$(echo "$h - $ny" | bc -l)
 checks_s=$(echo "$ny - $bare" | bc -l)
 printf "bench: of the host scan: YARA %.2f s, the checks %.2f s, the rest (reading, hashing, magic, the database) %.2f s\n" \
   "$yara_s" "$checks_s" "$bare"
+if [ -s "$tmp/libmagic.times" ]; then
+  lm=$(median "$tmp/libmagic.times")
+  printf "bench: libmagic alone (file and file --mime on %s processors) takes %.2f s, %.2fx tsk_loaddb, %.0f%% of the host scan\n" \
+    "$(nproc)" "$lm" "$(echo "$lm / $base" | bc -l)" "$(echo "100 * $lm / $h" | bc -l)"
+fi
 awk -v y="$yara_s" -v c="$checks_s" -v r="$bare" 'BEGIN {
   s = "reading, hashing and magic"; m = r
   if (y > m) { s = "YARA"; m = y }
