@@ -2,13 +2,13 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # TAP test: build the libFuzzer targets in fuzz/ (host-side parsers of
 # guest data) with AddressSanitizer and UndefinedBehaviorSanitizer, and
-# run each for VMSCAN_FUZZ_SECONDS (default 30) from the corpus kept in
+# run each for VMSCAN_FUZZ_SECONDS (default 10) from the corpus kept in
 # fuzz/corpus.  A crash, leak or sanitizer report fails the test.
 # Skipped without clang.  For a long run: VMSCAN_FUZZ_SECONDS=600.
 set -u
 
 . "$(dirname "$0")/../lib.sh"
-seconds=${VMSCAN_FUZZ_SECONDS:-30}
+seconds=${VMSCAN_FUZZ_SECONDS:-10}
 cc=${FUZZ_CC:-clang}
 
 require_cmd "$cc"
