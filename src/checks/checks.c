@@ -350,6 +350,59 @@ run_family (const struct vs_checks_config *cfg, struct vs_check_ctx *ctx,
   return rc == -1 || stopped (cfg) ? -1 : 0;
 }
 
+/* The installed packages into the packages table, for vmscan diff and
+ * the fleet queries. */
+static int
+record_packages (struct vs_check_ctx *ctx)
+{
+  const char *format;
+  size_t i, n = vs_pkgdb_packages (ctx->pkgdb);
+
+  if (n == 0)
+    return 0;
+  format = strcmp (vs_pkgdb_kind (ctx->pkgdb), "dpkg") == 0 ? "deb" : "rpm";
+  for (i = 0; i < n; i++) {
+    const struct vs_pkg *p = vs_pkgdb_package (ctx->pkgdb, i);
+
+    if (!p->name)
+      continue;
+    if (vs_store_add_package (ctx->store, ctx->os->id, format, p->name,
+                              p->version, p->arch, p->status) == -1) {
+      ctx->failed = 1;
+      return -1;
+    }
+  }
+  return 0;
+}
+
+/* The accounts of /etc/passwd into the accounts table, every line. */
+static int
+record_accounts (struct vs_check_ctx *ctx)
+{
+  struct vs_cc_users u;
+  size_t i;
+  int r = 0;
+
+  if (vs_cc_users_load (ctx, &u) == -1) {
+    ctx->failed = 1;
+    return -1;
+  }
+  for (i = 0; i < u.n && r == 0; i++) {
+    const struct vs_cc_user *e = &u.v[i];
+    struct vs_store_account a = {
+      .name = e->name, .home = e->home, .shell = e->shell,
+      .uid_ok = e->uid_ok, .uid = e->uid,
+      .gid_ok = e->gid != UINT32_MAX, .gid = e->gid, .line = e->line,
+    };
+
+    r = vs_store_add_account (ctx->store, ctx->os->id, &a);
+  }
+  vs_cc_users_free (&u);
+  if (r == -1)
+    ctx->failed = 1;
+  return r;
+}
+
 int
 vs_pkgdb_read (struct vs_check_ctx *ctx)
 {
@@ -362,7 +415,7 @@ vs_pkgdb_read (struct vs_check_ctx *ctx)
                                    note ? note : "no package database")
       == -1)
     return -1;
-  return 0;
+  return record_packages (ctx);
 }
 
 static void
@@ -400,6 +453,8 @@ run_os (const struct vs_checks_config *cfg, size_t k, struct vs_check_ctx *ctx)
                   "the checks are for Linux; this OS is not");
     return ctx->failed ? -1 : 0;
   }
+  if (record_accounts (ctx) == -1)
+    return -1;
   for (i = 0; i < VS_FAM_COUNT; i++) {
     int scope = family_scope (i);
 

@@ -35,6 +35,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -319,6 +320,8 @@ struct vs_pkgdb {
   char **package_names;
   size_t npackages, names_alloc; /* names interned */
   size_t installed;              /* packages installed */
+  struct vs_pkg *pkgs;           /* the installed ones (installed of them) */
+  size_t pkgs_alloc;
 };
 
 struct diversion {
@@ -362,6 +365,12 @@ size_t
 vs_pkgdb_packages (const struct vs_pkgdb *db)
 {
   return db ? db->installed : 0;
+}
+
+const struct vs_pkg *
+vs_pkgdb_package (const struct vs_pkgdb *db, size_t i)
+{
+  return db && i < db->installed ? &db->pkgs[i] : NULL;
 }
 
 size_t
@@ -430,6 +439,7 @@ vs_pkgdb_free (struct vs_pkgdb *db)
   map_free (&db->packages);
   free (db->files);
   free (db->package_names);
+  free (db->pkgs);
   free (db);
 }
 
@@ -480,6 +490,36 @@ load_error (struct loader *L, const char *path, const char *fmt, ...)
   msg = vs_xvasprintf (fmt, ap);
   va_end (ap);
   return report (L, path, msg);
+}
+
+/* A copy of len bytes of guest text in the arena (cut at a NUL, and at
+ * VS_PKG_MAX_FIELD bytes: a field of a hostile stanza can be as long as
+ * the file), or NULL for NULL. */
+static const char *
+arena_text (struct arena *a, const char *s, size_t len)
+{
+  if (!s)
+    return NULL;
+  return arena_strndup (a, s, strnlen (s, len < VS_PKG_MAX_FIELD ? len
+                                                  : VS_PKG_MAX_FIELD));
+}
+
+/* Counts one more installed package and keeps what identifies it. */
+static void
+add_installed (struct vs_pkgdb *db, const char *name, const char *version,
+               const char *arch, const char *status)
+{
+  struct vs_pkg *p;
+
+  if (db->installed == db->pkgs_alloc) {
+    db->pkgs_alloc = db->pkgs_alloc ? 2 * db->pkgs_alloc : 256;
+    db->pkgs = vs_xrealloc (db->pkgs, db->pkgs_alloc * sizeof *db->pkgs);
+  }
+  p = &db->pkgs[db->installed++];
+  p->name = name;
+  p->version = version;
+  p->arch = arch;
+  p->status = status;
 }
 
 /* The interned name of a package, added if new (counting it); NULL
@@ -727,8 +767,13 @@ on_package (const struct vs_dpkg_package *p, void *opaque)
   name = intern_package (L, p->name, p->name_len);
   if (!name)
     return 0;
-  if (p->has_files)
-    L->db->installed++;
+  if (p->has_files) {
+    struct arena *a = &L->db->arena;
+
+    add_installed (L->db, name, arena_text (a, p->version, p->version_len),
+                   arena_text (a, p->arch, p->arch_len),
+                   arena_text (a, p->status, p->status_len));
+  }
   for (i = 0; i < p->nconffiles && !L->full; i++) {
     const struct vs_dpkg_conffile *c = &p->conffiles[i];
 
@@ -926,7 +971,24 @@ add_rpm_header (struct loader *L, const unsigned char *blob, size_t len,
    * x86_64 and i686, two kernels) stay apart in a path's chain, so that
    * a file matching either one is stock. */
   name = arena_strndup (&L->db->arena, h.name, strlen (h.name));
-  L->db->installed++;
+  {
+    CLEANUP_FREE char *evr = NULL;
+
+    /* Versions are short; a hostile one is cut, not copied whole. */
+    if (h.version && h.has_epoch)
+      evr = vs_xasprintf ("%" PRIu32 ":%.256s%s%.256s", h.epoch, h.version,
+                          h.release ? "-" : "", h.release ? h.release : "");
+    else if (h.version)
+      evr = vs_xasprintf ("%.256s%s%.256s", h.version, h.release ? "-" : "",
+                          h.release ? h.release : "");
+    add_installed (L->db, name,
+                   evr ? arena_strndup (&L->db->arena, evr, strlen (evr))
+                       : NULL,
+                   h.arch ? arena_strndup (&L->db->arena, h.arch,
+                                           strnlen (h.arch, 256))
+                          : NULL,
+                   NULL);
+  }
   type = rpm_digest_type (h.digest_algo);
   for (i = 0; i < h.nfiles && !L->full; i++) {
     const struct vs_rpm_file *f = &h.files[i];

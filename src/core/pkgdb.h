@@ -51,11 +51,24 @@ int vs_pkgdb_load (struct vs_guest *guest, const struct vs_os *os,
                    struct vs_pkgdb **out, char **note);
 void vs_pkgdb_free (struct vs_pkgdb *db);
 
+/* One installed package, as its database records it.  Strings are
+ * NUL-terminated copies of the guest's bytes (cut at a NUL they held);
+ * any may be NULL when the database left them out. */
+struct vs_pkg {
+  const char *name;
+  const char *version; /* dpkg: Version; rpm: [epoch:]version-release */
+  const char *arch;
+  const char *status;  /* dpkg: Status; rpm: NULL */
+};
+
 /* The accessors below accept db NULL (no database: nothing owned). */
 
 /* "dpkg" or "rpm" ("none" for NULL). */
 const char *vs_pkgdb_kind (const struct vs_pkgdb *db);
 size_t vs_pkgdb_packages (const struct vs_pkgdb *db);
+/* The i-th installed package, in the database's order, i below
+ * vs_pkgdb_packages (db). */
+const struct vs_pkg *vs_pkgdb_package (const struct vs_pkgdb *db, size_t i);
 
 /* The package file at a canonical guest path, or NULL. */
 const struct vs_pkg_file *vs_pkgdb_lookup (const struct vs_pkgdb *db,
@@ -84,5 +97,7 @@ int vs_pkgdb_is_stock (const struct vs_pkgdb *db, const char *path, size_t len,
 /* Bounds on what a hostile database can make vmscan hold. */
 #define VS_PKGDB_MAX_FILES 2000000
 #define VS_PKGDB_MAX_PACKAGES 200000
+/* Longest package version, architecture or status kept. */
+#define VS_PKG_MAX_FIELD 1024
 
 #endif /* VS_PKGDB_H */

@@ -1,6 +1,7 @@
 -- SPDX-License-Identifier: BSD-3-Clause
--- vmscan evidence database, schema version 5 (PRAGMA user_version = 5).
--- Version 5 added files.deleted (--deleted), version 4
+-- vmscan evidence database, schema version 6 (PRAGMA user_version = 6).
+-- Version 6 added the packages and accounts tables, version 5
+-- files.deleted (--deleted), version 4
 -- filesystems.data_path, version 3 scans.openssl_version; version 2
 -- databases are the same without any of them.
 --
@@ -179,6 +180,34 @@ CREATE TABLE ioc_files (
   path TEXT NOT NULL,
   sha256 TEXT NOT NULL,
   entries INTEGER NOT NULL          -- indicators read from it
+);
+
+-- The inventory the checks read, so that two scans can be compared
+-- (vmscan diff) and many merged: the packages each OS's package database
+-- lists as installed, and the accounts its /etc/passwd lists.  Filled in
+-- when the checks run (empty with --no-checks); schema version 6.
+CREATE TABLE packages (
+  id INTEGER PRIMARY KEY,
+  scan_id INTEGER NOT NULL REFERENCES scans(id),
+  os_id INTEGER REFERENCES operating_systems(id),
+  format TEXT NOT NULL CHECK (format IN ('deb', 'rpm')),
+  name TEXT NOT NULL,
+  version TEXT,                     -- deb: Version; rpm: [epoch:]version-release
+  arch TEXT,
+  status TEXT                       -- deb: the Status field; rpm: NULL
+);
+CREATE INDEX packages_name ON packages(name);
+
+CREATE TABLE accounts (
+  id INTEGER PRIMARY KEY,
+  scan_id INTEGER NOT NULL REFERENCES scans(id),
+  os_id INTEGER REFERENCES operating_systems(id),
+  name TEXT NOT NULL,
+  uid INTEGER,                      -- NULL when the field does not parse
+  gid INTEGER,
+  home TEXT,
+  shell TEXT,
+  line INTEGER NOT NULL             -- line of /etc/passwd, from 1
 );
 
 -- One row per check run on one OS (or on the whole image when os_id is

@@ -41,6 +41,8 @@ enum stmt_id {
   S_ERROR,
   S_FINDING,
   S_CHECK_RUN,
+  S_PACKAGE,
+  S_ACCOUNT,
   S_COUNT
 };
 
@@ -61,6 +63,10 @@ static const char *stmt_sql[S_COUNT] = {
   "file_id, match_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
   [S_CHECK_RUN] = "INSERT INTO check_runs (scan_id, os_id, check_id, status, "
   "items, note) VALUES (?,?,?,?,?,?)",
+  [S_PACKAGE] = "INSERT INTO packages (scan_id, os_id, format, name, "
+  "version, arch, status) VALUES (?,?,?,?,?,?,?)",
+  [S_ACCOUNT] = "INSERT INTO accounts (scan_id, os_id, name, uid, gid, "
+  "home, shell, line) VALUES (?,?,?,?,?,?,?,?)",
 };
 
 struct vs_store {
@@ -880,6 +886,60 @@ vs_store_add_check_run (struct vs_store *st, int64_t os_id,
   sqlite3_bind_int64 (s, 5, (int64_t) items);
   bind_str (s, 6, note);
   if (step_done (st, s, "insert check run") == -1)
+    goto out;
+  r = maybe_commit (st);
+ out:
+  pthread_mutex_unlock (&st->lock);
+  return r;
+}
+
+int
+vs_store_add_package (struct vs_store *st, int64_t os_id, const char *format,
+                      const char *name, const char *version,
+                      const char *arch, const char *status)
+{
+  sqlite3_stmt *s;
+  int r = -1;
+
+  pthread_mutex_lock (&st->lock);
+  if (begin (st) == -1)
+    goto out;
+  s = st->stmt[S_PACKAGE];
+  sqlite3_bind_int64 (s, 1, st->scan_id);
+  bind_opt_int (s, 2, os_id > 0, os_id);
+  bind_str (s, 3, format);
+  bind_str (s, 4, name);
+  bind_str (s, 5, version);
+  bind_str (s, 6, arch);
+  bind_str (s, 7, status);
+  if (step_done (st, s, "insert package") == -1)
+    goto out;
+  r = maybe_commit (st);
+ out:
+  pthread_mutex_unlock (&st->lock);
+  return r;
+}
+
+int
+vs_store_add_account (struct vs_store *st, int64_t os_id,
+                      const struct vs_store_account *a)
+{
+  sqlite3_stmt *s;
+  int r = -1;
+
+  pthread_mutex_lock (&st->lock);
+  if (begin (st) == -1)
+    goto out;
+  s = st->stmt[S_ACCOUNT];
+  sqlite3_bind_int64 (s, 1, st->scan_id);
+  bind_opt_int (s, 2, os_id > 0, os_id);
+  bind_str (s, 3, a->name);
+  bind_opt_int (s, 4, a->uid_ok, a->uid);
+  bind_opt_int (s, 5, a->gid_ok, a->gid);
+  bind_str (s, 6, a->home);
+  bind_str (s, 7, a->shell);
+  sqlite3_bind_int64 (s, 8, a->line);
+  if (step_done (st, s, "insert account") == -1)
     goto out;
   r = maybe_commit (st);
  out:

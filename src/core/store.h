@@ -20,7 +20,7 @@
 
 #include "core/types.h"
 
-#define VS_STORE_SCHEMA_VERSION 5
+#define VS_STORE_SCHEMA_VERSION 6
 /* The oldest schema the reports still read (without scans.openssl_version). */
 #define VS_STORE_SCHEMA_OLDEST 2
 
@@ -110,6 +110,21 @@ int vs_store_add_finding (struct vs_store *st, const struct vs_finding *f);
 int vs_store_add_check_run (struct vs_store *st, int64_t os_id,
                             const char *check_id, const char *status,
                             uint64_t items, const char *note);
+/* One installed package of an OS (format "deb" or "rpm"; the others
+ * may be NULL). */
+int vs_store_add_package (struct vs_store *st, int64_t os_id,
+                          const char *format, const char *name,
+                          const char *version, const char *arch,
+                          const char *status);
+/* One line of an OS's /etc/passwd. */
+struct vs_store_account {
+  const char *name, *home, *shell;
+  int uid_ok, gid_ok;           /* the field parsed */
+  uint32_t uid, gid;
+  unsigned line;
+};
+int vs_store_add_account (struct vs_store *st, int64_t os_id,
+                          const struct vs_store_account *a);
 int vs_store_add_ioc_file (struct vs_store *st, const char *path,
                            const char *sha256, uint64_t entries);
 

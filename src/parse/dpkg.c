@@ -245,6 +245,9 @@ vs_dpkg_parse_status (const char *data, size_t len,
     } else if (name_n == 12 && strncasecmp (l.s, "Architecture", 12) == 0) {
       st.p.arch = v;
       st.p.arch_len = vn;
+    } else if (name_n == 7 && strncasecmp (l.s, "Version", 7) == 0) {
+      st.p.version = v;
+      st.p.version_len = vn;
     } else if (name_n == 6 && strncasecmp (l.s, "Status", 6) == 0) {
       st.p.status = v;
       st.p.status_len = vn;

@@ -36,6 +36,8 @@ struct vs_dpkg_package {
   size_t name_len;
   const char *arch; /* Architecture:, or NULL */
   size_t arch_len;
+  const char *version; /* Version:, or NULL */
+  size_t version_len;
   const char *status; /* Status: "install ok installed" */
   size_t status_len;
   int has_files; /* its files are on disk: the state (third

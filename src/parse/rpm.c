@@ -35,6 +35,7 @@ enum {
   TAG_NAME = 1000,
   TAG_VERSION = 1001,
   TAG_RELEASE = 1002,
+  TAG_EPOCH = 1003,
   TAG_FILESIZES = 1028,
   TAG_FILEMODES = 1030,
   TAG_FILEDIGESTS = 1035,
@@ -58,6 +59,7 @@ enum {
   E_VERSION,
   E_RELEASE,
   E_ARCH,
+  E_EPOCH,
   E_SIZES,
   E_LONGSIZES,
   E_MODES,
@@ -83,6 +85,8 @@ tag_slot (uint32_t tag)
     return E_RELEASE;
   case TAG_ARCH:
     return E_ARCH;
+  case TAG_EPOCH:
+    return E_EPOCH;
   case TAG_FILESIZES:
     return E_SIZES;
   case TAG_LONGFILESIZES:
@@ -334,6 +338,13 @@ vs_rpm_header_parse (const unsigned char *blob, size_t len,
   h->version = get_string (&s, &e[E_VERSION]);
   h->release = get_string (&s, &e[E_RELEASE]);
   h->arch = get_string (&s, &e[E_ARCH]);
+  if ((algo = get_ints (&s, &e[E_EPOCH])) != NULL) {
+    if (e[E_EPOCH].count >= 1 && algo[0] <= UINT32_MAX) {
+      h->has_epoch = 1;
+      h->epoch = (uint32_t)algo[0];
+    }
+    free (algo);
+  }
   h->digest_algo = VS_RPM_ALGO_MD5;
   if ((algo = get_ints (&s, &e[E_ALGO])) != NULL) {
     if (e[E_ALGO].count >= 1)

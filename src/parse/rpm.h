@@ -47,6 +47,8 @@ struct vs_rpm_file {
 
 struct vs_rpm_header {
   const char *name, *version, *release, *arch; /* NULL when absent */
+  int has_epoch;        /* EPOCH was recorded (0 is a valid epoch) */
+  uint32_t epoch;
   uint32_t digest_algo; /* VS_RPM_ALGO_*; MD5 when absent */
   struct vs_rpm_file *files;
   size_t nfiles;

@@ -251,6 +251,7 @@ test_rpm (void)
   unsigned char flags[8] = { 0, 0, 0, 0, 0, 0, 0, 1 };
   unsigned char modes[4] = { 0x81, 0xed, 0x81, 0xa4 };
   unsigned char algo[4] = { 0, 0, 0, 8 };
+  unsigned char epoch[4] = { 0, 0, 0, 2 };
   struct blob b;
   struct vs_rpm_header h;
   const char *err = NULL;
@@ -266,7 +267,15 @@ test_rpm (void)
   add_tag (&b, 1037, 4, 2, flags, 8);
   add_tag (&b, 1030, 3, 2, modes, 4);
   add_tag (&b, 5011, 4, 1, algo, 4);
+  add_tag (&b, 1001, 6, 1, "1.2", 4);
+  add_tag (&b, 1002, 6, 1, "3.el9", 6);
+  add_tag (&b, 1003, 4, 1, epoch, 4);
   len = finish (&b);
+  tap_ok (vs_rpm_header_parse (b.b, len, &h, &err) == 0 && h.has_epoch
+              && h.epoch == 2 && h.version && strcmp (h.version, "1.2") == 0
+              && h.release && strcmp (h.release, "3.el9") == 0,
+          "rpm: epoch, version and release parse");
+  vs_rpm_header_clear (&h);
   tap_ok (vs_rpm_header_parse (b.b, len, &h, &err) == 0 && h.nfiles == 2
               && strcmp (h.name, "vstest") == 0
               && strcmp (h.files[1].dir, "/etc/") == 0
@@ -1796,7 +1805,7 @@ out:
 int
 main (void)
 {
-  tap_plan (60);
+  tap_plan (61);
   test_status ();
   test_lines ();
   test_rpm ();

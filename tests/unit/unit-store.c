@@ -50,7 +50,7 @@ main (void)
   int len;
   struct vs_scan_totals t = { 1, 2, 1, 0, 0, "medium", 0 };
 
-  tap_plan (16);
+  tap_plan (18);
   if (!mkdtemp (dir))
     tap_skip_all ("cannot make a temporary directory");
   path = vs_xasprintf ("%s/t.db", dir);
@@ -103,6 +103,17 @@ main (void)
             == 0, "add finding and check run");
     t.findings = 1;
   }
+  {
+    struct vs_store_account a = {
+      .name = "r'oot", .home = "/root", .shell = NULL,
+      .uid_ok = 1, .uid = 0, .gid_ok = 0, .gid = 7, .line = 3,
+    };
+
+    tap_ok (vs_store_add_package (st, 0, "deb", "a'pkg", "1:2.0-1", "amd64",
+                                  "install ok installed") == 0
+            && vs_store_add_account (st, 0, &a) == 0,
+            "add package and account");
+  }
   tap_ok (vs_store_finish_scan (st, "complete", NULL, &t) == 0, "finish");
 
   /* Read back with a separate connection. */
@@ -132,7 +143,16 @@ main (void)
   tap_is_str (v, "1|medium|3", "scan totals and check run");
   free (v);
   v = query_text (db, "PRAGMA user_version", &len);
-  tap_is_str (v, "5", "schema version");
+  tap_is_str (v, "6", "schema version");
+  free (v);
+  v = query_text (db, "SELECT format || '|' || name || '|' || version || '|' "
+                  "|| arch || '|' || status || '|' || (os_id IS NULL) || '|' "
+                  "|| (SELECT name || '|' || uid || '|' || "
+                  "coalesce (gid, 'null') || '|' || home || '|' || "
+                  "coalesce (shell, 'null') || '|' || line FROM accounts) "
+                  "FROM packages", &len);
+  tap_is_str (v, "deb|a'pkg|1:2.0-1|amd64|install ok installed|1|"
+              "r'oot|0|null|/root|null|3", "package and account read back");
   free (v);
   v = query_text (db, "SELECT openssl_version FROM scans", &len);
   tap_is_str (v, "OpenSSL 3.0", "the digest library's version recorded");
