@@ -36,13 +36,30 @@ struct vs_report {
   char *status;                 /* running, complete, interrupted, failed */
   char *status_message;         /* may be NULL */
   int complete;
-  int schema_version;           /* PRAGMA user_version: 2 or 3 */
+  int schema_version;           /* PRAGMA user_version */
   char generated_at[32];
 
   /* The case header and provenance, loaded once before the writer runs
    * (for the formats that show them). */
   struct vs_rep_model m;
 };
+
+/* Opens the evidence database at path read-only into r->db and checks
+ * it (schema version, tables, the scan's row).  Returns 0, or -1 and
+ * writes *errmsg; vs_rep_close() frees what it set either way. */
+int vs_rep_open (struct vs_report *r, const char *path, char **errmsg);
+void vs_rep_close (struct vs_report *r);
+
+/* Runs write (r, arg) with r->out a temporary file beside out_path,
+ * renamed over it only once every write, the flush and fsync succeeded
+ * (or stdout for NULL or "-", its writes and flush checked).  Returns 0,
+ * or -1 and writes *errmsg. */
+int vs_rep_emit (struct vs_report *r, const char *out_path,
+                 int (*write) (struct vs_report *r, void *arg), void *arg,
+                 char **errmsg);
+
+/* Whether paths a and b name the same existing file. */
+int vs_rep_same_file (const char *a, const char *b);
 
 /* Severity names by severity_rank (0 info .. 4 critical). */
 extern const char *const vs_rep_severity[5];

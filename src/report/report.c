@@ -10,7 +10,7 @@
  * (exit 2), never a short report.
  *
  * Input: the database is opened read-only and must say user_version 2
- * to 5 (VS_STORE_SCHEMA_OLDEST to VS_STORE_SCHEMA_VERSION) and hold the
+ * to 6 (VS_STORE_SCHEMA_OLDEST to VS_STORE_SCHEMA_VERSION) and hold the
  * vmscan tables.  The case header and provenance are loaded once into
  * the report model (model.h); findings, files, matches and errors are
  * read with sqlite3_column_* and streamed to the output, never gathered
@@ -224,8 +224,8 @@ static const char *const tables[] = {
   "check_runs", "findings",
 };
 
-static int
-open_db (struct vs_report *r, const char *path, char **errmsg)
+int
+vs_rep_open (struct vs_report *r, const char *path, char **errmsg)
 {
   sqlite3_stmt *stmt = NULL;
   struct stat sb;
@@ -332,35 +332,15 @@ same_file (const char *a, const char *b)
 }
 
 int
-vs_report_write (const char *db_path, const char *format,
-                 const char *out_path, const struct vs_report_options *opts,
-                 char **errmsg)
+vs_rep_emit (struct vs_report *r, const char *out_path,
+             int (*write) (struct vs_report *r, void *arg), void *arg,
+             char **errmsg)
 {
-  const struct format *f = find_format (format);
-  struct vs_report r;
   char *tmp = NULL, *msg = NULL;
   FILE *fp = NULL;
   int to_file = out_path && strcmp (out_path, "-") != 0;
   int fd, rc = -1, wrc;
   mode_t um;
-
-  memset (&r, 0, sizeof r);
-  if (!f) {
-    *errmsg = vs_xasprintf ("unknown report format '%s' (%s)", format,
-                            VS_REPORT_FORMATS);
-    return -1;
-  }
-  if (to_file && same_file (out_path, db_path)) {
-    *errmsg = vs_xasprintf ("%s: the report would overwrite the database",
-                            out_path);
-    return -1;
-  }
-  r.db_path = db_path;
-  r.html_max_files = opts ? opts->html_max_files
-    : VS_REPORT_HTML_MAX_FILES_DEFAULT;
-  vs_now_iso (r.generated_at);
-  if (open_db (&r, db_path, &msg) == -1)
-    goto out;
 
   if (to_file) {
     tmp = vs_xasprintf ("%s.tmp-XXXXXX", out_path);
@@ -381,47 +361,47 @@ vs_report_write (const char *db_path, const char *format,
       out_abort (&fp, tmp);
       goto out;
     }
-    r.out = fp;
+    r->out = fp;
   }
   else
-    r.out = stdout;
+    r->out = stdout;
 
   errno = 0;
-  wrc = f->model && vs_rep_model_load (&r) == -1 ? -1 : f->write (&r);
-  out_write (&r);
-  if (wrc == -1 || r.errmsg) {
-    msg = r.errmsg ? r.errmsg : vs_xstrdup ("cannot write the report");
-    r.errmsg = NULL;
+  wrc = write (r, arg);
+  out_write (r);
+  if (wrc == -1 || r->errmsg) {
+    msg = r->errmsg ? r->errmsg : vs_xstrdup ("cannot write the report");
+    r->errmsg = NULL;
     if (to_file)
       out_abort (&fp, tmp);
     goto out;
   }
-  if (!r.write_errno && fflush (r.out) == EOF)
-    r.write_errno = errno ? errno : EIO;
-  if (!r.write_errno && ferror (r.out))
-    r.write_errno = EIO;
+  if (!r->write_errno && fflush (r->out) == EOF)
+    r->write_errno = errno ? errno : EIO;
+  if (!r->write_errno && ferror (r->out))
+    r->write_errno = EIO;
   if (to_file) {
-    if (!r.write_errno && fsync (fileno (fp)) == -1)
-      r.write_errno = errno;
-    if (!r.write_errno) {
+    if (!r->write_errno && fsync (fileno (fp)) == -1)
+      r->write_errno = errno;
+    if (!r->write_errno) {
       int e = fclose (fp);
 
       fp = NULL;
       if (e == EOF)
-        r.write_errno = errno ? errno : EIO;
+        r->write_errno = errno ? errno : EIO;
     }
-    if (!r.write_errno && rename (tmp, out_path) == -1)
-      r.write_errno = errno;
-    if (r.write_errno) {
+    if (!r->write_errno && rename (tmp, out_path) == -1)
+      r->write_errno = errno;
+    if (r->write_errno) {
       msg = vs_xasprintf ("%s: cannot write the report: %s", out_path,
-                          strerror (r.write_errno));
+                          strerror (r->write_errno));
       out_abort (&fp, tmp);
       goto out;
     }
   }
-  else if (r.write_errno) {
+  else if (r->write_errno) {
     msg = vs_xasprintf ("standard output: cannot write the report: %s",
-                        strerror (r.write_errno));
+                        strerror (r->write_errno));
     goto out;
   }
   rc = 0;
@@ -430,11 +410,63 @@ vs_report_write (const char *db_path, const char *format,
   if (rc == -1)
     *errmsg = msg ? msg : vs_xstrdup ("cannot write the report");
   free (tmp);
-  free (r.errmsg);
-  free (r.status);
-  free (r.status_message);
-  vs_rep_model_free (&r.m);
-  vs_buf_release (&r.out_buf);
-  sqlite3_close (r.db);
+  return rc;
+}
+
+int
+vs_rep_same_file (const char *a, const char *b)
+{
+  return same_file (a, b);
+}
+
+void
+vs_rep_close (struct vs_report *r)
+{
+  free (r->errmsg);
+  free (r->status);
+  free (r->status_message);
+  vs_rep_model_free (&r->m);
+  vs_buf_release (&r->out_buf);
+  sqlite3_close (r->db);
+  memset (r, 0, sizeof *r);
+}
+
+static int
+write_format (struct vs_report *r, void *arg)
+{
+  const struct format *f = arg;
+
+  return f->model && vs_rep_model_load (r) == -1 ? -1 : f->write (r);
+}
+
+int
+vs_report_write (const char *db_path, const char *format,
+                 const char *out_path, const struct vs_report_options *opts,
+                 char **errmsg)
+{
+  const struct format *f = find_format (format);
+  struct vs_report r;
+  int rc;
+
+  memset (&r, 0, sizeof r);
+  if (!f) {
+    *errmsg = vs_xasprintf ("unknown report format '%s' (%s)", format,
+                            VS_REPORT_FORMATS);
+    return -1;
+  }
+  if (out_path && strcmp (out_path, "-") != 0
+      && same_file (out_path, db_path)) {
+    *errmsg = vs_xasprintf ("%s: the report would overwrite the database",
+                            out_path);
+    return -1;
+  }
+  r.db_path = db_path;
+  r.html_max_files = opts ? opts->html_max_files
+    : VS_REPORT_HTML_MAX_FILES_DEFAULT;
+  vs_now_iso (r.generated_at);
+  rc = vs_rep_open (&r, db_path, errmsg);
+  if (rc == 0)
+    rc = vs_rep_emit (&r, out_path, write_format, (void *) f, errmsg);
+  vs_rep_close (&r);
   return rc;
 }
