@@ -20,6 +20,7 @@
 #include "cli/progress.h"
 #include "cli/summary.h"
 #include "checks/registry.h"
+#include "cli/diff.h"
 #include "cli/report.h"
 #include "core/appliance.h"
 #include "core/classify.h"
@@ -91,6 +92,7 @@ usage (int status)
           "\n"
           "Usage: vmscan [OPTION]... IMAGE...\n"
           "       vmscan report DB [--format FMT] [-o FILE]\n"
+          "       vmscan diff OLD.db NEW.db [--format FMT] [--fail-on SEV]\n"
           "\n"
           "Opens each IMAGE read-only (several images are the disks of one\n"
           "machine), walks every filesystem in it, hashes every file,\n"
@@ -159,7 +161,8 @@ usage (int status)
           "above; 1 scanned, at least one such finding; 2 error (the scan\n"
           "could not be completed).\n"
           "'vmscan report --help' tells how to make a report from a\n"
-          "database.  See vmscan(1) for the database and examples.\n",
+          "database, 'vmscan diff --help' how to compare two scans.  See\n"
+          "vmscan(1) for the database and examples.\n",
           PACKAGE_VERSION, vs_scan_default_rules ());
   exit (0);
 }
@@ -531,6 +534,9 @@ main (int argc, char **argv)
   /* "vmscan report DB ...": make a report, no scan. */
   if (argc > 1 && strcmp (argv[1], "report") == 0)
     return vs_report_main (argc - 1, argv + 1);
+  /* "vmscan diff OLD.db NEW.db ...": compare two scans. */
+  if (argc > 1 && strcmp (argv[1], "diff") == 0)
+    return vs_diff_main (argc - 1, argv + 1);
 
   /* Before any thread exists: keep our FUSE mount out of the host's
    * mount table. */

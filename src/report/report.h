@@ -44,4 +44,18 @@ char *vs_report_default_path (const char *db_path, const char *format);
 #define VS_REPORT_FORMATS \
   "html, json, jsonl, csv, csv-files, sarif, bodyfile, md"
 
+/* vmscan diff: writes what changed from the scan in the evidence
+ * database old_path to the one in new_path (files, packages, accounts,
+ * SSH keys, findings; see src/report/diff.c) in format, one of
+ * VS_DIFF_FORMATS, to out_path as vs_report_write does.  fail_on is a
+ * severity rank (0 info .. 4 critical).  Returns 1 when a finding new in
+ * NEW is at fail_on or above, 0 when none is, or -1 and writes *errmsg.
+ * Warnings (scans not complete, different machines) go to stderr and
+ * into the output. */
+int vs_diff_write (const char *old_path, const char *new_path,
+                   const char *format, const char *out_path, int fail_on,
+                   char **errmsg);
+int vs_diff_format_valid (const char *name);
+#define VS_DIFF_FORMATS "text, json, md, html, sarif"
+
 #endif /* VS_REPORT_H */
