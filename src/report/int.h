@@ -108,6 +108,7 @@ int vs_report_csv_findings (struct vs_report *r);
 int vs_report_csv_files (struct vs_report *r);
 int vs_report_bodyfile (struct vs_report *r);
 int vs_report_md (struct vs_report *r);
+int vs_report_summary (struct vs_report *r);
 
 /* The findings in report order (severity_rank DESC, check_id, path, id):
  * the SQL every writer uses, with these columns first. */

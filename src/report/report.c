@@ -51,6 +51,7 @@ static const struct format formats[] = {
   { "sarif", ".sarif", vs_report_sarif, 1 },
   { "bodyfile", ".body", vs_report_bodyfile, 0 },
   { "md", ".md", vs_report_md, 1 },
+  { "summary", ".summary.json", vs_report_summary, 0 },
 };
 
 static const struct format *
