@@ -29,7 +29,9 @@
 #    name escaped, html has no markup from it, md is a table, sarif is
 #    valid against the SARIF 2.1.0 schema (from the npm registry, as
 #    test-report.sh fetches it) with baselineState new and unchanged as
-#    counted; a diff of two machines warns; neither database changes.
+#    counted; a diff of two machines warns; neither database changes;
+#  - the summary report of the second scan gives the database's
+#    sha256sum, the scan's exit status and sqlite3's counts.
 #
 # Needs root (make-planted.sh's owners and capabilities), mke2fs,
 # dpkg-query, sqlite3, python3.
@@ -87,10 +89,11 @@ for x in a b; do
     > "scan-$x.out" 2> "scan-$x.err"
   rc=$?
   [ $rc -le 1 ] || { diag < "scan-$x.err"; bail_out "scan of $x.raw failed"; }
+  eval "scan_rc_$x=$rc"
 done
 sum_before=$(sha256sum a.db b.db)
 
-plan 25
+plan 26
 
 "$VMSCAN" diff --format json a.db b.db > ab.json 2> ab.err
 rc=$?
@@ -272,6 +275,19 @@ rc=$?
 rc2=$?
 is "$rc:$(wc -l < miss.err):$rc2:$(wc -l < over.err)" "2:1:2:1" \
   "a missing database, an output over a database: exit 2, one line each"
+
+# The summary report of the second scan: its digest, counts and exit
+# status against sha256sum, sqlite3 and the scan's own exit status.
+"$VMSCAN" report b.db --format summary -o b.summary.json 2> summary.err
+srep=$?
+want_counts=$(for s in critical high medium low info; do
+  sqlite3 b.db "SELECT count (*) FROM findings WHERE severity = '$s'"; done | tr '\n' ' ')
+got=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))
+print(d["database_sha256"], d["exit_status"], d["scan"]["status"],
+      " ".join(str(d["counts"][s]) for s in ("critical","high","medium","low","info")) + " ")' \
+  b.summary.json 2>&1)
+is "$srep:$got" "0:$(sha256sum < b.db | cut -d' ' -f1) $scan_rc_b complete $want_counts" \
+  "summary report: the database's sha256, the scan's exit status, the counts sqlite3 gives"
 
 is "$(sha256sum a.db b.db)" "$sum_before" "neither database changed"
 test_done
