@@ -367,7 +367,7 @@ struct diff {
   enum dformat format;
   int fail_on;                  /* severity rank */
   struct side side[2];          /* old, new */
-  char *warnings[4];
+  char *warnings[8];
   size_t nwarnings;
   uint64_t unchanged;           /* findings in both */
   uint64_t new_at_or_above;
@@ -1043,6 +1043,23 @@ vs_diff_write (const char *old_path, const char *new_path,
                             "%s, then %s)",
                             d.side[0].hosts ? d.side[0].hosts : "none",
                             d.side[1].hosts ? d.side[1].hosts : "none"));
+  /* The packages and accounts come from the checks: a side scanned with
+   * --no-checks has none, and the other's would all look added. */
+  for (i = 0; i < 2; i++) {
+    const char *db = i ? "main" : "old";
+    CLEANUP_FREE char *q = vs_xasprintf ("SELECT (SELECT count (*) FROM "
+                                         "%s.operating_systems) > 0 AND "
+                                         "(SELECT count (*) FROM %s."
+                                         "check_runs WHERE os_id IS NOT "
+                                         "NULL) = 0", db, db);
+
+    if (vs_rep_int (&r, q, 0) == 1)
+      warn (&d, vs_xasprintf ("the %s scan ran no checks on its operating "
+                              "systems (--no-checks?): it recorded no "
+                              "packages, accounts or findings of theirs", i ? "new" : "old"));
+  }
+  if (r.errmsg)
+    goto sql_out;
 
   vs_now_iso (r.generated_at);
   if (vs_rep_emit (&r, out_path, write_diff, &d, errmsg) == -1)

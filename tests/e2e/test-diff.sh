@@ -29,7 +29,8 @@
 #    name escaped, html has no markup from it, md is a table, sarif is
 #    valid against the SARIF 2.1.0 schema (from the npm registry, as
 #    test-report.sh fetches it) with baselineState new and unchanged as
-#    counted; a diff of two machines warns; neither database changes;
+#    counted; a diff of two machines warns, so does one of a scan made
+#    with --no-checks; neither database changes;
 #  - the summary report of the second scan gives the database's
 #    sha256sum, the scan's exit status and sqlite3's counts.
 #
@@ -93,7 +94,7 @@ for x in a b; do
 done
 sum_before=$(sha256sum a.db b.db)
 
-plan 26
+plan 27
 
 "$VMSCAN" diff --format json a.db b.db > ab.json 2> ab.err
 rc=$?
@@ -262,6 +263,15 @@ rc=$?
 ok "$([ $rc -eq 1 ] && grep -q 'different machines' ac.err \
   && grep -q '^warning: .*different machines' ac.txt; echo $?)" \
   "two machines: compared (exit $rc), with a warning on stderr and in the diff"
+
+# A scan without the checks has no packages or accounts: said, not
+# taken for removals.
+"$VMSCAN" -q --no-progress --no-checks --data-path host -o n.db a.raw \
+  > /dev/null 2>&1
+"$VMSCAN" diff n.db b.db > nb.txt 2> nb.err
+ok "$(grep -q 'old scan ran no checks' nb.err \
+  && grep -q '^warning: the old scan ran no checks' nb.txt; echo $?)" \
+  "a scan made with --no-checks: a warning on stderr and in the diff"
 
 # Errors: exit 2, one line.
 cp a.db old.db
