@@ -133,8 +133,13 @@ deb_part (struct span a, struct span b)
   return 0;
 }
 
-int
-vs_pkgver_cmp_deb (const char *a, size_t alen, const char *b, size_t blen)
+/* Compares two [epoch:]version[-release] strings: the epochs as
+ * numbers, then version and release with part().  With release_ties, a
+ * release missing on one side does not decide (rpm); without, it
+ * compares as an empty one (dpkg, where that is what "0" gives). */
+static int
+cmp_evr (const char *a, size_t alen, const char *b, size_t blen,
+         int (*part) (struct span, struct span), int release_ties)
 {
   struct span ea, ra, eb, rb, va, rela, vb, relb;
   int ha, hb, c;
@@ -145,10 +150,17 @@ vs_pkgver_cmp_deb (const char *a, size_t alen, const char *b, size_t blen)
     return c;
   split_release (ra, &va, &rela, &ha);
   split_release (rb, &vb, &relb, &hb);
-  if ((c = deb_part (va, vb)) != 0)
+  if ((c = part (va, vb)) != 0)
     return c;
-  /* No revision compares as "0" would, and "" is what deb_part sees. */
-  return deb_part (rela, relb);
+  if (release_ties && (!ha || !hb))
+    return 0;
+  return part (rela, relb);
+}
+
+int
+vs_pkgver_cmp_deb (const char *a, size_t alen, const char *b, size_t blen)
+{
+  return cmp_evr (a, alen, b, blen, deb_part, 0);
 }
 
 /* ---- rpm --------------------------------------------------------------- */
@@ -243,19 +255,5 @@ rpm_part (struct span a, struct span b)
 int
 vs_pkgver_cmp_rpm (const char *a, size_t alen, const char *b, size_t blen)
 {
-  struct span ea, ra, eb, rb, va, rela, vb, relb;
-  int ha, hb, c;
-
-  split_epoch ((struct span) { a, alen }, &ea, &ra);
-  split_epoch ((struct span) { b, blen }, &eb, &rb);
-  if ((c = cmp_number (ea, eb)) != 0)
-    return c;
-  split_release (ra, &va, &rela, &ha);
-  split_release (rb, &vb, &relb, &hb);
-  if ((c = rpm_part (va, vb)) != 0)
-    return c;
-  /* A release missing on one side does not decide the order. */
-  if (!ha || !hb)
-    return 0;
-  return rpm_part (rela, relb);
+  return cmp_evr (a, alen, b, blen, rpm_part, 1);
 }
