@@ -84,15 +84,12 @@ fn_fp (sqlite3_context *c, int argc, sqlite3_value **argv)
   vs_sha256_init (&h);
   for (i = 0; i < argc; i++) {
     size_t len;
-    const unsigned char *s = arg_text (argv[i], &len);
+    const unsigned char *s = sqlite3_value_type (argv[i]) == SQLITE_NULL
+      ? NULL : arg_text (argv[i], &len);
     unsigned char n[8];
     uint64_t l = s ? (uint64_t) len : UINT64_MAX;
     int k;
 
-    if (sqlite3_value_type (argv[i]) == SQLITE_NULL) {
-      s = NULL;
-      l = UINT64_MAX;
-    }
     for (k = 0; k < 8; k++)
       n[k] = (unsigned char) (l >> (56 - 8 * k));
     vs_sha256_update (&h, n, 8);
@@ -509,10 +506,11 @@ row_text (struct diff *d, sqlite3_stmt *st)
   vs_buf_adds (b, md ? " |\n" : html ? "</td></tr>\n" : "\n");
 }
 
-/* The counts of one section by change, as "1 added, 2 changed". */
+/* The counts of one section by change, once: as text ("1 added, 2
+ * changed") and as JSON members ("added": 1, "changed": 2). */
 static int
-section_counts (struct diff *d, const struct section *s, struct vs_buf *out,
-                uint64_t *total)
+section_counts (struct diff *d, const struct section *s, struct vs_buf *text,
+                struct vs_buf *json, uint64_t *total)
 {
   size_t q;
 
@@ -527,11 +525,13 @@ section_counts (struct diff *d, const struct section *s, struct vs_buf *out,
     if (!st)
       return -1;
     while ((rc = vs_rep_step (d->r, st)) == 1) {
+      const char *change = (const char *) sqlite3_column_text (st, 0);
       uint64_t n = (uint64_t) sqlite3_column_int64 (st, 1);
 
-      vs_buf_addf (out, "%s%llu %s", out->len ? ", " : "",
-                   (unsigned long long) n,
-                   (const char *) sqlite3_column_text (st, 0));
+      vs_buf_addf (text, "%s%llu %s", text->len ? ", " : "",
+                   (unsigned long long) n, change);
+      vs_buf_addf (json, "%s\"%s\": %llu", json->len ? ", " : "", change,
+                   (unsigned long long) n);
       *total += n;
     }
     sqlite3_finalize (st);
@@ -546,19 +546,23 @@ write_section (struct diff *d, const struct section *s)
 {
   struct vs_report *r = d->r;
   struct vs_buf *b = &r->out_buf;
-  struct vs_buf counts = VS_BUF_INIT;
+  struct vs_buf counts = VS_BUF_INIT, jcounts = VS_BUF_INIT;
   uint64_t total;
   size_t q;
   int rc = 0, fnd = strcmp (s->name, "findings") == 0;
 
-  if (section_counts (d, s, &counts, &total) == -1) {
+  if (section_counts (d, s, &counts, &jcounts, &total) == -1) {
     vs_buf_release (&counts);
+    vs_buf_release (&jcounts);
     return -1;
   }
   d->total += fnd ? 0 : total;
-  if (fnd)
+  if (fnd) {
     vs_buf_addf (&counts, "%s%llu unchanged", counts.len ? ", " : "",
                  (unsigned long long) d->unchanged);
+    vs_buf_addf (&jcounts, "%s\"unchanged\": %llu", jcounts.len ? ", " : "",
+                 (unsigned long long) d->unchanged);
+  }
   switch (d->format) {
   case D_JSON:
     vs_buf_addf (b, ",\n  \"%s\": {\"changes\": [", s->name);
@@ -597,37 +601,15 @@ write_section (struct diff *d, const struct section *s)
     }
     sqlite3_finalize (st);
   }
-  if (d->format == D_JSON)
-    vs_buf_addf (b, "%s],\n    \"counts\": {", d->first ? "" : "\n  ");
   if (d->format == D_JSON) {
-    d->first = 1;
-    /* The same counts, as numbers. */
-    for (q = 0; s->queries[q] && rc == 0; q++) {
-      CLEANUP_FREE char *sql = vs_xasprintf ("SELECT change, count (*) FROM "
-                                             "(%s) GROUP BY change ORDER BY "
-                                             "change", s->queries[q]);
-      sqlite3_stmt *st = vs_rep_prepare (r, sql);
-
-      if (!st) {
-        rc = -1;
-        break;
-      }
-      while ((rc = vs_rep_step (r, st)) == 1) {
-        vs_buf_addf (b, "%s\"%s\": %lld", d->first ? "" : ", ",
-                     (const char *) sqlite3_column_text (st, 0),
-                     (long long) sqlite3_column_int64 (st, 1));
-        d->first = 0;
-      }
-      sqlite3_finalize (st);
-    }
-    if (fnd)
-      vs_buf_addf (b, "%s\"unchanged\": %llu", d->first ? "" : ", ",
-                   (unsigned long long) d->unchanged);
+    vs_buf_addf (b, "%s],\n    \"counts\": {", d->first ? "" : "\n  ");
+    vs_buf_add (b, jcounts.data ? jcounts.data : "", jcounts.len);
     vs_buf_adds (b, "}}");
   }
   else if (d->format == D_HTML && total)
     vs_buf_adds (b, "</table>\n");
   vs_buf_release (&counts);
+  vs_buf_release (&jcounts);
   return rc == -1 ? -1 : 0;
 }
 
@@ -911,15 +893,22 @@ warn (struct diff *d, char *msg)
     free (msg);
 }
 
-int
-vs_diff_format_valid (const char *name)
+/* The index of a format's name, or SIZE_MAX. */
+static size_t
+find_dformat (const char *name)
 {
   size_t i;
 
   for (i = 0; i < VS_ARRAY_SIZE (dformat_names); i++)
     if (strcmp (dformat_names[i], name) == 0)
-      return 1;
-  return 0;
+      return i;
+  return SIZE_MAX;
+}
+
+int
+vs_diff_format_valid (const char *name)
+{
+  return find_dformat (name) != SIZE_MAX;
 }
 
 int
@@ -939,14 +928,12 @@ vs_diff_write (const char *old_path, const char *new_path,
   memset (&d, 0, sizeof d);
   d.r = &r;
   d.fail_on = fail_on < 0 || fail_on > 4 ? 2 : fail_on;
-  for (i = 0; i < VS_ARRAY_SIZE (dformat_names); i++)
-    if (strcmp (dformat_names[i], format) == 0)
-      d.format = (enum dformat) i;
-  if (!vs_diff_format_valid (format)) {
+  if ((i = find_dformat (format)) == SIZE_MAX) {
     *errmsg = vs_xasprintf ("unknown diff format '%s' (%s)", format,
                             VS_DIFF_FORMATS);
     return -1;
   }
+  d.format = (enum dformat) i;
   if (out_path && strcmp (out_path, "-") != 0
       && (vs_rep_same_file (out_path, old_path)
           || vs_rep_same_file (out_path, new_path))) {
