@@ -15,6 +15,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -100,6 +101,66 @@ vs_sha256_update (struct vs_sha256 *s, const void *data, size_t len)
 {
   if (len && EVP_DigestUpdate (s->ctx, data, len) != 1)
     abort ();
+}
+
+void
+vs_sha256_field (struct vs_sha256 *s, const void *data, size_t len)
+{
+  uint64_t l = data ? (uint64_t) len : UINT64_MAX;
+  unsigned char n[8];
+  int k;
+
+  for (k = 0; k < 8; k++)
+    n[k] = (unsigned char) (l >> (56 - 8 * k));
+  vs_sha256_update (s, n, 8);
+  if (data)
+    vs_sha256_update (s, data, len);
+}
+
+void
+vs_finding_fingerprint (const char *check_id, size_t check_len,
+                        const char *path, size_t path_len,
+                        const char *account, size_t account_len,
+                        const char *evidence, size_t evidence_len,
+                        char out[65])
+{
+  struct vs_sha256 h;
+
+  vs_sha256_init (&h);
+  vs_sha256_field (&h, check_id, check_len);
+  vs_sha256_field (&h, path, path_len);
+  vs_sha256_field (&h, account, account_len);
+  vs_sha256_field (&h, evidence, evidence_len);
+  vs_sha256_final_hex (&h, out);
+}
+
+int
+vs_random_uuid (char out[37])
+{
+  unsigned char b[16];
+  size_t got = 0;
+  int i, o = 0;
+
+  while (got < sizeof b) {
+    ssize_t n = getrandom (b + got, sizeof b - got, 0);
+
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      return -1;
+    }
+    got += (size_t) n;
+  }
+  b[6] = (unsigned char) ((b[6] & 0x0f) | 0x40);
+  b[8] = (unsigned char) ((b[8] & 0x3f) | 0x80);
+  for (i = 0; i < 16; i++) {
+    if (i == 4 || i == 6 || i == 8 || i == 10)
+      out[o++] = '-';
+    out[o++] = "0123456789abcdef"[b[i] >> 4];
+    out[o++] = "0123456789abcdef"[b[i] & 15];
+  }
+  out[o] = 0;
+  return 0;
 }
 
 void

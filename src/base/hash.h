@@ -60,6 +60,26 @@ void vs_sha256_update (struct vs_sha256 *s, const void *data, size_t len);
 void vs_sha256_final_hex (struct vs_sha256 *s, char out[65]);
 void vs_sha256_discard (struct vs_sha256 *s);
 
+/* Adds one field of a record to a SHA-256: its length as 8 bytes,
+ * big-endian, then its bytes; a NULL field as 8 bytes of all ones and
+ * nothing else, so that no two different records (NULL, "" and "x" told
+ * apart, field boundaries included) give the same stream. */
+void vs_sha256_field (struct vs_sha256 *s, const void *data, size_t len);
+
+/* A finding's fingerprint: the SHA-256 hex of its check id, path,
+ * account and evidence as four vs_sha256_field()s (NULL where absent).
+ * It names the same finding in two scans of two builds, whatever the
+ * row ids (findings.fingerprint, vmscan diff, --baseline). */
+void vs_finding_fingerprint (const char *check_id, size_t check_len,
+                             const char *path, size_t path_len,
+                             const char *account, size_t account_len,
+                             const char *evidence, size_t evidence_len,
+                             char out[65]);
+
+/* Fills out with a random RFC 4122 version 4 UUID, lowercase, from
+ * getrandom(2).  Returns 0, or -1 with errno set. */
+int vs_random_uuid (char out[37]);
+
 /* The fingerprint ssh-keygen -l shows for a public key blob (the
  * decoded base64 of a key line): "SHA256:" and the unpadded base64 of
  * the blob's SHA-256, 50 characters. */

@@ -1,6 +1,9 @@
 -- SPDX-License-Identifier: BSD-3-Clause
--- vmscan evidence database, schema version 6 (PRAGMA user_version = 6).
--- Version 6 added the packages and accounts tables, version 5
+-- vmscan evidence database, schema version 7 (PRAGMA user_version = 7).
+-- Version 7 added scans.uuid, findings.fingerprint, findings.baseline
+-- and findings.suppression_id, and the baselines, baseline_absent,
+-- suppressions and approvals tables (--baseline, --suppress, vmscan
+-- baseline accept); version 6 added the packages and accounts tables, version 5
 -- files.deleted (--deleted), version 4
 -- filesystems.data_path, version 3 scans.openssl_version; version 2
 -- databases are the same without any of them.
@@ -15,6 +18,8 @@
 
 CREATE TABLE scans (
   id INTEGER PRIMARY KEY,
+  uuid TEXT,                        -- random, names this scan wherever its
+                                    -- rows go (vmscan merge); version 7
   tool_version TEXT NOT NULL,
   libguestfs_version TEXT,
   libmagic_version TEXT,
@@ -245,6 +250,89 @@ CREATE TABLE findings (
   evidence TEXT,
   mitre_attack TEXT,                -- ATT&CK technique id, e.g. T1053.003
   file_id INTEGER REFERENCES files(id),
-  match_id INTEGER REFERENCES yara_matches(id)
+  match_id INTEGER REFERENCES yara_matches(id),
+  fingerprint TEXT,                 -- SHA-256 of check_id, path, account and
+                                    -- evidence (vmscan(1), FINGERPRINTS): the
+                                    -- same finding in another scan; version 7
+  baseline TEXT CHECK (baseline IN ('new', 'unchanged')),
+                                    -- --baseline: whether the approved
+                                    -- baseline has this fingerprint (NULL: no
+                                    -- baseline given)
+  suppression_id INTEGER REFERENCES suppressions(id)
+                                    -- --suppress: the entry that accepted it
 );
 CREATE INDEX findings_rank ON findings(severity_rank);
+CREATE INDEX findings_fingerprint ON findings(fingerprint);
+
+-- The approved baseline a scan was compared with (--baseline): one row,
+-- or none without one.
+CREATE TABLE baselines (
+  id INTEGER PRIMARY KEY,
+  scan_id INTEGER NOT NULL REFERENCES scans(id),
+  path TEXT NOT NULL,               -- as given on the command line
+  sha256 TEXT NOT NULL,             -- of the baseline database file
+  scan_uuid TEXT,                   -- the baseline scan's scans.uuid
+  started_at TEXT,                  -- when the baseline scan ran
+  approved_by TEXT NOT NULL,        -- its latest approvals row
+  approved_at TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  ticket TEXT,
+  findings_new INTEGER NOT NULL,    -- this scan's findings it lacks
+  findings_unchanged INTEGER NOT NULL,
+  findings_absent INTEGER NOT NULL  -- its findings this scan lacks
+);
+
+-- The baseline's findings this scan does not have (gone since the
+-- approved build), kept so that reports can say so (SARIF "absent").
+CREATE TABLE baseline_absent (
+  id INTEGER PRIMARY KEY,
+  scan_id INTEGER NOT NULL REFERENCES scans(id),
+  check_id TEXT NOT NULL,
+  severity TEXT NOT NULL,
+  severity_rank INTEGER NOT NULL,
+  category TEXT NOT NULL,
+  title TEXT NOT NULL,
+  path TEXT,
+  account TEXT,
+  evidence TEXT,
+  mitre_attack TEXT,
+  fingerprint TEXT NOT NULL
+);
+
+-- The entries of the --suppress files, each with what became of it.
+-- status: 'applied' (matched at least one finding and suppressed it),
+-- 'stale' (matched nothing: the accepted thing is gone, or the entry is
+-- wrong), 'expired' (its expiry date has passed: it suppressed nothing,
+-- and the findings it matches, counted in matched, are reported).
+CREATE TABLE suppressions (
+  id INTEGER PRIMARY KEY,
+  scan_id INTEGER NOT NULL REFERENCES scans(id),
+  file TEXT NOT NULL,               -- as given on the command line
+  line INTEGER NOT NULL,            -- from 1
+  check_id TEXT NOT NULL,           -- a check id, or a glob of them
+  path TEXT,                        -- a path or a glob (fnmatch, '*' not
+                                    -- across '/')
+  account TEXT,
+  fingerprint TEXT,
+  reason TEXT NOT NULL,
+  expires TEXT,                     -- YYYY-MM-DD, the last day it applies
+  ticket TEXT,
+  status TEXT NOT NULL CHECK (status IN ('applied', 'stale', 'expired')),
+  matched INTEGER NOT NULL          -- findings it matches
+);
+
+-- Empty in a scan's database; vmscan baseline accept writes a copy of
+-- the scan with one row more here: who approved it, when and why.  The
+-- rows of the baseline it replaced come along, oldest first, so an
+-- approved database carries its history; the row with the highest id is
+-- the approval of the scan it holds.
+CREATE TABLE approvals (
+  id INTEGER PRIMARY KEY,
+  scan_uuid TEXT,                   -- scans.uuid of the approved scan
+  approved_by TEXT NOT NULL,
+  approved_at TEXT NOT NULL,        -- ISO 8601 UTC
+  reason TEXT NOT NULL,
+  ticket TEXT,
+  source_path TEXT NOT NULL,        -- the scan's database as given
+  source_sha256 TEXT NOT NULL       -- its SHA-256 when it was approved
+);

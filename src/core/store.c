@@ -24,6 +24,7 @@
 
 #include <sqlite3.h>
 
+#include "base/hash.h"
 #include "core/store.h"
 #include "base/util.h"
 
@@ -60,7 +61,7 @@ static const char *stmt_sql[S_COUNT] = {
   "VALUES (?,?,?,?,?,?)",
   [S_FINDING] = "INSERT INTO findings (scan_id, os_id, check_id, severity, "
   "severity_rank, category, title, path, account, evidence, mitre_attack, "
-  "file_id, match_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+  "file_id, match_id, fingerprint) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
   [S_CHECK_RUN] = "INSERT INTO check_runs (scan_id, os_id, check_id, status, "
   "items, note) VALUES (?,?,?,?,?,?)",
   [S_PACKAGE] = "INSERT INTO packages (scan_id, os_id, format, name, "
@@ -331,6 +332,7 @@ struct scan_args {
   const struct vs_scan_info *info;
   const char *host;
   const char *now;
+  const char *uuid;
 };
 
 static void
@@ -350,6 +352,7 @@ bind_scan (sqlite3_stmt *s, const void *p)
   sqlite3_bind_int (s, 10, a->info->yara_enabled);
   bind_opt_int (s, 11, a->info->yara_enabled,
                 (int64_t) a->info->yara_max_size);
+  bind_str (s, 12, a->uuid[0] ? a->uuid : NULL);
 }
 
 int
@@ -357,15 +360,18 @@ vs_store_begin_scan (struct vs_store *st, const struct vs_scan_info *info)
 {
   char host[256] = "";
   char now[32];
-  struct scan_args a = { info, host, now };
+  char uuid[37] = "";
+  struct scan_args a = { info, host, now, uuid };
 
+  if (vs_random_uuid (uuid) == -1)
+    uuid[0] = 0;
   gethostname (host, sizeof host - 1);
   vs_now_iso (now);
   return run_now (st, "INSERT INTO scans (tool_version, libguestfs_version, "
                   "libmagic_version, yara_version, sqlite_version, "
                   "openssl_version, command_line, host, started_at, status, "
-                  "yara_enabled, yara_max_size) "
-                  "VALUES (?,?,?,?,?,?,?,?,?,'running',?,?)",
+                  "yara_enabled, yara_max_size, uuid) "
+                  "VALUES (?,?,?,?,?,?,?,?,?,'running',?,?,?)",
                   bind_scan, &a, &st->scan_id);
 }
 
@@ -836,6 +842,7 @@ int
 vs_store_add_finding (struct vs_store *st, const struct vs_finding *f)
 {
   sqlite3_stmt *s;
+  char fp[65];
   int r = -1;
 
   pthread_mutex_lock (&st->lock);
@@ -858,6 +865,14 @@ vs_store_add_finding (struct vs_store *st, const struct vs_finding *f)
   bind_str (s, 11, f->mitre);
   bind_opt_int (s, 12, f->file_id > 0, f->file_id);
   bind_opt_int (s, 13, f->match_id > 0, f->match_id);
+  vs_finding_fingerprint (f->check_id, f->check_id ? strlen (f->check_id)
+                          : 0, f->path, f->path && !f->path_len
+                          ? strlen (f->path) : f->path_len, f->account,
+                          f->account && !f->account_len
+                          ? strlen (f->account) : f->account_len,
+                          f->evidence, f->evidence && !f->evidence_len
+                          ? strlen (f->evidence) : f->evidence_len, fp);
+  bind_str (s, 14, fp);
   if (step_done (st, s, "insert finding") == -1)
     goto out;
   st->findings++;

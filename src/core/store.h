@@ -20,7 +20,7 @@
 
 #include "core/types.h"
 
-#define VS_STORE_SCHEMA_VERSION 6
+#define VS_STORE_SCHEMA_VERSION 7
 /* The oldest schema the reports still read (without scans.openssl_version). */
 #define VS_STORE_SCHEMA_OLDEST 2
 

@@ -61,6 +61,9 @@ struct section {
   const char *const *queries;   /* NULL-terminated */
 };
 
+/* The first schema with the packages and accounts tables. */
+#define DIFF_SCHEMA_OLDEST 6
+
 /* ---- SQL functions ----------------------------------------------------- */
 
 static const unsigned char *
@@ -72,8 +75,9 @@ arg_text (sqlite3_value *v, size_t *len)
   return s;
 }
 
-/* vs_fp(a, b, ...): SHA-256 over each argument as its length (8 bytes,
- * big-endian; NULL as all ones) and its bytes. */
+/* vs_fp(a, b, ...): SHA-256 over each argument as vs_sha256_field()
+ * (base/hash.h) does; vs_fp(check_id, path, account, evidence) is
+ * vs_finding_fingerprint(). */
 static void
 fn_fp (sqlite3_context *c, int argc, sqlite3_value **argv)
 {
@@ -83,18 +87,11 @@ fn_fp (sqlite3_context *c, int argc, sqlite3_value **argv)
 
   vs_sha256_init (&h);
   for (i = 0; i < argc; i++) {
-    size_t len;
+    size_t len = 0;
     const unsigned char *s = sqlite3_value_type (argv[i]) == SQLITE_NULL
       ? NULL : arg_text (argv[i], &len);
-    unsigned char n[8];
-    uint64_t l = s ? (uint64_t) len : UINT64_MAX;
-    int k;
 
-    for (k = 0; k < 8; k++)
-      n[k] = (unsigned char) (l >> (56 - 8 * k));
-    vs_sha256_update (&h, n, 8);
-    if (s)
-      vs_sha256_update (&h, s, len);
+    vs_sha256_field (&h, s, len);
   }
   vs_sha256_final_hex (&h, hex);
   sqlite3_result_text (c, hex, 64, SQLITE_TRANSIENT);
@@ -948,16 +945,16 @@ vs_diff_write (const char *old_path, const char *new_path,
   r.db_path = new_path;
   if (vs_rep_open (&r, new_path, errmsg) == -1)
     goto out;
-  if (o.schema_version < VS_STORE_SCHEMA_VERSION
-      || r.schema_version < VS_STORE_SCHEMA_VERSION) {
+  if (o.schema_version < DIFF_SCHEMA_OLDEST
+      || r.schema_version < DIFF_SCHEMA_OLDEST) {
     *errmsg = vs_xasprintf ("%s: schema version %d; vmscan diff compares "
-                            "databases of version %d (scan the image again "
-                            "with this vmscan)",
-                            o.schema_version < VS_STORE_SCHEMA_VERSION
+                            "databases of version %d or later (scan the "
+                            "image again with this vmscan)",
+                            o.schema_version < DIFF_SCHEMA_OLDEST
                             ? old_path : new_path,
-                            o.schema_version < VS_STORE_SCHEMA_VERSION
+                            o.schema_version < DIFF_SCHEMA_OLDEST
                             ? o.schema_version : r.schema_version,
-                            VS_STORE_SCHEMA_VERSION);
+                            DIFF_SCHEMA_OLDEST);
     goto out;
   }
   vs_rep_close (&o);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <sqlite3.h>
+#include <openssl/sha.h>
 
 #include "core/store.h"
 #include "tap.h"
@@ -50,7 +51,7 @@ main (void)
   int len;
   struct vs_scan_totals t = { 1, 2, 1, 0, 0, "medium", 0 };
 
-  tap_plan (18);
+  tap_plan (20);
   if (!mkdtemp (dir))
     tap_skip_all ("cannot make a temporary directory");
   path = vs_xasprintf ("%s/t.db", dir);
@@ -143,7 +144,43 @@ main (void)
   tap_is_str (v, "1|medium|3", "scan totals and check run");
   free (v);
   v = query_text (db, "PRAGMA user_version", &len);
-  tap_is_str (v, "6", "schema version");
+  tap_is_str (v, "7", "schema version");
+  free (v);
+  {
+    /* The fingerprint as vmscan(1) defines it, built here byte by byte:
+     * check id, path, account (NULL), evidence, each its 8-byte
+     * big-endian length (all ones for NULL) and its bytes. */
+    const char *fields[4] = { "test.check", hostile, NULL, "line\x01" };
+    size_t lens[4] = { 10, sizeof hostile - 1, 0, 5 };
+    unsigned char stream[256], md[SHA256_DIGEST_LENGTH];
+    char want[65];
+    size_t n = 0;
+    int i, k;
+
+    for (i = 0; i < 4; i++) {
+      unsigned long long l = fields[i] ? lens[i] : ~0ULL;
+
+      for (k = 0; k < 8; k++)
+        stream[n++] = (unsigned char) (l >> (56 - 8 * k));
+      if (fields[i]) {
+        memcpy (stream + n, fields[i], lens[i]);
+        n += lens[i];
+      }
+    }
+    SHA256 (stream, n, md);
+    for (i = 0; i < SHA256_DIGEST_LENGTH; i++)
+      sprintf (want + 2 * i, "%02x", md[i]);
+    v = query_text (db, "SELECT fingerprint FROM findings", &len);
+    tap_is_str (v, want, "finding fingerprint as documented");
+    free (v);
+  }
+  v = query_text (db, "SELECT uuid GLOB '[0-9a-f][0-9a-f][0-9a-f][0-9a-f]"
+                  "[0-9a-f][0-9a-f][0-9a-f][0-9a-f]-[0-9a-f][0-9a-f]"
+                  "[0-9a-f][0-9a-f]-4[0-9a-f][0-9a-f][0-9a-f]-[89ab]"
+                  "[0-9a-f][0-9a-f][0-9a-f]-[0-9a-f][0-9a-f][0-9a-f][0-9a-f]"
+                  "[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]"
+                  "[0-9a-f]' FROM scans", &len);
+  tap_is_str (v, "1", "scan uuid is a random (version 4) UUID");
   free (v);
   v = query_text (db, "SELECT format || '|' || name || '|' || version || '|' "
                   "|| arch || '|' || status || '|' || (os_id IS NULL) || '|' "
