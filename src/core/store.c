@@ -989,6 +989,12 @@ vs_store_add_ioc_file (struct vs_store *st, const char *path,
                   "entries) VALUES (?,?,?,?)", bind_ioc, &a, NULL);
 }
 
+const char *
+vs_store_schema_sql (void)
+{
+  return schema_sql;
+}
+
 sqlite3 *
 vs_store_db (struct vs_store *st)
 {

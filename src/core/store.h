@@ -128,6 +128,9 @@ int vs_store_add_account (struct vs_store *st, int64_t os_id,
 int vs_store_add_ioc_file (struct vs_store *st, const char *path,
                            const char *sha256, uint64_t entries);
 
+/* schema.sql, the statements that make a new database. */
+const char *vs_store_schema_sql (void);
+
 /* The connection and the scan's id, for the checks that read back what
  * the walk recorded.  Only for use from one thread while no other thread
  * writes (after the walk); call vs_store_flush first. */

@@ -1366,6 +1366,33 @@ check (struct state *s)
   return STEP_NEXT;
 }
 
+/* Phase: the findings set against the approved baseline and the
+ * suppression files, and counted for --fail-on. */
+static enum step
+review (struct state *s)
+{
+  const struct vs_scan_options *o = s->o;
+  struct vs_review_counts *c = &s->r->review;
+  sqlite3 *db = vs_store_db (s->store);
+  int64_t scan_id = vs_store_scan_id (s->store);
+  char *err = NULL;
+  char today[32];
+
+  if (vs_store_flush (s->store) == -1)
+    return store_failed (s);
+  s->phase = "comparing with the baseline";
+  vs_now_iso (today);
+  today[10] = 0;
+  if ((o->baseline && vs_review_baseline (db, scan_id, o->baseline, c,
+                                          &err) == -1)
+      || (o->nsuppress && vs_review_suppress (db, scan_id, o->suppress,
+                                              o->nsuppress, today, c,
+                                              &err) == -1)
+      || vs_review_live (db, scan_id, c, &err) == -1)
+    return fail_free (s, "review", err);
+  s->r->reviewed = 1;
+  return STEP_NEXT;
+}
 
 /* Fills what the summary shows of a scan that got this far. */
 static void
@@ -1487,7 +1514,7 @@ cleanup (struct state *s)
 static enum step (*const phases[]) (struct state *) = {
   open_store, probe_images, serve_images, host_filesystems, load_rules,
   load_iocs, launch, inspect, mount_filesystems, record_filesystems, walk,
-  check,
+  check, review,
 };
 
 static enum vs_scan_status

@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "core/review.h"
 #include "core/types.h"
 
 /* What the progress callback is shown. */
@@ -64,6 +65,9 @@ struct vs_scan_options {
   const char *const *skip_checks;       /* --skip-check ids */
   size_t nskip_checks;
   enum vs_severity fail_on;     /* recorded as the scan's threshold */
+  const struct vs_baseline *baseline;   /* --baseline, opened; or NULL */
+  const struct vs_suppress_file *suppress;      /* --suppress, parsed */
+  size_t nsuppress;
   const char *command_line;
   volatile sig_atomic_t *stop;
 };
@@ -101,6 +105,9 @@ struct vs_scan_result {
   uint64_t matches, matched_files, yara_skipped;
   int checked;                  /* the checks ran to the end */
   uint64_t findings[VS_SEV_COUNT];      /* by severity, if checked */
+  int reviewed;                 /* the baseline and suppressions applied */
+  struct vs_review_counts review;       /* their counts; review.live is
+                                         * what --fail-on looks at */
   uint64_t errors;              /* rows in the errors table */
   double elapsed;               /* seconds, until the database was done */
 };
