@@ -12,18 +12,21 @@
 #include <stdlib.h>
 
 #include "cli/report.h"
+#include "core/review.h"
 #include "report/report.h"
 #include "base/util.h"
 
 enum {
   OPT_FORMAT = CHAR_MAX + 1,
   OPT_MAX_FILES,
+  OPT_SUPPRESS,
 };
 
 static const struct option long_options[] = {
   { "format", required_argument, NULL, OPT_FORMAT },
   { "output", required_argument, NULL, 'o' },
   { "max-files", required_argument, NULL, OPT_MAX_FILES },
+  { "suppress", required_argument, NULL, OPT_SUPPRESS },
   { "help", no_argument, NULL, 'h' },
   { NULL, 0, NULL, 0 },
 };
@@ -35,7 +38,8 @@ report_usage (int status)
     fprintf (stderr, "Try 'vmscan report --help' for more information.\n");
     return status;
   }
-  printf ("Usage: vmscan report DB [--format FMT] [-o FILE]\n"
+  printf ("Usage: vmscan report DB [--format FMT] [-o FILE] "
+          "[--suppress FILE]...\n"
           "\n"
           "Writes a report of the evidence database DB, from the database\n"
           "alone (read-only).  Findings come first in every format.\n"
@@ -51,6 +55,10 @@ report_usage (int status)
           "                    written\n"
           "      --max-files N html: embed at most N rows in the file\n"
           "                    table (default: %d)\n"
+          "      --suppress FILE  accepted findings (format in vmscan(1)),\n"
+          "                    applied on top of those the scan applied,\n"
+          "                    with today's date for expiry; the database\n"
+          "                    is not changed; repeatable\n"
           "  -h, --help        print this help and exit\n"
           "\n"
           "Exit status: 0 written, 2 error.  See vmscan(1), REPORTS.\n",
@@ -68,6 +76,8 @@ vs_report_main (int argc, char **argv)
   struct vs_report_options opts = {
     .html_max_files = VS_REPORT_HTML_MAX_FILES_DEFAULT,
   };
+  struct vs_suppress_file *sup = NULL;
+  size_t nsup = 0, i;
   uint64_t n;
   int c, rc;
 
@@ -95,21 +105,42 @@ vs_report_main (int argc, char **argv)
       }
       opts.html_max_files = (size_t) n;
       break;
+    case OPT_SUPPRESS:
+      sup = vs_xrealloc (sup, (nsup + 1) * sizeof *sup);
+      if (vs_suppress_file_load (optarg, &sup[nsup], &errmsg) == -1) {
+        vs_error ("--suppress: %s", errmsg);
+        free (errmsg);
+        rc = 2;
+        goto out;
+      }
+      nsup++;
+      break;
     case 'h':
-      return report_usage (0);
+      rc = report_usage (0);
+      goto out;
     default:
-      return report_usage (2);
+      rc = report_usage (2);
+      goto out;
     }
   }
   if (argc - optind != 1) {
     vs_error (argc - optind < 1 ? "report: no database given"
               : "report: one database at a time");
-    return report_usage (2);
+    rc = report_usage (2);
+    goto out;
   }
+  opts.suppress = sup;
+  opts.nsuppress = nsup;
   rc = vs_report_write (argv[optind], format, out, &opts, &errmsg);
   if (rc == -1) {
     vs_error ("%s", errmsg);
     free (errmsg);
   }
-  return rc == -1 ? 2 : 0;
+  rc = rc == -1 ? 2 : 0;
+
+ out:
+  for (i = 0; i < nsup; i++)
+    vs_suppress_list_free (&sup[i].list);
+  free (sup);
+  return rc;
 }

@@ -28,8 +28,37 @@ print_os (FILE *out, const struct vs_os *os)
 }
 
 static void
+print_review (FILE *out, const struct vs_scan_result *r,
+              const struct vs_baseline *bl)
+{
+  const struct vs_review_counts *c = &r->review;
+
+  if (!r->reviewed)
+    return;
+  if (bl) {
+    CLEANUP_FREE char *path = vs_printable (bl->path, strlen (bl->path));
+    CLEANUP_FREE char *by = vs_printable (bl->approved_by,
+                                          strlen (bl->approved_by));
+    CLEANUP_FREE char *why = vs_printable (bl->reason, strlen (bl->reason));
+
+    fprintf (out, "  baseline:    %llu new, %llu unchanged, %llu gone since "
+             "%s (approved by %s at %s: %s)\n",
+             (unsigned long long) c->new_, (unsigned long long) c->unchanged,
+             (unsigned long long) c->absent, path, by, bl->approved_at, why);
+  }
+  if (c->applied || c->stale || c->expired)
+    fprintf (out, "  suppressed:  %llu findings by %llu entries; %llu stale "
+             "entries (matched nothing), %llu expired (they suppress "
+             "nothing; see the suppressions table)\n",
+             (unsigned long long) c->suppressed,
+             (unsigned long long) c->applied,
+             (unsigned long long) c->stale,
+             (unsigned long long) c->expired);
+}
+
+static void
 print_findings (FILE *out, const struct vs_scan_result *r,
-                enum vs_severity fail_on)
+                enum vs_severity fail_on, const struct vs_baseline *bl)
 {
   unsigned k;
   uint64_t total = 0, over = 0;
@@ -41,22 +70,27 @@ print_findings (FILE *out, const struct vs_scan_result *r,
   for (k = 0; k < VS_SEV_COUNT; k++) {
     total += r->findings[k];
     if (k >= (unsigned) fail_on)
-      over += r->findings[k];
+      over += r->reviewed ? r->review.live[k] : r->findings[k];
   }
   fprintf (out, "  findings:    %llu (critical %llu, high %llu, "
-           "medium %llu, low %llu, info %llu); %llu at %s or above\n",
+           "medium %llu, low %llu, info %llu); %llu %sat %s or above\n",
            (unsigned long long) total,
            (unsigned long long) r->findings[VS_SEV_CRITICAL],
            (unsigned long long) r->findings[VS_SEV_HIGH],
            (unsigned long long) r->findings[VS_SEV_MEDIUM],
            (unsigned long long) r->findings[VS_SEV_LOW],
            (unsigned long long) r->findings[VS_SEV_INFO],
-           (unsigned long long) over, vs_severity_name (fail_on));
+           (unsigned long long) over,
+           !r->reviewed ? "" : bl ? "new and not suppressed "
+           : r->review.suppressed ? "not suppressed " : "",
+           vs_severity_name (fail_on));
+  print_review (out, r, bl);
 }
 
 void
 vs_summary_print (FILE *out, const struct vs_scan_result *r,
-                  const char *db_path, enum vs_severity fail_on)
+                  const char *db_path, enum vs_severity fail_on,
+                  const struct vs_baseline *baseline)
 {
   size_t i;
   char size[32];
@@ -97,7 +131,7 @@ vs_summary_print (FILE *out, const struct vs_scan_result *r,
              (unsigned long long) r->yara_skipped);
   else
     fprintf (out, "  yara:        not run\n");
-  print_findings (out, r, fail_on);
+  print_findings (out, r, fail_on, baseline);
   fprintf (out, "  errors:      %llu%s\n", (unsigned long long) r->errors,
            r->errors ? " (see the errors table)" : "");
   fprintf (out, "  elapsed:     %.1f s%s\n", r->elapsed,
@@ -114,7 +148,7 @@ vs_summary_exit_status (const struct vs_scan_result *r,
   if (r->status != VS_SCAN_COMPLETE)
     return 2;
   for (i = (size_t) fail_on; i < VS_SEV_COUNT; i++)
-    if (r->findings[i])
+    if (r->reviewed ? r->review.live[i] : r->findings[i])
       return 1;
   return 0;
 }

@@ -20,10 +20,12 @@
 #include "cli/progress.h"
 #include "cli/summary.h"
 #include "checks/registry.h"
+#include "cli/baseline.h"
 #include "cli/diff.h"
 #include "cli/report.h"
 #include "core/appliance.h"
 #include "core/classify.h"
+#include "core/review.h"
 #include "image/image.h"
 #include "report/report.h"
 #include "core/rules.h"
@@ -49,6 +51,8 @@ enum {
   OPT_SKIP_CHECK,
   OPT_DATA_PATH,
   OPT_DELETED,
+  OPT_BASELINE,
+  OPT_SUPPRESS,
 };
 
 static const struct option long_options[] = {
@@ -62,6 +66,8 @@ static const struct option long_options[] = {
   { "jobs", required_argument, NULL, 'j' },
   { "data-path", required_argument, NULL, OPT_DATA_PATH },
   { "deleted", no_argument, NULL, OPT_DELETED },
+  { "baseline", required_argument, NULL, OPT_BASELINE },
+  { "suppress", required_argument, NULL, OPT_SUPPRESS },
   { "progress", no_argument, NULL, OPT_PROGRESS },
   { "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
   { "no-checks", no_argument, NULL, OPT_NO_CHECKS },
@@ -93,6 +99,7 @@ usage (int status)
           "Usage: vmscan [OPTION]... IMAGE...\n"
           "       vmscan report DB [--format FMT] [-o FILE]\n"
           "       vmscan diff OLD.db NEW.db [--format FMT] [--fail-on SEV]\n"
+          "       vmscan baseline accept SCAN.db -o APPROVED.db --reason TEXT\n"
           "\n"
           "Opens each IMAGE read-only (several images are the disks of one\n"
           "machine), walks every filesystem in it, hashes every file,\n"
@@ -129,6 +136,14 @@ usage (int status)
           "      --fail-on SEV      exit 1 when a finding is at SEV or\n"
           "                         above: info, low, medium, high, critical\n"
           "                         (default: medium)\n"
+          "      --baseline DB      compare the findings with the approved\n"
+          "                         baseline DB (made by 'vmscan baseline\n"
+          "                         accept'): each is new or unchanged, and\n"
+          "                         --fail-on looks at the new ones only\n"
+          "      --suppress FILE    accepted findings (check, path or\n"
+          "                         account, reason, expiry; format in\n"
+          "                         vmscan(1)): kept, marked suppressed, and\n"
+          "                         not counted by --fail-on; repeatable\n"
           "  -j, --jobs N           host threads for hashing, magic and YARA\n"
           "                         (default: the number of processors)\n"
           "      --data-path PATH   where filesystems are read: auto (the\n"
@@ -159,10 +174,12 @@ usage (int status)
           "  -h, --help             print this help and exit\n"
           "\n"
           "Exit status: 0 scanned, no finding at the --fail-on severity or\n"
-          "above; 1 scanned, at least one such finding; 2 error (the scan\n"
-          "could not be completed).\n"
+          "above (not suppressed, and new with --baseline); 1 scanned, at\n"
+          "least one such finding; 2 error (the scan could not be\n"
+          "completed).\n"
           "'vmscan report --help' tells how to make a report from a\n"
-          "database, 'vmscan diff --help' how to compare two scans.  See\n"
+          "database, 'vmscan diff --help' how to compare two scans,\n"
+          "'vmscan baseline --help' how to approve one.  See\n"
           "vmscan(1) for the database and examples.\n",
           PACKAGE_VERSION, vs_scan_default_rules ());
   exit (0);
@@ -283,6 +300,9 @@ size_arg (const char *option, const char *arg)
 /* What the command line asks for besides the scan's options. */
 struct cli {
   const char *db;               /* -o, or NULL */
+  const char *baseline;         /* --baseline, or NULL */
+  const char **suppress;        /* --suppress files */
+  size_t nsuppress;
   char **reports;               /* --report specs */
   size_t nreports;
   int progress;                 /* -1: neither --progress nor
@@ -356,6 +376,8 @@ parse_options (int argc, char **argv, struct cli *cli)
   const char **rules = NULL, **iocs = NULL, **skips = NULL;
   size_t nrules = 0, niocs = 0, nskips = 0, nreports = 0;
   char *db = NULL, **reports = NULL;
+  const char *baseline = NULL, **suppress = NULL;
+  size_t nsuppress = 0;
   uint64_t n;
   int c, progress = -1;
 
@@ -425,6 +447,17 @@ parse_options (int argc, char **argv, struct cli *cli)
     case OPT_DELETED:
       o.deleted = 1;
       break;
+    case OPT_BASELINE:
+      if (baseline) {
+        vs_error ("--baseline: given twice");
+        usage (2);
+      }
+      baseline = optarg;
+      break;
+    case OPT_SUPPRESS:
+      suppress = vs_xrealloc (suppress, (nsuppress + 1) * sizeof *suppress);
+      suppress[nsuppress++] = optarg;
+      break;
     case 'j':
       if (vs_parse_size (optarg, &n) == -1 || n < 1 || n > 256) {
         vs_error ("--jobs: expected a number from 1 to 256, not '%s'",
@@ -471,6 +504,9 @@ parse_options (int argc, char **argv, struct cli *cli)
   o.skip_checks = skips;
   o.nskip_checks = nskips;
   cli->db = db;
+  cli->baseline = baseline;
+  cli->suppress = suppress;
+  cli->nsuppress = nsuppress;
   cli->reports = reports;
   cli->nreports = nreports;
   cli->progress = progress;
@@ -499,6 +535,56 @@ db_overwrites_image (const struct vs_scan_options *o)
   return 0;
 }
 
+/* --baseline and --suppress, read before the scan starts so that a bad
+ * file ends it at once: says why and returns -1. */
+static int
+load_review (struct vs_scan_options *o, const struct cli *cli,
+             struct vs_baseline *bl, struct vs_suppress_file **files)
+{
+  struct stat a, b;
+  char *err = NULL;
+  size_t i;
+
+  if (cli->baseline) {
+    if (strcmp (cli->baseline, o->db_path) == 0
+        || (stat (cli->baseline, &a) == 0 && stat (o->db_path, &b) == 0
+            && a.st_dev == b.st_dev && a.st_ino == b.st_ino)) {
+      vs_error ("%s: the database would overwrite the baseline",
+                o->db_path);
+      return -1;
+    }
+    if (vs_baseline_open (cli->baseline, bl, &err) == -1) {
+      vs_error ("--baseline: %s", err);
+      free (err);
+      return -1;
+    }
+    o->baseline = bl;
+  }
+  *files = vs_xcalloc (cli->nsuppress ? cli->nsuppress : 1, sizeof **files);
+  for (i = 0; i < cli->nsuppress; i++) {
+    if (vs_suppress_file_load (cli->suppress[i], &(*files)[i], &err) == -1) {
+      vs_error ("--suppress: %s", err);
+      free (err);
+      return -1;
+    }
+    o->nsuppress = i + 1;
+  }
+  o->suppress = *files;
+  return 0;
+}
+
+static void
+free_review (struct vs_scan_options *o, struct vs_baseline *bl,
+             struct vs_suppress_file *files)
+{
+  size_t i;
+
+  for (i = 0; i < o->nsuppress; i++)
+    vs_suppress_list_free (&files[i].list);
+  free (files);
+  vs_baseline_close (bl);
+}
+
 /* Runs the scan, prints its summary and writes the reports; returns the
  * exit status. */
 static int
@@ -514,7 +600,7 @@ scan (const struct vs_scan_options *o, const struct cli *cli)
   /* A scan that failed early never started its progress reports. */
   vs_progress_line_show (NULL, NULL);
   if (r.status != VS_SCAN_FAILED)
-    vs_summary_print (stdout, &r, o->db_path, o->fail_on);
+    vs_summary_print (stdout, &r, o->db_path, o->fail_on, o->baseline);
   rc = vs_summary_exit_status (&r, o->fail_on);
   vs_scan_result_free (&r);
   vs_rules_cleanup ();
@@ -529,6 +615,8 @@ main (int argc, char **argv)
   struct vs_scan_options o;
   struct cli cli;
   struct vs_progress_line line;
+  struct vs_baseline bl;
+  struct vs_suppress_file *sfiles = NULL;
   char *cmdline;
   int rc;
 
@@ -538,6 +626,9 @@ main (int argc, char **argv)
   /* "vmscan diff OLD.db NEW.db ...": compare two scans. */
   if (argc > 1 && strcmp (argv[1], "diff") == 0)
     return vs_diff_main (argc - 1, argv + 1);
+  /* "vmscan baseline accept ...": approve a scan. */
+  if (argc > 1 && strcmp (argv[1], "baseline") == 0)
+    return vs_baseline_main (argc - 1, argv + 1);
 
   /* Before any thread exists: keep our FUSE mount out of the host's
    * mount table. */
@@ -557,6 +648,11 @@ main (int argc, char **argv)
   o.db_path = cli.db ? cli.db : default_db_path (argv[optind]);
   if (db_overwrites_image (&o) == -1)
     return 2;
+  memset (&bl, 0, sizeof bl);
+  if (load_review (&o, &cli, &bl, &sfiles) == -1) {
+    free_review (&o, &bl, sfiles);
+    return 2;
+  }
   if (cli.progress == -1)
     cli.progress = isatty (STDOUT_FILENO) && isatty (STDERR_FILENO)
       && vs_verbosity >= 0;
@@ -586,6 +682,8 @@ main (int argc, char **argv)
   free ((void *) o.ioc_paths);
   free ((void *) o.skip_checks);
   free (cli.reports);
+  free_review (&o, &bl, sfiles);
+  free (cli.suppress);
   if (!cli.db)
     free ((char *) o.db_path);
   return rc;

@@ -75,28 +75,6 @@ arg_text (sqlite3_value *v, size_t *len)
   return s;
 }
 
-/* vs_fp(a, b, ...): SHA-256 over each argument as vs_sha256_field()
- * (base/hash.h) does; vs_fp(check_id, path, account, evidence) is
- * vs_finding_fingerprint(). */
-static void
-fn_fp (sqlite3_context *c, int argc, sqlite3_value **argv)
-{
-  struct vs_sha256 h;
-  char hex[65];
-  int i;
-
-  vs_sha256_init (&h);
-  for (i = 0; i < argc; i++) {
-    size_t len = 0;
-    const unsigned char *s = sqlite3_value_type (argv[i]) == SQLITE_NULL
-      ? NULL : arg_text (argv[i], &len);
-
-    vs_sha256_field (&h, s, len);
-  }
-  vs_sha256_final_hex (&h, hex);
-  sqlite3_result_text (c, hex, 64, SQLITE_TRANSIENT);
-}
-
 /* vs_keyid(evidence): its first two space-separated words (an SSH key's
  * type and fingerprint). */
 static void
@@ -967,7 +945,7 @@ vs_diff_write (const char *old_path, const char *new_path,
     goto out;
   }
   if (sqlite3_create_function (r.db, "vs_fp", -1, SQLITE_UTF8
-                               | SQLITE_DETERMINISTIC, NULL, fn_fp, NULL,
+                               | SQLITE_DETERMINISTIC, NULL, vs_rep_fn_fp, NULL,
                                NULL) != SQLITE_OK
       || sqlite3_create_function (r.db, "vs_keyid", 1, SQLITE_UTF8
                                   | SQLITE_DETERMINISTIC, NULL, fn_keyid,

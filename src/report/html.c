@@ -448,6 +448,158 @@ write_header (struct vs_report *r)
 
 /* ---- findings ---------------------------------------------------------- */
 
+/* A finding's state in the report: 0 none (no baseline), 1 new since
+ * the baseline, 2 unchanged, 3 accepted by a suppression. */
+static int
+state_of (sqlite3_stmt *stmt)
+{
+  size_t len;
+  const char *v;
+
+  if (sqlite3_column_type (stmt, 14) != SQLITE_NULL)
+    return 3;
+  v = vs_rep_col (stmt, 13, &len);
+  if (!v)
+    return 0;
+  return len == 3 && memcmp (v, "new", 3) == 0 ? 1 : 2;
+}
+
+static const char *const state_name[4] = {
+  "", "new since the baseline", "unchanged since the baseline",
+  "suppressed",
+};
+static const char *const state_id[4] = { "", "new-", "unchanged-",
+  "suppressed-" };
+static const char *const state_where[4] = {
+  "1", "suppression_id IS NULL AND baseline = 'new'",
+  "suppression_id IS NULL AND baseline IS NOT 'new'",
+  "suppression_id IS NOT NULL",
+};
+
+/* The findings of severity s in state st (when any finding has a
+ * state; by[s] otherwise). */
+static int64_t
+group_count (struct vs_report *r, int st, int s)
+{
+  char *sql;
+  int64_t n;
+
+  if (st == 0)
+    return r->m.by_severity[s];
+  sql = vs_xasprintf ("SELECT count (*) FROM findings WHERE %s AND "
+                      "severity_rank = %d", state_where[st], s);
+  n = vs_rep_int (r, sql, 0);
+  free (sql);
+  return n;
+}
+
+/* The baseline and the suppressions, before the findings. */
+static int
+write_review (struct vs_report *r)
+{
+  struct vs_buf *b = &r->out_buf;
+  struct vs_rep_review c;
+  sqlite3_stmt *stmt;
+  int rc, i;
+
+  if (vs_rep_review_counts (r, &c) == -1)
+    return -1;
+  if (!c.has_baseline && !c.applied && !c.stale && !c.expired)
+    return 0;
+  vs_buf_adds (b, "<section id=\"review\">");
+  if (c.has_baseline) {
+    vs_buf_addf (b, "<h2>New since the approved baseline (%lld)</h2>"
+                 "<p>%lld new, %lld unchanged, %lld gone since ",
+                 (long long) c.new_, (long long) c.new_,
+                 (long long) c.unchanged, (long long) c.absent);
+    stmt = vs_rep_prepare (r, VS_REP_BASELINES_SQL);
+    if (!stmt)
+      return -1;
+    if ((rc = vs_rep_step (r, stmt)) == 1) {
+      vs_buf_adds (b, "<span class=\"path\">");
+      hcol (b, stmt, 0);
+      vs_buf_adds (b, "</span>, approved by ");
+      hcol (b, stmt, 4);
+      vs_buf_adds (b, " at ");
+      hcol (b, stmt, 5);
+      vs_buf_adds (b, ": ");
+      hcol (b, stmt, 6);
+      if (sqlite3_column_type (stmt, 7) != SQLITE_NULL) {
+        vs_buf_adds (b, " (");
+        hcol (b, stmt, 7);
+        vs_buf_adds (b, ")");
+      }
+    }
+    sqlite3_finalize (stmt);
+    if (rc == -1)
+      return -1;
+    vs_buf_adds (b, ".</p>");
+    if (c.absent) {
+      vs_buf_adds (b, "<h3>Gone since the baseline</h3><table class=\""
+                   "findings\"><tr><th>Severity</th><th>Check</th>"
+                   "<th>Title</th><th>Path</th><th>Evidence</th></tr>");
+      stmt = vs_rep_prepare (r, VS_REP_ABSENT_SQL);
+      if (!stmt)
+        return -1;
+      for (i = 0; (rc = vs_rep_step (r, stmt)) == 1
+             && i < HTML_MAX_FINDINGS; i++) {
+        vs_buf_adds (b, "<tr>");
+        td (b, stmt, 2, NULL);
+        td (b, stmt, 1, "mono");
+        td (b, stmt, 5, NULL);
+        td (b, stmt, 6, "path");
+        td (b, stmt, 8, "mono");
+        vs_buf_adds (b, "</tr>\n");
+      }
+      sqlite3_finalize (stmt);
+      if (rc == -1)
+        return -1;
+      vs_buf_adds (b, "</table>");
+    }
+  }
+  if (c.applied || c.stale || c.expired) {
+    vs_buf_addf (b, "<h2>Suppressions (%lld findings accepted)</h2><p>%lld "
+                 "entries applied, %lld stale (they matched nothing), %lld "
+                 "expired (they accept nothing: the findings they match are "
+                 "reported).</p><table class=\"findings\"><tr><th>Status"
+                 "</th><th>File:line</th><th>Check</th><th>Path</th>"
+                 "<th>Account</th><th>Reason</th><th>Expires</th>"
+                 "<th>Ticket</th><th>Matched</th></tr>",
+                 (long long) c.suppressed, (long long) c.applied,
+                 (long long) c.stale, (long long) c.expired);
+    stmt = vs_rep_prepare (r, "SELECT id, file, line, check_id, path, "
+                           "account, fingerprint, reason, expires, ticket, "
+                           "status, matched FROM suppressions ORDER BY "
+                           "status = 'applied', id");
+    if (!stmt)
+      return -1;
+    for (i = 0; (rc = vs_rep_step (r, stmt)) == 1 && i < HTML_MAX_FINDINGS;
+         i++) {
+      vs_buf_adds (b, "<tr>");
+      td (b, stmt, 10, NULL);
+      vs_buf_adds (b, "<td class=\"path\">");
+      hcol (b, stmt, 1);
+      vs_buf_adds (b, ":");
+      hcol (b, stmt, 2);
+      vs_buf_adds (b, "</td>");
+      td (b, stmt, 3, "mono");
+      td (b, stmt, 4, "path");
+      td (b, stmt, 5, "mono");
+      td (b, stmt, 7, NULL);
+      td (b, stmt, 8, "mono");
+      td (b, stmt, 9, "mono");
+      td (b, stmt, 11, NULL);
+      vs_buf_adds (b, "</tr>\n");
+    }
+    sqlite3_finalize (stmt);
+    if (rc == -1)
+      return -1;
+    vs_buf_adds (b, "</table>");
+  }
+  vs_buf_adds (b, "</section>\n");
+  return 0;
+}
+
 static int
 write_findings (struct vs_report *r)
 {
@@ -455,7 +607,7 @@ write_findings (struct vs_report *r)
   struct vs_buf *b = &r->out_buf;
   sqlite3_stmt *stmt;
   int64_t total = 0, n = 0;
-  int rc, i, cur = -1;
+  int rc, i, cur = -1, cur_state = -1;
 
   for (i = 0; i < 5; i++)
     total += by[i];
@@ -472,18 +624,23 @@ write_findings (struct vs_report *r)
   if (!stmt)
     return -1;
   while ((rc = vs_rep_step (r, stmt)) == 1 && n < HTML_MAX_FINDINGS) {
-    int s = sev_of (stmt, 3);
+    int s = sev_of (stmt, 3), st = state_of (stmt);
 
-    if (s != cur) {
+    /* One table per state (new, unchanged, suppressed), then severity,
+     * in the report order. */
+    if (s != cur || st != cur_state) {
       if (cur != -1)
         vs_buf_adds (b, "</table>");
       cur = s;
-      vs_buf_addf (b, "<h3 class=\"sev sev-%d\" id=\"sev-%s\">%s (%lld)</h3>"
+      cur_state = st;
+      vs_buf_addf (b, "<h3 class=\"sev sev-%d\" id=\"%ssev-%s\">%s%s%s "
+                   "(%lld)</h3>"
                    "<table class=\"findings\"><tr><th>Check</th>"
                    "<th>Title</th><th>Path</th><th>Account</th>"
                    "<th>Evidence</th><th>ATT&amp;CK</th></tr>", s,
-                   vs_rep_severity[s], vs_rep_severity[s],
-                   (long long) by[s]);
+                   state_id[st], vs_rep_severity[s], vs_rep_severity[s],
+                   st ? ", " : "", state_name[st],
+                   (long long) group_count (r, st, s));
     }
     vs_buf_adds (b, "<tr><td><span class=\"mono\">");
     hcol (b, stmt, 1);
@@ -1203,7 +1360,8 @@ vs_report_html (struct vs_report *r)
   vs_buf_addf (b, "</title>\n<style>%s</style>\n</head>\n<body>\n", css);
 
   write_header (r);
-  if (write_findings (r) == -1 || write_matches (r) == -1)
+  if (write_review (r) == -1 || write_findings (r) == -1
+      || write_matches (r) == -1)
     return -1;
   vs_buf_adds (b, "<section id=\"pictures\"><h2>Pictures of the image</h2>");
   if (svg_types (r) == -1 || svg_tree (r) == -1 || svg_timeline (r) == -1)

@@ -112,9 +112,45 @@ int vs_report_summary (struct vs_report *r);
 
 /* The findings in report order (severity_rank DESC, check_id, path, id):
  * the SQL every writer uses, with these columns first. */
+/* The findings in report order: not suppressed first, and of those the
+ * new ones (against --baseline) first, each group by severity.  Columns
+ * 13 and 14 (baseline, suppression_id) are NULL without a baseline or a
+ * suppression. */
 #define VS_REP_FINDINGS_SQL \
   "SELECT id, check_id, severity, severity_rank, category, title, path, " \
-  "account, evidence, mitre_attack, os_id, file_id, match_id " \
-  "FROM findings ORDER BY severity_rank DESC, check_id, path, id"
+  "account, evidence, mitre_attack, os_id, file_id, match_id, baseline, " \
+  "suppression_id FROM findings ORDER BY suppression_id IS NOT NULL, " \
+  "baseline IS NOT 'new', severity_rank DESC, check_id, path, id"
+
+/* What the findings were set against (schema version 7 tables, or empty
+ * TEMP ones for older databases; with report-time --suppress, TEMP
+ * copies that hold those entries too). */
+#define VS_REP_SUPPRESSIONS_SQL \
+  "SELECT id, file, line, check_id, path, account, fingerprint, reason, " \
+  "expires, ticket, status, matched FROM suppressions ORDER BY id"
+#define VS_REP_BASELINES_SQL \
+  "SELECT path, sha256, scan_uuid, started_at, approved_by, approved_at, " \
+  "reason, ticket, findings_new, findings_unchanged, findings_absent " \
+  "FROM baselines ORDER BY id LIMIT 1"
+#define VS_REP_ABSENT_SQL \
+  "SELECT id, check_id, severity, severity_rank, category, title, path, " \
+  "account, evidence, mitre_attack, fingerprint FROM baseline_absent " \
+  "ORDER BY severity_rank DESC, check_id, path, id"
+
+/* vs_fp(a, b, ...): the SHA-256 of its arguments as vs_sha256_field()s
+ * (base/hash.h); vs_fp(check_id, path, account, evidence) is a
+ * finding's fingerprint.  Registered on every report's connection. */
+void vs_rep_fn_fp (sqlite3_context *c, int argc, sqlite3_value **argv);
+
+/* Counts of what the findings were set against, for the formats that
+ * lead with them. */
+struct vs_rep_review {
+  int has_baseline;
+  int64_t new_, unchanged, absent;      /* baseline */
+  int64_t suppressed, applied, stale, expired;
+  int64_t live[5];              /* by rank: not suppressed, and new when
+                                 * there is a baseline */
+};
+int vs_rep_review_counts (struct vs_report *r, struct vs_rep_review *c);
 
 #endif /* VS_REPORT_INT_H */

@@ -41,6 +41,9 @@ struct section {
 
 static const struct section sections[] = {
   { "findings", "finding", VS_REP_FINDINGS_SQL, 0, 0 },
+  { "baseline", "baseline", VS_REP_BASELINES_SQL, 0, 0 },
+  { "baseline_absent", "baseline_absent", VS_REP_ABSENT_SQL, 0, 0 },
+  { "suppressions", "suppression", VS_REP_SUPPRESSIONS_SQL, 0, 0 },
   { "images", "image", MODEL_TABLE (images, SIZE_MAX) },
   { "operating_systems", "operating_system", MODEL_TABLE (oses, SIZE_MAX) },
   { "filesystems", "filesystem", MODEL_TABLE (filesystems, SIZE_MAX) },
@@ -274,6 +277,46 @@ vs_report_jsonl (struct vs_report *r)
 
 /* ---- SARIF ------------------------------------------------------------- */
 
+/* "suppressions": SARIF's record of a result someone accepted: the
+ * --suppress entry's reason as the justification, its file, line,
+ * ticket and expiry as properties. */
+static int
+add_suppression (struct vs_report *r, struct vs_buf *b, int64_t id)
+{
+  sqlite3_stmt *st = vs_rep_prepare (r, "SELECT reason, file, line, "
+                                     "ticket, expires FROM suppressions "
+                                     "WHERE id = ?");
+  const char *t;
+  size_t len;
+  int rc;
+
+  if (!st)
+    return -1;
+  sqlite3_bind_int64 (st, 1, id);
+  rc = vs_rep_step (r, st);
+  if (rc == 1) {
+    struct vs_buf msg = VS_BUF_INIT;
+
+    vs_buf_adds (b, ",\"suppressions\":[{\"kind\":\"external\","
+                 "\"status\":\"accepted\",\"justification\":");
+    t = vs_rep_col (st, 0, &len);
+    vs_report_add_display (&msg, t ? t : "", t ? len : 0);
+    vs_buf_add_json_string (b, msg.data ? msg.data : "", msg.len, 0);
+    vs_buf_release (&msg);
+    vs_buf_adds (b, ",\"properties\":{");
+    vs_rep_json_member (b, st, 1, 0);
+    vs_buf_addc (b, ',');
+    vs_rep_json_member (b, st, 2, 0);
+    vs_buf_addc (b, ',');
+    vs_rep_json_member (b, st, 3, 0);
+    vs_buf_addc (b, ',');
+    vs_rep_json_member (b, st, 4, 0);
+    vs_buf_adds (b, "}}]");
+  }
+  sqlite3_finalize (st);
+  return rc == -1 ? -1 : 0;
+}
+
 static const char *const sarif_level[5] = {
   "note", "note", "warning", "error", "error"
 };
@@ -435,14 +478,67 @@ vs_report_sarif (struct vs_report *r)
       vs_report_add_uri_path (b, path, plen);
       vs_buf_adds (b, "\",\"uriBaseId\":\"IMAGEROOT\"}}}]");
     }
+    /* Against the approved baseline (--baseline), and accepted by a
+     * suppression (--suppress): SARIF's own members for both. */
+    if ((s = vs_rep_col (stmt, 13, &len)))
+      vs_buf_addf (b, ",\"baselineState\":\"%s\"",
+                   len == 3 && memcmp (s, "new", 3) == 0 ? "new"
+                   : "unchanged");
+    if (sqlite3_column_type (stmt, 14) != SQLITE_NULL
+        && add_suppression (r, b, sqlite3_column_int64 (stmt, 14)) == -1)
+      goto out;
     vs_buf_adds (b, ",\"properties\":{");
-    for (i = 0; i < 13; i++) {
+    for (i = 0; i < 15; i++) {
       if (i == 1 || i == 5)     /* check_id and title are said above */
         continue;
       if (i)
         vs_buf_addc (b, ',');
       vs_rep_json_member (b, stmt, (int) i, 0);
     }
+    vs_buf_adds (b, "}}");
+    vs_rep_out_maybe (r);
+  }
+  if (rc == -1)
+    goto out;
+  sqlite3_finalize (stmt);
+
+  /* The baseline's findings this scan no longer has. */
+  stmt = vs_rep_prepare (r, VS_REP_ABSENT_SQL);
+  if (!stmt)
+    goto out;
+  while ((rc = vs_rep_step (r, stmt)) == 1) {
+    const char *id = vs_rep_col (stmt, 1, &len);
+    int rank = sqlite3_column_int (stmt, 3);
+    struct vs_buf msg = VS_BUF_INIT;
+    const char *ev;
+    size_t elen;
+
+    if (rank < 0 || rank > 4)
+      rank = 0;
+    vs_buf_adds (b, first ? "\n{\"ruleId\":" : ",\n{\"ruleId\":");
+    first = 0;
+    vs_buf_add_json_string (b, id ? id : "", id ? len : 0, 0);
+    vs_buf_addf (b, ",\"level\":\"%s\",\"baselineState\":\"absent\","
+                 "\"message\":{\"text\":", sarif_level[rank]);
+    s = vs_rep_col (stmt, 5, &len);
+    vs_buf_adds (&msg, "gone since the baseline: ");
+    vs_report_add_display (&msg, s ? s : "", s ? len : 0);
+    if ((ev = vs_rep_col (stmt, 8, &elen))) {
+      vs_buf_adds (&msg, " (evidence: ");
+      vs_report_add_display (&msg, ev, elen);
+      vs_buf_adds (&msg, ")");
+    }
+    vs_buf_add_json_string (b, msg.data, msg.len, 0);
+    vs_buf_release (&msg);
+    vs_buf_adds (b, "}");
+    if ((s = vs_rep_col (stmt, 6, &len))) {
+      vs_buf_adds (b, ",\"locations\":[{\"physicalLocation\":{"
+                   "\"artifactLocation\":{\"uri\":\"");
+      vs_report_add_uri_path (b, s, len);
+      vs_buf_adds (b, "\",\"uriBaseId\":\"IMAGEROOT\"}}}]");
+    }
+    vs_buf_adds (b, ",\"properties\":{");
+    vs_rep_json_members (b, stmt, 0);
     vs_buf_adds (b, "}}");
     vs_rep_out_maybe (r);
   }

@@ -7,7 +7,9 @@
 #include "report/int.h"
 
 #define SCAN_COLUMNS_A \
-  "id, tool_version, libguestfs_version, libmagic_version, yara_version, " \
+  "id, " SCAN_COLUMNS_A_REST
+#define SCAN_COLUMNS_A_REST \
+  "tool_version, libguestfs_version, libmagic_version, yara_version, " \
   "sqlite_version, "
 #define SCAN_COLUMNS_B \
   "command_line, host, started_at, finished_at, status, status_message, " \
@@ -15,9 +17,12 @@
   "matches_total, errors_total, findings_total, fail_on FROM scans " \
   "WHERE id = ?1"
 
-/* Version 3 added scans.openssl_version, beside the other libraries. */
+/* Version 3 added scans.openssl_version, beside the other libraries;
+ * version 7 scans.uuid, after the id. */
 #define SCAN_SQL_V2 "SELECT " SCAN_COLUMNS_A SCAN_COLUMNS_B
 #define SCAN_SQL_V3 "SELECT " SCAN_COLUMNS_A "openssl_version, " SCAN_COLUMNS_B
+#define SCAN_SQL_V7 "SELECT id, uuid, " SCAN_COLUMNS_A_REST "openssl_version, " \
+  SCAN_COLUMNS_B
 
 #define IMAGES_SQL \
   "SELECT id, disk_index, path, format, format_source, file_size, " \
@@ -109,7 +114,8 @@ vs_rep_model_load (struct vs_report *r)
 
   if (table_load (r, &m->images, IMAGES_SQL) == -1
       || table_load (r, &m->oses, OSES_SQL) == -1
-      || table_load (r, &m->scan, r->schema_version >= 3 ? SCAN_SQL_V3
+      || table_load (r, &m->scan, r->schema_version >= 7 ? SCAN_SQL_V7
+                     : r->schema_version >= 3 ? SCAN_SQL_V3
                      : SCAN_SQL_V2) == -1
       || table_load (r, &m->rule_files, RULE_FILES_SQL) == -1
       || table_load (r, &m->ioc_files, IOC_FILES_SQL) == -1

@@ -27,7 +27,9 @@
 
 #include "report/int.h"
 #include "report/report.h"
+#include "core/review.h"
 #include "core/store.h"
+#include "base/hash.h"
 
 #define OUT_CHUNK (256 * 1024)
 
@@ -308,6 +310,192 @@ vs_rep_open (struct vs_report *r, const char *path, char **errmsg)
   return 0;
 }
 
+/* ---- baseline and suppressions ----------------------------------------- */
+
+void
+vs_rep_fn_fp (sqlite3_context *c, int argc, sqlite3_value **argv)
+{
+  struct vs_sha256 h;
+  char hex[65];
+  int i;
+
+  vs_sha256_init (&h);
+  for (i = 0; i < argc; i++) {
+    const unsigned char *s = sqlite3_value_type (argv[i]) == SQLITE_NULL
+      ? NULL : sqlite3_value_text (argv[i]);
+
+    vs_sha256_field (&h, s, s ? (size_t) sqlite3_value_bytes (argv[i]) : 0);
+  }
+  vs_sha256_final_hex (&h, hex);
+  sqlite3_result_text (c, hex, 64, SQLITE_TRANSIENT);
+}
+
+/* The tables of schema version 7 a report reads, made as TEMP tables of
+ * r->db from this vmscan's schema (an in-memory database made with it,
+ * whose statements are replayed with TEMP), empty. */
+static const char *const review_tables[] = {
+  "suppressions", "baselines", "baseline_absent",
+};
+
+static int
+temp_tables (struct vs_report *r, int copy)
+{
+  sqlite3 *mem = NULL;
+  sqlite3_stmt *s = NULL;
+  size_t i;
+  int rc = -1;
+
+  if (sqlite3_open_v2 (":memory:", &mem, SQLITE_OPEN_READWRITE, NULL)
+      != SQLITE_OK
+      || sqlite3_exec (mem, vs_store_schema_sql (), NULL, NULL, NULL)
+      != SQLITE_OK)
+    goto out;
+  for (i = 0; i < VS_ARRAY_SIZE (review_tables); i++) {
+    const char *sql;
+    char *ddl;
+    int ok;
+
+    if (sqlite3_prepare_v2 (mem, "SELECT sql FROM sqlite_master WHERE type "
+                            "= 'table' AND name = ?", -1, &s, NULL)
+        != SQLITE_OK)
+      goto out;
+    sqlite3_bind_text (s, 1, review_tables[i], -1, SQLITE_STATIC);
+    if (sqlite3_step (s) != SQLITE_ROW
+        || !(sql = (const char *) sqlite3_column_text (s, 0))
+        || strncmp (sql, "CREATE TABLE ", 13) != 0)
+      goto out;
+    ddl = vs_xasprintf ("CREATE TEMP TABLE %s", sql + 13);
+    ok = sqlite3_exec (r->db, ddl, NULL, NULL, NULL) == SQLITE_OK;
+    free (ddl);
+    sqlite3_finalize (s);
+    s = NULL;
+    if (!ok)
+      goto out;
+    if (copy) {
+      char *ins = vs_xasprintf ("INSERT INTO temp.%s SELECT * FROM main.%s",
+                                review_tables[i], review_tables[i]);
+
+      ok = sqlite3_exec (r->db, ins, NULL, NULL, NULL) == SQLITE_OK;
+      free (ins);
+      if (!ok)
+        goto out;
+    }
+  }
+  rc = 0;
+
+ out:
+  sqlite3_finalize (s);
+  sqlite3_close (mem);
+  return rc;
+}
+
+/* Gives every report the schema version 7 columns and tables: a
+ * database without them gets TEMP ones (its findings with their
+ * fingerprints computed, no baseline, no suppression), and report-time
+ * --suppress files are applied to TEMP copies of the findings and the
+ * suppressions.  Unqualified names in the writers' queries find the
+ * TEMP tables first, so every format sees the same thing, and the
+ * database is never written. */
+static int
+has_column (struct vs_report *r, const char *table, const char *column)
+{
+  sqlite3_stmt *s;
+  int found = 0;
+
+  if (sqlite3_prepare_v2 (r->db, "SELECT 1 FROM pragma_table_info (?1, "
+                          "'main') WHERE name = ?2", -1, &s, NULL)
+      != SQLITE_OK)
+    return 0;
+  sqlite3_bind_text (s, 1, table, -1, SQLITE_STATIC);
+  sqlite3_bind_text (s, 2, column, -1, SQLITE_STATIC);
+  found = sqlite3_step (s) == SQLITE_ROW;
+  sqlite3_finalize (s);
+  return found;
+}
+
+static int
+review_setup (struct vs_report *r, const struct vs_report_options *opts,
+              char **errmsg)
+{
+  int cols = has_column (r, "findings", "suppression_id")
+    && has_column (r, "findings", "fingerprint")
+    && has_column (r, "findings", "baseline");
+  int have = has_column (r, "suppressions", "matched")
+    && has_column (r, "baselines", "findings_absent")
+    && has_column (r, "baseline_absent", "fingerprint");
+  int sup = opts && opts->nsuppress;
+
+  if (sqlite3_create_function (r->db, "vs_fp", -1, SQLITE_UTF8
+                               | SQLITE_DETERMINISTIC, NULL, vs_rep_fn_fp,
+                               NULL, NULL) != SQLITE_OK)
+    goto sql;
+  if ((!cols || sup)
+      && (sqlite3_exec (r->db, cols
+                        ? "CREATE TEMP TABLE findings AS SELECT * FROM "
+                        "main.findings"
+                        : "CREATE TEMP TABLE findings AS SELECT *, vs_fp "
+                        "(check_id, path, account, evidence) AS fingerprint, "
+                        "NULL AS baseline, NULL AS suppression_id FROM "
+                        "main.findings", NULL, NULL, NULL) != SQLITE_OK
+          || sqlite3_exec (r->db, "CREATE INDEX temp.findings_id ON "
+                           "findings (id)", NULL, NULL, NULL) != SQLITE_OK))
+    goto sql;
+  if ((!have || sup) && temp_tables (r, have) == -1)
+    goto sql;
+  if (sup) {
+    struct vs_review_counts c;
+    char today[32];
+
+    memset (&c, 0, sizeof c);
+    vs_now_iso (today);
+    today[10] = 0;
+    if (vs_review_suppress (r->db, r->scan_id, opts->suppress,
+                            opts->nsuppress, today, &c, errmsg) == -1)
+      return -1;
+  }
+  return 0;
+
+ sql:
+  *errmsg = vs_xasprintf ("%s: %s", r->db_path, sqlite3_errmsg (r->db));
+  return -1;
+}
+
+int
+vs_rep_review_counts (struct vs_report *r, struct vs_rep_review *c)
+{
+  sqlite3_stmt *s;
+  int rc;
+
+  memset (c, 0, sizeof *c);
+  c->has_baseline = vs_rep_int (r, "SELECT count (*) FROM baselines", 0) > 0;
+  c->new_ = vs_rep_int (r, "SELECT count (*) FROM findings WHERE baseline "
+                        "= 'new'", 0);
+  c->unchanged = vs_rep_int (r, "SELECT count (*) FROM findings WHERE "
+                             "baseline = 'unchanged'", 0);
+  c->absent = vs_rep_int (r, "SELECT count (*) FROM baseline_absent", 0);
+  c->suppressed = vs_rep_int (r, "SELECT count (*) FROM findings WHERE "
+                              "suppression_id IS NOT NULL", 0);
+  c->applied = vs_rep_int (r, "SELECT count (*) FROM suppressions WHERE "
+                           "status = 'applied'", 0);
+  c->stale = vs_rep_int (r, "SELECT count (*) FROM suppressions WHERE "
+                         "status = 'stale'", 0);
+  c->expired = vs_rep_int (r, "SELECT count (*) FROM suppressions WHERE "
+                           "status = 'expired'", 0);
+  s = vs_rep_prepare (r, "SELECT severity_rank, count (*) FROM findings "
+                      "WHERE suppression_id IS NULL AND (baseline IS NULL "
+                      "OR baseline = 'new') GROUP BY 1");
+  if (!s)
+    return -1;
+  while ((rc = vs_rep_step (r, s)) == 1) {
+    int64_t k = sqlite3_column_int64 (s, 0);
+
+    if (k >= 0 && k < 5)
+      c->live[k] = sqlite3_column_int64 (s, 1);
+  }
+  sqlite3_finalize (s);
+  return rc == -1 ? -1 : 0;
+}
+
 /* ---- the output file --------------------------------------------------- */
 
 /* Removes the temporary file (if any) and returns -1. */
@@ -466,6 +654,8 @@ vs_report_write (const char *db_path, const char *format,
     : VS_REPORT_HTML_MAX_FILES_DEFAULT;
   vs_now_iso (r.generated_at);
   rc = vs_rep_open (&r, db_path, errmsg);
+  if (rc == 0)
+    rc = review_setup (&r, opts, errmsg);
   if (rc == 0)
     rc = vs_rep_emit (&r, out_path, write_format, (void *) f, errmsg);
   vs_rep_close (&r);

@@ -15,8 +15,14 @@
 #include <stddef.h>
 
 /* What a report may be asked beyond its format. */
+struct vs_suppress_file;
+
 struct vs_report_options {
   size_t html_max_files;        /* html: rows of the file table at most */
+  /* --suppress files (core/review.h), applied on top of those the scan
+   * applied, in TEMP copies: the database is not written. */
+  const struct vs_suppress_file *suppress;
+  size_t nsuppress;
 };
 
 #define VS_REPORT_HTML_MAX_FILES_DEFAULT 200000

@@ -7,7 +7,10 @@
  * findings by severity, the --fail-on threshold the scan recorded and
  * how many findings are at it or above, the exit status those give (0,
  * 1, or 2 for a scan that did not complete), errors, files and matches,
- * and the ten worst findings at medium or above.  Its members are documented in vmscan(1),
+ * and the ten worst findings at medium or above.  Findings a suppression
+ * accepted, and with a baseline those it already had, are counted apart
+ * (new, unchanged, suppressed) and do not count towards --fail-on, as
+ * the scan's own exit status.  Its members are documented in vmscan(1),
  * REPORTS.
  */
 #include <config.h>
@@ -79,6 +82,7 @@ vs_report_summary (struct vs_report *r)
   sqlite3_stmt *st;
   char hex[65];
   int64_t counts[5] = { 0 }, fail_rank = 2, above = 0;
+  struct vs_rep_review rv;
   int i, rc;
 
   if (file_sha256 (r, hex) == -1)
@@ -105,8 +109,10 @@ vs_report_summary (struct vs_report *r)
                   vs_rep_severity[i]) == 0)
         fail_rank = i;
   sqlite3_finalize (st);
+  if (vs_rep_review_counts (r, &rv) == -1)
+    return -1;
   for (i = (int) fail_rank; i < 5; i++)
-    above += counts[i];
+    above += rv.live[i];
 
   vs_buf_adds (b, "{\n  \"vmscan_summary\": 1,\n  ");
   vs_buf_add_json_member (b, "database", r->db_path, strlen (r->db_path), 0);
@@ -132,6 +138,14 @@ vs_report_summary (struct vs_report *r)
                (long long) counts[4], (long long) counts[3],
                (long long) counts[2], (long long) counts[1],
                (long long) counts[0]);
+  vs_buf_addf (b, ",\n  \"review\": {\"baseline\": %s, \"new\": %lld, "
+               "\"unchanged\": %lld, \"gone\": %lld, \"suppressed\": %lld, "
+               "\"suppressions_applied\": %lld, \"suppressions_stale\": %lld, "
+               "\"suppressions_expired\": %lld}",
+               rv.has_baseline ? "true" : "false", (long long) rv.new_,
+               (long long) rv.unchanged, (long long) rv.absent,
+               (long long) rv.suppressed, (long long) rv.applied,
+               (long long) rv.stale, (long long) rv.expired);
   vs_buf_addf (b, ",\n  \"fail_on\": \"%s\",\n  \"at_or_above_fail_on\": "
                "%lld,\n  \"exit_status\": %d", vs_rep_severity[fail_rank],
                (long long) above, !r->complete ? 2 : above > 0 ? 1 : 0);
@@ -140,10 +154,16 @@ vs_report_summary (struct vs_report *r)
       || add_rows (r, "operating_systems", "SELECT root_device, type, "
                    "distro, product_name, hostname FROM operating_systems "
                    "ORDER BY id") == -1
+      || add_rows (r, "baseline", VS_REP_BASELINES_SQL) == -1
       || add_rows (r, "worst", "SELECT severity, check_id, category, title, "
-                   "path, account FROM findings WHERE severity_rank >= 2 "
-                   "ORDER BY severity_rank DESC, check_id, path, id LIMIT 10")
-      == -1)
+                   "path, account, baseline FROM findings WHERE "
+                   "severity_rank >= 2 AND suppression_id IS NULL ORDER BY "
+                   "baseline IS NOT 'new', severity_rank DESC, check_id, "
+                   "path, id LIMIT 10") == -1
+      || add_rows (r, "suppressions_expired_or_stale", "SELECT file, line, "
+                   "check_id, path, account, fingerprint, reason, expires, "
+                   "ticket, status, matched FROM suppressions WHERE status "
+                   "IN ('expired', 'stale') ORDER BY id") == -1)
     return -1;
   vs_buf_adds (b, "\n}\n");
   return 0;

@@ -140,6 +140,7 @@ static const struct csv_col finding_cols[] = {
   { "account", CSV_TEXT_HEX }, { "evidence", CSV_TEXT_HEX },
   { "mitre_attack", CSV_TEXT }, { "os_id", CSV_NUM },
   { "file_id", CSV_NUM }, { "match_id", CSV_NUM },
+  { "baseline", CSV_TEXT }, { "suppression_id", CSV_NUM },
 };
 
 int
@@ -262,7 +263,9 @@ md (struct vs_buf *b, const char *s, size_t len)
 }
 
 /* A column of md_table: its index, or MD_SEVERITY for the name of the
- * severity_rank in column 3. */
+ * severity_rank in column 3, followed by "(new)" when the finding is new
+ * since the baseline (column 13) and "(suppressed)" when a suppression
+ * accepted it (column 14). */
 #define MD_SEVERITY (-1)
 
 static void
@@ -274,6 +277,13 @@ md_col (struct vs_buf *b, sqlite3_stmt *stmt, int i)
   if (i == MD_SEVERITY) {
     i = sqlite3_column_int (stmt, 3);
     vs_buf_adds (b, vs_rep_severity[i >= 0 && i < 5 ? i : 0]);
+    if (sqlite3_column_count (stmt) > 14) {
+      s = vs_rep_col (stmt, 13, &len);
+      if (s && len == 3 && memcmp (s, "new", 3) == 0)
+        vs_buf_adds (b, " (new)");
+      if (sqlite3_column_type (stmt, 14) != SQLITE_NULL)
+        vs_buf_adds (b, " (suppressed)");
+    }
     return;
   }
   s = vs_rep_col (stmt, i, &len);
@@ -319,6 +329,63 @@ md_table (struct vs_report *r, const char *head, const char *sql,
   if (total > n)
     vs_buf_addf (b, "\n%lld more %s: see the html or json report\\.\n",
                  (long long) (total - n), noun);
+  return 0;
+}
+
+/* The baseline and the suppressions, before the findings: how many are
+ * new, who approved the baseline and why, and each suppression entry
+ * with what became of it (expired and stale ones first). */
+static int
+md_review (struct vs_report *r)
+{
+  static const int bl_cols[] = { 0, 4, 5, 6, 7 };
+  static const int sup_cols[] = { 10, 1, 2, 3, 4, 5, 7, 8, 9, 11 };
+  struct vs_buf *b = &r->out_buf;
+  struct vs_rep_review c;
+  int64_t live = 0;
+  int i;
+
+  if (vs_rep_review_counts (r, &c) == -1)
+    return -1;
+  for (i = 0; i < 5; i++)
+    live += c.live[i];
+  if (c.has_baseline) {
+    vs_buf_addf (b, "## New since the approved baseline: %lld\n\n"
+                 "%lld new, %lld unchanged, %lld gone since the baseline "
+                 "below; the findings list the new ones first, marked "
+                 "(new)\\.\n", (long long) c.new_, (long long) c.new_,
+                 (long long) c.unchanged, (long long) c.absent);
+    if (md_table (r, "\n| Baseline | Approved by | At | Reason | Ticket |\n"
+                  "|---|---|---|---|---|\n", VS_REP_BASELINES_SQL, bl_cols,
+                  VS_ARRAY_SIZE (bl_cols), 1, 1, "baselines") == -1)
+      return -1;
+    if (c.absent
+        && md_table (r, "\nGone since the baseline:\n\n| Severity | Check "
+                     "| Title | Path | Evidence |\n|---|---|---|---|---|\n",
+                     VS_REP_ABSENT_SQL, (const int[]) { 2, 1, 5, 6, 8 }, 5,
+                     MD_MAX_FINDINGS, c.absent, "gone findings") == -1)
+      return -1;
+    vs_buf_adds (b, "\n");
+  }
+  if (c.applied || c.stale || c.expired) {
+    vs_buf_addf (b, "## Suppressions: %lld findings accepted\n\n%lld "
+                 "entries applied, %lld stale (they matched nothing), %lld "
+                 "expired (they accept nothing: the findings they match are "
+                 "reported)\\.\n", (long long) c.suppressed,
+                 (long long) c.applied, (long long) c.stale,
+                 (long long) c.expired);
+    if (md_table (r, "\n| Status | File | Line | Check | Path | Account | "
+                  "Reason | Expires | Ticket | Matched |\n"
+                  "|---|---|---|---|---|---|---|---|---|---|\n",
+                  "SELECT id, file, line, check_id, path, account, "
+                  "fingerprint, reason, expires, ticket, status, matched "
+                  "FROM suppressions ORDER BY status = 'applied', id",
+                  sup_cols, VS_ARRAY_SIZE (sup_cols), MD_MAX_FINDINGS,
+                  c.applied + c.stale + c.expired, "entries") == -1)
+      return -1;
+    vs_buf_adds (b, "\n");
+  }
+  (void) live;
   return 0;
 }
 
@@ -394,6 +461,10 @@ vs_report_md (struct vs_report *r)
                (long long) m->files, r->generated_at);
   md (b, r->db_path, strlen (r->db_path));
   vs_buf_adds (b, " |\n\n");
+
+  /* What is new since the approved baseline, and what was accepted. */
+  if (md_review (r) == -1)
+    return -1;
 
   /* Counts by severity, then the findings that matter most. */
   total = m->findings_ranked;

@@ -201,10 +201,39 @@ def make_db(db, schema_sql, status="complete", filler=0, version=5):
     ]
     for i, f in enumerate(findings):
         con.execute(
-            "INSERT INTO findings VALUES (?, 1, 1, ?, ?, ?, ?, " + T + ", "
-            + T + ", " + T + ", " + T + ", ?, ?, ?)",
+            "INSERT INTO findings (id, scan_id, os_id, check_id, severity, "
+            "severity_rank, category, title, path, account, evidence, "
+            "mitre_attack, file_id, match_id) VALUES (?, 1, 1, ?, ?, ?, ?, "
+            + T + ", " + T + ", " + T + ", " + T + ", ?, ?, ?)",
             (i + 1, f[1], sev[f[0]], f[0], f[2], t(f[3]), t(f[4]), t(f[5]),
              t(f[6]), f[7], f[8], f[9]))
+    if version >= 7:
+        # An approved baseline and suppression files, their names, reasons
+        # and paths as hostile as the image's.
+        con.execute("INSERT INTO baselines VALUES (1, 1, " + T + ", ?, "
+                    "'u-<1>', '2026-11-01T00:00:00Z', " + T + ", "
+                    "'2026-11-02T00:00:00Z', " + T + ", " + T + ", 2, 5, 1)",
+                    (t(b"/srv/<b>base</b>\n.db"), "cd" * 32,
+                     t(b"Ada <script>alert(5)</script> \xff"),
+                     t(b"reviewed | `rm -rf` =HYPERLINK(\"x\")\n2nd"),
+                     t(b"OPS-<1>&amp;")))
+        con.execute("INSERT INTO baseline_absent VALUES (1, 1, "
+                    "'persistence.cron', 'high', 3, 'persistence', " + T
+                    + ", " + T + ", NULL, " + T + ", 'T1053.003', ?)",
+                    (t(b"gone <i>job</i>"), t(HOSTILE[4]),
+                     t(b"* * * * * </script>`x`"), "ef" * 32))
+        con.execute("INSERT INTO suppressions VALUES (1, 1, " + T + ", 3, "
+                    "'persistence.*', " + T + ", NULL, NULL, " + T + ", "
+                    "'2999-01-01', " + T + ", 'applied', 1)",
+                    (t(b"/etc/vmscan/<accepted>.txt"), t(HOSTILE[5]),
+                     t(b"our <b>backup</b> job, \"ok\" | =1+1 \xe9"),
+                     t(b"T-<2>")))
+        con.execute("INSERT INTO suppressions VALUES (2, 1, 'a.txt', 9, "
+                    "'yara', '/nowhere/*', NULL, NULL, " + T + ", NULL, "
+                    "NULL, 'stale', 0)", (t(b"stale <entry>"),))
+        con.execute("UPDATE findings SET baseline = CASE WHEN id IN (1, 3) "
+                    "THEN 'new' ELSE 'unchanged' END")
+        con.execute("UPDATE findings SET suppression_id = 1 WHERE id = 6")
     con.execute("INSERT INTO errors VALUES (1, 1, 'read', 1, " + T + ", "
                 "'cannot read: <Input/output error>', "
                 "'2026-11-20T10:01:00Z')", (t(HOSTILE[2]),))
@@ -299,12 +328,24 @@ def connect(db):
     return con
 
 
+# vmscan(1), REPORTS: findings not suppressed first, of those the new
+# ones (against --baseline) first, each group by severity.
 FINDINGS_SQL = ("SELECT id, check_id, severity, severity_rank, category, "
                 "title, path, account, evidence, mitre_attack, os_id, "
-                "file_id, match_id FROM findings ORDER BY severity_rank "
-                "DESC, check_id, path, id")
+                "file_id, match_id, baseline, suppression_id FROM findings "
+                "ORDER BY suppression_id IS NOT NULL, baseline IS NOT 'new', "
+                "severity_rank DESC, check_id, path, id")
 SECTIONS = {
     "findings": FINDINGS_SQL,
+    "baseline": "SELECT path, sha256, scan_uuid, started_at, approved_by, "
+    "approved_at, reason, ticket, findings_new, findings_unchanged, "
+    "findings_absent FROM baselines ORDER BY id LIMIT 1",
+    "baseline_absent": "SELECT id, check_id, severity, severity_rank, "
+    "category, title, path, account, evidence, mitre_attack, fingerprint "
+    "FROM baseline_absent ORDER BY severity_rank DESC, check_id, path, id",
+    "suppressions": "SELECT id, file, line, check_id, path, account, "
+    "fingerprint, reason, expires, ticket, status, matched FROM "
+    "suppressions ORDER BY id",
     "images": "SELECT id, disk_index, path, format, format_source, "
     "file_size, virtual_size, sha256 FROM images ORDER BY disk_index, id",
     "operating_systems": "SELECT id, root_device, type, distro, "
@@ -449,7 +490,10 @@ def check_jsonl(tap, path, con, args):
            and (kinds[1] == "finding" or "finding" not in kinds),
            "jsonl: report first, findings next, end last")
     doc = dict(recs[0]["data"])
-    plural = {"finding": "findings", "image": "images", "operating_system":
+    plural = {"finding": "findings", "baseline": "baseline",
+              "baseline_absent": "baseline_absent",
+              "suppression": "suppressions", "image": "images",
+              "operating_system":
               "operating_systems", "filesystem": "filesystems",
               "check_run": "check_runs", "match": "matches",
               "error": "errors", "file": "files"}
@@ -551,9 +595,26 @@ def check_sarif(tap, path, con, args):
            and run["tool"]["driver"]["name"] == "vmscan",
            "sarif: version 2.1.0, one run, driver vmscan")
     want = con.execute(FINDINGS_SQL).fetchall()
-    res = run["results"]
+    absent = con.execute(SECTIONS["baseline_absent"]).fetchall()
+    res = [r for r in run["results"] if r.get("baselineState") != "absent"]
+    gone = [r for r in run["results"] if r.get("baselineState") == "absent"]
     tap.ok(len(res) == len(want), "sarif: one result per finding (%d)"
            % len(want))
+    tap.ok(len(gone) == len(absent) and all(
+        r["ruleId"] == a[1].decode() and display(a[5]) in r["message"]["text"]
+        for r, a in zip(gone, absent)),
+        "sarif: one absent result per finding gone since the baseline (%d)"
+        % len(absent))
+    sup = {r[0]: r[7] for r in con.execute(SECTIONS["suppressions"])}
+    states = [(r.get("baselineState"),
+               [x["justification"] for x in r.get("suppressions", [])])
+              for r in res]
+    want_states = [(w[13] and w[13].decode(),
+                    [] if w[14] is None else [display(sup[w[14]])])
+                   for w in want]
+    tap.ok(states == want_states, "sarif: baselineState and the "
+           "suppression's reason as justification, as the database says",
+           first_diff(states, want_states))
     level = {4: "error", 3: "error", 2: "warning", 1: "note", 0: "note"}
     rules = [r["id"] for r in run["tool"]["driver"]["rules"]]
     bad = []
@@ -775,7 +836,8 @@ def main():
     m.add_argument("schema_sql")
     m.add_argument("--status", default="complete")
     m.add_argument("--filler", type=int, default=0)
-    m.add_argument("--schema-version", type=int, choices=(2, 3, 4, 5), default=5)
+    m.add_argument("--schema-version", type=int, choices=(2, 3, 4, 5, 7),
+                   default=7)
     c = sub.add_parser("check")
     c.add_argument("format")
     c.add_argument("report")

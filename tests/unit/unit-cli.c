@@ -67,7 +67,7 @@ summary (const struct vs_scan_result *r, enum vs_severity fail_on)
   size_t len = 0;
   FILE *f = open_memstream (&text, &len);
 
-  vs_summary_print (f, r, "out.db", fail_on);
+  vs_summary_print (f, r, "out.db", fail_on, NULL);
   fclose (f);
   return text;
 }
@@ -145,6 +145,25 @@ test_summary (void)
   tap_ok (vs_summary_exit_status (&r, VS_SEV_INFO) == 1,
           "info findings at --fail-on info: exit 1");
 
+  /* Reviewed (--baseline, --suppress): only what is left counts. */
+  r.reviewed = 1;
+  r.review.live[VS_SEV_INFO] = 5;
+  tap_ok (vs_summary_exit_status (&r, VS_SEV_MEDIUM) == 0
+          && vs_summary_exit_status (&r, VS_SEV_INFO) == 1,
+          "medium findings suppressed or in the baseline: exit 0; the "
+          "info ones left: exit 1 at --fail-on info");
+  r.review.live[VS_SEV_MEDIUM] = 1;
+  r.review.suppressed = 1;
+  r.review.applied = 1;
+  r.review.stale = 2;
+  text = summary (&r, VS_SEV_MEDIUM);
+  tap_ok (vs_summary_exit_status (&r, VS_SEV_MEDIUM) == 1
+          && strstr (text, "; 1 not suppressed at medium or above\n")
+          && strstr (text, "  suppressed:  1 findings by 1 entries; 2 stale "),
+          "one medium left: exit 1, said in the summary");
+  free (text);
+  r.reviewed = 0;
+
   r.status = VS_SCAN_INTERRUPTED;
   r.nos = 0;
   r.tcg = 0;
@@ -179,7 +198,7 @@ test_summary (void)
 int
 main (void)
 {
-  tap_plan (14);
+  tap_plan (16);
   test_progress ();
   test_summary ();
   return tap_done ();
