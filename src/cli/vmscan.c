@@ -651,6 +651,13 @@ main (int argc, char **argv)
   memset (&bl, 0, sizeof bl);
   if (load_review (&o, &cli, &bl, &sfiles) == -1) {
     free_review (&o, &bl, sfiles);
+    free (cli.suppress);
+    free ((void *) o.rule_paths);
+    free ((void *) o.ioc_paths);
+    free ((void *) o.skip_checks);
+    free (cli.reports);
+    if (!cli.db)
+      free ((char *) o.db_path);
     return 2;
   }
   if (cli.progress == -1)
