@@ -87,6 +87,47 @@ print_findings (FILE *out, const struct vs_scan_result *r,
   print_review (out, r, bl);
 }
 
+/* One line: clean, or how many findings need a look and the worst
+ * severity among them; then the stories, worst first. */
+static void
+print_verdict (FILE *out, const struct vs_scan_result *r,
+               enum vs_severity fail_on, const struct vs_baseline *bl)
+{
+  uint64_t n = 0;
+  int k, worst = -1;
+  size_t i;
+
+  if (!r->reviewed)
+    return;
+  for (k = VS_SEV_COUNT - 1; k >= (int) VS_SEV_MEDIUM; k--)
+    if (r->review.live[k]) {
+      n += r->review.live[k];
+      if (worst == -1)
+        worst = k;
+    }
+  if (n == 0)
+    fprintf (out, "  verdict:     clean: no finding at medium or above%s\n",
+             bl ? " new since the baseline" : "");
+  else
+    fprintf (out, "  verdict:     %llu finding%s at medium or above%s, the "
+             "worst %s%s\n", (unsigned long long) n, n == 1 ? "" : "s",
+             bl ? " new since the baseline" : "",
+             vs_severity_name ((enum vs_severity) worst),
+             worst < (int) fail_on ? " (under --fail-on)" : "");
+  for (i = 0; i < r->nshown; i++) {
+    CLEANUP_FREE char *t = vs_printable (r->stories[i].title,
+                                         strlen (r->stories[i].title));
+
+    fprintf (out, "  %s %-6s %s (%llu findings)\n",
+             i ? "          " : "stories:  ",
+             vs_severity_name ((enum vs_severity) r->stories[i].rank), t,
+             (unsigned long long) r->stories[i].findings);
+  }
+  if (r->nstories > r->nshown)
+    fprintf (out, "              and %llu more (the stories table)\n",
+             (unsigned long long) (r->nstories - r->nshown));
+}
+
 void
 vs_summary_print (FILE *out, const struct vs_scan_result *r,
                   const char *db_path, enum vs_severity fail_on,
@@ -97,6 +138,7 @@ vs_summary_print (FILE *out, const struct vs_scan_result *r,
 
   fprintf (out, "vmscan %s: scan %s\n", PACKAGE_VERSION,
            r->status == VS_SCAN_COMPLETE ? "complete" : "interrupted");
+  print_verdict (out, r, fail_on, baseline);
   for (i = 0; i < r->nimages; i++) {
     CLEANUP_FREE char *p = vs_printable (r->images[i].path,
                                          strlen (r->images[i].path));

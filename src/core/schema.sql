@@ -3,7 +3,7 @@
 -- Version 7 added scans.uuid, findings.fingerprint, findings.baseline
 -- and findings.suppression_id, and the baselines, baseline_absent,
 -- suppressions and approvals tables (--baseline, --suppress, vmscan
--- baseline accept); version 6 added the packages and accounts tables, version 5
+-- baseline accept), stories and finding_links; version 6 added the packages and accounts tables, version 5
 -- files.deleted (--deleted), version 4
 -- filesystems.data_path, version 3 scans.openssl_version; version 2
 -- databases are the same without any of them.
@@ -336,3 +336,32 @@ CREATE TABLE approvals (
   source_path TEXT NOT NULL,        -- the scan's database as given
   source_sha256 TEXT NOT NULL       -- its SHA-256 when it was approved
 );
+
+-- Findings told as one story: a persistence entry (cron, a systemd unit,
+-- ...) whose command names a program or a file another finding is
+-- about, and findings about one same file, are tied (finding_links:
+-- finding_id 'runs' the program linked_id is about, 'uses' the
+-- configuration or data file it is about, or is about the 'same-file');
+-- each set of
+-- tied findings at medium or above with a chain or a miner, malware or
+-- masquerading finding in it is a story.
+CREATE TABLE stories (
+  id INTEGER PRIMARY KEY,
+  scan_id INTEGER NOT NULL REFERENCES scans(id),
+  severity TEXT NOT NULL,           -- of its worst finding
+  severity_rank INTEGER NOT NULL,
+  title TEXT NOT NULL,              -- "a miner at /x, started by /etc/cron.d/y,
+                                    -- configured by /x/config.json"
+  subject_path TEXT,                -- the program or file it is about
+  findings INTEGER NOT NULL         -- findings in it
+);
+
+CREATE TABLE finding_links (
+  id INTEGER PRIMARY KEY,
+  scan_id INTEGER NOT NULL REFERENCES scans(id),
+  story_id INTEGER REFERENCES stories(id),
+  finding_id INTEGER NOT NULL REFERENCES findings(id),
+  linked_id INTEGER NOT NULL REFERENCES findings(id),
+  relation TEXT NOT NULL CHECK (relation IN ('runs', 'uses', 'same-file'))
+);
+CREATE INDEX finding_links_finding ON finding_links(finding_id);

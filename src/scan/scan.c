@@ -24,6 +24,7 @@
 #include "parse/accounts.h"
 #include "core/appliance.h"
 #include "checks/checks.h"
+#include "core/story.h"
 #include "core/classify.h"
 #include "core/guest.h"
 #include "base/hash.h"
@@ -1366,8 +1367,41 @@ check (struct state *s)
   return STEP_NEXT;
 }
 
+/* The first stories, for the summary. */
+static int
+load_stories (struct state *s, sqlite3 *db, int64_t scan_id, char **err)
+{
+  struct vs_scan_result *r = s->r;
+  sqlite3_stmt *st;
+  int rc;
+
+  if (sqlite3_prepare_v2 (db, "SELECT severity_rank, title, findings FROM "
+                          "stories WHERE scan_id = ? ORDER BY id LIMIT ?",
+                          -1, &st, NULL) != SQLITE_OK) {
+    *err = vs_xasprintf ("evidence database: %s", sqlite3_errmsg (db));
+    return -1;
+  }
+  sqlite3_bind_int64 (st, 1, scan_id);
+  sqlite3_bind_int (st, 2, VS_SCAN_STORIES);
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW && r->nshown < VS_SCAN_STORIES) {
+    const char *t = (const char *) sqlite3_column_text (st, 1);
+    struct vs_scan_story *y = &r->stories[r->nshown++];
+
+    y->rank = sqlite3_column_int (st, 0);
+    y->title = vs_xstrndup (t ? t : "", t ? (size_t) sqlite3_column_bytes (st, 1)
+                            : 0);
+    y->findings = (uint64_t) sqlite3_column_int64 (st, 2);
+  }
+  sqlite3_finalize (st);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+    *err = vs_xasprintf ("evidence database: %s", sqlite3_errmsg (db));
+    return -1;
+  }
+  return 0;
+}
+
 /* Phase: the findings set against the approved baseline and the
- * suppression files, and counted for --fail-on. */
+ * suppression files, counted for --fail-on, and told as stories. */
 static enum step
 review (struct state *s)
 {
@@ -1391,6 +1425,9 @@ review (struct state *s)
       || vs_review_live (db, scan_id, c, &err) == -1)
     return fail_free (s, "review", err);
   s->r->reviewed = 1;
+  if (vs_story_build (db, scan_id, &s->r->nstories, &err) == -1
+      || load_stories (s, db, scan_id, &err) == -1)
+    return fail_free (s, "review", err);
   return STEP_NEXT;
 }
 
@@ -1562,6 +1599,8 @@ vs_scan_result_free (struct vs_scan_result *r)
   for (i = 0; i < r->nimages; i++)
     free (r->images[i].path);
   free (r->images);
+  for (i = 0; i < r->nshown; i++)
+    free (r->stories[i].title);
   if (r->oses)
     vs_appliance_free_oses (r->oses, r->nos);
   memset (r, 0, sizeof *r);

@@ -78,6 +78,8 @@ enum vs_scan_status {
   VS_SCAN_FAILED,               /* it could not be completed */
 };
 
+#define VS_SCAN_STORIES 5
+
 /* One image, as the summary names it. */
 struct vs_scan_image {
   char *path;
@@ -108,6 +110,15 @@ struct vs_scan_result {
   int reviewed;                 /* the baseline and suppressions applied */
   struct vs_review_counts review;       /* their counts; review.live is
                                          * what --fail-on looks at */
+  /* The stories (core/story.h), worst first: how many, and the first
+   * VS_SCAN_STORIES of them. */
+  uint64_t nstories;
+  size_t nshown;
+  struct vs_scan_story {
+    int rank;
+    char *title;
+    uint64_t findings;
+  } stories[VS_SCAN_STORIES];
   uint64_t errors;              /* rows in the errors table */
   double elapsed;               /* seconds, until the database was done */
 };
