@@ -142,6 +142,8 @@ static const char js[] =
 
 /* ---- helpers ----------------------------------------------------------- */
 
+static int write_verdict (struct vs_report *r);
+
 static void
 h (struct vs_buf *b, const char *s, size_t len)
 {
@@ -299,7 +301,7 @@ file_row (struct vs_buf *b, const char *th, const struct vs_rep_value *path,
   vs_buf_adds (b, "</span></td></tr>");
 }
 
-static void
+static int
 write_header (struct vs_report *r)
 {
   struct vs_buf *b = &r->out_buf;
@@ -321,6 +323,8 @@ write_header (struct vs_report *r)
     }
     vs_buf_adds (b, "</div>");
   }
+  if (write_verdict (r) == -1)
+    return -1;
   vs_buf_adds (b, "<table class=\"case\">");
 
   /* Images: id, disk_index, path, format, format_source, file_size,
@@ -402,10 +406,20 @@ write_header (struct vs_report *r)
 
   /* Rule files (id, path, namespace, sha256, size), then IOC lists (id,
    * path, sha256, entries). */
-  for (i = 0, t = &m->rule_files; i < t->nrows; i++) {
-    v = vs_rep_cell (t, i, 2);
-    file_row (b, "Rule file", vs_rep_cell (t, i, 1), v->s, v->len, NULL,
-              vs_rep_cell (t, i, 3));
+  /* The rule files in one line, their list folded under it. */
+  if (m->rule_files.nrows) {
+    char digest[65];
+
+    vs_rep_rules_digest (r, digest);
+    vs_buf_addf (b, "<tr><th>Rule files</th><td>%zu files, digest <span "
+                 "class=\"mono\">%s</span><details><summary>the files"
+                 "</summary><table>", m->rule_files.nrows, digest);
+    for (i = 0, t = &m->rule_files; i < t->nrows; i++) {
+      v = vs_rep_cell (t, i, 2);
+      file_row (b, "Rule file", vs_rep_cell (t, i, 1), v->s, v->len, NULL,
+                vs_rep_cell (t, i, 3));
+    }
+    vs_buf_adds (b, "</table></details></td></tr>");
   }
   for (i = 0, t = &m->ioc_files; i < t->nrows; i++) {
     v = vs_rep_cell (t, i, 3);
@@ -444,6 +458,47 @@ write_header (struct vs_report *r)
                "<a href=\"#pictures\">Pictures</a>"
                "<a href=\"#files\">Files</a><a href=\"#errors\">Errors</a>"
                "<a href=\"#checks\">Checks run</a></nav></header>\n");
+  return 0;
+}
+
+/* The verdict, one line, then the stories, worst first, before the case
+ * header. */
+static int
+write_verdict (struct vs_report *r)
+{
+  struct vs_buf *b = &r->out_buf;
+  struct vs_buf v = VS_BUF_INIT;
+  sqlite3_stmt *st;
+  int rc, n = 0;
+
+  if (vs_rep_verdict (r, &v) == -1) {
+    vs_buf_release (&v);
+    return -1;
+  }
+  vs_buf_adds (b, "<p class=\"verdict\"><strong>Verdict:</strong> ");
+  h (b, v.data ? v.data : "", v.len);
+  vs_buf_adds (b, "</p>");
+  vs_buf_release (&v);
+  st = vs_rep_prepare (r, VS_REP_STORIES_SQL);
+  if (!st)
+    return -1;
+  while ((rc = vs_rep_step (r, st)) == 1) {
+    int s = sev_of (st, 2);
+
+    if (n++ == 0)
+      vs_buf_adds (b, "<section id=\"stories\"><h2>Stories</h2><ol>");
+    vs_buf_addf (b, "<li><span class=\"badge sev-%d\">%s</span> ", s,
+                 vs_rep_severity[s]);
+    hcol (b, st, 3);
+    vs_buf_addf (b, " (%lld findings)</li>",
+                 (long long) sqlite3_column_int64 (st, 5));
+  }
+  sqlite3_finalize (st);
+  if (rc == -1)
+    return -1;
+  if (n)
+    vs_buf_adds (b, "</ol></section>");
+  return 0;
 }
 
 /* ---- findings ---------------------------------------------------------- */
@@ -1359,8 +1414,7 @@ vs_report_html (struct vs_report *r)
     vs_buf_adds (b, " (INCOMPLETE)");
   vs_buf_addf (b, "</title>\n<style>%s</style>\n</head>\n<body>\n", css);
 
-  write_header (r);
-  if (write_review (r) == -1 || write_findings (r) == -1
+  if (write_header (r) == -1 || write_review (r) == -1 || write_findings (r) == -1
       || write_matches (r) == -1)
     return -1;
   vs_buf_adds (b, "<section id=\"pictures\"><h2>Pictures of the image</h2>");

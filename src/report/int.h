@@ -153,4 +153,24 @@ struct vs_rep_review {
 };
 int vs_rep_review_counts (struct vs_report *r, struct vs_rep_review *c);
 
+/* Appends the verdict, one line of raw text (the writer escapes it):
+ * "clean: no finding at medium or above", or how many findings at
+ * medium or above no suppression accepted (new ones, with a baseline),
+ * the worst severity and the worst finding's title and path; prefixed
+ * with "INCOMPLETE SCAN: " when the scan did not complete. */
+int vs_rep_verdict (struct vs_report *r, struct vs_buf *b);
+
+/* The digest of the rule files, that a report names them by: the
+ * SHA-256 of their sha256 columns, each followed by a newline, in id
+ * order ("-" when there is none). */
+void vs_rep_rules_digest (struct vs_report *r, char out[65]);
+
+/* The stories, worst first (core/story.h), and what ties them. */
+#define VS_REP_STORIES_SQL \
+  "SELECT id, severity, severity_rank, title, subject_path, findings " \
+  "FROM stories ORDER BY id"
+#define VS_REP_LINKS_SQL \
+  "SELECT id, story_id, finding_id, linked_id, relation FROM " \
+  "finding_links ORDER BY id"
+
 #endif /* VS_REPORT_INT_H */

@@ -44,6 +44,8 @@ static const struct section sections[] = {
   { "baseline", "baseline", VS_REP_BASELINES_SQL, 0, 0 },
   { "baseline_absent", "baseline_absent", VS_REP_ABSENT_SQL, 0, 0 },
   { "suppressions", "suppression", VS_REP_SUPPRESSIONS_SQL, 0, 0 },
+  { "stories", "story", VS_REP_STORIES_SQL, 0, 0 },
+  { "finding_links", "finding_link", VS_REP_LINKS_SQL, 0, 0 },
   { "images", "image", MODEL_TABLE (images, SIZE_MAX) },
   { "operating_systems", "operating_system", MODEL_TABLE (oses, SIZE_MAX) },
   { "filesystems", "filesystem", MODEL_TABLE (filesystems, SIZE_MAX) },
@@ -210,6 +212,15 @@ add_header (struct vs_report *r)
   add_text_or_null (b, "message", r->status_message);
   vs_buf_adds (b, ",");
   add_text_or_null (b, "note", vs_rep_incomplete_note (r));
+  {
+    struct vs_buf v = VS_BUF_INIT;
+
+    /* A failure is recorded in r and fails the report after this. */
+    vs_rep_verdict (r, &v);
+    vs_buf_adds (b, ",");
+    vs_buf_add_json_member (b, "verdict", v.data ? v.data : "", v.len, 0);
+    vs_buf_release (&v);
+  }
   vs_buf_adds (b, "},\"counts\":{\"findings_by_severity\":{");
   for (i = 4; i >= 0; i--)
     vs_buf_addf (b, "\"%s\":%lld%s", vs_rep_severity[i],

@@ -334,7 +334,7 @@ vs_rep_fn_fp (sqlite3_context *c, int argc, sqlite3_value **argv)
  * r->db from this vmscan's schema (an in-memory database made with it,
  * whose statements are replayed with TEMP), empty. */
 static const char *const review_tables[] = {
-  "suppressions", "baselines", "baseline_absent",
+  "suppressions", "baselines", "baseline_absent", "stories", "finding_links",
 };
 
 static int
@@ -422,7 +422,9 @@ review_setup (struct vs_report *r, const struct vs_report_options *opts,
     && has_column (r, "findings", "baseline");
   int have = has_column (r, "suppressions", "matched")
     && has_column (r, "baselines", "findings_absent")
-    && has_column (r, "baseline_absent", "fingerprint");
+    && has_column (r, "baseline_absent", "fingerprint")
+    && has_column (r, "stories", "subject_path")
+    && has_column (r, "finding_links", "relation");
   int sup = opts && opts->nsuppress;
 
   if (sqlite3_create_function (r->db, "vs_fp", -1, SQLITE_UTF8
@@ -458,6 +460,76 @@ review_setup (struct vs_report *r, const struct vs_report_options *opts,
  sql:
   *errmsg = vs_xasprintf ("%s: %s", r->db_path, sqlite3_errmsg (r->db));
   return -1;
+}
+
+void
+vs_rep_rules_digest (struct vs_report *r, char out[65])
+{
+  const struct vs_rep_table *t = &r->m.rule_files;
+  struct vs_sha256 h;
+  size_t i;
+
+  if (t->nrows == 0) {
+    strcpy (out, "-");
+    return;
+  }
+  vs_sha256_init (&h);
+  for (i = 0; i < t->nrows; i++) {
+    const struct vs_rep_value *v = vs_rep_cell (t, i, 3);
+
+    if (v->s)
+      vs_sha256_update (&h, v->s, v->len);
+    vs_sha256_update (&h, "\n", 1);
+  }
+  vs_sha256_final_hex (&h, out);
+}
+
+int
+vs_rep_verdict (struct vs_report *r, struct vs_buf *b)
+{
+  struct vs_rep_review c;
+  sqlite3_stmt *s;
+  int64_t n = 0;
+  int k, worst = -1, rc;
+
+  if (vs_rep_review_counts (r, &c) == -1)
+    return -1;
+  for (k = 4; k >= 2; k--)
+    if (c.live[k]) {
+      n += c.live[k];
+      if (worst == -1)
+        worst = k;
+    }
+  if (!r->complete)
+    vs_buf_adds (b, "INCOMPLETE SCAN: ");
+  if (n == 0) {
+    vs_buf_addf (b, "clean: no finding at medium or above%s",
+                 c.has_baseline ? " new since the baseline" : "");
+    return 0;
+  }
+  vs_buf_addf (b, "%lld finding%s at medium or above%s, the worst %s: ",
+               (long long) n, n == 1 ? "" : "s",
+               c.has_baseline ? " new since the baseline" : "",
+               vs_rep_severity[worst]);
+  s = vs_rep_prepare (r, "SELECT title, path FROM findings WHERE "
+                      "suppression_id IS NULL AND (baseline IS NULL OR "
+                      "baseline = 'new') AND severity_rank >= 2 ORDER BY "
+                      "severity_rank DESC, check_id, path, id LIMIT 1");
+  if (!s)
+    return -1;
+  if ((rc = vs_rep_step (r, s)) == 1) {
+    size_t len;
+    const char *t = vs_rep_col (s, 0, &len);
+
+    vs_buf_add (b, t ? t : "", t ? len : 0);
+    if ((t = vs_rep_col (s, 1, &len))) {
+      vs_buf_adds (b, " (");
+      vs_buf_add (b, t, len);
+      vs_buf_adds (b, ")");
+    }
+  }
+  sqlite3_finalize (s);
+  return rc == -1 ? -1 : 0;
 }
 
 int

@@ -115,6 +115,17 @@ vs_report_summary (struct vs_report *r)
     above += rv.live[i];
 
   vs_buf_adds (b, "{\n  \"vmscan_summary\": 1,\n  ");
+  {
+    struct vs_buf v = VS_BUF_INIT;
+
+    if (vs_rep_verdict (r, &v) == -1) {
+      vs_buf_release (&v);
+      return -1;
+    }
+    vs_buf_add_json_member (b, "verdict", v.data ? v.data : "", v.len, 0);
+    vs_buf_release (&v);
+    vs_buf_adds (b, ",\n  ");
+  }
   vs_buf_add_json_member (b, "database", r->db_path, strlen (r->db_path), 0);
   vs_buf_addf (b, ",\n  \"database_sha256\": \"%s\",\n  \"schema_version\": "
                "%d", hex, r->schema_version);
@@ -155,6 +166,8 @@ vs_report_summary (struct vs_report *r)
                    "distro, product_name, hostname FROM operating_systems "
                    "ORDER BY id") == -1
       || add_rows (r, "baseline", VS_REP_BASELINES_SQL) == -1
+      || add_rows (r, "stories", "SELECT severity, title, subject_path, "
+                   "findings FROM stories ORDER BY id LIMIT 10") == -1
       || add_rows (r, "worst", "SELECT severity, check_id, category, title, "
                    "path, account, baseline FROM findings WHERE "
                    "severity_rank >= 2 AND suppression_id IS NULL ORDER BY "

@@ -267,6 +267,8 @@ md (struct vs_buf *b, const char *s, size_t len)
  * since the baseline (column 13) and "(suppressed)" when a suppression
  * accepted it (column 14). */
 #define MD_SEVERITY (-1)
+/* The severity_rank of a story (column 2) as its name. */
+#define MD_STORY_SEVERITY (-2)
 
 static void
 md_col (struct vs_buf *b, sqlite3_stmt *stmt, int i)
@@ -274,6 +276,11 @@ md_col (struct vs_buf *b, sqlite3_stmt *stmt, int i)
   size_t len;
   const char *s;
 
+  if (i == MD_STORY_SEVERITY) {
+    i = sqlite3_column_int (stmt, 2);
+    vs_buf_adds (b, vs_rep_severity[i >= 0 && i < 5 ? i : 0]);
+    return;
+  }
   if (i == MD_SEVERITY) {
     i = sqlite3_column_int (stmt, 3);
     vs_buf_adds (b, vs_rep_severity[i >= 0 && i < 5 ? i : 0]);
@@ -329,6 +336,47 @@ md_table (struct vs_report *r, const char *head, const char *sql,
   if (total > n)
     vs_buf_addf (b, "\n%lld more %s: see the html or json report\\.\n",
                  (long long) (total - n), noun);
+  return 0;
+}
+
+/* The verdict in bold, then the stories, a numbered list, worst first. */
+static int
+md_verdict (struct vs_report *r)
+{
+  struct vs_buf *b = &r->out_buf;
+  struct vs_buf v = VS_BUF_INIT;
+  sqlite3_stmt *st;
+  int rc, n = 0;
+
+  if (vs_rep_verdict (r, &v) == -1) {
+    vs_buf_release (&v);
+    return -1;
+  }
+  vs_buf_adds (b, "**Verdict: ");
+  md (b, v.data ? v.data : "", v.len);
+  vs_buf_adds (b, "**\n\n");
+  vs_buf_release (&v);
+  st = vs_rep_prepare (r, VS_REP_STORIES_SQL);
+  if (!st)
+    return -1;
+  while ((rc = vs_rep_step (r, st)) == 1) {
+    size_t len;
+    const char *t = vs_rep_col (st, 3, &len);
+
+    if (n++ == 0)
+      vs_buf_adds (b, "## Stories\n\n");
+    vs_buf_addf (b, "%d\\. **", n);
+    md_col (b, st, MD_STORY_SEVERITY);
+    vs_buf_adds (b, "** ");
+    md (b, t ? t : "", t ? len : 0);
+    vs_buf_addf (b, " \\(%lld findings\\)\n", (long long)
+                 sqlite3_column_int64 (st, 5));
+  }
+  sqlite3_finalize (st);
+  if (rc == -1)
+    return -1;
+  if (n)
+    vs_buf_adds (b, "\n");
   return 0;
 }
 
@@ -402,14 +450,19 @@ vs_report_md (struct vs_report *r)
   int64_t total;
   size_t k;
   int i;
+  char rules_digest[65];
 
-  /* The case header. */
+  vs_rep_rules_digest (r, rules_digest);
+
+  /* The verdict, then the stories, then the case header. */
   vs_buf_adds (b, "# vmscan report\n\n");
   if (note) {
     vs_buf_adds (b, "> **");
     md (b, note, strlen (note));
     vs_buf_adds (b, "**\n\n");
   }
+  if (md_verdict (r) == -1)
+    return -1;
   vs_buf_adds (b, "| | |\n|---|---|\n| Scan status | ");
   md_scan (r, "status");
   if (vs_rep_scan (m, "status_message")->type != SQLITE_NULL) {
@@ -456,9 +509,9 @@ vs_report_md (struct vs_report *r)
     vs_rep_add_value (b, vs_rep_cell (t, k, 1), md);
     vs_buf_adds (b, " |\n");
   }
-  vs_buf_addf (b, "| Rule files | %lld |\n| Files | %lld |\n"
+  vs_buf_addf (b, "| Rule files | %lld (digest %s) |\n| Files | %lld |\n"
                "| Report made | %s from ", (long long) m->rule_files.nrows,
-               (long long) m->files, r->generated_at);
+               rules_digest, (long long) m->files, r->generated_at);
   md (b, r->db_path, strlen (r->db_path));
   vs_buf_adds (b, " |\n\n");
 

@@ -234,6 +234,13 @@ def make_db(db, schema_sql, status="complete", filler=0, version=5):
         con.execute("UPDATE findings SET baseline = CASE WHEN id IN (1, 3) "
                     "THEN 'new' ELSE 'unchanged' END")
         con.execute("UPDATE findings SET suppression_id = 1 WHERE id = 6")
+        # A story with a hostile title, tying the two cron findings.
+        con.execute("INSERT INTO stories VALUES (1, 1, 'high', 3, " + T
+                    + ", " + T + ", 2)",
+                    (t(b"a miner at " + HOSTILE[1] + b", started by <b>x"),
+                     t(HOSTILE[1])))
+        con.execute("INSERT INTO finding_links VALUES (1, 1, 1, 2, 6, "
+                    "'runs')")
     con.execute("INSERT INTO errors VALUES (1, 1, 'read', 1, " + T + ", "
                 "'cannot read: <Input/output error>', "
                 "'2026-11-20T10:01:00Z')", (t(HOSTILE[2]),))
@@ -346,6 +353,10 @@ SECTIONS = {
     "suppressions": "SELECT id, file, line, check_id, path, account, "
     "fingerprint, reason, expires, ticket, status, matched FROM "
     "suppressions ORDER BY id",
+    "stories": "SELECT id, severity, severity_rank, title, subject_path, "
+    "findings FROM stories ORDER BY id",
+    "finding_links": "SELECT id, story_id, finding_id, linked_id, relation "
+    "FROM finding_links ORDER BY id",
     "images": "SELECT id, disk_index, path, format, format_source, "
     "file_size, virtual_size, sha256 FROM images ORDER BY disk_index, id",
     "operating_systems": "SELECT id, root_device, type, distro, "
@@ -492,7 +503,8 @@ def check_jsonl(tap, path, con, args):
     doc = dict(recs[0]["data"])
     plural = {"finding": "findings", "baseline": "baseline",
               "baseline_absent": "baseline_absent",
-              "suppression": "suppressions", "image": "images",
+              "suppression": "suppressions", "story": "stories",
+              "finding_link": "finding_links", "image": "images",
               "operating_system":
               "operating_systems", "filesystem": "filesystems",
               "check_run": "check_runs", "match": "matches",
