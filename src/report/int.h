@@ -109,6 +109,35 @@ int vs_report_csv_files (struct vs_report *r);
 int vs_report_bodyfile (struct vs_report *r);
 int vs_report_md (struct vs_report *r);
 int vs_report_summary (struct vs_report *r);
+int vs_report_cyclonedx (struct vs_report *r);
+int vs_report_spdx (struct vs_report *r);
+
+/* What a package URL is made of (sbom.c).  Strings are bytes with their
+ * lengths (any bytes: they come from the guest); NULL or empty ones are
+ * left out.  distro is the distro qualifier's value ("debian-12"), a C
+ * string. */
+struct vs_rep_purl {
+  const char *type;             /* "deb" or "rpm" */
+  const char *ns;               /* the vendor ("debian"), or NULL */
+  size_t ns_len;
+  const char *name;
+  size_t name_len;
+  const char *version;          /* deb: Version; rpm: [epoch:]v-r */
+  size_t version_len;
+  const char *arch;
+  size_t arch_len;
+  const char *distro;
+};
+
+/* Appends the purl of p (the package-url specification): "pkg:TYPE/",
+ * the namespace lowercased, the name (lowercased for deb, as the deb
+ * type asks), "@" and the version, then the qualifiers arch, distro and
+ * (rpm) epoch, sorted by key.  An rpm version "E:V-R" whose E is all
+ * digits gives version V-R and qualifier epoch=E; a deb version keeps
+ * its epoch.  Every byte but letters, digits, ".-_~" and ':' (which the
+ * specification says never to encode) is written %XX, so the purl is
+ * ASCII and each component decodes back to the exact bytes. */
+void vs_rep_purl (struct vs_buf *b, const struct vs_rep_purl *p);
 
 /* The findings in report order (severity_rank DESC, check_id, path, id):
  * the SQL every writer uses, with these columns first. */

@@ -54,6 +54,8 @@ static const struct format formats[] = {
   { "bodyfile", ".body", vs_report_bodyfile, 0 },
   { "md", ".md", vs_report_md, 1 },
   { "summary", ".summary.json", vs_report_summary, 0 },
+  { "cyclonedx", ".cdx.json", vs_report_cyclonedx, 1 },
+  { "spdx", ".spdx.json", vs_report_spdx, 1 },
 };
 
 static const struct format *

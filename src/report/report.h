@@ -5,7 +5,9 @@
  * again, later, on another machine.  Findings lead every format; a scan
  * whose status is not 'complete' is said to be incomplete evidence in
  * every format.  Formats: html, json, jsonl, csv (findings), csv-files
- * (the files table), sarif, bodyfile, md, summary (JSON counts for CI);
+ * (the files table), sarif, bodyfile, md, summary (JSON counts for CI),
+ * cyclonedx and spdx (software bills of materials: the installed
+ * packages);
  * vmscan(1) documents each, and
  * src/report/report.schema.json the json and jsonl ones.
  */
@@ -44,12 +46,14 @@ int vs_report_format_valid (const char *name);
 /* Returns the default file name of a report in format made from the
  * database db_path: its .db suffix (if any) replaced by the format's
  * extension (.html, .json, .jsonl, .csv, .files.csv, .sarif, .body,
- * .md, .summary.json).  The caller frees it.  format must be valid. */
+ * .md, .summary.json, .cdx.json, .spdx.json).  The caller frees it.
+ * format must be valid. */
 char *vs_report_default_path (const char *db_path, const char *format);
 
 /* The format names, comma-separated, for messages. */
 #define VS_REPORT_FORMATS \
-  "html, json, jsonl, csv, csv-files, sarif, bodyfile, md, summary"
+  "html, json, jsonl, csv, csv-files, sarif, bodyfile, md, summary, " \
+  "cyclonedx, spdx"
 
 /* vmscan diff: writes what changed from the scan in the evidence
  * database old_path to the one in new_path (files, packages, accounts,
