@@ -17,6 +17,10 @@
 #                          websocket, or empty with report_why saying so
 #   report_fetch_sarif     the SARIF schema into the cache (sets
 #                          sarif_schema, or sarif_why when it cannot)
+#   report_fetch_cyclonedx the CycloneDX 1.5 schemas into the cache (sets
+#                          cdx_schema_dir, or cdx_why when it cannot)
+#   report_fetch_spdx      the SPDX 2.3 schema (sets spdx_schema, or
+#                          spdx_why when there is none to be had)
 #   report_check_all DB LABEL [MAXFILES]
 #                          every format of DB, in report_work/LABEL.*
 #   report_real_db DB      report_check_all DB, then its html in Chromium
@@ -29,6 +33,10 @@ PY=
 report_why=
 sarif_schema=
 sarif_why=
+cdx_schema_dir=
+cdx_why=
+spdx_schema=
+spdx_why=
 
 report_find_python () {
   # Debian's python3 has Debian's modules; a python3 earlier on PATH may
@@ -68,6 +76,59 @@ report_fetch_sarif () {
   else
     sarif_why="cannot fetch the SARIF 2.1.0 schema from the npm registry:"
     sarif_why="$sarif_why $(head -c 200 "$npm/pack.err" 2> /dev/null)"
+  fi
+}
+
+# @cyclonedx/cyclonedx-library, the CycloneDX project's own library,
+# ships the CycloneDX 1.5 JSON schema with the two it refers to:
+# res/schema/bom-1.5.SNAPSHOT.schema.json, spdx.SNAPSHOT.schema.json
+# (license ids) and jsf-0.82.SNAPSHOT.schema.json (signatures).
+report_fetch_cyclonedx () {
+  local cache npm f ok
+  cache=${VMSCAN_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vmscan-tests}
+  cdx_schema_dir=$cache/cyclonedx-library-10.3.0
+  cdx_why=
+  npm=${report_work:-$work}/npm-cdx
+  ok=1
+  for f in bom-1.5 spdx jsf-0.82; do
+    [ -s "$cdx_schema_dir/$f.SNAPSHOT.schema.json" ] || ok=0
+  done
+  [ $ok = 1 ] && return 0
+  if ! command -v npm > /dev/null 2>&1; then
+    cdx_why="npm not installed to fetch the CycloneDX 1.5 schema"
+    cdx_schema_dir=
+    return 0
+  fi
+  mkdir -p "$cache" "$npm"
+  if (cd "$npm" && timeout 180 npm pack --silent \
+        @cyclonedx/cyclonedx-library@10.3.0 > pack.out 2> pack.err \
+      && tar -xzf ./*.tgz package/res/schema/bom-1.5.SNAPSHOT.schema.json \
+           package/res/schema/spdx.SNAPSHOT.schema.json \
+           package/res/schema/jsf-0.82.SNAPSHOT.schema.json) \
+     && grep -q '"\$id": *"http://cyclonedx.org/schema/bom-1.5.schema.json"' \
+          "$npm/package/res/schema/bom-1.5.SNAPSHOT.schema.json"; then
+    rm -rf "$cdx_schema_dir.$$"
+    cp -r "$npm/package/res/schema" "$cdx_schema_dir.$$" \
+      && rm -rf "$cdx_schema_dir" && mv "$cdx_schema_dir.$$" "$cdx_schema_dir"
+  else
+    cdx_why="cannot fetch the CycloneDX 1.5 schema from the npm registry:"
+    cdx_why="$cdx_why $(head -c 200 "$npm/pack.err" 2> /dev/null)"
+    cdx_schema_dir=
+  fi
+}
+
+# The official SPDX 2.3 schema is spdx-spec's schemas/spdx-schema.json.
+# No package of the npm registry or of Debian is known to ship it
+# (@cyclonedx/cdxgen has SPDX 3.0.1's, @cyclonedx/cyclonedx-library and
+# @datadog/datadog-ci-plugin-sbom CycloneDX's alone), so it is used only
+# when VMSCAN_SPDX_SCHEMA names a copy of it.
+report_fetch_spdx () {
+  spdx_schema=
+  spdx_why=
+  if [ -n "${VMSCAN_SPDX_SCHEMA:-}" ] && [ -s "$VMSCAN_SPDX_SCHEMA" ]; then
+    spdx_schema=$VMSCAN_SPDX_SCHEMA
+  else
+    spdx_why="no package of the npm registry or Debian ships the official SPDX 2.3 JSON schema; set VMSCAN_SPDX_SCHEMA to a copy of spdx-spec's schemas/spdx-schema.json to check against it"
   fi
 }
 
