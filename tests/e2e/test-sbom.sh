@@ -26,8 +26,9 @@
 #    it, the official schema (no package reachable here ships it);
 #  - a copy of the database with two more OSes (Ubuntu 22.04; a hostile
 #    distro with an rpm with an epoch), and a package of no OS;
-#  - a scan made with --no-checks: valid documents, no package, a
-#    warning on stderr and in them;
+#  - a scan made with --no-checks, a database of schema version 5: valid
+#    documents, no package, a warning on stderr and in them; an
+#    interrupted scan: its packages and a warning;
 #  - --report at scan time with the default .cdx.json and .spdx.json;
 #  - the same bytes on a second run; no database changed.
 #
@@ -87,7 +88,7 @@ scan -o a.db a.raw
 scan --no-checks -o n.db a.raw
 sum_before=$(sha256sum a.db n.db)
 
-plan 62
+plan 64
 
 # ---- the reports -----------------------------------------------------------
 
@@ -164,6 +165,31 @@ for f in cyclonedx spdx; do
     "--no-checks: report --format $f exits 0 with a warning ($(head -c 160 "n.$f.err"))"
 done
 run_tap python3 "$check" empty n.db n.cyclonedx n.spdx
+
+# ---- a database of schema version 5, an interrupted scan -------------------
+
+cp a.db o.db
+sqlite3 o.db "DROP TABLE packages; DROP TABLE accounts; PRAGMA user_version = 5"
+"$VMSCAN" report o.db --format cyclonedx -o o.cyclonedx 2> o.err
+rc=$?
+ok "$([ $rc -eq 0 ] && grep -q 'schema version 5, which has no packages table' o.err \
+  && python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+t = [c["type"] for c in d["components"]]
+w = [p["value"] for p in d["metadata"]["properties"] if p["name"] == "vmscan:warning"]
+sys.exit(not (t == ["operating-system"] and len(w) == 1 and "schema version 5" in w[0]))' \
+       o.cyclonedx; echo $?)" \
+  "a schema 5 database: the OS, no package, a warning on stderr and in the document (rc=$rc)"
+cp a.db i.db
+sqlite3 i.db "UPDATE scans SET status = 'interrupted'"
+"$VMSCAN" report i.db --format spdx -o i.spdx 2> i.err
+rc=$?
+ok "$([ $rc -eq 0 ] && grep -q 'scan is not complete (status interrupted)' i.err \
+  && python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+sys.exit(not ("not complete" in d.get("comment", "") and len(d["packages"]) > 1))' \
+       i.spdx; echo $?)" \
+  "an interrupted scan: its packages, and a warning on stderr and in the document (rc=$rc)"
 
 # ---- at scan time, with the default names ---------------------------------
 
