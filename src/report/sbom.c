@@ -452,8 +452,10 @@ each_package (struct sbom *s, int (*fn) (struct sbom *s,
     k.version = vs_rep_col (st, 4, &k.version_len);
     k.arch = vs_rep_col (st, 5, &k.arch_len);
     k.status = vs_rep_col (st, 6, &k.status_len);
-    if (!k.name)
-      k.name = "";
+    /* A purl needs a name: a row without one (only a forged database
+     * has it) names no package. */
+    if (!k.name || k.name_len == 0)
+      continue;
     if (strcmp (k.format, "deb") == 0
         && (!k.status || !deb_installed (k.status, k.status_len)))
       continue;
@@ -840,6 +842,9 @@ vs_report_spdx (struct vs_report *r)
       vs_buf_addf (b, ",\"versionInfo\":\"%s\"", s.os[i].version);
     add_member (b, &first, "description", vs_rep_cell (&m->oses, i,
                                                        OS_PRODUCT));
+    /* As SPDX 2.3's text (7.24) and spdx-spec's schema spell it; the
+     * schema tagged v2.3 had OPERATING_SYSTEM alone, which Trivy (it
+     * reads the SPDXID) and Syft (the purl's distro) never look at. */
     vs_buf_adds (b, SPDX_UNKNOWN ",\"primaryPackagePurpose\":"
                  "\"OPERATING-SYSTEM\"}");
   }
