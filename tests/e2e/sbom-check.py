@@ -246,6 +246,8 @@ SPDX_DOC_KEYS = {
     'creationInfo', 'comment', 'packages', 'relationships', 'annotations',
     'documentDescribes', 'externalDocumentRefs', 'files',
     'hasExtractedLicensingInfos', 'snippets', 'revieweds', '$schema'}
+# As SPDX 2.3's text and spdx-spec's current schema spell them (the schema
+# first tagged v2.3 had OPERATING_SYSTEM).
 PURPOSES = {'APPLICATION', 'FRAMEWORK', 'LIBRARY', 'CONTAINER',
             'OPERATING-SYSTEM', 'DEVICE', 'FIRMWARE', 'SOURCE', 'ARCHIVE',
             'FILE', 'INSTALL', 'OTHER'}
@@ -265,6 +267,9 @@ def spdx_structure(d):
     if '#' in ns or not re.match(r'[A-Za-z][A-Za-z0-9+.-]*:', ns):
         out.append('documentNamespace %r is no absolute URI' % ns)
     ci = d.get('creationInfo', {})
+    out += ['creationInfo has %s' % k for k in ci
+            if k not in ('comment', 'created', 'creators',
+                         'licenseListVersion')]
     if not re.fullmatch(r'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ',
                         ci.get('created', '')):
         out.append('created %r' % ci.get('created'))
@@ -290,7 +295,8 @@ def spdx_structure(d):
                 out.append('%s: externalRef %r' % (p.get('SPDXID'), r))
     for r in d.get('relationships', []):
         if set(r) != {'spdxElementId', 'relationshipType',
-                      'relatedSpdxElement'}:
+                      'relatedSpdxElement'} \
+                or r['relationshipType'] not in ('DESCRIBES', 'CONTAINS'):
             out.append('relationship %r' % r)
     return out
 
