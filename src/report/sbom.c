@@ -19,10 +19,11 @@
  * (bytewise), and identifiers derived from the scan, never random.
  * The document's UUID is an RFC 4122 version 5 UUID (SHA-1, name-based)
  * in vmscan's own namespace UUID below, of the name
- * "FORMAT\nSTARTED_AT\nHOST\nSHA256\n..." (the format name, the scan's
- * start time and host, then each image's SHA-256 in disk order, "-" for
- * one not recorded): the two formats of one scan get different UUIDs,
- * two reports of one database the same.  Components and SPDX elements
+ * "FORMAT\nSTARTED_AT\nHOST\nSHA256\n...[UUID\n]" (the format name,
+ * the scan's start time and host, each image's SHA-256 in disk order,
+ * "-" for one not recorded, and the scan's own random uuid where the
+ * database has one, schema version 7): the two formats of one scan get
+ * different UUIDs, two reports of one database the same.  Components and SPDX elements
  * are named by database ids (os-ID, package-ID), so they are unique
  * whatever the guest's names hold.
  *
@@ -294,6 +295,10 @@ make_uuid (struct sbom *s)
       vs_hash_update (&h, v->s, v->len);
     else
       vs_hash_update (&h, "-", 1);
+    vs_hash_update (&h, "\n", 1);
+  }
+  if ((v = vs_rep_scan (m, "uuid")) && v->s) {
+    vs_hash_update (&h, v->s, v->len);
     vs_hash_update (&h, "\n", 1);
   }
   vs_hash_final (&h, md5, sha1, sha256);

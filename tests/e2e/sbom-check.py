@@ -158,22 +158,31 @@ def spdx_purl(p):
 
 
 def scan_row(db):
+    """The scan's (started_at, host, finished_at, tool_version, uuid) as
+    bytes (uuid None before schema version 7, which added it) and its
+    images' sha256s in disk order."""
     c = sqlite3.connect('file:%s?mode=ro' % db, uri=True)
     c.text_factory = bytes
-    scan = c.execute('SELECT started_at, host, finished_at, tool_version '
-                     'FROM scans ORDER BY id LIMIT 1').fetchone()
+    cols = [r[1] for r in c.execute('PRAGMA table_info (scans)')]
+    scan = c.execute('SELECT started_at, host, finished_at, tool_version, %s '
+                     'FROM scans ORDER BY id LIMIT 1' %
+                     ('uuid' if b'uuid' in cols else 'NULL')).fetchone()
     shas = [r[0] for r in c.execute('SELECT sha256 FROM images '
                                     'ORDER BY disk_index, id')]
     return c, scan, shas
 
 
 def want_uuid(fmt, scan, shas):
-    """The UUID the man page says the document has."""
+    """The UUID the man page says the document has: version 5, SHA-1, in
+    vmscan's namespace, of FORMAT, STARTED_AT, HOST, each SHA256 ("-" for
+    none) and the scan's uuid if it has one, each ended by a newline."""
+    import hashlib
     ns = uuid.UUID('e198ae4d-f352-4ca2-953b-a4ff261e6a03')
     name = fmt.encode() + b'\n' + (scan[0] or b'') + b'\n' + \
-        (scan[1] or b'') + b'\n' + b''.join((s or b'-') + b'\n' for s in shas)
-    # uuid.uuid5 takes a str; build the same digest from bytes.
-    import hashlib
+        (scan[1] or b'') + b'\n' + \
+        b''.join((s or b'-') + b'\n' for s in shas) + \
+        (scan[4] + b'\n' if scan[4] is not None else b'')
+    # uuid.uuid5 takes a str name; the same digest over the bytes.
     h = hashlib.sha1(ns.bytes + name).digest()
     return uuid.UUID(bytes=h[:16], version=5)
 
