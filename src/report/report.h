@@ -2,9 +2,9 @@
 /* vmscan: reports made from an evidence database alone.
  *
  * A report reads only the .db (opened read-only), so it can be made
- * again, later, on another machine.  Findings lead every format; a scan
- * whose status is not 'complete' is said to be incomplete evidence in
- * every format.  Formats: html, json, jsonl, csv (findings), csv-files
+ * again, later, on another machine.  Findings lead every format (but
+ * cyclonedx and spdx, which list packages alone); a scan whose status
+ * is not 'complete' is said to be incomplete evidence in every format.  Formats: html, json, jsonl, csv (findings), csv-files
  * (the files table), sarif, bodyfile, md, summary (JSON counts for CI),
  * cyclonedx and spdx (software bills of materials: the installed
  * packages);

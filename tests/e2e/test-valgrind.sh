@@ -63,7 +63,7 @@ got=$(sqlite3 "$db" "SELECT count(*) FROM findings WHERE severity_rank >= 3" 2>&
 [ "${got:-0}" -ge 3 ] 2>/dev/null
 ok $? "the checks ran under valgrind and found the planted items ($got at high or above)"
 
-for f in html json jsonl csv csv-files sarif bodyfile md; do
+for f in html json jsonl csv csv-files sarif bodyfile md cyclonedx spdx; do
   vg "$work/report-$f.vg" "$VMSCAN" report "$db" --format "$f" \
     -o "$work/r.$f" > /dev/null 2> "$work/err-$f"
   rc=$?
