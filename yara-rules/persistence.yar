@@ -100,6 +100,6 @@ rule Persistence_Shell_Init_Download_Exec : persistence shell_init
      filename == ".zprofile" or filename == "bash.bashrc" or
      filename == "profile" or filename == "zshrc" or
      filename == ".bash_logout" or
-     filepath matches /^\/etc\/profile\.d\/[^\/]+\.sh$/) and
+     (filepath == "/etc/profile.d" and filename matches /.\.sh$/)) and
     any of them
 }

@@ -53,6 +53,7 @@ enum {
   OPT_DELETED,
   OPT_BASELINE,
   OPT_SUPPRESS,
+  OPT_SKIP_BAD_RULES,
 };
 
 static const struct option long_options[] = {
@@ -60,6 +61,7 @@ static const struct option long_options[] = {
   { "force", no_argument, NULL, 'f' },
   { "format", required_argument, NULL, OPT_FORMAT },
   { "rules", required_argument, NULL, 'r' },
+  { "skip-bad-rules", no_argument, NULL, OPT_SKIP_BAD_RULES },
   { "no-yara", no_argument, NULL, OPT_NO_YARA },
   { "max-yara-size", required_argument, NULL, OPT_MAX_YARA_SIZE },
   { "sparse-limit", required_argument, NULL, OPT_SPARSE_LIMIT },
@@ -115,6 +117,9 @@ usage (int status)
           "  -r, --rules PATH       YARA rule file or folder of *.yar files;\n"
           "                         repeatable; replaces the bundled rules\n"
           "                         (%s)\n"
+          "      --skip-bad-rules   leave out rule files that do not compile\n"
+          "                         (each recorded as an error) instead of\n"
+          "                         stopping\n"
           "      --no-yara          do not run YARA\n"
           "      --max-yara-size N  files larger than N bytes (K, M, G\n"
           "                         suffixes) are hashed but not YARA-scanned\n"
@@ -403,6 +408,9 @@ parse_options (int argc, char **argv, struct cli *cli)
       rules = vs_xrealloc (rules, (nrules + 1) * sizeof *rules);
       rules[nrules++] = optarg;
       break;
+    case OPT_SKIP_BAD_RULES:
+      o.skip_bad_rules = 1;
+      break;
     case OPT_NO_YARA:
       o.yara = 0;
       break;
@@ -642,6 +650,10 @@ main (int argc, char **argv)
   }
   if (o.rule_paths && !o.yara) {
     vs_error ("--rules and --no-yara contradict each other");
+    usage (2);
+  }
+  if (o.skip_bad_rules && !o.yara) {
+    vs_error ("--skip-bad-rules and --no-yara contradict each other");
     usage (2);
   }
   o.images = argv + optind;

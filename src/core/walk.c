@@ -237,25 +237,19 @@ vs_walker_lost (struct vs_walker *w)
   return w->lost;
 }
 
-/* The YARA external variables for a file. */
+/* The YARA external variables for a file (core/rules.h): the name parts
+ * from its guest path, the type from the bytes YARA scans, the md5
+ * computed in the same pass, the owner's account name. */
 static void
-rules_context (const struct job *j, const char *magic,
-               struct vs_rules_context *ctx, char ext[32], char owner[16])
+rules_context (const struct job *j, const void *data, size_t len,
+               const char *md5, struct vs_rules_context *ctx,
+               struct vs_rules_names *names, char owner[16])
 {
-  const char *dot = memrchr (j->name, '.', j->name_len);
   const char *name;
-  size_t i = 0;
 
-  ext[0] = '\0';
-  if (dot && dot != j->name) {
-    for (dot++; *dot && i < 31; dot++)
-      ext[i++] = (char) (*dot >= 'A' && *dot <= 'Z' ? *dot + 32 : *dot);
-    ext[i] = '\0';
-  }
-  ctx->filename = j->name;
-  ctx->filepath = j->path;
-  ctx->extension = ext;
-  ctx->filetype = vs_classify_short_type (magic);
+  vs_rules_names (j->path, j->path_len, names, ctx);
+  ctx->filetype = vs_rules_filetype (data, len);
+  ctx->md5 = md5;
   name = vs_accounts_name (j->accounts, j->st.st_uid);
   if (!name) {
     snprintf (owner, 16, "%u", (unsigned) j->st.st_uid);
@@ -602,11 +596,13 @@ process (struct worker *wk, struct job *j)
     vs_hash_discard (&h);
   if (read_ok && want_yara) {
     struct vs_rules_context ctx;
-    char ext[32], owner[16];
+    struct vs_rules_names names;
+    char owner[16];
     const unsigned char *data = map ? map
       : whole_len ? wk->whole : wk->chunk;
 
-    rules_context (j, magic, &ctx, ext, owner);
+    rules_context (j, data, whole_len, e.has_hashes ? e.md5 : "", &ctx,
+                   &names, owner);
     if (vs_rules_scan (wk->scanner, data, whole_len, &ctx, &matches,
                        &err) == -1) {
       record_error (w, "yara", j->fs, j->path, j->path_len, err);

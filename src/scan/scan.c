@@ -874,7 +874,7 @@ load_rules (struct state *s)
   const struct vs_scan_options *o = s->o;
   const char *default_rules[1];
   const char *const *rule_paths = o->rule_paths;
-  size_t nrule_paths = o->nrule_paths, i;
+  size_t nrule_paths = o->nrule_paths, i, nbad = 0;
   char *err = NULL;
 
   if (!o->yara)
@@ -884,11 +884,48 @@ load_rules (struct state *s)
     rule_paths = default_rules;
     nrule_paths = 1;
   }
-  if (vs_rules_compile (rule_paths, nrule_paths, &s->rules, &err) == -1) {
-    char *m = vs_xasprintf ("rules: %s", err);
+  if (vs_rules_compile (rule_paths, nrule_paths, o->skip_bad_rules,
+                        &s->rules, &nbad, &err) == -1) {
+    char *m;
 
+    if (nbad == 0) {
+      m = vs_xasprintf ("rules: %s", err);
+      free (err);
+      return fail_free (s, "rules", m);
+    }
+    /* Every file that does not compile, one line each, then why the
+     * scan stops. */
+    {
+      char *line = err, *nl;
+
+      do {
+        nl = strchr (line, '\n');
+        if (nl)
+          *nl = '\0';
+        vs_error ("rules: %s", line);
+        if (s->store && vs_store_add_error (s->store, "rules", 0, NULL, 0,
+                                            line) == -1) {
+          free (err);
+          return store_failed (s);
+        }
+        line = nl ? nl + 1 : NULL;
+      } while (line);
+    }
     free (err);
+    m = vs_xasprintf ("rules: %zu rule file%s did not compile%s", nbad,
+                      nbad == 1 ? "" : "s",
+                      o->skip_bad_rules ? " (no other rule file is left)"
+                      : "; --skip-bad-rules leaves them out");
     return fail_free (s, "rules", m);
+  }
+  for (i = 0; i < vs_rules_nbad (s->rules); i++) {
+    const char *path, *reason;
+
+    vs_rules_bad (s->rules, i, &path, &reason);
+    (void) path;
+    if (note_free (s, "rules", vs_xasprintf ("rule file left out: %s",
+                                             reason)) == -1)
+      return store_failed (s);
   }
   for (i = 0; i < vs_rules_nfiles (s->rules); i++) {
     const char *path, *ns, *sha;

@@ -51,6 +51,8 @@ struct vs_scan_options {
   int force;                    /* replace an existing database */
   const char *const *rule_paths;        /* NULL: the bundled rules */
   size_t nrule_paths;
+  int skip_bad_rules;           /* leave out rule files that do not
+                                   compile (recorded as errors) */
   int yara;
   uint64_t yara_max_size;
   uint64_t sparse_limit;        /* see struct vs_walk_config */

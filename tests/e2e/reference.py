@@ -44,7 +44,7 @@ FILESYSTEMS = [
     ("vhd", "vmscan-vhd", "ext4", None, "disk4.vhd"),
 ]
 
-EXTERNALS = ("filename", "filepath", "extension", "filetype", "owner")
+EXTERNALS = ("filename", "filepath", "extension", "filetype", "md5", "owner")
 DEFAULT_MAX_YARA_SIZE = 64 * 1024 * 1024
 BATCH = 100
 ENV = dict(os.environ, LC_ALL="C", TZ="UTC")
@@ -248,7 +248,8 @@ def main(argv):
     }
     if "filetype" in yara.externals:
         result["notes"].append(
-            "rules use the external 'filetype': the reference sets it to ''")
+            "rules use the external 'filetype': the reference sets it to "
+            "'UNKNOWN'")
 
     for tree, label, fstype, mountpoint, image in FILESYSTEMS:
         top = os.path.abspath(os.path.join(os.fsencode(treedir),
@@ -293,14 +294,16 @@ def main(argv):
             e["magic"] = magic(p)
             if e["size"] <= max_yara:
                 name = os.path.basename(p)
-                dot = name.rfind(b".")
-                ext = name[dot + 1:][:31].lower() if dot > 0 else b""
+                # LOKI's convention (vmscan(1)): the extension with its
+                # dot, the folder as filepath.
+                ext = bytes(os.path.splitext(name)[1]).lower()
                 gp = bytes.fromhex(e["path"])
                 owner = (owners.get(e["uid"]) if mountpoint is not None
                          else None) or str(e["uid"]).encode()
                 e["yara"] = yara.scan(p, {
-                    "filename": name, "filepath": gp, "extension": ext,
-                    "filetype": b"", "owner": owner})
+                    "filename": name, "filepath": os.path.dirname(gp),
+                    "extension": ext, "filetype": b"UNKNOWN",
+                    "md5": e["md5"].encode(), "owner": owner})
                 e["yara_scanned"] = 1
             else:
                 e["yara_scanned"] = 0

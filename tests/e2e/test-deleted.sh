@@ -272,14 +272,15 @@ def magic(path):
 RULES = sorted(os.path.join(rules_dir, f) for f in os.listdir(rules_dir)
                if f.endswith((".yar", ".yara")) and not f.startswith("."))
 RTEXT = "".join(open(p, encoding="utf-8", errors="replace").read() for p in RULES)
-EXTERNALS = [e for e in ("filename", "filepath", "extension", "filetype", "owner")
+EXTERNALS = [e for e in ("filename", "filepath", "extension", "filetype", "md5", "owner")
              if re.search(r"\b%s\b" % e, RTEXT)]
 def yara(path, gpath, uid):
     name = os.path.basename(gpath)
-    dot = name.rfind(".")
-    vals = {"filename": name, "filepath": gpath, "owner": str(uid),
-            "extension": name[dot + 1:][:31].lower() if dot > 0 else "",
-            "filetype": ""}
+    with open(path, "rb") as f:
+        md5 = hashlib.md5(f.read()).hexdigest()
+    vals = {"filename": name, "filepath": os.path.dirname(gpath),
+            "owner": str(uid), "extension": os.path.splitext(name)[1].lower(),
+            "filetype": "UNKNOWN", "md5": md5}
     cmd = ["yara", "-w", "-N", "-e"]
     for e in EXTERNALS:
         cmd += ["-d", "%s=%s" % (e, vals[e])]

@@ -21,11 +21,13 @@
 #   reported as diagnostics.
 #
 # The external variables vmscan defines (filename, filepath, extension,
-# filetype, owner) are defined here too: per sample as vmscan would set
-# them (filetype empty, as in tests/reference.py), and for the bulk
-# corpus scan as empty strings, except under /etc, where each file is
-# scanned with its own name and path (rules keyed on file names such as
-# rc.local, .bashrc and ld.so.preload look there).
+# filetype, md5, owner; LOKI's convention, vmscan(1)) are defined here
+# too: per sample as vmscan would set them (filepath the folder,
+# extension with its dot; filetype UNKNOWN and md5 empty, which the
+# bundled rules do not read), and for the bulk corpus scan as empty
+# strings, except under /etc, where each file is scanned with its own
+# name and folder (rules keyed on file names such as rc.local, .bashrc
+# and ld.so.preload look there).
 #
 # Environment: tests/lib.sh's (top_srcdir);
 # VMSCAN_FP_DIRS (space separated) and VMSCAN_FP_MAX (files, default
@@ -48,7 +50,26 @@ if [ "$#" -eq 0 ]; then
   bail_out "no rule files in $top_srcdir/yara-rules"
 fi
 
-externals="filename filepath extension filetype owner"
+# LOKI's extension of a file name (Python's os.path.splitext, lower
+# case): from the last dot, unless only dots come before it.
+loki_extension() {
+  case "$1" in
+    *.*)
+      _stem="${1%.*}"
+      if [ -n "$(printf '%s' "$_stem" | tr -d .)" ]; then
+        printf '.%s' "${1##*.}" | LC_ALL=C tr '[:upper:]' '[:lower:]'
+      fi
+      ;;
+  esac
+}
+
+# LOKI's and THOR's filepath: the folder, "/" for the root.
+loki_dir() {
+  _d="${1%/*}"
+  printf '%s' "${_d:-/}"
+}
+
+externals="filename filepath extension filetype md5 owner"
 empty_defs=""
 for e in $externals; do
   empty_defs="$empty_defs -d $e="
@@ -160,12 +181,9 @@ for path in "$samples"/* "$samples"/.[!.]*; do
   esac
   gpath="$(awk -v n="$name" '$1 == n { print $2; exit }' "$samples/paths.txt")"
   [ -n "$gpath" ] || gpath="/srv/samples/$name"
-  ext=""
-  case "$name" in
-    ?*.*) ext="$(printf '%s' "${name##*.}" | LC_ALL=C tr '[:upper:]' '[:lower:]')" ;;
-  esac
-  if ! yara -C -w -d "filename=$name" -d "filepath=$gpath" \
-       -d "extension=$ext" -d filetype= -d owner=root \
+  ext="$(loki_extension "$name")"
+  if ! yara -C -w -d "filename=$name" -d "filepath=$(loki_dir "$gpath")" \
+       -d "extension=$ext" -d filetype=UNKNOWN -d md5= -d owner=root \
        "$work/all.yarc" "$path" >"$work/scan.out" 2>>"$work/scan.err"; then
     diag < "$work/scan.err"
     bail_out "yara failed on sample $name"
@@ -251,12 +269,9 @@ else
   grep '^/etc/' "$work/fp.list" >"$work/fp.etc" || true
   while IFS= read -r path; do
     name="${path##*/}"
-    ext=""
-    case "$name" in
-      ?*.*) ext="$(printf '%s' "${name##*.}" | LC_ALL=C tr '[:upper:]' '[:lower:]')" ;;
-    esac
-    yara -C -w -a 20 -d "filename=$name" -d "filepath=$path" \
-      -d "extension=$ext" -d filetype= -d owner=root \
+    ext="$(loki_extension "$name")"
+    yara -C -w -a 20 -d "filename=$name" -d "filepath=$(loki_dir "$path")" \
+      -d "extension=$ext" -d filetype=UNKNOWN -d md5= -d owner=root \
       "$work/all.yarc" "$path" >>"$work/fp.out" 2>>"$work/fp.err" || true
   done <"$work/fp.etc"
   echo "# false-positive corpus: $nfp files, $bytes MiB, scanned in $(( $(date +%s) - start )) s"

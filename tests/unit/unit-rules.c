@@ -33,7 +33,7 @@ static const char rules_text[] =
   "}\n"
   "rule by_name {\n"
   "  condition:\n"
-  "    filename == \"evil.sh\" and extension == \"sh\" and owner == \"root\"\n"
+  "    filename == \"evil.sh\" and extension == \".sh\" and owner == \"root\"\n"
   "}\n"
   "rule never { strings: $x = \"not in the data\" condition: $x }\n";
 
@@ -146,7 +146,7 @@ test_bundled (const char *tmpdir)
   struct vs_rules_scanner *s = NULL;
   struct vs_match_list m = { NULL, 0, 0 };
   size_t nyar = 0, nexpected = 0, nfound = 0, nunexpected = 0, nmatches = 0;
-  size_t nbadmeta = 0, i;
+  size_t nbadmeta = 0, nbad = 0, i;
   int ok, rc;
   DIR *d;
   struct dirent *de;
@@ -163,7 +163,7 @@ test_bundled (const char *tmpdir)
   }
   if (d)
     closedir (d);
-  ok = vs_rules_compile (paths, 1, &r, &err) == 0;
+  ok = vs_rules_compile (paths, 1, 0, &r, &nbad, &err) == 0;
   tap_ok (ok && vs_rules_nfiles (r) == nyar && nyar > 0
           && vs_rules_count (r) >= nyar,
           "bundled rules compile with vmscan's loader (%zu files, "
@@ -195,9 +195,8 @@ test_bundled (const char *tmpdir)
     while (found && d && (de = readdir (d)) != NULL) {
       char *path = vs_xasprintf ("%s/%s", samples, de->d_name);
       char *gpath = sample_guest_path (paths_txt, de->d_name);
-      const char *dot = strrchr (de->d_name, '.');
-      char ext[32] = "";
       struct vs_rules_context ctx;
+      struct vs_rules_names names;
       struct stat sb;
       unsigned char *data;
       size_t len;
@@ -207,18 +206,11 @@ test_bundled (const char *tmpdir)
           && strcmp (de->d_name, "paths.txt") != 0
           && strcmp (de->d_name, "skipped.txt") != 0
           && (data = slurp (path, &len)) != NULL) {
-        if (dot && dot != de->d_name) {
-          for (i = 0; dot[i + 1] && i < sizeof ext - 1; i++)
-            ext[i] = (char) (dot[i + 1] >= 'A' && dot[i + 1] <= 'Z'
-                             ? dot[i + 1] + 32 : dot[i + 1]);
-          ext[i] = '\0';
-        }
         if (!gpath)
           gpath = vs_xasprintf ("/srv/samples/%s", de->d_name);
-        ctx.filename = de->d_name;
-        ctx.filepath = gpath;
-        ctx.extension = ext;
-        ctx.filetype = "";
+        vs_rules_names (gpath, strlen (gpath), &names, &ctx);
+        ctx.filetype = vs_rules_filetype (data, len);
+        ctx.md5 = "";
         ctx.owner = "root";
         if (vs_rules_scan (s, data, len, &ctx, &m, &err) == -1) {
           printf ("# %s: %s\n", de->d_name, err);
@@ -294,13 +286,13 @@ main (void)
   struct vs_rules *r = NULL;
   struct vs_rules_scanner *s = NULL;
   struct vs_match_list m = { NULL, 0, 0 };
-  struct vs_rules_context ctx = { "evil.sh", "/tmp/evil.sh", "sh", "TEXT",
-                                  "root" };
+  struct vs_rules_context ctx = { "evil.sh", "/tmp", ".sh", "UNKNOWN",
+                                  "", "root" };
   static const unsigned char data[] =
     "xx needle yy \xde\xad\xbe\xef zz needle";
   FILE *f;
   char line[512], want[512];
-  size_t i;
+  size_t i, nbad = 0;
   int found;
 
   tap_plan (15);
@@ -321,7 +313,7 @@ main (void)
 
   tap_ok (vs_rules_init () == 0, "initialise YARA");
   paths[0] = rules_path;
-  tap_ok (vs_rules_compile (paths, 1, &r, &err) == 0, "compile: %s",
+  tap_ok (vs_rules_compile (paths, 1, 0, &r, &nbad, &err) == 0, "compile: %s",
           err ? err : "ok");
   tap_ok (r && vs_rules_count (r) == 3, "three rules");
   tap_ok (vs_rules_scanner_new (r, 10, &s, &err) == 0, "scanner");
@@ -334,8 +326,9 @@ main (void)
 
   /* Every string match must be one yara -s prints for the same data. */
   {
-    char *cmd = vs_xasprintf ("yara -s -d filename=evil.sh -d filepath=/tmp/evil.sh "
-                              "-d extension=sh -d filetype=TEXT -d owner=root "
+    char *cmd = vs_xasprintf ("yara -s -d filename=evil.sh -d filepath=/tmp "
+                              "-d extension=.sh -d filetype=UNKNOWN -d md5= "
+                              "-d owner=root "
                               "'%s' '%s' 2>&1", rules_path,
                               data_path);
     FILE *p = popen (cmd, "r");
@@ -383,7 +376,7 @@ main (void)
 
   paths[0] = bad_path;
   r = NULL;
-  tap_ok (vs_rules_compile (paths, 1, &r, &err) == -1 && err
+  tap_ok (vs_rules_compile (paths, 1, 0, &r, &nbad, &err) == -1 && err
           && strstr (err, "bad.yar:1:"), "compile error names file and line: "
           "%s", err ? err : "");
   free (err);
@@ -391,7 +384,7 @@ main (void)
 
   paths[0] = dir;
   unlink (bad_path);
-  tap_ok (vs_rules_compile (paths, 1, &r, &err) == 0
+  tap_ok (vs_rules_compile (paths, 1, 0, &r, &nbad, &err) == 0
           && vs_rules_nfiles (r) == 1, "a folder of rules");
   vs_rules_free (r);
 

@@ -159,6 +159,7 @@ main (void)
   struct run r;
   sqlite3 *db;
   char *rule_path, *err = NULL, *v, *want;
+  size_t nbad = 0;
   const char *paths[1];
   FILE *f;
   unsigned i;
@@ -188,7 +189,7 @@ main (void)
   if (vs_rules_init () == -1)
     bail ("yara", "cannot initialise");
   paths[0] = rule_path;
-  if (vs_rules_compile (paths, 1, &rules, &err) == -1)
+  if (vs_rules_compile (paths, 1, 0, &rules, &nbad, &err) == -1)
     bail ("rules", err);
 
   walk (&r, "a.db", rules, LIMIT, -1);
