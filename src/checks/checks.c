@@ -5,12 +5,14 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "checks/common.h"
 #include "checks/checks.h"
 #include "core/guest.h"
 #include "core/pkgdb.h"
+#include "core/rules.h"
 #include "core/store.h"
 #include "base/util.h"
 
@@ -152,9 +154,42 @@ yara_category (const char *meta)
   return "malware";
 }
 
+/* A severity from a meta value read through SQLite's json_extract: a
+ * level name, or a whole number (also as a string: "70") on scale.
+ * Returns 0 and writes *out, or -1 when the value says nothing. */
+static int
+meta_severity (sqlite3_stmt *s, int col, enum vs_rules_scale scale,
+               int names, enum vs_severity *out)
+{
+  const char *t;
+  char *end;
+  long long n;
+
+  switch (sqlite3_column_type (s, col)) {
+  case SQLITE_INTEGER:
+    *out = vs_rules_number_severity (scale, sqlite3_column_int64 (s, col));
+    return 0;
+  case SQLITE_TEXT:
+    t = (const char *) sqlite3_column_text (s, col);
+    if (names && vs_severity_parse (t, out) == 0)
+      return 0;
+    errno = 0;
+    n = strtoll (t, &end, 10);
+    if (end != t && *end == '\0' && errno == 0) {
+      *out = vs_rules_number_severity (scale, n);
+      return 0;
+    }
+    return -1;
+  default:
+    return -1;
+  }
+}
+
 /* Each YARA match becomes a finding, with severity, technique and
- * description from the rule's meta (severity "high" when a rule does not
- * say: a rule the user asked for matched). */
+ * description from the rule's meta.  The severity (vmscan(1), "SEVERITY
+ * OF A YARA MATCH"): a "severity" that names a level, or is a number
+ * (Elastic's 0 to 100); else a "score" (LOKI's and THOR's 0 to 100);
+ * else high: a rule the user asked for matched.  A boolean is neither. */
 int
 vs_yara_matches (struct vs_check_ctx *ctx)
 {
@@ -164,11 +199,17 @@ vs_yara_matches (struct vs_check_ctx *ctx)
 
   if (sqlite3_prepare_v2 (ctx->db,
                           "SELECT m.id, m.file_id, f.path, m.rule, "
-                          "m.namespace, json_extract(m.meta, '$.severity'), "
+                          "m.namespace, "
+                          "CASE json_type(m.meta, '$.severity') "
+                          "WHEN 'integer' THEN json_extract(m.meta, '$.severity') "
+                          "WHEN 'text' THEN json_extract(m.meta, '$.severity') END, "
                           "json_extract(m.meta, '$.mitre_attack'), "
                           "json_extract(m.meta, '$.description'), "
                           "json_extract(m.meta, '$.category'), f.sha256, "
-                          "s.os_id, f.deleted "
+                          "s.os_id, f.deleted, "
+                          "CASE json_type(m.meta, '$.score') "
+                          "WHEN 'integer' THEN json_extract(m.meta, '$.score') "
+                          "WHEN 'text' THEN json_extract(m.meta, '$.score') END "
                           "FROM yara_matches m JOIN files f ON f.id = m.file_id "
                           "JOIN filesystems s ON s.id = f.fs_id "
                           "WHERE m.scan_id = ? ORDER BY m.id",
@@ -178,14 +219,14 @@ vs_yara_matches (struct vs_check_ctx *ctx)
   sqlite3_bind_int64 (s, 1, ctx->scan_id);
   while (!vs_tick () && (rc = sqlite3_step (s)) == SQLITE_ROW) {
     struct vs_finding f;
-    const char *sev = (const char *) sqlite3_column_text (s, 5);
     const char *desc = (const char *) sqlite3_column_text (s, 7);
     const char *sha = (const char *) sqlite3_column_text (s, 9);
     CLEANUP_FREE char *evidence = NULL;
     CLEANUP_FREE char *title = NULL;
     enum vs_severity level = VS_SEV_HIGH;
 
-    if (sev && vs_severity_parse (sev, &level) == -1)
+    if (meta_severity (s, 5, VS_RULES_SEVERITY_NUMBER, 1, &level) == -1
+        && meta_severity (s, 12, VS_RULES_SCORE, 0, &level) == -1)
       level = VS_SEV_HIGH;
     memset (&f, 0, sizeof f);
     f.check_id = vs_check_id (VS_CK_YARA);
