@@ -592,9 +592,28 @@ vs_store_add_rule_file (struct vs_store *st, const char *path,
                         const char *ns, const char *sha256, uint64_t size)
 {
   struct rule_args a = { st->scan_id, path, ns, sha256, size };
+  sqlite3_stmt *s = NULL;
+  int r = -1;
 
-  return run_now (st, "INSERT INTO rule_files (scan_id, path, namespace, "
-                  "sha256, size) VALUES (?,?,?,?,?)", bind_rule, &a, NULL);
+  /* Batched, not committed one by one: a public rule set has hundreds
+   * of files (vs_store_flush commits them). */
+  pthread_mutex_lock (&st->lock);
+  if (begin (st) == -1)
+    goto out;
+  if (sqlite3_prepare_v2 (st->db, "INSERT INTO rule_files (scan_id, path, "
+                          "namespace, sha256, size) VALUES (?,?,?,?,?)",
+                          -1, &s, NULL) != SQLITE_OK) {
+    fail (st, "prepare");
+    goto out;
+  }
+  bind_rule (s, &a);
+  if (step_done (st, s, "insert rule file") == -1)
+    goto out;
+  r = maybe_commit (st);
+ out:
+  sqlite3_finalize (s);
+  pthread_mutex_unlock (&st->lock);
+  return r;
 }
 
 static void

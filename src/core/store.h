@@ -69,6 +69,7 @@ int vs_store_add_os (struct vs_store *st, struct vs_os *os);
 int vs_store_add_fs (struct vs_store *st, struct vs_fs *fs,
                      const struct vs_os *os);
 int vs_store_update_fs (struct vs_store *st, const struct vs_fs *fs);
+/* Batched with the other rows: vs_store_flush() commits them. */
 int vs_store_add_rule_file (struct vs_store *st, const char *path,
                             const char *ns, const char *sha256,
                             uint64_t size);

@@ -935,6 +935,8 @@ load_rules (struct state *s)
     if (vs_store_add_rule_file (s->store, path, ns, sha, size) == -1)
       return store_failed (s);
   }
+  if (vs_store_flush (s->store) == -1)
+    return store_failed (s);
   vs_debug ("%u YARA rules from %zu files", vs_rules_count (s->rules),
             vs_rules_nfiles (s->rules));
   return STEP_NEXT;
