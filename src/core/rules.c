@@ -283,6 +283,25 @@ compile_set (struct vs_rules *r, const unsigned char *skip, char **errmsg)
   return 0;
 }
 
+/* Records path as a bad file, with reason (taken). */
+static void
+add_bad (struct vs_rules *r, const char *path, char *reason)
+{
+  struct bad_file *b;
+
+  r->bad = vs_xrealloc (r->bad, (r->nbad + 1) * sizeof *r->bad);
+  b = &r->bad[r->nbad++];
+  b->path = vs_xstrdup (path);
+  b->reason = reason;
+}
+
+static int
+cmp_bad (const void *a, const void *b)
+{
+  return strcmp (((const struct bad_file *) a)->path,
+                 ((const struct bad_file *) b)->path);
+}
+
 /* Compiles each file on its own; marks the ones that fail in bad[] and
  * records them in r->bad.  Returns -1 only when YARA fails. */
 static int
@@ -300,18 +319,15 @@ find_bad_files (struct vs_rules *r, unsigned char *bad, char **errmsg)
       return -1;
     }
     if (add_file (c, &r->files[i], &read_err) > 0) {
-      struct bad_file *b;
+      char *reason;
 
-      r->bad = vs_xrealloc (r->bad, (r->nbad + 1) * sizeof *r->bad);
-      b = &r->bad[r->nbad++];
-      b->path = vs_xstrdup (r->files[i].path);
       if (read_err)
-        b->reason = vs_xasprintf ("%s: %s", r->files[i].path,
-                                  strerror (errno));
+        reason = vs_xasprintf ("%s: %s", r->files[i].path, strerror (errno));
       else
-        b->reason = cs.first_error ? cs.first_error
+        reason = cs.first_error ? cs.first_error
           : vs_xasprintf ("%s: cannot compile", r->files[i].path);
       cs.first_error = NULL;
+      add_bad (r, r->files[i].path, reason);
       bad[i] = 1;
     }
     free (cs.first_error);
@@ -327,7 +343,7 @@ vs_rules_compile (const char *const *paths, size_t npaths, int skip_bad,
   struct vs_rules *r = vs_xcalloc (1, sizeof *r);
   char **files = NULL;
   unsigned char *bad = NULL;
-  size_t nfiles = 0, i;
+  size_t nfiles = 0, unreadable, i;
   YR_RULE *rule;
   char *first = NULL;
 
@@ -355,8 +371,9 @@ vs_rules_compile (const char *const *paths, size_t npaths, int skip_bad,
     }
   }
 
-  /* Provenance first: path, namespace, hash and size of every file. */
-  r->files = vs_xcalloc (nfiles, sizeof *r->files);
+  /* Provenance first: path, namespace, hash and size of every file.  A
+   * file that cannot be read is a bad one. */
+  r->files = vs_xcalloc (nfiles ? nfiles : 1, sizeof *r->files);
   for (i = 0; i < nfiles; i++) {
     struct rule_file *rf = &r->files[r->nfiles];
     struct stat sb;
@@ -364,10 +381,11 @@ vs_rules_compile (const char *const *paths, size_t npaths, int skip_bad,
 
     if (fd == -1 || fstat (fd, &sb) == -1
         || vs_sha256_fd (fd, rf->sha256) == -1) {
-      *errmsg = vs_xasprintf ("%s: %s", files[i], strerror (errno));
+      add_bad (r, files[i], vs_xasprintf ("%s: %s", files[i],
+                                          strerror (errno)));
       if (fd != -1)
         close (fd);
-      goto err;
+      continue;
     }
     close (fd);
     rf->path = vs_xstrdup (files[i]);
@@ -375,19 +393,43 @@ vs_rules_compile (const char *const *paths, size_t npaths, int skip_bad,
     rf->size = (uint64_t) sb.st_size;
     r->nfiles++;
   }
+  unreadable = r->nbad;
 
-  /* All together; when that fails, each alone to find every bad one. */
-  if (compile_set (r, NULL, &first) == -1) {
-    bad = vs_xcalloc (nfiles ? nfiles : 1, 1);
+  /* All together; when that fails, each alone to find every bad one,
+   * and with skip_bad the others together again. */
+  if ((r->nfiles > 0 || r->nbad == 0)
+      && compile_set (r, NULL, &first) == -1) {
+    bad = vs_xcalloc (r->nfiles, 1);
     if (find_bad_files (r, bad, errmsg) == -1)
       goto err;
-    if (r->nbad == 0) {
+    if (r->nbad == unreadable) {
       /* Each compiles alone but not all together. */
       *errmsg = first;
       first = NULL;
       goto err;
     }
-    if (!skip_bad || r->nbad == r->nfiles) {
+    free (first);
+    first = NULL;
+    if (skip_bad && r->nbad - unreadable < r->nfiles) {
+      size_t k = 0;
+
+      if (compile_set (r, bad, errmsg) == -1)
+        goto err;
+      /* The files left out are not part of the set's provenance. */
+      for (i = 0; i < r->nfiles; i++) {
+        if (bad[i]) {
+          free (r->files[i].path);
+          free (r->files[i].ns);
+        }
+        else
+          r->files[k++] = r->files[i];
+      }
+      r->nfiles = k;
+    }
+  }
+  if (r->nbad > 0) {
+    qsort (r->bad, r->nbad, sizeof *r->bad, cmp_bad);
+    if (!skip_bad || !r->rules) {
       struct vs_buf b = VS_BUF_INIT;
 
       for (i = 0; i < r->nbad; i++) {
@@ -398,24 +440,6 @@ vs_rules_compile (const char *const *paths, size_t npaths, int skip_bad,
       *nbad = r->nbad;
       *errmsg = vs_buf_detach (&b, NULL);
       goto err;
-    }
-    free (first);
-    first = NULL;
-    if (compile_set (r, bad, errmsg) == -1)
-      goto err;
-    /* The files left out are not part of the set's provenance. */
-    {
-      size_t k = 0;
-
-      for (i = 0; i < r->nfiles; i++) {
-        if (bad[i]) {
-          free (r->files[i].path);
-          free (r->files[i].ns);
-        }
-        else
-          r->files[k++] = r->files[i];
-      }
-      r->nfiles = k;
     }
   }
   yr_rules_foreach (r->rules, rule)

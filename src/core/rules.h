@@ -94,9 +94,10 @@ const char *vs_rules_version (void);
  * with one line per failing file, "FILE:LINE: message" (lines separated
  * by '\n', no final one) in *errmsg (caller frees) and *nbad set to
  * their number; with skip_bad those files are left out, listed by
- * vs_rules_bad(), and the others compiled (-1 if none is left).  Other
- * failures (a path that cannot be read) return -1, *nbad 0.  Writes *out
- * on success. */
+ * vs_rules_bad(), and the others compiled (-1 if none is left).  A rule
+ * file that cannot be read counts as one that does not compile.  Other
+ * failures (a path given that does not exist, a folder without rule
+ * files) return -1 with *nbad 0.  Writes *out on success. */
 int vs_rules_compile (const char *const *paths, size_t npaths, int skip_bad,
                       struct vs_rules **out, size_t *nbad, char **errmsg);
 void vs_rules_free (struct vs_rules *r);
