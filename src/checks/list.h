@@ -101,6 +101,28 @@ VS_CHECK (PERSISTENCE_XDG_AUTOSTART, "persistence.xdg-autostart",
           PERSISTENCE, VS_SCOPE_OS, vs_persist_xdg, "persistence",
           "XDG autostart entries of desktop sessions")
 
+VS_CHECK_FAMILY (KERNEL, "check kernel", vs_kernel_begin, vs_kernel_end)
+VS_CHECK (PERSISTENCE_KERNEL_MODULE_UNOWNED,
+          "persistence.kernel-module-unowned", KERNEL, VS_SCOPE_OS,
+          vs_kernel_modules, "persistence",
+          "kernel modules (.ko) no package installed, wherever they are")
+VS_CHECK (PERSISTENCE_KERNEL_MODULES_LOAD, "persistence.kernel-modules-load",
+          KERNEL, VS_SCOPE_OS, vs_kernel_modules_load, "persistence",
+          "modules loaded at boot: /etc/modules, modules-load.d, the "
+          "initramfs list")
+VS_CHECK (PERSISTENCE_MODPROBE, "persistence.modprobe", KERNEL, VS_SCOPE_OS,
+          vs_kernel_modprobe, "persistence",
+          "modprobe.d install and remove commands, run as root when a "
+          "module loads")
+VS_CHECK (PERSISTENCE_INITRAMFS, "persistence.initramfs", KERNEL,
+          VS_SCOPE_OS, vs_kernel_initramfs, "persistence",
+          "initramfs-tools hooks and scripts and dracut modules no package "
+          "installed")
+VS_CHECK (PERSISTENCE_BOOT_CMDLINE, "persistence.boot-cmdline", KERNEL,
+          VS_SCOPE_OS, vs_kernel_cmdline, "persistence",
+          "kernel command line parameters in the boot loader configuration "
+          "that run programs or turn security off")
+
 VS_CHECK_FAMILY (ACCESS, "check access", vs_access_begin, vs_access_end)
 VS_CHECK (ACCESS_UID0, "access.uid0", ACCESS, VS_SCOPE_OS,
           vs_access_accounts, "access",

@@ -82,6 +82,10 @@ vs_check_fn vs_persist_cron, vs_persist_at, vs_persist_systemd,
   vs_persist_rc, vs_persist_initd, vs_persist_shell, vs_persist_preload,
   vs_persist_ldconf, vs_persist_pam, vs_persist_udev, vs_persist_motd,
   vs_persist_xdg;
+vs_check_begin_fn vs_kernel_begin;                            /* kernel.c */
+vs_check_end_fn vs_kernel_end;
+vs_check_fn vs_kernel_modules, vs_kernel_modules_load, vs_kernel_modprobe,
+  vs_kernel_initramfs, vs_kernel_cmdline;
 vs_check_begin_fn vs_access_begin;                            /* access.c */
 vs_check_end_fn vs_access_end;
 vs_check_fn vs_access_accounts, vs_access_sshd_keys, vs_access_sudoers;
