@@ -46,7 +46,15 @@ struct kmodule {
   const char *pkg;              /* owner when packaged (the pkgdb's) */
   int in_tree;                  /* under /lib/modules or /usr/lib/modules */
   int dkms_record;              /* under /var/lib/dkms */
+  size_t tree;                  /* 1 + its kernel tree, 0 outside them */
   size_t next;                  /* 1 + the next module of the same name */
+};
+
+/* A kernel's module tree, /lib/modules/VERSION or /usr/lib/modules/
+ * VERSION: how many module files it has, and how many are stock. */
+struct ktree {
+  size_t n, stock;
+  int reported;
 };
 
 struct kctx {
@@ -56,7 +64,14 @@ struct kctx {
   struct vs_cc_set names;       /* module names, '-' as '_' */
   size_t *first;                /* per name: 1 + its first module */
   struct vs_cc_set dkms;        /* names DKMS has a build record of */
+  struct vs_cc_set trees;       /* the kernel trees' paths */
+  struct ktree *tv;             /* parallel to trees.v */
 };
+
+/* A kernel tree with this many module files and not one stock is a
+ * kernel installed without the package manager: one finding for the
+ * tree, not one per module. */
+#define CUSTOM_KERNEL_MODULES 20
 
 static const char *
 base_name (const char *path)
@@ -126,13 +141,32 @@ add_module (struct kctx *k, sqlite3_stmt *s)
   m->path = vs_xstrndup (path, plen);
   m->sha256 = vs_ft_text (s, 4) ? vs_xstrdup (vs_ft_text (s, 4)) : NULL;
   m->magic = vs_ft_text (s, 5) ? vs_xstrdup (vs_ft_text (s, 5)) : NULL;
-  m->own = vs_ft_ownership (ctx, path, plen, vs_ft_text (s, 2),
-                            vs_ft_text (s, 3), vs_ft_text (s, 4));
+  m->own = ctx->pkgdb && vs_pkgdb_count (ctx->pkgdb)
+    ? vs_ft_ownership (ctx, path, plen, vs_ft_text (s, 2), vs_ft_text (s, 3),
+                       vs_ft_text (s, 4))
+    : VS_FT_OWN_UNKNOWN;
   pf = ctx->pkgdb ? vs_pkgdb_lookup (ctx->pkgdb, path, plen) : NULL;
   m->pkg = pf ? pf->package : NULL;
   m->in_tree = starts_with (m->path, "/lib/modules/")
     || starts_with (m->path, "/usr/lib/modules/");
   m->dkms_record = starts_with (m->path, "/var/lib/dkms/");
+  if (m->in_tree) {
+    const char *v = m->path + (m->path[1] == 'u' ? 17 : 13);
+    const char *slash = strchr (v, '/');
+
+    if (slash && slash > v) {
+      size_t tl = (size_t) (slash - m->path);
+
+      if (vs_cc_set_add (&k->trees, m->path, tl)) {
+        k->tv = vs_xrealloc (k->tv, k->trees.n * sizeof *k->tv);
+        memset (&k->tv[k->trees.n - 1], 0, sizeof *k->tv);
+      }
+      m->tree = vs_cc_set_find (&k->trees, m->path, tl);
+      k->tv[m->tree - 1].n++;
+      if (m->own == VS_FT_OWN_STOCK)
+        k->tv[m->tree - 1].stock++;
+    }
+  }
   b = base_name (m->path);
   nl = vs_kmod_file_module (b, strlen (b));
   if (nl == 0)
@@ -202,6 +236,8 @@ vs_kernel_end (struct vs_check_ctx *ctx)
   }
   free (k->mods);
   free (k->first);
+  free (k->tv);
+  vs_cc_set_free (&k->trees);
   vs_cc_set_free (&k->names);
   vs_cc_set_free (&k->dkms);
   free (k);
@@ -268,6 +304,32 @@ own_text (const struct kmodule *m, struct vs_buf *b)
   return b->data;
 }
 
+static int
+is_custom_kernel (const struct ktree *t)
+{
+  return t->stock == 0 && t->n >= CUSTOM_KERNEL_MODULES;
+}
+
+/* The one finding for a kernel tree none of whose modules a package
+ * installed; m is its first module. */
+static int
+custom_kernel (struct vs_check_ctx *ctx, struct kctx *k,
+               const struct kmodule *m)
+{
+  const struct ktree *t = &k->tv[m->tree - 1];
+  const char *tree = k->trees.v[m->tree - 1];
+  CLEANUP_FREE char *ev =
+    vs_xasprintf ("%zu module files under %s, none from a package; the "
+                  "first: %s, sha256 %s", t->n, tree, m->path,
+                  m->sha256 ? m->sha256 : "-");
+
+  return vs_cc_report (ctx, VS_CK_PERSISTENCE_KERNEL_MODULE_UNOWNED,
+                       VS_SEV_MEDIUM, "T1547.006", tree, NULL, ev, 0,
+                       "kernel %s has %zu modules and none is from a package "
+                       "(a kernel installed without the package manager)",
+                       base_name (tree), t->n);
+}
+
 int
 vs_kernel_modules (struct vs_check_ctx *ctx)
 {
@@ -289,12 +351,18 @@ vs_kernel_modules (struct vs_check_ctx *ctx)
     if (m->own == VS_FT_OWN_STOCK)
       continue;
     kit = rootkit_name (b, nl ? nl : strlen (b));
+    if (!kit && m->in_tree && m->own == VS_FT_OWN_UNKNOWN)
+      continue;                 /* cannot tell without a package database */
+    if (!kit && m->tree && is_custom_kernel (&k->tv[m->tree - 1])) {
+      unowned++;
+      if (!k->tv[m->tree - 1].reported++)
+        r = custom_kernel (ctx, k, m);
+      continue;
+    }
     if (m->dkms_record)
       sev = VS_SEV_LOW;
     else if (!m->in_tree)
       sev = VS_SEV_HIGH;
-    else if (m->own == VS_FT_OWN_UNKNOWN)
-      sev = VS_SEV_LOW;
     else if (dkms && m->own == VS_FT_OWN_NONE)
       sev = VS_SEV_MEDIUM;
     else

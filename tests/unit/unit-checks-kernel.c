@@ -230,9 +230,17 @@ static void
 plant (struct vs_test_guest *t)
 {
   char *big;
+  size_t i;
 
   write_module (t, "/usr/lib/modules/" KVER "/kernel/drivers/net/e1000x.ko");
   write_module (t, "/var/tmp/.x/rk.ko");
+  for (i = 0; i < 25; i++) {
+    char *p = vs_xasprintf ("/usr/lib/modules/6.1.99-custom/kernel/m%zu.ko",
+                            i);
+
+    write_module (t, p);
+    free (p);
+  }
   write_module (t, "/usr/lib/modules/" KVER "/updates/dkms/zfs.ko");
   write_module (t, "/var/lib/dkms/zfs/2.1.11/" KVER "/x86_64/module/zfs.ko");
   vs_test_write (t, "/usr/lib/modules/" KVER
@@ -312,7 +320,7 @@ main (void)
 {
   struct vs_test_guest t;
 
-  tap_plan (33);
+  tap_plan (37);
 
   vs_test_guest_init (&t);
   build_debian (&t);
@@ -434,10 +442,37 @@ main (void)
           "binary install line: bytes kept, NUL shown as \\0");
   tap_ok (vs_test_count (&t, "SELECT count(*) FROM findings WHERE "
                          "severity_rank >= 2 AND check_id LIKE "
-                         "'persistence.%'") == 18,
-          "planted: 18 findings at medium or above, no more");
+                         "'persistence.%'") == 19,
+          "planted: 19 findings at medium or above, no more");
+  tap_ok (nfind (&t, KM, "medium", "/usr/lib/modules/6.1.99-custom",
+                 "25 module files under /usr/lib/modules/6.1.99-custom, "
+                 "none from a package", "T1547.006") == 1
+          && vs_test_count (&t, "SELECT count(*) FROM findings WHERE path "
+                            "LIKE '/usr/lib/modules/6.1.99-custom/%'") == 0,
+          "a whole kernel no package installed is one medium finding");
   if (getenv ("VS_TEST_DUMP"))
     vs_test_dump_findings (&t);
+  vs_test_guest_free (&t);
+
+  /* Without a package database: modules in the module directories
+   * cannot be judged, those elsewhere can. */
+  vs_test_guest_init (&t);
+  build_debian (&t);
+  plant (&t);
+  vs_test_guest_scan (&t, "debian", "deb");
+  tap_ok (run (&t) == 0, "no package database: the checks run");
+  tap_ok (nfind (&t, KM, "high", "/var/tmp/.x/rk.ko", "no package database",
+                 "T1547.006") == 1
+          && vs_test_count (&t, "SELECT count(*) FROM findings WHERE "
+                            "check_id = '" KM "' AND path LIKE "
+                            "'/usr/lib/modules/%'") == 0,
+          "no package database: only the module outside the module "
+          "directories is reported");
+  tap_ok (nfind (&t, MP, "high", "/etc/modprobe.d/usb.conf",
+                 "install usb-storage", "T1547.006") == 1
+          && nfind (&t, MP, "low", "/etc/modprobe.d/usb.conf",
+                    "install foo", "T1547.006") == 1,
+          "no package database: malicious install line high, others low");
   vs_test_guest_free (&t);
   return tap_done ();
 }
