@@ -22,6 +22,7 @@
 #include "checks/registry.h"
 #include "cli/baseline.h"
 #include "cli/diff.h"
+#include "cli/merge.h"
 #include "cli/report.h"
 #include "core/appliance.h"
 #include "core/classify.h"
@@ -102,6 +103,7 @@ usage (int status)
           "       vmscan report DB [--format FMT] [-o FILE]\n"
           "       vmscan diff OLD.db NEW.db [--format FMT] [--fail-on SEV]\n"
           "       vmscan baseline accept SCAN.db -o APPROVED.db --reason TEXT\n"
+          "       vmscan merge OUT.db IN.db...\n"
           "\n"
           "Opens each IMAGE read-only (several images are the disks of one\n"
           "machine), walks every filesystem in it, hashes every file,\n"
@@ -638,6 +640,9 @@ main (int argc, char **argv)
   /* "vmscan baseline accept ...": approve a scan. */
   if (argc > 1 && strcmp (argv[1], "baseline") == 0)
     return vs_baseline_main (argc - 1, argv + 1);
+  /* "vmscan merge OUT.db IN.db...": a fleet database. */
+  if (argc > 1 && strcmp (argv[1], "merge") == 0)
+    return vs_merge_main (argc - 1, argv + 1);
 
   /* Before any thread exists: keep our FUSE mount out of the host's
    * mount table. */
