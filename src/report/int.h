@@ -45,7 +45,7 @@ struct vs_report {
 };
 
 /* Opens the evidence database at path read-only into r->db and checks
- * it (schema version, tables, the scan's row).  Returns 0, or -1 and
+ * it (schema version, tables, one scan and its row).  Returns 0, or -1 and
  * writes *errmsg; vs_rep_close() frees what it set either way. */
 int vs_rep_open (struct vs_report *r, const char *path, char **errmsg);
 void vs_rep_close (struct vs_report *r);

@@ -10,8 +10,9 @@
  * (exit 2), never a short report.
  *
  * Input: the database is opened read-only and must say user_version 2
- * to 6 (VS_STORE_SCHEMA_OLDEST to VS_STORE_SCHEMA_VERSION) and hold the
- * vmscan tables.  The case header and provenance are loaded once into
+ * to 7 (VS_STORE_SCHEMA_OLDEST to VS_STORE_SCHEMA_VERSION), hold the
+ * vmscan tables and exactly one scan (a fleet database of vmscan merge,
+ * with many, is refused: the writers read whole tables).  The case header and provenance are loaded once into
  * the report model (model.h); findings, files, matches and errors are
  * read with sqlite3_column_* and streamed to the output, never gathered
  * (a files table can hold millions of rows).
@@ -308,6 +309,25 @@ vs_rep_open (struct vs_report *r, const char *path, char **errmsg)
     r->status_message =
       vs_xstrdup ((const char *) sqlite3_column_text (stmt, 2));
   r->complete = strcmp (r->status, "complete") == 0;
+  sqlite3_finalize (stmt);
+  stmt = NULL;
+
+  /* A fleet database (vmscan merge) holds many scans, and the writers
+   * read every row of a table as the one scan's: refuse it rather than
+   * mix machines. */
+  rc = sqlite3_prepare_v2 (r->db, "SELECT count(*) FROM scans", -1, &stmt,
+                           NULL);
+  rc = rc == SQLITE_OK ? sqlite3_step (stmt) : rc;
+  if (rc != SQLITE_ROW || sqlite3_column_int64 (stmt, 0) != 1) {
+    *errmsg = rc != SQLITE_ROW
+      ? vs_xasprintf ("%s: %s", path, sqlite3_errmsg (r->db))
+      : vs_xasprintf ("%s: holds %lld scans (a fleet database made by "
+                      "vmscan merge): reports and diffs read one scan's "
+                      "database (see FLEETS in vmscan(1))", path,
+                      (long long) sqlite3_column_int64 (stmt, 0));
+    sqlite3_finalize (stmt);
+    return -1;
+  }
   sqlite3_finalize (stmt);
   return 0;
 }
