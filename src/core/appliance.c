@@ -535,6 +535,20 @@ vs_appliance_library_version (struct vs_appliance *a)
   return a->version;
 }
 
+uint64_t
+vs_appliance_memsize (void)
+{
+  guestfs_h *g = guestfs_create ();
+  int mib;
+
+  if (!g)
+    return 0;
+  guestfs_set_error_handler (g, NULL, NULL);
+  mib = guestfs_get_memsize (g);
+  guestfs_close (g);
+  return mib > 0 ? (uint64_t) mib * 1024 * 1024 : 0;
+}
+
 const char *
 vs_appliance_backend (const struct vs_appliance *a)
 {

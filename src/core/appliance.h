@@ -18,6 +18,7 @@
 #define VS_APPLIANCE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/types.h"
 
@@ -47,6 +48,10 @@ int vs_appliance_launch (struct vs_appliance *a, char **errmsg);
 const char *vs_appliance_library_version (struct vs_appliance *a);
 
 const char *vs_appliance_backend (const struct vs_appliance *a);
+/* The memory, in bytes, libguestfs gives an appliance it launches (its
+ * memsize: LIBGUESTFS_MEMSIZE, or the library's default), asked of a
+ * handle that is not launched; 0 if libguestfs cannot say. */
+uint64_t vs_appliance_memsize (void);
 /* libguestfs version, "1.48.6". */
 const char *vs_appliance_version (const struct vs_appliance *a);
 

@@ -258,10 +258,9 @@ rules_context (const struct job *j, const void *data, size_t len,
   ctx->owner = name;
 }
 
-/* The most of a source's file kept whole in the worker's memory file
- * for libmagic (whose ELF reader looks at headers anywhere in the file)
- * when YARA does not need more. */
-#define VS_MEM_WHOLE (64 * 1024 * 1024)
+/* VS_WALK_MEM_WHOLE (walk.h): a source's file is kept whole for
+ * libmagic, whose ELF reader looks at headers anywhere in the file. */
+#define VS_MEM_WHOLE VS_WALK_MEM_WHOLE
 
 /* What a source's job fails with once its child is gone: the walk of
  * that filesystem ends (vs_walker_walk_source says why), its files are

@@ -25,6 +25,11 @@ struct vs_rules;
 struct vs_accounts;
 struct vs_walker;
 
+/* The most of a source's file a worker keeps whole in its memory file
+ * for libmagic, when YARA (yara_max_size) does not need more: with the
+ * reading buffer, what one worker thread holds at most. */
+#define VS_WALK_MEM_WHOLE (64 * 1024 * 1024)
+
 struct vs_walk_config {
   struct vs_store *store;
   struct vs_rules *rules;       /* NULL: no YARA */

@@ -45,7 +45,6 @@
 #include "base/bytes.h"
 #include "base/util.h"
 
-#define DEFAULT_MEM (1024ULL * 1024 * 1024)
 #define DEFAULT_CPU 600
 #define DEFAULT_TIMEOUT_MS 30000
 /* How long the child may take to put its sandbox in place. */
@@ -872,7 +871,7 @@ vs_child_start (vs_child_fn *fn, void *opaque, const int *keep_fds,
   if (lim)
     ch->lim = *lim;
   if (ch->lim.mem_bytes == 0)
-    ch->lim.mem_bytes = DEFAULT_MEM;
+    ch->lim.mem_bytes = VS_CHILD_DEFAULT_MEM;
   if (ch->lim.cpu_seconds == 0)
     ch->lim.cpu_seconds = DEFAULT_CPU;
   if (ch->lim.timeout_ms == 0 || ch->lim.timeout_ms > INT32_MAX)

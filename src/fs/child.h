@@ -59,6 +59,9 @@
 /* The most descriptors a child can be given (its socket not counted). */
 #define VS_CHILD_MAX_FDS 8
 
+/* The address space a child may add by default (vs_child_limits). */
+#define VS_CHILD_DEFAULT_MEM (1024ULL * 1024 * 1024)
+
 /* Zero in a field means its default. */
 struct vs_child_limits {
   uint64_t mem_bytes;           /* address space the child may add to

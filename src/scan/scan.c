@@ -36,6 +36,7 @@
 #include "core/serve.h"
 #include "core/source.h"
 #include "fs/blockdev.h"
+#include "fs/child.h"
 #include "fs/parts.h"
 #include "fs/probe.h"
 #include "scan/scan.h"
@@ -1643,4 +1644,17 @@ vs_scan_result_free (struct vs_scan_result *r)
   if (r->oses)
     vs_appliance_free_oses (r->oses, r->nos);
   memset (r, 0, sizeof *r);
+}
+
+uint64_t
+vs_scan_memory_estimate (const struct vs_scan_options *o)
+{
+  uint64_t worker = VS_WALK_MEM_WHOLE, est = VS_CHILD_DEFAULT_MEM;
+
+  if (o->yara && o->yara_max_size > worker)
+    worker = o->yara_max_size;
+  est += worker * (o->jobs ? o->jobs : 1);
+  if (o->data_path != VS_DATA_PATH_HOST)
+    est += vs_appliance_memsize ();
+  return est;
 }

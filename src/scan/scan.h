@@ -135,4 +135,14 @@ enum vs_scan_status vs_scan_run (const struct vs_scan_options *o,
 
 void vs_scan_result_free (struct vs_scan_result *r);
 
+/* How much memory a scan with options o may take, in bytes, for
+ * deciding how many to run at once (--jobs-images): the appliance's
+ * (vs_appliance_memsize; not with VS_DATA_PATH_HOST, counted with
+ * VS_DATA_PATH_AUTO, which may need it), the bound of a sandboxed host
+ * reader (VS_CHILD_DEFAULT_MEM), and what each of o->jobs worker
+ * threads holds at most (VS_WALK_MEM_WHOLE, or yara_max_size when YARA
+ * keeps more).  An estimate of what is reserved, not of what is used:
+ * a small image takes far less. */
+uint64_t vs_scan_memory_estimate (const struct vs_scan_options *o);
+
 #endif /* VS_SCAN_H */
