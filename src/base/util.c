@@ -47,14 +47,18 @@ vs_log_unlock (void)
   pthread_mutex_unlock (&log_lock);
 }
 
+/* One fprintf a line: stderr is unbuffered, and a line written in one
+ * piece is not cut by those of other processes on the same stderr
+ * (the scans of --jobs-images). */
 static void
 vlog (const char *prefix, const char *fmt, va_list ap)
 {
+  char *msg = vs_xvasprintf (fmt, ap);
+
   vs_log_lock ();
-  fprintf (stderr, "vmscan: %s", prefix);
-  vfprintf (stderr, fmt, ap);
-  fputc ('\n', stderr);
+  fprintf (stderr, "vmscan: %s%s\n", prefix, msg);
   vs_log_unlock ();
+  free (msg);
 }
 
 /* Prints the arguments after fmt, in a function that takes "...". */
