@@ -22,6 +22,7 @@
 #include "checks/registry.h"
 #include "cli/baseline.h"
 #include "cli/diff.h"
+#include "cli/fleet.h"
 #include "cli/merge.h"
 #include "cli/report.h"
 #include "core/appliance.h"
@@ -55,6 +56,7 @@ enum {
   OPT_BASELINE,
   OPT_SUPPRESS,
   OPT_SKIP_BAD_RULES,
+  OPT_JOBS_IMAGES,
 };
 
 static const struct option long_options[] = {
@@ -67,6 +69,7 @@ static const struct option long_options[] = {
   { "max-yara-size", required_argument, NULL, OPT_MAX_YARA_SIZE },
   { "sparse-limit", required_argument, NULL, OPT_SPARSE_LIMIT },
   { "jobs", required_argument, NULL, 'j' },
+  { "jobs-images", required_argument, NULL, OPT_JOBS_IMAGES },
   { "data-path", required_argument, NULL, OPT_DATA_PATH },
   { "deleted", no_argument, NULL, OPT_DELETED },
   { "baseline", required_argument, NULL, OPT_BASELINE },
@@ -85,6 +88,8 @@ static const struct option long_options[] = {
   { "help", no_argument, NULL, 'h' },
   { NULL, 0, NULL, 0 },
 };
+
+#define OPTSTRING "o:fr:j:vqh"
 
 static volatile sig_atomic_t stop_flag;
 
@@ -153,6 +158,10 @@ usage (int status)
           "                         not counted by --fail-on; repeatable\n"
           "  -j, --jobs N           host threads for hashing, magic and YARA\n"
           "                         (default: the number of processors)\n"
+          "      --jobs-images N    each IMAGE is a machine of its own: scan\n"
+          "                         up to N at once (fewer if memory is\n"
+          "                         short), each into DB's folder DB.d/,\n"
+          "                         then merge them into DB (-o needed)\n"
           "      --data-path PATH   where filesystems are read: auto (the\n"
           "                         host reads ext2/3/4, FAT, exFAT, NTFS,\n"
           "                         ISO 9660 and HFS+ itself, in a sandbox;\n"
@@ -315,6 +324,7 @@ struct cli {
   size_t nreports;
   int progress;                 /* -1: neither --progress nor
                                    --no-progress */
+  unsigned jobs_images;         /* --jobs-images N, or 0 */
 };
 
 /* The scan's options before the command line's. */
@@ -389,7 +399,8 @@ parse_options (int argc, char **argv, struct cli *cli)
   uint64_t n;
   int c, progress = -1;
 
-  while ((c = getopt_long (argc, argv, "o:fr:j:vqh", long_options,
+  cli->jobs_images = 0;
+  while ((c = getopt_long (argc, argv, OPTSTRING, long_options,
                            NULL)) != -1) {
     switch (c) {
     case 'o':
@@ -476,6 +487,15 @@ parse_options (int argc, char **argv, struct cli *cli)
         usage (2);
       }
       o.jobs = (unsigned) n;
+      break;
+    case OPT_JOBS_IMAGES:
+      if (vs_parse_size (optarg, &n) == -1 || n < 1
+          || n > VS_FLEET_MAX_JOBS) {
+        vs_error ("--jobs-images: expected a number from 1 to %d, not '%s'",
+                  VS_FLEET_MAX_JOBS, optarg);
+        usage (2);
+      }
+      cli->jobs_images = (unsigned) n;
       break;
     case OPT_PROGRESS:
       progress = 1;
@@ -663,6 +683,17 @@ main (int argc, char **argv)
   }
   o.images = argv + optind;
   o.nimages = (size_t) (argc - optind);
+  /* --jobs-images: each image a machine, each scanned by a child. */
+  if (cli.jobs_images) {
+    struct vs_fleet f = {
+      cli.db, o.images, o.nimages, cli.jobs_images, &o, cli.reports,
+      cli.nreports, argc, argv, long_options, OPTSTRING,
+    };
+
+    rc = vs_fleet_main (&f);
+    free (cli.reports);
+    return fflush (stdout) == EOF || ferror (stdout) ? 2 : rc;
+  }
   o.db_path = cli.db ? cli.db : default_db_path (argv[optind]);
   if (db_overwrites_image (&o) == -1)
     return 2;

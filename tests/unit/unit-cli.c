@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests for the command line's side of a scan (src/cli/): the
  * progress line drawn from the scan's reports, the summary printed from
- * its result, and the exit status --fail-on makes of it.  The expected
+ * its result, and the exit status --fail-on makes of it; and what
+ * --jobs-images makes of a command line (the children's arguments, the
+ * databases' names, how many scans the memory holds).  The expected
  * texts are written out by hand, from the man page and the summary
  * vmscan printed before the scan and the command line were split. */
 #include <config.h>
@@ -10,6 +12,7 @@
 #include <string.h>
 
 #include "tap.h"
+#include "cli/fleet.h"
 #include "cli/progress.h"
 #include "cli/summary.h"
 
@@ -195,11 +198,103 @@ test_summary (void)
           "failed: exit 2");
 }
 
+/* A table like vmscan's: short options with long twins, long-only ones
+ * past CHAR_MAX. */
+enum { T_PROGRESS = 300, T_NO_PROGRESS, T_JOBS_IMAGES, T_DATA_PATH,
+       T_REPORT };
+static const struct option test_options[] = {
+  { "output", required_argument, NULL, 'o' },
+  { "force", no_argument, NULL, 'f' },
+  { "rules", required_argument, NULL, 'r' },
+  { "jobs", required_argument, NULL, 'j' },
+  { "quiet", no_argument, NULL, 'q' },
+  { "progress", no_argument, NULL, T_PROGRESS },
+  { "no-progress", no_argument, NULL, T_NO_PROGRESS },
+  { "jobs-images", required_argument, NULL, T_JOBS_IMAGES },
+  { "data-path", required_argument, NULL, T_DATA_PATH },
+  { "report", required_argument, NULL, T_REPORT },
+  { NULL, 0, NULL, 0 },
+};
+
+/* The vector joined with '|' (the caller frees it). */
+static char *
+joined (char **v)
+{
+  size_t i, n = 1;
+  char *s;
+
+  for (i = 0; v[i]; i++)
+    n += strlen (v[i]) + 1;
+  s = calloc (1, n);
+  for (i = 0; v[i]; i++) {
+    if (i)
+      strcat (s, "|");
+    strcat (s, v[i]);
+  }
+  return s;
+}
+
+static void
+test_fleet (void)
+{
+  char *argv1[] = {
+    (char *) "vmscan", (char *) "-qfo", (char *) "fleet.db", (char *) "a.img",
+    (char *) "--jobs-images", (char *) "4", (char *) "-j2",
+    (char *) "--data-p=host", (char *) "-r", (char *) "--weird=rules",
+    (char *) "--progress", (char *) "--report", (char *) "html",
+    (char *) "--", (char *) "-b.img", NULL,
+  };
+  char *argv2[] = {
+    (char *) "vmscan", (char *) "--nosuch", (char *) "a.img", NULL,
+  };
+  char **v, *s;
+
+  v = vs_fleet_child_argv (15, argv1, test_options, "o:fr:j:q",
+                           "fleet.d/001-a.db", "a.img");
+  s = v ? joined (v) : NULL;
+  tap_is_str (s ? s : "(null)", "vmscan|--quiet|--force|--jobs=2|"
+              "--data-path=host|--rules=--weird=rules|--report=html|"
+              "--no-progress|--output=fleet.d/001-a.db|--|a.img",
+              "a child's arguments: every option in its long form, but "
+              "its own output and progress, and no --jobs-images");
+  free (s);
+  vs_fleet_argv_free (v);
+  v = vs_fleet_child_argv (3, argv2, test_options, "o:fr:j:q", "x.db",
+                           "a.img");
+  tap_ok (v == NULL, "a command line that does not parse gives none");
+  vs_fleet_argv_free (v);
+
+  s = vs_fleet_dir ("/srv/fleet.db");
+  tap_is_str (s, "/srv/fleet.d", "FLEET.db's folder is FLEET.d");
+  free (s);
+  s = vs_fleet_dir ("x/.db");
+  tap_is_str (s, "x/.db.d", "a name that is only .db keeps it");
+  free (s);
+  s = vs_fleet_image_db ("f.d", 6, 10, "/img/web 1\n\xff.qcow2");
+  tap_is_str (s, "f.d/007-web_1__.qcow2.db",
+              "an image's database: its number and its name made safe");
+  free (s);
+  s = vs_fleet_image_db ("f.d", 0, 12000, "/img/");
+  tap_is_str (s, "f.d/00001-image.db",
+              "as many digits as the count needs; a name for no name");
+  free (s);
+
+  tap_ok (vs_fleet_fit (8, 10ULL << 30, 3ULL << 30) == 3,
+          "10 GiB available at 3 GiB a scan: 3 at once");
+  tap_ok (vs_fleet_fit (2, 10ULL << 30, 3ULL << 30) == 2,
+          "fewer asked than fit: as asked");
+  tap_ok (vs_fleet_fit (4, 1ULL << 30, 3ULL << 30) == 1,
+          "less memory than one scan: still one");
+  tap_ok (vs_fleet_fit (4, 0, 3ULL << 30) == 4,
+          "memory unknown: as asked");
+}
+
 int
 main (void)
 {
-  tap_plan (16);
+  tap_plan (26);
   test_progress ();
   test_summary ();
+  test_fleet ();
   return tap_done ();
 }
