@@ -312,6 +312,7 @@ reap (struct job *jobs, size_t n)
 {
   sigset_t block, old;
   siginfo_t si;
+  struct stat sb;
   struct job *j = NULL;
   size_t i;
   int status;
@@ -340,7 +341,14 @@ reap (struct job *jobs, size_t n)
   }
   j->done = 1;
   j->secs = vs_now_monotonic () - j->start;
-  if (WIFEXITED (status) && WEXITSTATUS (status) <= 1) {
+  if (WIFEXITED (status) && WEXITSTATUS (status) <= 1
+      && (lstat (j->db, &sb) == -1 || !S_ISREG (sb.st_mode))) {
+    /* Not a scan's exit status: whatever ran wrote no database. */
+    j->exit_code = 2;
+    snprintf (j->how, sizeof j->how, "exit %d, but no database",
+              WEXITSTATUS (status));
+  }
+  else if (WIFEXITED (status) && WEXITSTATUS (status) <= 1) {
     j->exit_code = WEXITSTATUS (status);
     snprintf (j->how, sizeof j->how, "exit %d", j->exit_code);
   }
@@ -375,6 +383,27 @@ tell (const struct job *j, size_t done, size_t n, const char *sev)
 }
 
 /* ---- the fleet ----------------------------------------------------------- */
+
+/* Removes an image's database (a regular file) and its journal, if
+ * there; -1 after saying why not. */
+static int
+remove_db (const char *db)
+{
+  char *journal;
+  struct stat sb;
+
+  if (lstat (db, &sb) == 0) {
+    if (!S_ISREG (sb.st_mode))
+      return vs_error ("%s: exists and is not a regular file", db);
+    if (unlink (db) == -1)
+      return vs_error ("%s: %s", db, strerror (errno));
+  }
+  journal = vs_xasprintf ("%s-journal", db);
+  if (lstat (journal, &sb) == 0 && S_ISREG (sb.st_mode))
+    unlink (journal);
+  free (journal);
+  return 0;
+}
 
 /* Refuses what cannot be: no -o, a --report to one FILE for all, a
  * database that exists (without --force) or is an image. */
@@ -476,6 +505,16 @@ vs_fleet_main (const struct vs_fleet *f)
     while (!fleet_signal && nrunning < width && next < f->nimages) {
       int slot;
 
+      /* With --force, the database of an earlier run goes first, so that
+       * a database found after the scan is this scan's. */
+      if (f->o->force && remove_db (jobs[next].db) == -1) {
+        jobs[next].done = 1;
+        jobs[next].exit_code = 2;
+        ndone++;
+        nfailed++;
+        next++;
+        continue;
+      }
       for (slot = 0; running[slot] != 0; slot++)
         ;
       if (launch (&jobs[next], slot, parent) == -1) {

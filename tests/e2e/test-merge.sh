@@ -37,7 +37,8 @@
 #    line, errors.at); exit 1 with --fail-on high (one image has a
 #    finding at high), 0 with --fail-on critical, one line on stderr per
 #    image; a missing image among them: exit 2, named on stderr, the five
-#    others scanned and merged; an existing fleet needs --force.
+#    others scanned and merged; an existing fleet needs --force; SIGTERM
+#    reaches the running scans, which record it before vmscan exits 2.
 #
 # No root needed (nothing depends on the trees' owners).  Needs mke2fs,
 # sqlite3, sha256sum, ssh-keygen, od and python3.
@@ -393,6 +394,32 @@ is "$(sqlite3 miss.db "SELECT count (*) FROM scans WHERE status = 'complete'")" 
    "the five others were scanned and merged"
 is "$(sqlite3 miss.d/003-nosuch.raw.db 'SELECT status FROM scans')" failed \
    "the missing image's own database says failed"
+# SIGTERM while two scans are held in a check (the test hook): sent on
+# to both, no third started, both record themselves as interrupted
+# before vmscan exits, nothing merged.
+VMSCAN_TEST_HOOK="stall:check persistence" VMSCAN_STALL_TIMEOUT=300 \
+  "$VMSCAN" --jobs-images 2 --data-path host -o sig.db \
+  m1.raw m2.raw m3.raw m4.raw > sig.out 2> sig.err &
+pid=$!
+k=0
+while [ "$(grep -c "test hook: in stage" sig.err)" -lt 2 ] && [ $k -lt 300 ]; do
+  sleep 0.1
+  k=$((k + 1))
+done
+kill -TERM "$pid"
+wait "$pid"
+rc=$?
+is "$rc" 2 "SIGTERM with two scans held: exit 2"
+is "$(ls sig.d | tr '\n' ' ')" "001-m1.raw.db 002-m2.raw.db " \
+   "no third scan was started"
+is "$(sqlite3 sig.d/001-m1.raw.db 'SELECT status FROM scans')/$(sqlite3 \
+      sig.d/002-m2.raw.db 'SELECT status FROM scans')" \
+   "interrupted/interrupted" \
+   "both scans got the signal and recorded it before vmscan exited"
+is "$(ls sig.db 2> /dev/null)" "" "nothing merged"
+grep -q 'error: interrupted: 0 of 4 images scanned' sig.err
+ok $? "stderr says so"
+
 "$VMSCAN" --jobs-images 2 m1.raw > noout.out 2> noout.err
 is "$?" 2 "--jobs-images without -o: exit 2"
 "$VMSCAN" --jobs-images 0 -o x.db m1.raw > zero.out 2> zero.err
