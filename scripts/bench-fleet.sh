@@ -126,7 +126,8 @@ while [ "$r" -le "$rounds" ]; do
   order=$variants
   k=1
   while [ "$k" -lt "$r" ]; do
-    order=$(echo "$order" | awk '{ for (i = 2; i <= NF; i++) printf "%s ", $i; print $1 }')
+    order=$(echo "$order" \
+      | awk '{ for (i = 2; i <= NF; i++) printf "%s ", $i; print $1 }')
     k=$((k + 1))
   done
   for v in $order; do
@@ -144,7 +145,9 @@ while [ "$r" -le "$rounds" ]; do
         echo "$v $(elapsed "$t0" "$t1")" >> times.txt ;;
     esac
   done
-  echo "bench-fleet: round $r: $(awk -v r="$r" '{ n[$1]++; if (n[$1] == r) printf "%s %s s  ", $1, $2 }' times.txt)"
+  line=$(awk -v r="$r" '{ n[$1]++
+    if (n[$1] == r) printf "%s %s s  ", $1, $2 }' times.txt)
+  echo "bench-fleet: round $r: $line"
   r=$((r + 1))
 done
 

@@ -597,25 +597,31 @@ noid_key (struct merge *m, const char *schema, int64_t scan_id,
   return vs_xasprintf ("noid:%s", hex);
 }
 
-/* The key of the scan of this row of SELECT id, uuid, started_at:
- * its uuid, or noid_key.  The caller frees it. */
+/* The key of the scan of this row of SELECT id, uuid, started_at: its
+ * uuid (any bytes: *len says how many), or noid_key.  The caller frees
+ * it. */
 static char *
-scan_key (struct merge *m, const char *schema, sqlite3_stmt *row)
+scan_key (struct merge *m, const char *schema, sqlite3_stmt *row,
+          size_t *len)
 {
   const char *uuid = (const char *) sqlite3_column_text (row, 1);
-  size_t len = (size_t) sqlite3_column_bytes (row, 1);
+  char *key;
 
-  if (uuid && len > 0)
-    return vs_xmemdup (uuid, len + 1);
+  *len = (size_t) sqlite3_column_bytes (row, 1);
+  if (uuid && *len > 0)
+    return vs_xmemdup (uuid, *len + 1);
   uuid = (const char *) sqlite3_column_text (row, 2);
-  return noid_key (m, schema, sqlite3_column_int64 (row, 0),
-                   uuid ? uuid : "", uuid ? (size_t) sqlite3_column_bytes
-                   (row, 2) : 0);
+  key = noid_key (m, schema, sqlite3_column_int64 (row, 0),
+                  uuid ? uuid : "", uuid ? (size_t) sqlite3_column_bytes
+                  (row, 2) : 0);
+  *len = key ? strlen (key) : 0;
+  return key;
 }
 
-/* Whether key is in temp.vs_keys (1, 0), and adds it when add is set. */
+/* Whether key (len bytes) is in temp.vs_keys (1, 0), and adds it when
+ * add is set. */
 static int
-key_seen (struct merge *m, const char *key, int add)
+key_seen (struct merge *m, const char *key, size_t len, int add)
 {
   sqlite3_stmt *s = NULL;
   int rc;
@@ -625,7 +631,7 @@ key_seen (struct merge *m, const char *key, int add)
                           : "SELECT 1 FROM temp.vs_keys WHERE key = ?1",
                           -1, &s, NULL) != SQLITE_OK)
     return sql_fail (m, m->db, m->out_path, "keys");
-  sqlite3_bind_text (s, 1, key, -1, SQLITE_STATIC);
+  sqlite3_bind_text64 (s, 1, key, len, SQLITE_STATIC, SQLITE_UTF8);
   rc = sqlite3_step (s);
   sqlite3_finalize (s);
   if (rc == SQLITE_ROW)
@@ -653,13 +659,14 @@ load_keys (struct merge *m, const char *schema, const char *input, int sel)
   if (rc != SQLITE_OK)
     return sql_fail (m, m->db, input, "scans");
   while ((rc = sqlite3_step (s)) == SQLITE_ROW) {
-    char *key = scan_key (m, schema, s);
+    size_t len;
+    char *key = scan_key (m, schema, s, &len);
     int seen;
 
     if (!key)
       goto out;
-    seen = sel ? key_seen (m, key, 0) : 0;
-    if (seen == -1 || key_seen (m, key, 1) == -1) {
+    seen = sel ? key_seen (m, key, len, 0) : 0;
+    if (seen == -1 || key_seen (m, key, len, 1) == -1) {
       free (key);
       goto out;
     }

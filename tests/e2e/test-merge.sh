@@ -60,8 +60,8 @@ hostile=$(printf 'evil\nname'"'"'q\377')
 tree () {
   t=$1
   mkdir -p "$t/etc/cron.d" "$t/root" "$t/srv" "$t/usr/bin" "$t/home/alice"
-  printf 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nID=debian\n' \
-    > "$t/etc/os-release"
+  printf '%s\n' 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"' \
+    'NAME="Debian GNU/Linux"' 'VERSION_ID="12"' 'ID=debian' > "$t/etc/os-release"
   echo 12.5 > "$t/etc/debian_version"
   echo "$t" > "$t/etc/hostname"
   printf 'root:x:0:0:root:/root:/bin/sh\nalice:x:1000:1000::/home/alice:/bin/sh\n' \
@@ -137,7 +137,8 @@ is "$(sqlite3 fleet.db 'PRAGMA user_version')" \
 is "$(sqlite3 fleet.db "SELECT sql FROM sqlite_master WHERE type = 'table'
                         ORDER BY name")" \
    "$(sqlite3 m1.db "SELECT sql FROM sqlite_master WHERE type = 'table'
-                     ORDER BY name")" "the fleet's tables are a scan's, column for column"
+                     ORDER BY name")" \
+   "the fleet's tables are a scan's, column for column"
 
 # ---- fleet queries -------------------------------------------------------------
 
