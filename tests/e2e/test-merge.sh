@@ -38,7 +38,9 @@
 #    finding at high), 0 with --fail-on critical, one line on stderr per
 #    image; a missing image among them: exit 2, named on stderr, the five
 #    others scanned and merged; an existing fleet needs --force; SIGTERM
-#    reaches the running scans, which record it before vmscan exits 2.
+#    reaches the running scans, which record it before vmscan exits 2;
+#    an appliance memory (LIBGUESTFS_MEMSIZE) too large for two scans
+#    makes them run one at a time, said once, but not on the host path.
 #
 # No root needed (nothing depends on the trees' owners).  Needs mke2fs,
 # sqlite3, sha256sum, ssh-keygen, od and python3.
@@ -420,6 +422,18 @@ is "$(sqlite3 sig.d/001-m1.raw.db 'SELECT status FROM scans')/$(sqlite3 \
 is "$(ls sig.db 2> /dev/null)" "" "nothing merged"
 grep -q 'error: interrupted: 0 of 4 images scanned' sig.err
 ok $? "stderr says so"
+
+# The memory bound: an appliance of 10^9 MiB does not fit twice (the
+# ext4 images need no appliance, but auto may launch one); the host
+# data path does not count it.
+LIBGUESTFS_MEMSIZE=1000000000 "$VMSCAN" --jobs-images 2 -o mem.db \
+  m4.raw m5.raw > mem.out 2> mem.err
+is "$?:$(grep -c 'warning: --jobs-images 2: .* MiB a scan .*: 1 at once' mem.err)" \
+   "0:1" "an appliance too large for two: one at a time, said once"
+LIBGUESTFS_MEMSIZE=1000000000 "$VMSCAN" --jobs-images 2 --data-path host \
+  -o memh.db m4.raw m5.raw > memh.out 2> memh.err
+is "$?:$(grep -c 'at once' memh.err)" "0:0" \
+   "with --data-path host the appliance is not counted"
 
 "$VMSCAN" --jobs-images 2 m1.raw > noout.out 2> noout.err
 is "$?" 2 "--jobs-images without -o: exit 2"
