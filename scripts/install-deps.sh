@@ -20,8 +20,12 @@ packages="
   openssh-client libcap2-bin cron iputils-ping libpam-modules
   valgrind chromium python3-jsonschema python3-websocket sleuthkit cmark-gfm
   libtsk-dev libblkid-dev exfatprogs ntfs-3g xorriso xfsprogs
-  strace
+  strace slurmctld slurmd slurm-client munge shellcheck python3-yaml
 "
+# slurmctld, slurmd, slurm-client and munge are for tests/e2e/test-slurm.sh,
+# which starts a private cluster of its own: Debian's slurmctld and
+# slurmd units do not start without /etc/slurm/slurm.conf, and the test
+# neither uses nor touches the munged Debian starts.
 # The report test fetches the SARIF 2.1.0 schema with npm.  A node from
 # elsewhere (NodeSource) already brings npm and conflicts with Debian's.
 command -v npm > /dev/null 2>&1 || packages="$packages npm"
