@@ -15,9 +15,10 @@
 #   vmscan-slurm-submit (array throttled to 2, one CPU a task): both job
 #     ids printed; every task COMPLETED with exit 0, the one whose scan
 #     found something too (its status file says "1 findings"), then the
-#     merge job; one database per image under the documented name, its
-#     scan complete, its images row the list's path and sha256sum of the
-#     image, the options passed through (--data-path host, -j 1);
+#     merge job; one database per image, named as vmscan --jobs-images
+#     names them (its FLEET.d for the same list), its scan complete, its
+#     images row the list's path and sha256sum of the image, the options
+#     passed through (--data-path host, -j 1);
 #   the fleet database the merge job made: the four scans (by uuid), a
 #     fleet query for the images that hold x's sha256 (sha256sum of the
 #     tree's file) giving exactly the two, and for the cron finding
@@ -352,17 +353,26 @@ ok "$([ $t -gt 0 ]; echo $?)" "the four jobs ended within 120 s ($all)"
 is "$(states "$array1")| $(states "$merge1")" \
   "0 COMPLETED 0:0 1 COMPLETED 0:0 2 COMPLETED 0:0 3 COMPLETED 0:0 | - COMPLETED 0:0 " \
   "every task COMPLETED with exit 0 (a scan with findings too), then the merge"
-names="00000-web01.raw 00001-web01.raw 00002-db01.raw 00003-build_7__old_.img"
+names="001-web01.raw 002-web01.raw 003-db01.raw 004-build_7__old_.img"
 st=
 for n in $names; do
   st="$st$n:$(cat "out1/$n.status" 2> /dev/null) "
 done
 is "$st" \
-  "00000-web01.raw:0 clean 00001-web01.raw:0 clean 00002-db01.raw:1 findings 00003-build_7__old_.img:0 clean " \
+  "001-web01.raw:0 clean 002-web01.raw:0 clean 003-db01.raw:1 findings 004-build_7__old_.img:0 clean " \
   "status files: the cron image 1 findings, the others 0 clean"
+# The names vmscan --jobs-images gives the same images, in its FLEET.d.
+set --
+while IFS= read -r img; do
+  set -- "$@" "$img"
+done < list1
+"$VMSCAN" -q --jobs-images 2 --data-path host -o jobs.db "$@" > jobs.out 2>&1
+jobs=$(cd jobs.d 2> /dev/null && ls -- *.db | tr '\n' ' ')
 got=$(cd out1 && ls -- *.db | grep -v '^fleet\.db$' | tr '\n' ' ')
-is "$got" "$(printf '%s.db ' $names)" \
-  "one database per image, named by index and file name (fleet.db beside)"
+ok "$([ "$got" = "$(printf '%s.db ' $names)" ] && [ "$got" = "$jobs" ]
+  echo $?)" \
+  "one database per image (fleet.db beside), named as vmscan --jobs-images names them"
+[ "$got" = "$jobs" ] || diag "here:  $got" "jobs-images: $jobs"
 
 got= want= i=0
 while IFS= read -r img; do
@@ -399,14 +409,13 @@ ok "$([ -n "$want" ] && [ "$got" = "$want" ] \
   "the fleet database: the four scans, by uuid, with their images"
 [ "$got" = "$want" ] || diag "got:" "$got" "want:" "$want"
 
-is "$(sqlite3 -separator ' ' "$fleet" "SELECT DISTINCT i.path, i.sha256
-  FROM files f JOIN images i ON i.scan_id = f.scan_id
-  WHERE f.sha256 = '$xsum' ORDER BY 1" 2>&1)" \
+is "$(sqlite3 -separator ' ' "$fleet" "SELECT DISTINCT image_path,
+  image_sha256 FROM fleet_files WHERE sha256 = '$xsum' ORDER BY 1" 2>&1)" \
   "$(printf '%s %s\n' "$img0" "$(sum "$img0")" "$img1" "$(sum "$img1")")" \
   "fleet query: the images holding x's sha256 are the two it was planted in"
-is "$(sqlite3 -separator ' ' "$fleet" "SELECT DISTINCT i.path, i.sha256
-  FROM findings d JOIN images i ON i.scan_id = d.scan_id
-  WHERE d.check_id = 'persistence.cron' ORDER BY 1" 2>&1)" \
+is "$(sqlite3 -separator ' ' "$fleet" "SELECT DISTINCT image_path,
+  image_sha256 FROM fleet_findings WHERE check_id = 'persistence.cron'
+  ORDER BY 1" 2>&1)" \
   "$img2 $(sum "$img2")" \
   "fleet query: the cron finding is in the one image it was planted in"
 
@@ -445,14 +454,14 @@ ok "$([ $rc -eq 0 ] && [ $rc2 -eq 0 ]; echo $?)" \
 # ---- the second run: a task that fails ---------------------------------------
 
 is "$(states "$array2")| $(states "$merge2") | $(cat \
-  out2/00000-build_7__old_.img.status out2/00001-notes.txt.status \
+  out2/001-build_7__old_.img.status out2/002-notes.txt.status \
   2> /dev/null | tr '\n' ' ')" \
   "0 COMPLETED 0:0 1 FAILED 2:0 | - FAILED 1:0  | 0 clean 2 failed " \
   "a scan that fails: its task FAILED with exit 2, and so did the merge"
 grep -q 'line 2, images/notes.txt: ' out2/logs/merge-"$merge2".out
 ok $? "the merge job's log names the image with no complete scan"
 is "$(sqlite3 out2/fleet.db "SELECT uuid FROM scans" 2>&1)" \
-  "$(sqlite3 out2/00000-build_7__old_.img.db "SELECT uuid FROM scans")" \
+  "$(sqlite3 out2/001-build_7__old_.img.db "SELECT uuid FROM scans")" \
   "the merge job merged the one complete scan all the same"
 
 # ---- the host ----------------------------------------------------------------
