@@ -153,6 +153,44 @@ VS_CHECK (ACCESS_SUDOERS, "access.sudoers", ACCESS, VS_SCOPE_OS,
           vs_access_sudoers, "access",
           "sudo rules without a password or for unknown users")
 
+VS_CHECK_FAMILY (SUPPLY, "check package sources", vs_supply_begin,
+                 vs_supply_end)
+VS_CHECK (SUPPLY_APT_SOURCE, "supply.apt-source", SUPPLY, VS_SCOPE_OS,
+          vs_supply_files, "supply",
+          "APT sources that skip signature checks or point outside the "
+          "distribution")
+VS_CHECK (SUPPLY_APT_CONF, "supply.apt-conf", SUPPLY, VS_SCOPE_OS,
+          vs_supply_files, "supply",
+          "apt.conf settings that turn verification off, and the commands "
+          "apt and dpkg hooks run")
+VS_CHECK (SUPPLY_KEYRING, "supply.keyring", SUPPLY, VS_SCOPE_OS,
+          vs_supply_files, "supply",
+          "APT and RPM signing keys no package installed, or changed")
+VS_CHECK (SUPPLY_RPM_REPO, "supply.rpm-repo", SUPPLY, VS_SCOPE_OS,
+          vs_supply_files, "supply",
+          "yum, dnf and zypper repositories without signature or TLS checks "
+          "or outside the distribution")
+VS_CHECK (SUPPLY_LANG_INDEX, "supply.lang-index", SUPPLY, VS_SCOPE_OS,
+          vs_supply_files, "supply",
+          "pip, npm and gem package indexes other than the public ones")
+VS_CHECK (SUPPLY_PROXY, "supply.proxy", SUPPLY, VS_SCOPE_OS,
+          vs_supply_files, "supply",
+          "proxies set for apt, yum, dnf, pip and npm")
+
+VS_CHECK_FAMILY (NET, "check name resolution", NULL, NULL)
+VS_CHECK (NET_HOSTS, "net.hosts", NET, VS_SCOPE_OS, vs_net_files, "net",
+          "/etc/hosts entries for package mirrors, cloud metadata and "
+          "well-known domains")
+VS_CHECK (NET_RESOLVER, "net.resolver", NET, VS_SCOPE_OS, vs_net_files,
+          "net",
+          "name servers and NSS modules the image sets up outside its "
+          "packages")
+VS_CHECK (NET_PROXY, "net.proxy", NET, VS_SCOPE_OS, vs_net_files, "net",
+          "system-wide proxy settings (/etc/environment, profile scripts, "
+          "wgetrc)")
+VS_CHECK (NET_CA_CERT, "net.ca-cert", NET, VS_SCOPE_OS, vs_net_files, "net",
+          "CA certificates added to the trust store outside the packages")
+
 VS_CHECK_FAMILY (FILES, "check files", NULL, NULL)
 VS_CHECK (MASQUERADING_UNICODE, "masquerading.unicode", FILES,
           VS_SCOPE_OS_FS, vs_files_names, "masquerading",

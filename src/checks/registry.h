@@ -93,5 +93,9 @@ vs_check_fn vs_files_names, vs_files_permissions,            /* files.c */
   vs_files_miner_configs;
 vs_check_fn vs_secrets_files;                                /* secrets.c */
 vs_check_fn vs_ioc_files;                                    /* ioc.c */
+vs_check_begin_fn vs_supply_begin;                            /* supply.c */
+vs_check_end_fn vs_supply_end;
+vs_check_fn vs_supply_files;
+vs_check_fn vs_net_files;                                /* netconf.c */
 
 #endif /* VS_CHECK_REGISTRY_H */
