@@ -340,7 +340,8 @@ struct aptconf {
   size_t count;
 };
 
-/* Appends "::" and word to the key (cut at the cap). */
+/* Appends "::" and word to the key (cut at the cap; a NUL becomes
+ * '?'). */
 static void
 key_push (struct aptconf *a, const char *w, size_t wl)
 {
@@ -355,8 +356,9 @@ key_push (struct aptconf *a, const char *w, size_t wl)
   room = sizeof a->key - 1 - a->klen;
   if (wl > room)
     wl = room;
-  memcpy (a->key + a->klen, w, wl);
-  a->klen += wl;
+  /* A NUL in the guest's key would end it early: it becomes '?'. */
+  for (; wl > 0; wl--, w++)
+    a->key[a->klen++] = *w ? *w : '?';
   a->key[a->klen] = '\0';
 }
 

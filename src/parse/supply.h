@@ -59,8 +59,8 @@ int vs_apt_sources_parse (const char *data, size_t len, int deb822,
 int vs_apt_is_true (const char *v, size_t len);
 
 /* One setting of apt.conf: key is the full name ("Acquire::http::Proxy",
- * NUL-terminated, as written: compare without case), value the
- * unquoted value (may be empty).  A list item ("DPkg::Pre-Invoke {
+ * NUL-terminated, as written but a NUL byte as '?': compare without
+ * case), value the unquoted value (may be empty).  A list item ("DPkg::Pre-Invoke {
  * "cmd"; };") has the list's name as key. */
 struct vs_aptconf_item {
   const char *key;
