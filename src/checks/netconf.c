@@ -136,7 +136,7 @@ hosts_name (void *opaque, const struct vs_hosts_name *h)
                                            || kind == VS_ADDR_UNSPECIFIED
                                            ? " (blocked)" : "");
 
-    what = vs_xasprintf ("%s maps %s to %s", "/etc/hosts", name, addr);
+    what = vs_xasprintf ("maps %s to %s", name, addr);
     return nreport (n, VS_CK_NET_HOSTS, VS_SEV_HIGH, T_AITM, h->line,
                     h->text, h->text_len, why, what);
   }

