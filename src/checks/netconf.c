@@ -52,6 +52,7 @@ struct nctx {
   enum vs_cc_origin origin;
   const char *pkg;
   char hostname[256];
+  struct vs_cc_set certs;       /* certificates examined, as resolved */
   int failed;
 };
 
@@ -469,21 +470,25 @@ ca_file (struct nctx *n, const char *path, int always)
   struct stat st;
   int r;
 
-  if (vs_guest_stat (ctx->guest, path, 1, &st) == -1 || !S_ISREG (st.st_mode))
+  if (vs_guest_stat (ctx->guest, path, 1, &st) == -1 || !S_ISREG (st.st_mode)
+      || vs_guest_realpath (ctx->guest, path, &canon) == -1)
+    return 0;
+  /* A certificate and the links to it (its name, its hash) are one
+   * certificate, reported once at the file itself. */
+  if (!vs_cc_set_add (&n->certs, canon, strlen (canon)))
     return 0;
   n->items[VS_CK_NET_CA_CERT]++;
-  if (!always && vs_guest_realpath (ctx->guest, path, &canon) == 0
-      && strncmp (canon, "/usr/local/share/ca-certificates/", 33) == 0)
-    return 0;                   /* reported where it lies */
-  o = vs_cc_origin (ctx, path, &pkg);
+  o = vs_cc_origin (ctx, canon, &pkg);
   if (o == VS_CC_STOCK || (o == VS_CC_UNKNOWN && !always))
     return 0;
   otext = vs_cc_origin_text (o, pkg);
-  vs_buf_addf (&ev, "%s, %llu bytes (%s)", canon ? canon : path,
+  if (strcmp (canon, path) != 0)
+    vs_buf_addf (&ev, "%s -> ", path);
+  vs_buf_addf (&ev, "%s, %llu bytes (%s)", canon,
                (unsigned long long) st.st_size, otext);
-  r = vs_cc_report (ctx, VS_CK_NET_CA_CERT, VS_SEV_MEDIUM, T_CA, path, NULL,
+  r = vs_cc_report (ctx, VS_CK_NET_CA_CERT, VS_SEV_MEDIUM, T_CA, canon, NULL,
                     ev.data, ev.len, "CA certificate %s trusted by the "
-                    "system (%s)", path, otext);
+                    "system (%s)", canon, otext);
   vs_buf_release (&ev);
   return r;
 }
@@ -546,8 +551,11 @@ vs_net_files (struct vs_check_ctx *ctx)
   memset (&n, 0, sizeof n);
   n.ctx = ctx;
   if (hosts (&n) == -1 || resolver (&n) == -1 || proxies (&n) == -1
-      || ca_certs (&n) == -1)
+      || ca_certs (&n) == -1) {
+    vs_cc_set_free (&n.certs);
     return -1;
+  }
+  vs_cc_set_free (&n.certs);
   for (i = 0; i < VS_ARRAY_SIZE (ids); i++)
     if (vs_check_ran (ctx, ids[i], "ran", n.items[ids[i]], NULL) == -1)
       return -1;
