@@ -164,14 +164,20 @@ hosts (struct nctx *n)
   if (r == -1)
     return -1;
   if (r == 0) {
-    const char *p = hn, *w;
+    struct vs_line l;
+    size_t pos = 0;
+    const char *p, *w;
     size_t wl;
 
-    if (vs_next_word (&p, hn + hlen, &w, &wl) && wl < sizeof n->hostname
-        && !memchr (w, '\n', wl)) {
-      memcpy (n->hostname, w, wl);
-      n->hostname[wl] = '\0';
-      n->hostname[strcspn (n->hostname, "\n")] = '\0';
+    /* The first word of the first line. */
+    memset (&l, 0, sizeof l);
+    if (vs_line_next (hn, hlen, &pos, &l)) {
+      p = l.p;
+      if (vs_next_word (&p, l.p + l.len, &w, &wl) && wl > 0
+          && wl < sizeof n->hostname && !memchr (w, '\0', wl)) {
+        memcpy (n->hostname, w, wl);
+        n->hostname[wl] = '\0';
+      }
     }
   }
   r = nopen (n, "/etc/hosts", &data, &len);

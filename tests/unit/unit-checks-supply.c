@@ -151,6 +151,7 @@ debian_base (struct vs_test_guest *t)
                  "bookworm\n\n# The following lines are desirable for IPv6 "
                  "capable hosts\n::1     localhost ip6-localhost "
                  "ip6-loopback\nff02::1 ip6-allnodes\nff02::2 ip6-allrouters\n"
+                 "10.0.0.9\tbookworm.example.org bookworm\n"
                  "169.254.169.254 metadata.google.internal metadata\n", 0644);
   vs_test_write (t, "/etc/resolv.conf",
                  "domain example.org\nsearch example.org\n"
