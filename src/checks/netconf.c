@@ -28,6 +28,7 @@
 #include "parse/text.h"
 
 #define T_AITM "T1557"
+#define T_HOSTS "T1565.001"
 #define T_HIJACK "T1574"
 #define T_PROXY "T1090"
 #define T_CA "T1553.004"
@@ -138,7 +139,7 @@ hosts_name (void *opaque, const struct vs_hosts_name *h)
                                            ? " (blocked)" : "");
 
     what = vs_xasprintf ("maps %s to %s", name, addr);
-    return nreport (n, VS_CK_NET_HOSTS, VS_SEV_HIGH, T_AITM, h->line,
+    return nreport (n, VS_CK_NET_HOSTS, VS_SEV_HIGH, T_HOSTS, h->line,
                     h->text, h->text_len, why, what);
   }
   if (kind == VS_ADDR_LOOPBACK || kind == VS_ADDR_UNSPECIFIED
@@ -147,7 +148,7 @@ hosts_name (void *opaque, const struct vs_hosts_name *h)
                                || strncasecmp (h->addr, "fe00:", 5) == 0)))
     return 0;
   what = vs_xasprintf ("an entry for %s", name);
-  return nreport (n, VS_CK_NET_HOSTS, VS_SEV_LOW, T_AITM, h->line, h->text,
+  return nreport (n, VS_CK_NET_HOSTS, VS_SEV_LOW, T_HOSTS, h->line, h->text,
                   h->text_len, "a name the image resolves without DNS", what);
 }
 

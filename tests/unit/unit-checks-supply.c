@@ -384,19 +384,19 @@ test_planted (void)
           "four index findings");
   tap_ok (nfind (&t, "net.hosts", "high", "/etc/hosts",
                  "lookups of security.debian.org (a package mirror or "
-                 "security update host) go to 203.0.113.7", "T1557",
+                 "security update host) go to 203.0.113.7", "T1565.001",
                  NULL) == 1, "hosts redirects the security host: high");
   tap_ok (nfind (&t, "net.hosts", "high", "/etc/hosts",
-                 "203.0.113.7 deb.debian.org", "T1557", NULL) == 2,
+                 "203.0.113.7 deb.debian.org", "T1565.001", NULL) == 2,
           "both redirected mirror names are high");
   tap_ok (nfind (&t, "net.hosts", "high", "/etc/hosts",
                  "metadata.google.internal (the cloud metadata service) go to "
-                 "10.1.1.1", "T1557", NULL) == 1,
+                 "10.1.1.1", "T1565.001", NULL) == 1,
           "metadata name elsewhere is high");
-  tap_ok (nfind (&t, "net.hosts", "high", "/etc/hosts", "(blocked)", "T1557",
+  tap_ok (nfind (&t, "net.hosts", "high", "/etc/hosts", "(blocked)", "T1565.001",
                  NULL) == 1, "pypi.org blocked is high");
   tap_ok (nfind (&t, "net.hosts", "low", "/etc/hosts", "db.internal",
-                 "T1557", NULL) == 1, "an ordinary entry is low");
+                 "T1565.001", NULL) == 1, "an ordinary entry is low");
   tap_ok (vs_test_count (&t, "SELECT count(*) FROM findings WHERE check_id "
                          "= 'net.hosts'") == 5,
           "localhost, ip6 and the host name are not reported");
