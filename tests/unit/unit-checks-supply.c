@@ -458,6 +458,73 @@ test_planted (void)
   vs_test_guest_free (&t);
 }
 
+/* More settings, and a guest without a package database. */
+static void
+test_more (void)
+{
+  struct vs_test_guest t;
+
+  vs_test_guest_init (&t);
+  debian_base (&t);
+  vs_test_write (&t, "/etc/dnf/dnf.conf",
+                 "[main]\ngpgcheck=0\ninstallonly_limit=3\n", 0644);
+  vs_test_write (&t, "/etc/yum.repos.d/fedora.repo",
+                 "[fedora]\nmetalink=https://mirrors.fedoraproject.org/"
+                 "metalink?repo=fedora-$releasever\n", 0644);
+  vs_test_write (&t, "/etc/npmrc", "strict-ssl=false\n"
+                 "https-proxy=http://10.9.9.9:3128\n", 0644);
+  vs_test_write (&t, "/home/admin/.gemrc", ":ssl_verify_mode: 0\n", 0644);
+  vs_test_write (&t, "/etc/apt/apt.conf.d/80tls",
+                 "Acquire::https::Verify-Peer \"false\";\n"
+                 "Acquire::http::Proxy::deb.debian.org \"DIRECT\";\n", 0644);
+  vs_test_write (&t, "/etc/profile.d/proxy.sh",
+                 "export HTTP_PROXY=http://proxy.corp.example:8080\n"
+                 "# export https_proxy=http://off.example\n", 0644);
+  vs_test_guest_scan (&t, "debian", "deb");
+  run (&t);
+  tap_ok (nfind (&t, "supply.rpm-repo", "high", "/etc/dnf/dnf.conf",
+                 "gpgcheck=0", "T1195.002", NULL) == 1,
+          "gpgcheck=0 in [main] is high");
+  tap_ok (nfind (&t, "supply.rpm-repo", "medium",
+                 "/etc/yum.repos.d/fedora.repo", "gpgcheck is off",
+                 "T1195.002", NULL) == 1,
+          "a distribution repository under [main] gpgcheck=0 over https is "
+          "medium");
+  tap_ok (nfind (&t, "supply.lang-index", "high", "/etc/npmrc",
+                 "strict-ssl=false", "T1195.001", NULL) == 1,
+          "npm strict-ssl=false is high");
+  tap_ok (nfind (&t, "supply.proxy", "medium", "/etc/npmrc",
+                 "https-proxy=http://10.9.9.9:3128", "T1090", NULL) == 1,
+          "npm proxy is medium");
+  tap_ok (nfind (&t, "supply.lang-index", "high", "/home/admin/.gemrc",
+                 ":ssl_verify_mode: 0", "T1195.001", "admin") == 1,
+          "gem without TLS checks is high");
+  tap_ok (nfind (&t, "supply.apt-conf", "medium", "/etc/apt/apt.conf.d/80tls",
+                 "Acquire::https::Verify-Peer \"false\"", "T1195.002",
+                 NULL) == 1, "apt without TLS checks is medium");
+  tap_ok (vs_test_count (&t, "SELECT count(*) FROM findings WHERE check_id "
+                         "= 'supply.proxy'") == 1,
+          "a DIRECT apt proxy is not reported");
+  tap_ok (nfind (&t, "net.proxy", "medium", "/etc/profile.d/proxy.sh",
+                 "export HTTP_PROXY=http://proxy.corp.example:8080", "T1090",
+                 NULL) == 1, "a proxy exported by a profile script is medium, "
+          "the commented one is not");
+  vs_test_guest_free (&t);
+
+  /* No package database: what would be medium is low. */
+  vs_test_guest_init (&t);
+  vs_test_write (&t, "/etc/passwd", "root:x:0:0:root:/root:/bin/bash\n",
+                 0644);
+  vs_test_write (&t, "/etc/apt/sources.list",
+                 "deb https://apt.example.com/debian bookworm main\n", 0644);
+  vs_test_guest_scan (&t, "debian", "deb");
+  vs_check_family (&t.ctx, VS_FAM_SUPPLY);
+  tap_ok (nfind (&t, "supply.apt-source", "low", "/etc/apt/sources.list",
+                 "a repository on apt.example.com", "T1195.002", NULL) == 1,
+          "no package database: a vendor source is low");
+  vs_test_guest_free (&t);
+}
+
 static int
 count_source (void *opaque, const struct vs_apt_source *s)
 {
@@ -517,9 +584,10 @@ test_parsers (void)
 int
 main (void)
 {
-  tap_plan (47);
+  tap_plan (56);
   test_clean ();
   test_planted ();
+  test_more ();
   test_parsers ();
   return tap_done ();
 }
