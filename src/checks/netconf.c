@@ -33,6 +33,11 @@
 #define T_PROXY "T1090"
 #define T_CA "T1553.004"
 
+/* Distinct NSS modules looked for in the library folders: a real
+ * nsswitch.conf names a dozen; a crafted one cannot make thousands of
+ * lookups. */
+#define MAX_NSS_MODULES 256
+
 /* Public resolvers an image may name without a question. */
 static const char *const public_resolvers[] = {
   "8.8.8.8", "8.8.4.4", "1.1.1.1", "1.0.0.1", "9.9.9.9", "149.112.112.112",
@@ -54,6 +59,7 @@ struct nctx {
   const char *pkg;
   char hostname[256];
   struct vs_cc_set certs;       /* certificates examined, as resolved */
+  struct vs_cc_set modules;     /* NSS modules looked for */
   int failed;
 };
 
@@ -296,6 +302,9 @@ nss_service (void *opaque, const char *db, size_t dbl, const char *svc,
           || (svc[i] >= 'A' && svc[i] <= 'Z')
           || (svc[i] >= '0' && svc[i] <= '9')))
       return 0;
+  if (n->modules.n >= MAX_NSS_MODULES
+      || !vs_cc_set_add (&n->modules, svc, sl))
+    return 0;
   name = vs_xstrndup (svc, sl);
   for (k = 0; k < VS_ARRAY_SIZE (dirs); k++) {
     CLEANUP_FREE char *lib = vs_xasprintf ("%s/libnss_%s.so.2", dirs[k], name);
@@ -560,9 +569,11 @@ vs_net_files (struct vs_check_ctx *ctx)
   if (hosts (&n) == -1 || resolver (&n) == -1 || proxies (&n) == -1
       || ca_certs (&n) == -1) {
     vs_cc_set_free (&n.certs);
+    vs_cc_set_free (&n.modules);
     return -1;
   }
   vs_cc_set_free (&n.certs);
+  vs_cc_set_free (&n.modules);
   for (i = 0; i < VS_ARRAY_SIZE (ids); i++)
     if (vs_check_ran (ctx, ids[i], "ran", n.items[ids[i]], NULL) == -1)
       return -1;
