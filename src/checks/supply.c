@@ -188,6 +188,52 @@ because (struct vs_buf *b, const char *why)
 
 /* ---- APT sources ---- */
 
+/* A mirror list a "mirror+file:" URI names (Debian's cloud images use
+ * /etc/apt/mirrors/debian.list): 1 when every mirror in it is a
+ * distribution host, 0 with *host the first that is not (caller frees),
+ * -1 when the list cannot be read. */
+static int
+mirror_list (struct sctx *s, const char *uri, size_t len, char **host,
+             int *plain)
+{
+  CLEANUP_FREE char *path = NULL;
+  CLEANUP_FREE char *data = NULL;
+  struct vs_line l;
+  size_t dlen, pos = 0, i = 12;
+  int seen = 0;
+
+  *host = NULL;
+  if (len <= 12 || strncasecmp (uri, "mirror+file:", 12) != 0)
+    return -1;
+  if (len > 14 && uri[12] == '/' && uri[13] == '/')
+    i = 14;
+  if (i >= len || uri[i] != '/' || memchr (uri + i, '\0', len - i))
+    return -1;
+  path = vs_xstrndup (uri + i, len - i);
+  if (vs_cc_read_head (s->ctx, path, VS_CC_MAX_SCRIPT, &data, &dlen) != 0)
+    return -1;
+  memset (&l, 0, sizeof l);
+  while (vs_line_next (data, dlen, &pos, &l)) {
+    const char *p = l.p, *w;
+    size_t wl;
+    int k;
+
+    if (vs_line_is_comment (l.p, l.len)
+        || !vs_next_word (&p, l.p + l.len, &w, &wl) || wl == 0)
+      continue;
+    seen = 1;
+    k = url_known (w, wl, vs_distro_hosts, plain, host);
+    if (k != 1) {
+      if (!*host)
+        *host = vs_cc_short (w, wl, 256);
+      return 0;
+    }
+    free (*host);
+    *host = NULL;
+  }
+  return seen ? 1 : -1;
+}
+
 static int
 apt_source (void *opaque, const struct vs_apt_source *e)
 {
@@ -216,6 +262,12 @@ apt_source (void *opaque, const struct vs_apt_source *e)
       sev = VS_SEV_MEDIUM;
   }
   known = url_known (e->uri, e->uri_len, vs_distro_hosts, &plain, &host);
+  if (known == -1) {
+    int m = mirror_list (s, e->uri, e->uri_len, &host, &plain);
+
+    if (m != -1)
+      known = m;
+  }
   if (known == 0) {
     struct vs_buf b = VS_BUF_INIT;
 

@@ -143,8 +143,14 @@ debian_base (struct vs_test_guest *t)
   vs_test_write (t, "/etc/apt/sources.list.d/debian.sources",
                  "Types: deb\nURIs: http://cdn-aws.deb.debian.org/debian\n"
                  "Suites: bookworm bookworm-updates\nComponents: main\n"
-                 "Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg\n",
-                 0644);
+                 "Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg\n"
+                 "\nTypes: deb\n"
+                 "URIs: mirror+file:///etc/apt/mirrors/debian-security.list\n"
+                 "Suites: bookworm-security\nComponents: main\n", 0644);
+  /* Debian's cloud images name their mirrors in a list. */
+  vs_test_write (t, "/etc/apt/mirrors/debian-security.list",
+                 "# the security archive\n"
+                 "https://deb.debian.org/debian-security\n", 0644);
   vs_test_write (t, "/etc/hostname", "bookworm\n", 0644);
   vs_test_write (t, "/etc/hosts",
                  "127.0.0.1\tlocalhost\n127.0.1.1\tbookworm.example.org\t"
@@ -235,8 +241,8 @@ test_clean (void)
                          "'net.%') AND status = 'ran'") == 10,
           "clean: the ten checks ran");
   tap_ok (vs_test_count (&t, "SELECT items FROM check_runs WHERE "
-                         "check_id = 'supply.apt-source'") == 5,
-          "clean: five APT repositories examined");
+                         "check_id = 'supply.apt-source'") == 6,
+          "clean: six APT repositories examined (a mirror list one)");
   tap_ok (vs_test_count (&t, "SELECT count(*) FROM errors") == 0,
           "clean: no errors");
   vs_test_guest_free (&t);
@@ -477,6 +483,12 @@ test_more (void)
   vs_test_write (&t, "/etc/apt/apt.conf.d/80tls",
                  "Acquire::https::Verify-Peer \"false\";\n"
                  "Acquire::http::Proxy::deb.debian.org \"DIRECT\";\n", 0644);
+  vs_test_write (&t, "/etc/apt/sources.list.d/fast.sources",
+                 "Types: deb\nURIs: mirror+file:/etc/apt/mirrors/fast.list\n"
+                 "Suites: bookworm\nComponents: main\n", 0644);
+  vs_test_write (&t, "/etc/apt/mirrors/fast.list",
+                 "https://deb.debian.org/debian\nhttp://203.0.113.7/debian\n",
+                 0644);
   vs_test_write (&t, "/etc/profile.d/proxy.sh",
                  "export HTTP_PROXY=http://proxy.corp.example:8080\n"
                  "# export https_proxy=http://off.example\n", 0644);
@@ -505,6 +517,11 @@ test_more (void)
   tap_ok (vs_test_count (&t, "SELECT count(*) FROM findings WHERE check_id "
                          "= 'supply.proxy'") == 1,
           "a DIRECT apt proxy is not reported");
+  tap_ok (nfind (&t, "supply.apt-source", "medium",
+                 "/etc/apt/sources.list.d/fast.sources",
+                 "a repository on 203.0.113.7, not a distribution host, over "
+                 "plain http", "T1195.002", NULL) == 1,
+          "a mirror list that names another host is medium");
   tap_ok (nfind (&t, "net.proxy", "medium", "/etc/profile.d/proxy.sh",
                  "export HTTP_PROXY=http://proxy.corp.example:8080", "T1090",
                  NULL) == 1, "a proxy exported by a profile script is medium, "
@@ -584,7 +601,7 @@ test_parsers (void)
 int
 main (void)
 {
-  tap_plan (56);
+  tap_plan (57);
   test_clean ();
   test_planted ();
   test_more ();
