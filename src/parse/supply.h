@@ -60,8 +60,8 @@ int vs_apt_is_true (const char *v, size_t len);
 
 /* One setting of apt.conf: key is the full name ("Acquire::http::Proxy",
  * NUL-terminated, as written but a NUL byte as '?': compare without
- * case), value the unquoted value (may be empty).  A list item ("DPkg::Pre-Invoke {
- * "cmd"; };") has the list's name as key. */
+ * case), value the unquoted value (may be empty).  A list item
+ * ("DPkg::Pre-Invoke { "cmd"; };") has the list's name as key. */
 struct vs_aptconf_item {
   const char *key;
   size_t key_len;

@@ -399,8 +399,8 @@ test_planted (void)
                  "metadata.google.internal (the cloud metadata service) go to "
                  "10.1.1.1", "T1565.001", NULL) == 1,
           "metadata name elsewhere is high");
-  tap_ok (nfind (&t, "net.hosts", "high", "/etc/hosts", "(blocked)", "T1565.001",
-                 NULL) == 1, "pypi.org blocked is high");
+  tap_ok (nfind (&t, "net.hosts", "high", "/etc/hosts", "(blocked)",
+                 "T1565.001", NULL) == 1, "pypi.org blocked is high");
   tap_ok (nfind (&t, "net.hosts", "low", "/etc/hosts", "db.internal",
                  "T1565.001", NULL) == 1, "an ordinary entry is low");
   tap_ok (vs_test_count (&t, "SELECT count(*) FROM findings WHERE check_id "
