@@ -9,11 +9,10 @@
 # file capability, an executable with a document's name, a modified
 # packaged binary, an unowned binary in /usr/bin, a PHP web shell, a
 # kernel module no package owns loaded at boot, a modprobe.d install
-# command that downloads and runs, and a kernel command line that runs
-# another init.
-# packaged binary, an unowned binary in /usr/bin, a PHP web shell, an APT
-# source trusted without signatures, an apt hook that downloads and runs,
-# and /etc/hosts sending the Debian mirrors elsewhere.
+# command that downloads and runs, a kernel command line that runs
+# another init, an APT source trusted without signatures, an apt hook
+# that downloads and runs, and /etc/hosts sending the Debian mirrors
+# elsewhere.
 # Nothing here is live malware (see make-planted.sh).
 #
 # Usage: tests/plant-payloads.sh ROOT OUTDIR
