@@ -11,7 +11,7 @@ fi
 packages="
   autoconf automake make gcc pkg-config perl
   libguestfs-dev libmagic-dev libyara-dev libsqlite3-dev libssl-dev
-  libext2fs-dev libnbd-dev libseccomp-dev
+  libext2fs-dev libnbd-dev libseccomp-dev libyaml-dev
   libguestfs0 libguestfs-tools guestfish supermin qemu-system-x86
   qemu-system-common strace
   linux-image-amd64 fuse3 file libmagic-mgc
@@ -35,3 +35,13 @@ apt-get update -qq
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends $packages >/dev/null
 echo "install-deps: installed:" $packages | tr -s ' ' ' '
+
+# The first-boot checks' unit test lays Debian's own cloud-init package
+# into a guest tree (tests/unit/unit-checks-firstboot.c).  Only the .deb
+# is fetched: installed on this host, cloud-init would run at its boot.
+cache=/var/cache/vmscan-test
+mkdir -p "$cache"
+if ! ls "$cache"/cloud-init_*.deb > /dev/null 2>&1; then
+  (cd "$cache" && apt-get download -qq cloud-init > /dev/null 2>&1) \
+    || echo "install-deps: could not download cloud-init into $cache" >&2
+fi
