@@ -322,6 +322,12 @@ vs_check_persistence (struct vs_check_ctx *ctx)
 }
 
 int
+vs_check_firstboot (struct vs_check_ctx *ctx)
+{
+  return vs_check_family (ctx, VS_FAM_FIRSTBOOT);
+}
+
+int
 vs_check_access (struct vs_check_ctx *ctx)
 {
   return vs_check_family (ctx, VS_FAM_ACCESS);

@@ -120,6 +120,7 @@ int vs_check_family (struct vs_check_ctx *ctx,
                      enum vs_check_family_name family);
 int vs_check_packages (struct vs_check_ctx *ctx);
 int vs_check_persistence (struct vs_check_ctx *ctx);
+int vs_check_firstboot (struct vs_check_ctx *ctx);
 int vs_check_access (struct vs_check_ctx *ctx);
 int vs_check_files (struct vs_check_ctx *ctx);
 int vs_check_secrets (struct vs_check_ctx *ctx);

@@ -122,6 +122,20 @@ VS_CHECK (PERSISTENCE_BOOT_CMDLINE, "persistence.boot-cmdline", KERNEL,
           VS_SCOPE_OS, vs_kernel_cmdline, "persistence",
           "kernel command line parameters in the boot loader configuration "
           "that run programs or turn security off")
+VS_CHECK_FAMILY (FIRSTBOOT, "check first-boot agents", NULL, NULL)
+VS_CHECK (PERSISTENCE_CLOUD_INIT, "persistence.cloud-init", FIRSTBOOT,
+          VS_SCOPE_OS, vs_firstboot_cloud_init, "persistence",
+          "what cloud-init would run, write, add or install at first boot: "
+          "cloud.cfg, its drop-ins, user-data, vendor-data, seeds and "
+          "instance state left in the image")
+VS_CHECK (PERSISTENCE_CLOUD_INIT_SCRIPTS, "persistence.cloud-init-scripts",
+          FIRSTBOOT, VS_SCOPE_OS, vs_firstboot_cloud_init, "persistence",
+          "cloud-init's per-boot, per-instance, per-once, vendor and "
+          "instance script folders")
+VS_CHECK (PERSISTENCE_FIRSTBOOT_AGENT, "persistence.firstboot-agent",
+          FIRSTBOOT, VS_SCOPE_OS, vs_firstboot_agents, "persistence",
+          "other first-boot agents: Ignition configs, the Azure and Google "
+          "guest agents' settings and provisioning data left in the image")
 
 VS_CHECK_FAMILY (ACCESS, "check access", vs_access_begin, vs_access_end)
 VS_CHECK (ACCESS_UID0, "access.uid0", ACCESS, VS_SCOPE_OS,

@@ -86,6 +86,8 @@ vs_check_begin_fn vs_kernel_begin;                            /* kernel.c */
 vs_check_end_fn vs_kernel_end;
 vs_check_fn vs_kernel_modules, vs_kernel_modules_load, vs_kernel_modprobe,
   vs_kernel_initramfs, vs_kernel_cmdline;
+vs_check_fn vs_firstboot_cloud_init,                      /* firstboot.c */
+  vs_firstboot_agents;
 vs_check_begin_fn vs_access_begin;                            /* access.c */
 vs_check_end_fn vs_access_end;
 vs_check_fn vs_access_accounts, vs_access_sshd_keys, vs_access_sudoers;

@@ -351,6 +351,17 @@ item_take (struct ctx *c, enum vs_ci_kind kind, const char *key, char *s,
   return it;
 }
 
+/* Adds a node's flat text as an item. */
+static struct vs_ci_item *
+item_flat (struct ctx *c, enum vs_ci_kind kind, const char *key,
+           const struct tree *t, size_t id, unsigned line)
+{
+  size_t l = 0;
+  char *s = flat (t, id, " ", &l);
+
+  return item_take (c, kind, key, s, l, line);
+}
+
 static void
 commands (struct ctx *c, const struct tree *t, size_t id, const char *key)
 {
@@ -407,14 +418,14 @@ write_files (struct ctx *c, const struct tree *t, size_t id, const char *key)
     return;
   for (e = t->v[id].first; e; e = t->v[e].next) {
     size_t path = map_get (t, e, "path"), content = map_get (t, e, "content");
-    size_t l = 0, cl = 0;
+    size_t cl = 0;
     struct vs_ci_item *it;
     const char *cs;
     char *enc;
 
     if (!path)
       continue;
-    it = item_take (c, VS_CI_WRITE_FILE, key, flat (t, path, " ", &l), l,
+    it = item_flat (c, VS_CI_WRITE_FILE, key, t, path,
                     t->v[e].line);
     if (!it)
       return;
@@ -446,11 +457,10 @@ static void
 ssh_keys (struct ctx *c, const struct tree *t, size_t id, const char *key,
           const char *account)
 {
-  size_t e, l = 0;
+  size_t e;
 
   if (is_scalar (t, id)) {
-    struct vs_ci_item *it = item_take (c, VS_CI_SSH_KEY, key,
-                                       flat (t, id, " ", &l), l,
+    struct vs_ci_item *it = item_flat (c, VS_CI_SSH_KEY, key, t, id,
                                        t->v[id].line);
 
     if (it && account)
@@ -464,7 +474,7 @@ ssh_keys (struct ctx *c, const struct tree *t, size_t id, const char *key,
 
     if (!is_scalar (t, e))
       continue;
-    it = item_take (c, VS_CI_SSH_KEY, key, flat (t, e, " ", &l), l,
+    it = item_flat (c, VS_CI_SSH_KEY, key, t, e,
                     t->v[e].line);
     if (it && account)
       it->account = vs_xstrdup (account);
@@ -477,14 +487,14 @@ user (struct ctx *c, const struct tree *t, size_t e, const char *key,
       int is_default)
 {
   struct vs_ci_item *it;
-  size_t l = 0, sudo, name;
+  size_t sudo, name;
   const char *pw[] = { "passwd", "hashed_passwd", "plain_text_passwd" };
   size_t i;
   int lock;
 
   if (is_scalar (t, e)) {
     /* "default", or a name (comma-separated names in old versions). */
-    it = item_take (c, VS_CI_USER, key, flat (t, e, " ", &l), l,
+    it = item_flat (c, VS_CI_USER, key, t, e,
                     t->v[e].line);
     if (it && strcmp (it->text, "default") == 0)
       it->flags |= VS_CI_DEFAULT_USER;
@@ -494,7 +504,7 @@ user (struct ctx *c, const struct tree *t, size_t e, const char *key,
   if (!name && !is_default)
     return;
   if (name)
-    it = item_take (c, VS_CI_USER, key, flat (t, name, " ", &l), l,
+    it = item_flat (c, VS_CI_USER, key, t, name,
                     t->v[e].line);
   else
     it = item_add (c, VS_CI_USER, key, "(default user)", 14, t->v[e].line);
@@ -539,12 +549,8 @@ users (struct ctx *c, const struct tree *t, size_t id)
   }
   if (id && t->v[id].type == N_MAP) {
     /* An old form: a mapping of names to settings. */
-    for (e = t->v[id].first; e && t->v[e].next; e = t->v[t->v[e].next].next) {
-      size_t l = 0;
-
-      item_take (c, VS_CI_USER, "users", flat (t, e, " ", &l), l,
-                 t->v[e].line);
-    }
+    for (e = t->v[id].first; e && t->v[e].next; e = t->v[t->v[e].next].next)
+      item_flat (c, VS_CI_USER, "users", t, e, t->v[e].line);
     return;
   }
   if (!id || t->v[id].type != N_SEQ)
@@ -771,6 +777,7 @@ cloud_config_tree (struct ctx *c, const struct tree *t, size_t root)
 
 static void content (struct ctx *c, const char *data, size_t len,
                      int yaml_default);
+static void mime (struct ctx *c, const char *data, size_t len);
 
 static void
 cloud_config (struct ctx *c, const char *data, size_t len)
@@ -900,6 +907,38 @@ mime_header (const char *h, size_t hl, const char *name, size_t *vl)
   return NULL;
 }
 
+/* One part of a multipart message (headers and body). */
+static void
+mime_part (struct ctx *c, const char *part, size_t plen)
+{
+  size_t pb, ph, tl = 0, el = 0, dl;
+  const char *pt, *te, *b;
+  CLEANUP_FREE char *dec = NULL;
+  size_t blen;
+
+  ph = mime_headers (part, plen, &pb);
+  pt = mime_header (part, ph, "Content-Type", &tl);
+  te = mime_header (part, ph, "Content-Transfer-Encoding", &el);
+  b = part + pb;
+  blen = plen - pb;
+  if (te && vs_memcasemem (te, el, "base64")) {
+    dec = unbase64 (b, blen, &dl);
+    if (dec) {
+      b = dec;
+      blen = dl;
+    }
+  }
+  if (pt && vs_memcasemem (pt, tl, "multipart/"))
+    mime (c, part, plen);
+  else if (pt && (vs_memcasemem (pt, tl, "text/x-shellscript")
+                  || vs_memcasemem (pt, tl, "text/cloud-boothook")))
+    item_add (c, VS_CI_SCRIPT, "MIME part", b, blen, 1);
+  else if (pt && vs_memcasemem (pt, tl, "text/cloud-config"))
+    cloud_config (c, b, blen);
+  else
+    content (c, b, blen, 0);    /* x-include-url, or by its first line */
+}
+
 static void
 mime (struct ctx *c, const char *data, size_t len)
 {
@@ -909,6 +948,7 @@ mime (struct ctx *c, const char *data, size_t len)
   CLEANUP_FREE char *delim = NULL;
   const char *part = NULL;
   unsigned saved = c->part;
+  int stop = 0;
 
   if (!ct)
     return;
@@ -919,7 +959,7 @@ mime (struct ctx *c, const char *data, size_t len)
       item_add (c, VS_CI_SCRIPT, "MIME part", data + body, len - body, 1);
     else if (vs_memcasemem (ct, vl, "text/cloud-config"))
       cloud_config (c, data + body, len - body);
-    else
+    else if (!vs_memcasemem (ct, vl, "multipart/"))
       content (c, data + body, len - body, 0);
     return;
   }
@@ -933,60 +973,33 @@ mime (struct ctx *c, const char *data, size_t len)
   bl = strlen (delim);
   pos = body;
   /* Each line that starts with the delimiter ends a part and may start
-   * another; one pass over the body. */
-  while (pos < len) {
-    const char *nl = memchr (data + pos, '\n', len - pos);
-    size_t ll = nl ? (size_t) (nl - (data + pos)) : len - pos;
+   * another; one pass over the body.  A part the input ends in, with no
+   * closing delimiter, counts as well. */
+  while (!stop) {
+    const char *nl = pos < len ? memchr (data + pos, '\n', len - pos) : NULL;
+    size_t ll = pos < len ? (nl ? (size_t) (nl - (data + pos)) : len - pos)
+      : 0;
     size_t next = pos + ll + (nl ? 1 : 0);
+    int at_end = pos >= len;
+    int delim_line = !at_end && ll >= bl
+      && memcmp (data + pos, delim, bl) == 0;
+    int last = at_end || (delim_line && ll >= bl + 2
+                          && data[pos + bl] == '-'
+                          && data[pos + bl + 1] == '-');
 
-    if (ll >= bl && memcmp (data + pos, delim, bl) == 0) {
-      int last = ll >= bl + 2 && data[pos + bl] == '-'
-        && data[pos + bl + 1] == '-';
-
+    if (delim_line || at_end) {
       if (part) {
-        size_t plen = (size_t) (data + pos - part), pb, ph, tl = 0, el = 0;
-        const char *pt, *te;
-
-        ph = mime_headers (part, plen, &pb);
-        pt = mime_header (part, ph, "Content-Type", &tl);
-        te = mime_header (part, ph, "Content-Transfer-Encoding", &el);
         if (++c->parts > VS_CI_MAX_PARTS) {
           set_error (c->doc, 1, "more than %u parts, the rest not read",
                      VS_CI_MAX_PARTS);
           break;
         }
         c->part = (unsigned) c->parts;
-        {
-          const char *b = part + pb;
-          size_t blen = plen - pb, dl;
-          CLEANUP_FREE char *dec = NULL;
-
-          if (te && vs_memcasemem (te, el, "base64")) {
-            dec = unbase64 (b, blen, &dl);
-            if (dec) {
-              b = dec;
-              blen = dl;
-            }
-          }
-          if (pt && vs_memcasemem (pt, tl, "multipart/")) {
-            CLEANUP_FREE char *whole = vs_xstrndup (part, plen);
-
-            mime (c, whole, plen);
-          }
-          else if (pt && (vs_memcasemem (pt, tl, "text/x-shellscript")
-                          || vs_memcasemem (pt, tl, "text/cloud-boothook")))
-            item_add (c, VS_CI_SCRIPT, "MIME part", b, blen, 1);
-          else if (pt && vs_memcasemem (pt, tl, "text/cloud-config"))
-            cloud_config (c, b, blen);
-          else if (pt && vs_memcasemem (pt, tl, "text/x-include-url"))
-            content (c, b, blen, 0);
-          else
-            content (c, b, blen, 0);
-        }
+        mime_part (c, part, (size_t) (data + (at_end ? len : pos) - part));
       }
       part = last ? NULL : data + next;
       if (last)
-        break;
+        stop = 1;
     }
     pos = next;
   }
@@ -1177,8 +1190,8 @@ ign_files (struct ctx *c, const struct tree *t, size_t files)
 
     if (!path)
       continue;
-    it = item_take (c, VS_CI_WRITE_FILE, "storage.files",
-                    flat (t, path, " ", &l), l, t->v[e].line);
+    it = item_flat (c, VS_CI_WRITE_FILE, "storage.files", t, path,
+                    t->v[e].line);
     if (!it)
       return;
     if (is_scalar (t, mode)) {
@@ -1224,8 +1237,7 @@ ign_units (struct ctx *c, const struct tree *t, size_t units)
 
     if (!name)
       continue;
-    it = item_take (c, VS_CI_UNIT, "systemd.units", flat (t, name, " ", &l),
-                    l, t->v[e].line);
+    it = item_flat (c, VS_CI_UNIT, "systemd.units", t, name, t->v[e].line);
     if (!it)
       return;
     if (sval_bool (t, map_get (t, e, "enabled")) == 1)
@@ -1268,14 +1280,13 @@ ign_users (struct ctx *c, const struct tree *t, size_t us)
   if (!us || t->v[us].type != N_SEQ)
     return;
   for (e = t->v[us].first; e; e = t->v[e].next) {
-    size_t name = map_get (t, e, "name"), l = 0;
+    size_t name = map_get (t, e, "name");
     struct vs_ci_item *it;
     CLEANUP_FREE char *acct = NULL;
 
     if (!name)
       continue;
-    it = item_take (c, VS_CI_USER, "passwd.users", flat (t, name, " ", &l),
-                    l, t->v[e].line);
+    it = item_flat (c, VS_CI_USER, "passwd.users", t, name, t->v[e].line);
     if (!it)
       return;
     it->groups = flat_or_null (t, map_get (t, e, "groups"), ", ");
@@ -1294,16 +1305,16 @@ static void
 ign_configs (struct ctx *c, const struct tree *t, size_t cfg)
 {
   size_t merge = map_get (t, cfg, "merge"), rep = map_get (t, cfg, "replace");
-  size_t e, l = 0;
+  size_t e;
 
   if (merge && t->v[merge].type == N_SEQ)
     for (e = t->v[merge].first; e; e = t->v[e].next)
-      item_take (c, VS_CI_URL, "ignition.config.merge",
-                 flat (t, map_get (t, e, "source"), " ", &l), l,
+      item_flat (c, VS_CI_URL, "ignition.config.merge", t,
+                 map_get (t, e, "source"),
                  t->v[e].line);
   if (rep && map_get (t, rep, "source"))
-    item_take (c, VS_CI_URL, "ignition.config.replace",
-               flat (t, map_get (t, rep, "source"), " ", &l), l,
+    item_flat (c, VS_CI_URL, "ignition.config.replace", t,
+               map_get (t, rep, "source"),
                t->v[rep].line);
 }
 
