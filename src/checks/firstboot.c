@@ -139,11 +139,27 @@ sensitive_path (const char *p, const char **mitre)
   return NULL;
 }
 
-/* A key line shown short: type, the start of the blob and the comment. */
+/* A key line shown short: its options and type with the start of the
+ * blob, then the comment (what follows the blob). */
 static void
 key_evidence (struct vs_buf *ev, const char *k, size_t len)
 {
-  vs_cc_evidence (ev, k, len > 120 ? 120 : len);
+  const char *end = k + len, *p = k, *w, *blob = NULL;
+  size_t wl, bl = 0;
+
+  while (vs_next_word (&p, end, &w, &wl))
+    if (wl > 60 && !blob) {
+      blob = w;
+      bl = wl;
+      break;
+    }
+  if (!blob) {
+    vs_cc_evidence (ev, k, len);
+    return;
+  }
+  vs_cc_evidence (ev, k, (size_t) (blob - k) + 24);
+  vs_buf_addf (ev, "...(%zu bytes)", bl);
+  vs_cc_evidence (ev, blob + bl, (size_t) (end - (blob + bl)));
 }
 
 /* The facts of a whole document a directive's severity depends on. */
@@ -277,7 +293,7 @@ directive (struct fb *fb, enum vs_check_name id, const char *path,
       vs_buf_adds (&ev, "; a password is set (not shown)");
     if (it->flags & VS_CI_UNLOCKED)
       vs_buf_adds (&ev, "; lock_passwd: false");
-    account = it->text;
+    account = it->flags & VS_CI_DEFAULT_USER ? NULL : it->text;
     mitre = "T1136.001";
     keys = it->account != NULL;         /* set by the caller: has keys */
     if ((it->flags & VS_CI_DEFAULT_USER) && !it->sudo && !it->groups)

