@@ -46,7 +46,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   struct vs_ci_doc doc;
   volatile size_t sink;
 
-  vs_ci_parse (d, size, size & 1, &doc);
+  vs_ci_parse (d, size, (int) (size & 3), &doc);
   sink = walk (&doc);
   vs_ci_free (&doc);
   vs_ci_parse_ignition (d, size, &doc);

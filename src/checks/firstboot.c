@@ -414,7 +414,7 @@ directive (struct fb *fb, enum vs_check_name id, const char *path,
 /* Reads and judges one cloud-config, user-data or Ignition file. */
 static int
 config_file (struct fb *fb, enum vs_check_name id, const char *path,
-             const char *what, int yaml_default, int ignition,
+             const char *what, int flags, int ignition,
              int vendor_dir)
 {
   struct vs_check_ctx *ctx = fb->ctx;
@@ -446,7 +446,7 @@ config_file (struct fb *fb, enum vs_check_name id, const char *path,
   if (ignition)
     vs_ci_parse_ignition (data, len, &doc);
   else
-    vs_ci_parse (data, len, yaml_default, &doc);
+    vs_ci_parse (data, len, flags, &doc);
   if (doc.error && vs_check_error (ctx, canon, "%s: line %u: %s", canon,
                                    doc.error_line, doc.error) == -1) {
     vs_ci_free (&doc);
@@ -582,7 +582,7 @@ instance (struct fb *fb, const char *dir, const char *name)
     CLEANUP_FREE char *p = vs_xasprintf ("%s/cloud-config.txt", dir);
 
     r = config_file (fb, VS_CK_PERSISTENCE_CLOUD_INIT, p, "cloud-config",
-                     1, 0, 0);
+                     VS_CI_YAML_DEFAULT, 0, 0);
   }
   if (r == 0) {
     CLEANUP_FREE char *p = vs_xasprintf ("%s/scripts", dir);
@@ -632,7 +632,7 @@ vs_firstboot_cloud_init (struct vs_check_ctx *ctx)
   memset (&fb, 0, sizeof fb);
   fb.ctx = ctx;
   r = config_file (&fb, VS_CK_PERSISTENCE_CLOUD_INIT, "/etc/cloud/cloud.cfg",
-                   "cloud-init configuration", 1, 0, 1);
+                   "cloud-init configuration", VS_CI_YAML_DEFAULT, 0, 1);
   if (r == 0)
     r = vs_cc_dir_open (ctx, "/etc/cloud/cloud.cfg.d", &d);
   else
@@ -640,7 +640,7 @@ vs_firstboot_cloud_init (struct vs_check_ctx *ctx)
   while (r == 0 && vs_cc_dir_next (&d))
     if (vs_cc_ends_with (d.name, ".cfg"))
       r = config_file (&fb, VS_CK_PERSISTENCE_CLOUD_INIT, d.path,
-                       "cloud-init drop-in", 1, 0, 1);
+                       "cloud-init drop-in", VS_CI_YAML_DEFAULT, 0, 1);
   vs_cc_dir_close (&d);
   /* Seeds: what a NoCloud (or other) source would read at first boot. */
   if (r == 0)
@@ -733,7 +733,7 @@ agent_settings (struct fb *fb, const char *path, const char *agent,
     while (k && (p[k - 1] == ' ' || p[k - 1] == '\t'))
       k--;
     for (i = 0; i < ntab; i++) {
-      const char *v = eq + 1;
+      const char *v = eq + 1, *why;
       size_t vl = n - (size_t) (v - p);
       struct vs_buf ev = VS_BUF_INIT;
       enum vs_severity sev = tab[i].sev;
@@ -745,11 +745,15 @@ agent_settings (struct fb *fb, const char *path, const char *agent,
         continue;
       if (o == VS_CC_UNKNOWN && sev > VS_SEV_LOW)
         sev = VS_SEV_LOW;
+      why = vs_cmd_suspicion (v, vl);
+      if (why)
+        sev = VS_SEV_HIGH;
       vs_buf_addf (&ev, "line %u: ", l.no);
       vs_cc_evidence (&ev, l.p, l.len);
       r = vs_cc_report (ctx, VS_CK_PERSISTENCE_FIRSTBOOT_AGENT, sev, "T1037",
                         path, NULL, ev.data, ev.len, "%s setting in %s (%s): "
-                        "%s", agent, path, otext, tab[i].why);
+                        "%s%s%s", agent, path, otext, tab[i].why,
+                        why ? " — " : "", why ? why : "");
       vs_buf_release (&ev);
       break;
     }
@@ -830,8 +834,8 @@ vs_firstboot_agents (struct vs_check_ctx *ctx)
   /* Azure's provisioning data: custom data is user-data. */
   if (r == 0)
     r = config_file (&fb, VS_CK_PERSISTENCE_FIRSTBOOT_AGENT,
-                     "/var/lib/waagent/CustomData", "Azure custom data", 0,
-                     0, 0);
+                     "/var/lib/waagent/CustomData", "Azure custom data",
+                     VS_CI_MAYBE_BASE64, 0, 0);
   if (r == 0 && vs_guest_stat (ctx->guest, "/var/lib/waagent/ovf-env.xml",
                                1, &st) == 0)
     r = vs_cc_report (ctx, VS_CK_PERSISTENCE_FIRSTBOOT_AGENT, VS_SEV_MEDIUM,

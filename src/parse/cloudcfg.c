@@ -40,6 +40,7 @@ struct tree {
 
 struct ctx {
   struct vs_ci_doc *doc;
+  int flags;                    /* vs_ci_parse's */
   unsigned part;
   int nest;
   size_t parts;
@@ -1040,6 +1041,24 @@ includes (struct ctx *c, const char *data, size_t len)
   }
 }
 
+/* Whether data is base64 and whitespace only (and some of it). */
+static int
+all_base64 (const char *data, size_t len)
+{
+  size_t i, n = 0;
+
+  for (i = 0; i < len; i++) {
+    unsigned char ch = (unsigned char) data[i];
+
+    if (ch == ' ' || ch == '\n' || ch == '\r' || ch == '\t')
+      continue;
+    if (ch != '=' && vs_base64_value (ch) < 0)
+      return 0;
+    n++;
+  }
+  return n >= 8;
+}
+
 /* One input or part, by what it starts with. */
 static void
 content (struct ctx *c, const char *data, size_t len, int yaml_default)
@@ -1082,6 +1101,18 @@ content (struct ctx *c, const char *data, size_t len, int yaml_default)
     item_add (c, VS_CI_UNPARSED, "user-data", "gzip-compressed, not read",
               25, 1);
   }
+  else if (c->nest == 0 && (c->flags & VS_CI_MAYBE_BASE64)
+           && all_base64 (data, len)) {
+    size_t dl;
+    CLEANUP_FREE char *dec = unbase64 (data, len, &dl);
+
+    if (dec) {
+      c->flags &= ~VS_CI_MAYBE_BASE64;
+      content (c, dec, dl, yaml_default);
+      return;
+    }
+    f = VS_CI_FMT_OTHER;
+  }
   else if (yaml_default)
     f = VS_CI_FMT_CLOUD_CONFIG;
   else {
@@ -1116,7 +1147,7 @@ content (struct ctx *c, const char *data, size_t len, int yaml_default)
 }
 
 int
-vs_ci_parse (const char *data, size_t len, int yaml_default,
+vs_ci_parse (const char *data, size_t len, int flags,
              struct vs_ci_doc *doc)
 {
   struct ctx c;
@@ -1129,7 +1160,8 @@ vs_ci_parse (const char *data, size_t len, int yaml_default,
                VS_CI_MAX_INPUT);
     len = VS_CI_MAX_INPUT;
   }
-  content (&c, data, len, yaml_default);
+  c.flags = flags;
+  content (&c, data, len, flags & VS_CI_YAML_DEFAULT);
   if (doc->dropped)
     set_error (doc, 0, "more than %u directives, %zu not kept",
                VS_CI_MAX_ITEMS, doc->dropped);

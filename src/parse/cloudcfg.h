@@ -108,13 +108,18 @@ struct vs_ci_doc {
   unsigned error_line;
 };
 
+/* vs_ci_parse's flags. */
+#define VS_CI_YAML_DEFAULT 0x1  /* no header: cloud-config YAML (cloud.cfg
+                                   and its drop-ins have none) */
+#define VS_CI_MAYBE_BASE64 0x2  /* no header and all base64: decoded, then
+                                   read (Azure's CustomData) */
+
 /* Reads user-data, vendor-data or a cloud-config file (at most
  * VS_CI_MAX_INPUT bytes are read).  Input with no header is read as
- * cloud-config YAML when yaml_default is set (cloud.cfg and its drop-ins
- * have none), else is VS_CI_FMT_OTHER.  Always fills doc (free it with
+ * flags say, else is VS_CI_FMT_OTHER.  Always fills doc (free it with
  * vs_ci_free); returns 0, or -1 when doc->error says the input was not
  * read whole. */
-int vs_ci_parse (const char *data, size_t len, int yaml_default,
+int vs_ci_parse (const char *data, size_t len, int flags,
                  struct vs_ci_doc *doc);
 
 /* Reads an Ignition config (JSON): storage.files, systemd.units and

