@@ -953,8 +953,14 @@ mime (struct ctx *c, const char *data, size_t len)
 
   if (!ct)
     return;
+  if (c->nest >= VS_CI_MAX_NEST) {
+    set_error (c->doc, 1, "MIME parts nested deeper than %u",
+               VS_CI_MAX_NEST);
+    return;
+  }
   if (!boundary) {
     /* A single part: its body by its own type. */
+    c->nest++;
     if (vs_memcasemem (ct, vl, "text/x-shellscript")
         || vs_memcasemem (ct, vl, "text/cloud-boothook"))
       item_add (c, VS_CI_SCRIPT, "MIME part", data + body, len - body, 1);
@@ -962,11 +968,7 @@ mime (struct ctx *c, const char *data, size_t len)
       cloud_config (c, data + body, len - body);
     else if (!vs_memcasemem (ct, vl, "multipart/"))
       content (c, data + body, len - body, 0);
-    return;
-  }
-  if (c->nest >= VS_CI_MAX_NEST) {
-    set_error (c->doc, 1, "MIME parts nested deeper than %u",
-               VS_CI_MAX_NEST);
+    c->nest--;
     return;
   }
   c->nest++;
@@ -1075,12 +1077,15 @@ content (struct ctx *c, const char *data, size_t len, int yaml_default)
       doc->format = VS_CI_FMT_EMPTY;
     return;
   }
-  if (starts (data, len, "## template: jinja")) {
+  /* A Jinja template's header line: what follows is read as it is (not
+   * rendered).  A loop, not a call: the header may repeat. */
+  while (starts (data, len, "## template: jinja")) {
     const char *nl = memchr (data, '\n', len);
 
-    if (nl)
-      content (c, nl + 1, len - (size_t) (nl + 1 - data), yaml_default);
-    return;
+    if (!nl)
+      return;
+    len -= (size_t) (nl + 1 - data);
+    data = nl + 1;
   }
   if (starts (data, len, "#cloud-config-archive"))
     f = VS_CI_FMT_ARCHIVE;

@@ -319,6 +319,23 @@ test_parser_hostile (void)
   tap_ok (d.error && strstr (d.error, "nested"), "MIME nesting capped");
   vs_ci_free (&d);
   vs_buf_release (&b);
+  /* Headers that open nothing but another message, and Jinja headers,
+   * repeated: no recursion to match. */
+  for (i = 0; i < 100000; i++)
+    vs_buf_adds (&b, "Content-Type: text/plain\n\n");
+  vs_ci_parse (b.data, b.len, 0, &d);
+  tap_ok (d.error && strstr (d.error, "nested"), "single-part MIME "
+          "nesting capped");
+  vs_ci_free (&d);
+  vs_buf_release (&b);
+  for (i = 0; i < 200000; i++)
+    vs_buf_adds (&b, "## template: jinja\n");
+  vs_buf_adds (&b, "#cloud-config\nruncmd: [id]\n");
+  vs_ci_parse (b.data, b.len, 0, &d);
+  tap_ok (d.n == 1 && strcmp (d.v[0].text, "id") == 0,
+          "repeated Jinja headers: read in a loop");
+  vs_ci_free (&d);
+  vs_buf_release (&b);
 }
 
 /* ---- the checks ---- */
@@ -707,7 +724,7 @@ test_planted (void)
 int
 main (void)
 {
-  tap_plan (57);
+  tap_plan (59);
   test_parser_formats ();
   test_parser_hostile ();
   test_clean ();
