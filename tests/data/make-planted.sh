@@ -5,7 +5,9 @@
 # of published malicious images planted in it.  The stock tree is made
 # from packages installed on this (Debian) host: their files as dpkg -L
 # lists them and their dpkg database entries, so package integrity
-# checks have a real database that matches the files.  Nothing here is
+# checks have a real database that matches the files; and, when its
+# .deb is in /var/cache/vmscan-test, Debian's cloud-init laid in as dpkg
+# would have installed it (lay-deb.sh).  Nothing here is
 # live malware: the "miner" is /bin/true with strings appended, the
 # keys are generated now, the AWS key is AWS's documented example.
 #
@@ -104,6 +106,16 @@ for block in open('/var/lib/dpkg/status', encoding='utf-8',
         para.append(block.strip('\n'))
 sys.stdout.write('\n\n'.join(para) + '\n')
 PY
+
+# cloud-init as Debian's cloud images carry it, from Debian's own .deb
+# (scripts/install-deps.sh downloads it; it is never installed on the
+# host): its files and dpkg entries, as stock as the host's packages.
+ci_deb=${VMSCAN_CLOUD_INIT_DEB:-$(ls /var/cache/vmscan-test/cloud-init_*.deb 2>/dev/null | tail -n 1)}
+if [ -n "$ci_deb" ] && [ -f "$ci_deb" ]; then
+  "$here/lay-deb.sh" "$clean" "$ci_deb"
+else
+  say "no cloud-init .deb in /var/cache/vmscan-test; the stock tree has no cloud-init"
+fi
 
 # What a Debian 12 cloud image has besides the packages: the PAM stacks
 # pam-auth-update writes at install time,

@@ -412,32 +412,15 @@ cloud_init_deb (void)
   return path;
 }
 
-/* Lays Debian's cloud-init package into the tree as dpkg would: its
- * files (through the usr-merged links), its .list and .md5sums, its
- * status entry with the conffiles' digests, and its units enabled as
- * deb-systemd-helper leaves them.  Returns 0 or -1. */
+/* Lays Debian's cloud-init package into the tree as dpkg would have
+ * (tests/data/lay-deb.sh: its files, .list, .md5sums, status entry with
+ * its conffiles' digests, its units enabled).  Returns 0 or -1. */
 static int
 stock_cloud_init (struct vs_test_guest *t, const char *deb)
 {
-  char *cmd = vs_xasprintf (
-    "set -e; R='%s'; D='%s'; C=$(mktemp -d); "
-    "dpkg-deb --fsys-tarfile \"$D\" | tar -C \"$R\" "
-    "--keep-directory-symlink -xf -; "
-    "dpkg-deb -e \"$D\" \"$C\"; "
-    "cp \"$C/md5sums\" \"$R/var/lib/dpkg/info/cloud-init.md5sums\"; "
-    "dpkg-deb --fsys-tarfile \"$D\" | tar -tf - | sed -e 's|^\\./|/|' "
-    "-e 's|/$||' -e 's|^$|/.|' -e 's|^\\.$|/.|' "
-    "> \"$R/var/lib/dpkg/info/cloud-init.list\"; "
-    "{ dpkg-deb -f \"$D\" | sed '1a Status: install ok installed'; "
-    "if [ -s \"$C/conffiles\" ]; then echo 'Conffiles:'; "
-    "while read -r f; do [ -f \"$R$f\" ] || continue; "
-    "echo \" $f $(md5sum < \"$R$f\" | cut -d' ' -f1)\"; "
-    "done < \"$C/conffiles\"; fi; echo; } >> \"$R/var/lib/dpkg/status\"; "
-    "mkdir -p \"$R/etc/systemd/system/cloud-init.target.wants\"; "
-    "for u in \"$R\"/usr/lib/systemd/system/cloud-*.service; do "
-    "[ -e \"$u\" ] || continue; ln -sf \"/lib/systemd/system/${u##*/}\" "
-    "\"$R/etc/systemd/system/cloud-init.target.wants/${u##*/}\"; done; "
-    "rm -rf \"$C\"", t->root, deb);
+  const char *src = getenv ("top_srcdir");
+  char *cmd = vs_xasprintf ("sh '%s/tests/data/lay-deb.sh' '%s' '%s'",
+                            src && *src ? src : ".", t->root, deb);
   int rc = system (cmd);
 
   free (cmd);
