@@ -166,6 +166,7 @@ key_evidence (struct vs_buf *ev, const char *k, size_t len)
 struct docfacts {
   int root_login, pwauth, password_set;
   struct vs_cc_set sudo_users;  /* accounts given sudo */
+  struct vs_cc_set key_users;   /* accounts given SSH keys */
   int keys;                     /* top-level keys for the default user */
 };
 
@@ -191,6 +192,8 @@ facts (const struct vs_ci_doc *doc, struct docfacts *f)
       vs_cc_set_add (&f->sudo_users, it->text, it->text_len);
     if (it->kind == VS_CI_SSH_KEY && !it->account)
       f->keys = 1;
+    if (it->kind == VS_CI_SSH_KEY && it->account)
+      vs_cc_set_add (&f->key_users, it->account, strlen (it->account));
   }
 }
 
@@ -295,7 +298,8 @@ directive (struct fb *fb, enum vs_check_name id, const char *path,
       vs_buf_adds (&ev, "; lock_passwd: false");
     account = it->flags & VS_CI_DEFAULT_USER ? NULL : it->text;
     mitre = "T1136.001";
-    keys = it->account != NULL;         /* set by the caller: has keys */
+    keys = it->flags & VS_CI_DEFAULT_USER ? df->keys
+      : vs_cc_set_has (&df->key_users, it->text, it->text_len);
     if ((it->flags & VS_CI_DEFAULT_USER) && !it->sudo && !it->groups)
       sev = VS_SEV_LOW;                 /* "- default": the stock user */
     if (strcmp (it->text, "root") == 0 && keys)
@@ -465,20 +469,10 @@ config_file (struct fb *fb, enum vs_check_name id, const char *path,
   if (o == VS_CC_UNKNOWN && vendor_dir)
     act = VS_SEV_LOW;
   facts (&doc, &df);
-  /* An account's keys follow it: mark the accounts that have some. */
-  for (i = 0; i < doc.n; i++)
-    if (doc.v[i].kind == VS_CI_USER) {
-      size_t k;
-
-      free (doc.v[i].account);
-      doc.v[i].account = NULL;
-      for (k = i + 1; k < doc.n && doc.v[k].kind == VS_CI_SSH_KEY; k++)
-        if (doc.v[k].account && strcmp (doc.v[k].account, doc.v[i].text) == 0)
-          doc.v[i].account = vs_xstrdup (doc.v[i].text);
-    }
   for (i = 0; i < doc.n && r == 0; i++)
     r = directive (fb, id, canon, what, otext, &doc.v[i], &df, act);
   vs_cc_set_free (&df.sudo_users);
+  vs_cc_set_free (&df.key_users);
   vs_ci_free (&doc);
   return r;
 }
