@@ -279,16 +279,18 @@ flat (const struct tree *t, size_t id, const char *sep, size_t *len)
     vs_buf_add (&b, s, l < VS_CI_MAX_TEXT ? l : VS_CI_MAX_TEXT);
   }
   else if (id && t->v[id].type == N_SEQ)
-    for (c = t->v[id].first; c && b.len < VS_CI_MAX_TEXT; c = t->v[c].next) {
-      size_t l = 0;
+    for (c = t->v[id].first; c; c = t->v[c].next) {
+      size_t l = 0, room;
       const char *s = sval (t, c, &l);
 
       if (!s)
         continue;
-      if (b.len)
+      if (b.len && b.len + strlen (sep) < VS_CI_MAX_TEXT)
         vs_buf_adds (&b, sep);
-      vs_buf_add (&b, s, l < VS_CI_MAX_TEXT - b.len ? l
-                  : VS_CI_MAX_TEXT - b.len);
+      room = b.len < VS_CI_MAX_TEXT ? VS_CI_MAX_TEXT - b.len : 0;
+      if (room == 0)
+        break;
+      vs_buf_add (&b, s, l < room ? l : room);
     }
   vs_buf_addc (&b, '\0');
   *len = b.len - 1;

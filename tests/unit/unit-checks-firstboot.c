@@ -275,6 +275,23 @@ test_parser_hostile (void)
   vs_ci_free (&d);
   vs_buf_release (&b);
 
+  /* A command given as arguments that add up past the cap. */
+  vs_buf_adds (&b, "runcmd:\n  - [");
+  for (i = 0; i < 3; i++) {
+    size_t k;
+
+    vs_buf_adds (&b, i ? ", " : "");
+    for (k = 0; k < (600u << 10); k++)
+      vs_buf_addc (&b, 'a' + (char) i);
+  }
+  vs_buf_adds (&b, "]\n");
+  time_parse (b.data, b.len, &d);
+  tap_ok (d.n == 1 && d.v[0].text_len == VS_CI_MAX_TEXT
+          && strlen (d.v[0].text) == VS_CI_MAX_TEXT,
+          "arguments joined within the cap");
+  vs_ci_free (&d);
+  vs_buf_release (&b);
+
   /* More directives than kept, and time that grows with the input. */
   vs_buf_adds (&b, "runcmd:\n");
   for (i = 0; i < 20000; i++)
@@ -707,7 +724,7 @@ test_planted (void)
 int
 main (void)
 {
-  tap_plan (59);
+  tap_plan (60);
   test_parser_formats ();
   test_parser_hostile ();
   test_clean ();
