@@ -354,6 +354,14 @@ item_take (struct ctx *c, enum vs_ci_kind kind, const char *key, char *s,
   return it;
 }
 
+/* Adds an item whose text is a C string. */
+static struct vs_ci_item *
+item_adds (struct ctx *c, enum vs_ci_kind kind, const char *key,
+           const char *text, unsigned line)
+{
+  return item_add (c, kind, key, text, strlen (text), line);
+}
+
 /* Adds a node's flat text as an item. */
 static struct vs_ci_item *
 item_flat (struct ctx *c, enum vs_ci_kind kind, const char *key,
@@ -510,7 +518,7 @@ user (struct ctx *c, const struct tree *t, size_t e, const char *key,
     it = item_flat (c, VS_CI_USER, key, t, name,
                     t->v[e].line);
   else
-    it = item_add (c, VS_CI_USER, key, "(default user)", 14, t->v[e].line);
+    it = item_adds (c, VS_CI_USER, key, "(default user)", t->v[e].line);
   if (!it)
     return;
   if (is_default)
@@ -729,10 +737,8 @@ cloud_config_tree (struct ctx *c, const struct tree *t, size_t root)
     else if (strcmp (key, "chpasswd") == 0)
       chpasswd (c, t, v);
     else if (strcmp (key, "password") == 0 && is_scalar (t, v)) {
-      struct vs_ci_item *it = item_add (c, VS_CI_PASSWORD, "password",
-                                        "sets the default user's password",
-                                        32, line);
-      (void) it;
+      item_adds (c, VS_CI_PASSWORD, "password",
+                 "sets the default user's password", line);
     }
     else if (strcmp (key, "ssh_pwauth") == 0) {
       int b = sval_bool (t, v);
@@ -740,9 +746,9 @@ cloud_config_tree (struct ctx *c, const struct tree *t, size_t root)
 
       if (b == 0)
         continue;
-      it = item_add (c, VS_CI_PASSWORD, "ssh_pwauth", b == 1
-                     ? "ssh_pwauth: true (sshd accepts passwords)"
-                     : "ssh_pwauth set", b == 1 ? 41 : 14, line);
+      it = item_adds (c, VS_CI_PASSWORD, "ssh_pwauth", b == 1
+                      ? "ssh_pwauth: true (sshd accepts passwords)"
+                      : "ssh_pwauth set", line);
       if (it && b == 1)
         it->flags |= VS_CI_PWAUTH;
     }
@@ -751,9 +757,9 @@ cloud_config_tree (struct ctx *c, const struct tree *t, size_t root)
 
       if (sval_bool (t, v) != 0)
         continue;
-      it = item_add (c, VS_CI_PASSWORD, "disable_root",
-                     "disable_root: false (root may log in with the keys)",
-                     51, line);
+      it = item_adds (c, VS_CI_PASSWORD, "disable_root",
+                      "disable_root: false (root may log in with the keys)",
+                      line);
       if (it)
         it->flags |= VS_CI_ROOT_LOGIN;
     }
@@ -1105,8 +1111,8 @@ content (struct ctx *c, const char *data, size_t len, int yaml_default)
   else if (len >= 2 && (unsigned char) data[0] == 0x1f
            && (unsigned char) data[1] == 0x8b) {
     f = VS_CI_FMT_OTHER;
-    item_add (c, VS_CI_UNPARSED, "user-data", "gzip-compressed, not read",
-              25, 1);
+    item_adds (c, VS_CI_UNPARSED, "user-data", "gzip-compressed, not read",
+               1);
   }
   else if (c->nest == 0 && (c->flags & VS_CI_MAYBE_BASE64)
            && all_base64 (data, len)) {
@@ -1124,8 +1130,8 @@ content (struct ctx *c, const char *data, size_t len, int yaml_default)
     f = VS_CI_FMT_CLOUD_CONFIG;
   else {
     f = VS_CI_FMT_OTHER;
-    item_add (c, VS_CI_UNPARSED, "user-data", "not a format cloud-init "
-              "runs", 29, 1);
+    item_adds (c, VS_CI_UNPARSED, "user-data",
+               "not a format cloud-init runs", 1);
   }
   if (c->nest == 0)
     doc->format = f;
