@@ -438,9 +438,14 @@ config_file (struct fb *fb, enum vs_check_name id, const char *path,
                                              path) == -1 ? -1 : 0) : 0;
   if (!vs_cc_set_add (&fb->seen, canon, strlen (canon)))
     return 0;
-  r = vs_cc_read (ctx, canon, VS_CI_MAX_INPUT, &data, &len);
+  /* A file padded past the cap is read up to it, not skipped. */
+  r = vs_cc_read_head (ctx, canon, VS_CI_MAX_INPUT, &data, &len);
   if (r != 0)
     return r == -1 ? -1 : 0;
+  if (len >= VS_CI_MAX_INPUT
+      && vs_check_error (ctx, canon, "%s: longer than %u bytes, the rest "
+                         "not read", canon, VS_CI_MAX_INPUT) == -1)
+    return -1;
   if (id == VS_CK_PERSISTENCE_FIRSTBOOT_AGENT)
     fb->agents++;
   else

