@@ -183,8 +183,8 @@ facts (const struct vs_ci_doc *doc, struct docfacts *f)
       f->root_login = 1;
     if (it->flags & VS_CI_PWAUTH)
       f->pwauth = 1;
-    if (it->kind == VS_CI_PASSWORD && !(it->flags & (VS_CI_ROOT_LOGIN
-                                                     | VS_CI_PWAUTH)))
+    if (it->kind == VS_CI_PASSWORD && strcmp (it->key, "ssh_pwauth") != 0
+        && strcmp (it->key, "disable_root") != 0)
       f->password_set = 1;
     if (it->kind == VS_CI_USER && (it->flags & VS_CI_PASSWD))
       f->password_set = 1;
@@ -197,9 +197,10 @@ facts (const struct vs_ci_doc *doc, struct docfacts *f)
   }
 }
 
-/* Reports one directive of a file that is not stock.  mod_sev is the
+/* Reports one directive of a file that is not stock.  act is the
  * severity of an ordinary directive that acts (medium, or low when no
- * package database can tell). */
+ * package database can tell); what looks malicious is high whatever
+ * act says. */
 static int
 directive (struct fb *fb, enum vs_check_name id, const char *path,
            const char *what, const char *otext,
