@@ -11,12 +11,10 @@
 # kernel module no package owns loaded at boot, a modprobe.d install
 # command that downloads and runs, a kernel command line that runs
 # another init, an APT source trusted without signatures, an apt hook
-# that downloads and runs, and /etc/hosts sending the Debian mirrors
-# elsewhere.
-# packaged binary, an unowned binary in /usr/bin, a PHP web shell, and
-# first-boot payloads for cloud-init: a drop-in that downloads and runs,
-# a NoCloud seed that adds a sudo account with the attacker's key, and a
-# per-boot script that starts the miner.
+# that downloads and runs, /etc/hosts sending the Debian mirrors
+# elsewhere, and first-boot payloads for cloud-init: a drop-in that
+# downloads and runs, a NoCloud seed that adds a sudo account with the
+# attacker's key, and a per-boot script that starts the miner.
 # Nothing here is live malware (see make-planted.sh).
 #
 # Usage: tests/plant-payloads.sh ROOT OUTDIR
