@@ -7,9 +7,10 @@
 # comes from planted.expect (written by plant-payloads.sh as it planted,
 # not by vmscan) and from sqlite3 on the findings:
 #
-#  - the miner is one story: its subject the planted binary, tied to the
-#    crontab line that runs it ('runs') and the configuration it names
-#    ('uses'), the title naming all three, at high; every story has a
+#  - the miner is one story: its subject the planted binary, tied to
+#    every entry planted to start it (root's crontab, a cloud-init
+#    per-boot script) that runs it ('runs') and the configuration it
+#    names ('uses'), the title naming them all, at high; every story has a
 #    finding at medium or above and is worst first;
 #  - every link ties findings of the same scan, a 'runs' or 'uses' link
 #    starts at a persistence finding whose evidence names the linked
@@ -47,13 +48,15 @@ plan 8
 
 miner=$(awk -F'\t' '$1 == "masquerading" && $3 ~ /kworker/ { print $3 }' planted.expect)
 config=$(awk -F'\t' '$1 == "cryptominer" { print $3 }' planted.expect)
-starter=$(awk -F'\t' '$1 == "persistence" && $4 == "kworker" { print $3 }' planted.expect)
+starter=$(awk -F'\t' '$1 == "persistence" && $4 == "kworker" { print $3 }' planted.expect \
+  | tr '\n' ' ')
 [ -n "$miner" ] && [ -n "$config" ] && [ -n "$starter" ] \
   || bail_out "planted.expect names no miner, config or starter"
 
 run_tap python3 - planted.qcow2.db "$miner" "$config" "$starter" <<'PY'
 import sqlite3, sys
-db, miner, config, starter = sys.argv[1], *[a.encode() for a in sys.argv[2:]]
+db, miner, config = sys.argv[1], sys.argv[2].encode(), sys.argv[3].encode()
+starters = [a.encode() for a in sys.argv[4].split()]
 c = sqlite3.connect('file:%s?mode=ro' % db, uri=True)
 c.text_factory = bytes
 n = 0
@@ -71,14 +74,16 @@ links = c.execute("SELECT l.story_id, l.relation, a.path, b.path, a.category, "
                   "ON a.id = l.finding_id JOIN findings b ON b.id = l.linked_id "
                   "ORDER BY l.id").fetchall()
 ok(len(mine) == 1 and mine[0][1] >= 3
-   and all(p in mine[0][2] for p in (miner, config, starter))
+   and all(p in mine[0][2] for p in [miner, config] + starters)
    and mine[0][2].startswith(b'a miner at ' + miner),
    'the miner is one high story naming the binary, its starter and its config',
    stories)
 sid = mine[0][0] if mine else None
 rel = {(l[1], l[2], l[3]) for l in links if l[0] == sid}
-ok((b'runs', starter, miner) in rel and (b'uses', starter, config) in rel,
-   'its links: the crontab runs the binary and uses the config', rel)
+ok(all((b'runs', st, miner) in rel and (b'uses', st, config) in rel
+       for st in starters),
+   'its links: each starter planted (%d) runs the binary and uses the config'
+   % len(starters), rel)
 ranks = [s[1] for s in stories]
 sizes = [c.execute("SELECT count (*) FROM (SELECT finding_id FROM "
                    "finding_links WHERE story_id = ? UNION SELECT linked_id "
