@@ -31,6 +31,16 @@ dpkg-deb -e "$deb" "$ctrl"
 dpkg-deb --fsys-tarfile "$deb" | tar -tf - \
   | sed -e 's|^\./|/|' -e 's|/$||' -e 's|^\.$|/.|' -e 's|^$|/.|' \
   > "$root/var/lib/dpkg/info/$pkg.list"
+# A stanza of the status file ends with a blank line; the file may end
+# without one.
+status=$root/var/lib/dpkg/status
+if [ -s "$status" ]; then
+  case $(tail -c 2 "$status" | od -An -tx1 | tr -d ' \n') in
+    0a0a) ;;
+    *0a) echo >> "$status" ;;
+    *) printf '\n\n' >> "$status" ;;
+  esac
+fi
 {
   dpkg-deb -f "$deb" | sed '1a\
 Status: install ok installed'
