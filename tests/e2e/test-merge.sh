@@ -405,10 +405,12 @@ VMSCAN_TEST_HOOK="stall:check persistence" VMSCAN_STALL_TIMEOUT=300 \
   m1.raw m2.raw m3.raw m4.raw > sig.out 2> sig.err &
 pid=$!
 k=0
-while [ "$(grep -c "test hook: in stage" sig.err)" -lt 2 ] && [ $k -lt 300 ]; do
+while [ "$(grep -c "test hook: in stage" sig.err)" -lt 2 ] && [ $k -lt 1200 ]; do
   sleep 0.1
   k=$((k + 1))
 done
+[ $k -lt 1200 ] || { diag "the two scans did not reach the hook in 120 s:"
+                     diag < sig.err; ps -ef | grep -c '[v]mscan' | diag; }
 kill -TERM "$pid"
 wait "$pid"
 rc=$?
