@@ -539,8 +539,12 @@ plant (struct vs_test_guest *t)
   /* Hostile: a loop, a directory where a file goes, binary. */
   vs_test_symlink (t, "/etc/cloud/cloud.cfg.d/loop.cfg", "loop.cfg");
   vs_test_mkdir (t, "/etc/cloud/cloud.cfg.d/dir.cfg", 0755);
-  vs_test_write_len (t, "/etc/cloud/cloud.cfg.d/bin.cfg",
-                     "runcmd: [\"\xff\xfe\"]\n\0\x80", 19, 0644);
+  {
+    static const char bin[] = "runcmd: [\"\xff\xfe\"]\n\0\x80";
+
+    vs_test_write_len (t, "/etc/cloud/cloud.cfg.d/bin.cfg", bin,
+                       sizeof bin - 1, 0644);
+  }
 }
 
 static void
