@@ -692,6 +692,10 @@ main (int argc, char **argv)
 
     rc = vs_fleet_main (&f);
     free (cli.reports);
+    free (cli.suppress);
+    free ((void *) o.rule_paths);
+    free ((void *) o.ioc_paths);
+    free ((void *) o.skip_checks);
     return fflush (stdout) == EOF || ferror (stdout) ? 2 : rc;
   }
   o.db_path = cli.db ? cli.db : default_db_path (argv[optind]);
