@@ -8,10 +8,12 @@
 #include <config.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -952,4 +954,54 @@ vs_random_key (unsigned char key[16])
     memcpy (key, &a, 8);
     memcpy (key + 8, &b, 8);
   }
+}
+
+int
+vs_read_host_file (const char *path, size_t max, char **data, size_t *len,
+                   char **errmsg)
+{
+  struct stat st;
+  struct vs_buf b = VS_BUF_INIT;
+  int fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+  if (fd == -1) {
+    *errmsg = vs_xasprintf ("%s: %s", path, strerror (errno));
+    return VS_READ_ERRNO;
+  }
+  if (fstat (fd, &st) == -1 || !S_ISREG (st.st_mode)) {
+    close (fd);
+    return VS_READ_NOT_REGULAR;
+  }
+  if ((uint64_t) st.st_size > max) {
+    close (fd);
+    return VS_READ_TOO_BIG;
+  }
+  /* Read to the end, not to st_size: the file may have grown. */
+  vs_buf_grow (&b, (size_t) st.st_size);
+  for (;;) {
+    ssize_t n;
+
+    vs_buf_grow (&b, 65536);
+    n = read (fd, b.data + b.len, 65536);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0) {
+      *errmsg = vs_xasprintf ("%s: %s", path, strerror (errno));
+      vs_buf_release (&b);
+      close (fd);
+      return VS_READ_ERRNO;
+    }
+    if (n == 0)
+      break;
+    b.len += (size_t) n;
+    if (b.len > max) {
+      vs_buf_release (&b);
+      close (fd);
+      return VS_READ_TOO_BIG;
+    }
+  }
+  close (fd);
+  b.data[b.len] = 0;
+  *data = vs_buf_detach (&b, len);
+  return 0;
 }

@@ -126,6 +126,15 @@ char *vs_one_line (const char *s);
 
 /* Writes the current UTC time as ISO 8601 ("2026-11-26T23:59:59Z"). */
 void vs_now_iso (char out[32]);
+
+/* Reads the regular host file at path, at most max bytes of it, into
+ * *data (NUL-terminated, *len bytes before the NUL; the caller frees
+ * it).  Returns 0; VS_READ_ERRNO with *errmsg "PATH: why" when it cannot
+ * be opened or read; VS_READ_NOT_REGULAR or VS_READ_TOO_BIG (no message:
+ * the caller says it in its own words). */
+enum { VS_READ_ERRNO = -1, VS_READ_NOT_REGULAR = -2, VS_READ_TOO_BIG = -3 };
+int vs_read_host_file (const char *path, size_t max, char **data,
+                       size_t *len, char **errmsg);
 /* Seconds since an arbitrary start, monotonic. */
 double vs_now_monotonic (void);
 

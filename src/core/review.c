@@ -418,60 +418,30 @@ int
 vs_suppress_file_load (const char *path, struct vs_suppress_file *f,
                        char **errmsg)
 {
-  struct stat sb;
-  struct vs_buf b = VS_BUF_INIT;
-  char *why = NULL;
+  char *data = NULL, *why = NULL;
+  size_t len = 0;
   unsigned line = 0;
-  int fd, rc = -1;
+  int rc;
 
-  memset (f, 0, sizeof *f);
+  memset (f, 0, sizeof f[0]);
   f->path = path;
-  fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-  if (fd == -1) {
-    *errmsg = vs_xasprintf ("%s: %s", path, strerror (errno));
-    return -1;
-  }
-  if (fstat (fd, &sb) == -1 || !S_ISREG (sb.st_mode)) {
+  rc = vs_read_host_file (path, SUPPRESS_MAX_FILE, &data, &len, errmsg);
+  if (rc == VS_READ_NOT_REGULAR)
     *errmsg = vs_xasprintf ("%s: not a regular file", path);
-    goto out;
-  }
-  if (sb.st_size > SUPPRESS_MAX_FILE) {
+  else if (rc == VS_READ_TOO_BIG)
     *errmsg = vs_xasprintf ("%s: larger than %d bytes", path,
                             SUPPRESS_MAX_FILE);
-    goto out;
-  }
-  for (;;) {
-    ssize_t n;
-
-    vs_buf_grow (&b, 65536);
-    n = read (fd, b.data + b.len, 65536);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0) {
-      *errmsg = vs_xasprintf ("%s: %s", path, strerror (errno));
-      goto out;
-    }
-    if (n == 0)
-      break;
-    b.len += (size_t) n;
-    if (b.len > SUPPRESS_MAX_FILE) {
-      *errmsg = vs_xasprintf ("%s: larger than %d bytes", path,
-                              SUPPRESS_MAX_FILE);
-      goto out;
-    }
-  }
-  if (vs_suppress_parse (b.data, b.len, &f->list, &line, &why) == -1) {
+  if (rc != 0)
+    return -1;
+  rc = vs_suppress_parse (data, len, &f->list, &line, &why);
+  free (data);
+  if (rc == -1) {
     *errmsg = vs_xasprintf ("%s:%u: %s", path, line, why);
     free (why);
     vs_suppress_list_free (&f->list);
-    goto out;
+    return -1;
   }
-  rc = 0;
-
- out:
-  vs_buf_release (&b);
-  close (fd);
-  return rc;
+  return 0;
 }
 
 struct hit {

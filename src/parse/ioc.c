@@ -9,10 +9,7 @@
 #include <config.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "base/hash.h"
 #include "parse/ioc.h"
@@ -207,35 +204,18 @@ long
 vs_ioc_load_file (struct vs_ioc *ioc, const char *path, char sha256[65],
                   char **errmsg)
 {
-  struct stat st;
-  char *buf;
+  char *buf = NULL;
   size_t got = 0;
   long n;
-  int fd = open (path, O_RDONLY | O_CLOEXEC);
+  int rc;
 
   *errmsg = NULL;
-  if (fd == -1) {
-    *errmsg = vs_xasprintf ("%s: %s", path, strerror (errno));
-    return -1;
-  }
-  if (fstat (fd, &st) == -1 || !S_ISREG (st.st_mode)
-      || st.st_size > VS_IOC_MAX_FILE) {
+  rc = vs_read_host_file (path, VS_IOC_MAX_FILE, &buf, &got, errmsg);
+  if (rc == VS_READ_NOT_REGULAR || rc == VS_READ_TOO_BIG)
     *errmsg = vs_xasprintf ("%s: not a regular file of at most 256 MiB",
                             path);
-    close (fd);
+  if (rc != 0)
     return -1;
-  }
-  buf = vs_xmalloc ((size_t) st.st_size + 1);
-  while (got < (size_t) st.st_size) {
-    ssize_t r = read (fd, buf + got, (size_t) st.st_size - got);
-
-    if (r == -1 && errno == EINTR)
-      continue;
-    if (r <= 0)
-      break;
-    got += (size_t) r;
-  }
-  close (fd);
   {
     struct vs_sha256 h;
 
