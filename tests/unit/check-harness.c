@@ -222,6 +222,25 @@ vs_test_text (struct vs_test_guest *t, const char *sql)
   return v;
 }
 
+int64_t
+vs_test_nfind (struct vs_test_guest *t, const char *category,
+               const char *check, const char *sev, const char *path,
+               const char *ev, const char *mitre)
+{
+  char *sql = sqlite3_mprintf ("SELECT count(*) FROM findings WHERE "
+                               "check_id = %Q AND severity = %Q AND "
+                               "category = %Q AND path = %Q AND "
+                               "instr(evidence, %Q) > 0 AND "
+                               "mitre_attack IS %Q", check, sev, category,
+                               path, ev, mitre);
+  int64_t n = vs_test_count (t, sql);
+
+  sqlite3_free (sql);
+  if (n < 1)
+    vs_test_dump_findings (t);
+  return n;
+}
+
 void
 vs_test_dump_findings (struct vs_test_guest *t)
 {

@@ -67,6 +67,14 @@ char *vs_test_text (struct vs_test_guest *t, const char *sql);
 /* Prints every finding as a TAP diagnostic ("# ..."), for debugging. */
 void vs_test_dump_findings (struct vs_test_guest *t);
 
+/* The findings of category with every one of these fields (evidence: a
+ * substring; mitre NULL for none); when there is none, every finding is
+ * printed as a diagnostic. */
+int64_t vs_test_nfind (struct vs_test_guest *t, const char *category,
+                       const char *check, const char *sev,
+                       const char *path, const char *ev,
+                       const char *mitre);
+
 /* Frees everything and removes the temporary directory. */
 void vs_test_guest_free (struct vs_test_guest *t);
 

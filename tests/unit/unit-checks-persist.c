@@ -15,24 +15,10 @@
 #include "tap.h"
 #include "base/util.h"
 
-/* Findings matching all of the given fields (evidence: a substring). */
-static int64_t
-nfind (struct vs_test_guest *t, const char *check, const char *sev,
-       const char *path, const char *ev, const char *mitre)
-{
-  char *sql = sqlite3_mprintf ("SELECT count(*) FROM findings WHERE "
-                               "check_id = %Q AND severity = %Q AND "
-                               "category = 'persistence' AND path = %Q AND "
-                               "instr(evidence, %Q) > 0 AND "
-                               "mitre_attack IS %Q", check, sev, path, ev,
-                               mitre);
-  int64_t n = vs_test_count (t, sql);
-
-  sqlite3_free (sql);
-  if (n < 1)
-    vs_test_dump_findings (t);
-  return n;
-}
+/* Persistence findings matching all of the given fields (evidence: a
+ * substring). */
+#define nfind(t, check, sev, path, ev, mitre) \
+  vs_test_nfind (t, "persistence", check, sev, path, ev, mitre)
 
 static void
 debian_base (struct vs_test_guest *t)
