@@ -42,6 +42,8 @@ struct vs_report {
   /* The case header and provenance, loaded once before the writer runs
    * (for the formats that show them). */
   struct vs_rep_model m;
+  /* vs_rep_review_counts ()'s answer, once asked. */
+  struct vs_rep_review *review;
 };
 
 /* Opens the evidence database at path read-only into r->db and checks
@@ -180,6 +182,8 @@ struct vs_rep_review {
   int64_t live[5];              /* by rank: not suppressed, and new when
                                  * there is a baseline */
 };
+/* Counted once a report (the verdict and the review sections of a
+ * writer ask again). */
 int vs_rep_review_counts (struct vs_report *r, struct vs_rep_review *c);
 
 /* Appends the verdict, one line of raw text (the writer escapes it):

@@ -560,6 +560,10 @@ vs_rep_review_counts (struct vs_report *r, struct vs_rep_review *c)
   sqlite3_stmt *s;
   int rc;
 
+  if (r->review) {
+    *c = *r->review;
+    return 0;
+  }
   memset (c, 0, sizeof *c);
   c->has_baseline = vs_rep_int (r, "SELECT count (*) FROM baselines", 0) > 0;
   c->new_ = vs_rep_int (r, "SELECT count (*) FROM findings WHERE baseline "
@@ -587,7 +591,11 @@ vs_rep_review_counts (struct vs_report *r, struct vs_rep_review *c)
       c->live[k] = sqlite3_column_int64 (s, 1);
   }
   sqlite3_finalize (s);
-  return rc == -1 ? -1 : 0;
+  if (rc == -1)
+    return -1;
+  r->review = vs_xmalloc (sizeof *r->review);
+  *r->review = *c;
+  return 0;
 }
 
 /* ---- the output file --------------------------------------------------- */
@@ -710,6 +718,7 @@ vs_rep_close (struct vs_report *r)
   free (r->status_message);
   vs_rep_model_free (&r->m);
   vs_buf_release (&r->out_buf);
+  free (r->review);
   sqlite3_close (r->db);
   memset (r, 0, sizeof *r);
 }
