@@ -377,7 +377,7 @@ process (struct worker *wk, struct job *j)
   uint64_t off = 0, zeros = 0, mem_max = 0;
   uint64_t fs_size;
   int fd, want_yara, read_ok = 1, count_zeros, over_sparse, over_fs;
-  size_t whole_len = 0;
+  size_t whole_len = 0, nchunks = 0;
   void *map = NULL;
 
   entry_from_stat (&e, j->fs, j->path, j->path_len, &j->st);
@@ -424,6 +424,12 @@ process (struct worker *wk, struct job *j)
       read_ok = 0;
       break;
     }
+    /* A source's file has the size its inode gives and the child reads
+     * no further: the call that would only say "end of file" is not
+     * made.  (An fd is read until it says so: through FUSE a short read
+     * is how an error part way often looks.) */
+    if (j->src && off >= (uint64_t) st.st_size)
+      break;
     n = read_chunk (wk, j, fd, off);
     if (n == -1 && errno == EINTR)
       continue;
@@ -497,6 +503,7 @@ process (struct worker *wk, struct job *j)
       }
     }
     off += (uint64_t) n;
+    nchunks++;
     count (w, &w->bytes, (uint64_t) n);
     if (!j->deleted)
       __atomic_add_fetch (&j->fs->bytes, (uint64_t) n, __ATOMIC_RELAXED);
@@ -514,7 +521,9 @@ process (struct worker *wk, struct job *j)
       vs_debug ("memory file: %s", strerror (errno));
     if (want_yara && off > w->cfg.yara_max_size)
       want_yara = 0;
-    if (want_yara && off > 0) {
+    if (want_yara && nchunks == 1)
+      whole_len = (size_t) off;   /* one chunk: wk->chunk holds it all */
+    else if (want_yara && off > 0) {
       map = mmap (NULL, (size_t) off, PROT_READ, MAP_SHARED, wk->memfd, 0);
       if (map == MAP_FAILED)
         map = NULL;
@@ -598,7 +607,7 @@ process (struct worker *wk, struct job *j)
     struct vs_rules_names names;
     char owner[16];
     const unsigned char *data = map ? map
-      : whole_len ? wk->whole : wk->chunk;
+      : (j->src && nchunks == 1) || !whole_len ? wk->chunk : wk->whole;
 
     rules_context (j, data, whole_len, e.has_hashes ? e.md5 : "", &ctx,
                    &names, owner);
