@@ -11,9 +11,14 @@
  * inode (or its absence) never change: the last answers are kept in two direct-mapped
  * caches of VS_SOURCE_CACHE slots each (a slot's old answer is replaced
  * by the next that maps to it), and a call they answer costs no round
- * trip to the child.  The walk stats each file twice (listing, then
- * reading) and the checks look up the same directories again and again
- * (/etc, /usr/lib, /var/lib/dpkg/info): most of those are hits.
+ * trip to the child.  A listing brings its entries' stats with it
+ * (vs_remote_readdir_plus) into the stat cache, so the walk's lstat of
+ * each entry, and its second when it reads a file, are hits, and the
+ * checks look up the same directories again and again (/etc, /usr/lib,
+ * /var/lib/dpkg/info): most of those are hits too.  A stat that says
+ * the inode holds no extended attribute answers getxattr (ENODATA)
+ * without a call: most files have none, and the walk asks each for its
+ * capabilities.
  */
 #include <config.h>
 
@@ -220,11 +225,36 @@ vs_source_stat (struct vs_source *s, uint64_t ino, struct stat *st)
   return 0;
 }
 
+struct plus_ctx {
+  struct vs_source *s;
+  vs_hostfs_dirent_fn *fn;
+  void *opaque;
+};
+
+/* An entry of a listing: its stat into the cache, then the caller's fn
+ * (under the lock, as every listing callback is). */
+static int
+plus_entry (void *opaque, const char *name, size_t len, uint64_t ino,
+            const struct vs_hostfs_stat *st)
+{
+  struct plus_ctx *c = opaque;
+
+  if (st && ino + 1 != 0) {
+    struct stat_slot *slot = &c->s->stats[stat_slot (ino)];
+
+    slot->ino = ino + 1;
+    slot->st = *st;
+  }
+  return c->fn (c->opaque, name, len, ino);
+}
+
 int
 vs_source_readdir (struct vs_source *s, uint64_t dir,
                    vs_hostfs_dirent_fn *fn, void *opaque)
 {
-  LOCKED (s, vs_remote_readdir (s->r, dir, fn, opaque));
+  struct plus_ctx c = { s, fn, opaque };
+
+  LOCKED (s, vs_remote_readdir_plus (s->r, dir, plus_entry, &c));
 }
 
 int
@@ -292,11 +322,25 @@ vs_source_read (struct vs_source *s, uint64_t ino, uint64_t off, void *buf,
   LOCKED (s, vs_remote_read (s->r, ino, off, buf, len, got));
 }
 
+static int
+cached_getxattr (struct vs_source *s, uint64_t ino, const char *name,
+                 void *buf, size_t len, size_t *got)
+{
+  const struct stat_slot *c = &s->stats[stat_slot (ino)];
+
+  if (c->ino == ino + 1 && c->st.no_xattrs) {
+    *got = 0;
+    errno = ENODATA;
+    return -1;
+  }
+  return vs_remote_getxattr (s->r, ino, name, buf, len, got);
+}
+
 int
 vs_source_getxattr (struct vs_source *s, uint64_t ino, const char *name,
                     void *buf, size_t len, size_t *got)
 {
-  LOCKED (s, vs_remote_getxattr (s->r, ino, name, buf, len, got));
+  LOCKED (s, cached_getxattr (s, ino, name, buf, len, got));
 }
 
 const char *

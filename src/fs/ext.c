@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 
 #include <et/com_err.h>
+#include <ext2fs/ext2_ext_attr.h>
 #include <ext2fs/ext2_fs.h>
 #include <ext2fs/ext2fs.h>
 
@@ -473,15 +474,67 @@ ext_content (ext2_filsys efs, uint64_t ino, struct ext2_inode_large *in)
   return VS_HOSTFS_CONTENT_INTACT;
 }
 
+/* The most bytes of an inode ext_stat reads whole, to see its in-inode
+ * attributes; a filesystem with larger inodes is asked for them. */
+#define EXT_RAW_INODE 1024
+
+/* Whether the inode certainly holds no extended attribute: the tests
+ * libext2fs's ext2fs_xattrs_read makes before it reads any, an
+ * attribute block and the in-inode area's magic.  raw is the whole
+ * inode (isize bytes), or NULL when it was too large to read whole. */
+static int
+ext_no_xattrs (ext2_filsys efs, const struct ext2_inode_large *in,
+               const unsigned char *raw, size_t isize)
+{
+  size_t at;
+  uint32_t magic;
+
+  if (!ext2fs_has_feature_xattr (efs->super))
+    return 1;
+  if (ext2fs_file_acl_block (efs, (struct ext2_inode *) (void *) in) != 0
+      || !raw)
+    return 0;
+  if (in->i_extra_isize < sizeof in->i_extra_isize
+      || isize <= EXT2_GOOD_OLD_INODE_SIZE + (size_t) in->i_extra_isize
+                  + sizeof magic)
+    return 1;                   /* no room for in-inode attributes */
+  if (in->i_extra_isize & 3)
+    return 0;                   /* corrupt: let getxattr say so */
+  at = EXT2_GOOD_OLD_INODE_SIZE + in->i_extra_isize;
+  memcpy (&magic, raw + at, sizeof magic);
+  return ext2fs_le32_to_cpu (magic) != EXT2_EXT_ATTR_MAGIC;
+}
+
 static int
 ext_stat (struct vs_hostfs *fs, uint64_t ino, struct vs_hostfs_stat *st)
 {
   ext2_filsys efs = ext_fs (fs);
+  union {
+    struct ext2_inode_large in;
+    unsigned char raw[EXT_RAW_INODE];
+  } u;
   struct ext2_inode_large in;
-  size_t extra = 0;
+  size_t extra = 0, isize = EXT2_INODE_SIZE (efs->super);
+  int whole = isize >= sizeof u.in && isize <= sizeof u.raw;
 
-  if (ext_inode (efs, ino, &in) == -1)
+  if (whole) {
+    errcode_t e;
+
+    if (ino < 1 || ino > efs->super->s_inodes_count) {
+      errno = ENOENT;
+      return -1;
+    }
+    memset (&u, 0, sizeof u);
+    e = ext2fs_read_inode_full (efs, (ext2_ino_t) ino,
+                                (struct ext2_inode *) (void *) &u,
+                                (int) isize);
+    if (e)
+      return ext_fail (e);
+    memcpy (&in, &u.in, sizeof in);
+  }
+  else if (ext_inode (efs, ino, &in) == -1)
     return -1;
+  st->no_xattrs = ext_no_xattrs (efs, &in, whole ? u.raw : NULL, isize);
   /* How much of the large part the inode really has. */
   if (EXT2_INODE_SIZE (efs->super) > EXT2_GOOD_OLD_INODE_SIZE
       && in.i_extra_isize <= EXT2_INODE_SIZE (efs->super)

@@ -47,6 +47,8 @@ struct vs_hostfs_stat {
   int deleted;                  /* an unallocated inode (--deleted) */
   int content;                  /* a deleted regular file's blocks: one of
                                  * enum vs_hostfs_content; 0 otherwise */
+  int no_xattrs;                /* the inode holds no extended attribute:
+                                 * getxattr of any name gives ENODATA */
 };
 
 /* Whether a deleted regular file's bytes can still be read as its own. */

@@ -13,11 +13,15 @@
  *
  *   INFO      a: root; payload type, label, uuid, each NUL-ended; on an
  *             error the payload is the reason
- *   STAT      payload: 18 u64 (struct vs_hostfs_stat, times as seconds
+ *   STAT      payload: 19 u64 (struct vs_hostfs_stat, times as seconds
  *             and nanoseconds)
  *   READDIR   several answers: flags MORE while more follow, a: the
  *             entries in the payload, each u64 ino, u32 len, len bytes;
  *             the last (no MORE) carries the listing's status
+ *   PLUS      as READDIR, each entry u64 ino, u32 len, u32 has_stat, len
+ *             bytes, then (has_stat 1) its stat as STAT's payload; an
+ *             entry whose stat failed has none (STAT then gives the
+ *             error): a walk's listing and its lstat calls in one
  *   LOOKUP    a: the inode
  *   READLINK  payload: the target
  *   READ      payload: the bytes read (len at most VS_REMOTE_CHUNK)
@@ -49,13 +53,13 @@
 
 enum op {
   OP_INFO = 1, OP_STAT, OP_READDIR, OP_LOOKUP, OP_READLINK, OP_READ,
-  OP_GETXATTR, OP_DELETED, OP_ORPHANS,
+  OP_GETXATTR, OP_DELETED, OP_ORPHANS, OP_PLUS,
 };
 
 #define REQ_HDR 32
 #define RESP_HDR 24
 #define FLAG_MORE 1u
-#define STAT_FIELDS 18
+#define STAT_FIELDS 19
 /* A listing is sent in batches of about this many bytes. */
 #define BATCH_BYTES (64 * 1024)
 /* The most bytes of a type name, label, UUID or open error kept. */
@@ -130,17 +134,14 @@ serve_info (struct server *s)
   return rc;
 }
 
-static int
-serve_stat (struct server *s, uint64_t ino)
+/* A stat as the wire carries it, STAT_FIELDS u64 at p. */
+static void
+stat_encode (const struct vs_hostfs_stat *sp, unsigned char *p)
 {
-  struct vs_hostfs_stat st;
-  unsigned char p[STAT_FIELDS * 8];
+  const struct vs_hostfs_stat st = *sp;
   uint64_t f[STAT_FIELDS];
   int i;
 
-  memset (&st, 0, sizeof st);
-  if (s->be->stat (s->fs, ino, &st) == -1)
-    return reply (s, err_of (-1), 0, 0, 0, NULL, 0);
   f[0] = st.ino;
   f[1] = st.mode;
   f[2] = st.uid;
@@ -159,8 +160,21 @@ serve_stat (struct server *s, uint64_t ino)
   f[15] = (uint64_t) st.btime.tv_nsec;
   f[16] = st.deleted != 0;
   f[17] = (uint64_t) st.content;
+  f[18] = st.no_xattrs != 0;
   for (i = 0; i < STAT_FIELDS; i++)
     vs_put_le64 (p + 8 * i, f[i]);
+}
+
+static int
+serve_stat (struct server *s, uint64_t ino)
+{
+  struct vs_hostfs_stat st;
+  unsigned char p[STAT_FIELDS * 8];
+
+  memset (&st, 0, sizeof st);
+  if (s->be->stat (s->fs, ino, &st) == -1)
+    return reply (s, err_of (-1), 0, 0, 0, NULL, 0);
+  stat_encode (&st, p);
   return reply (s, 0, 0, 0, 0, p, sizeof p);
 }
 
@@ -170,6 +184,7 @@ struct batch {
   uint64_t count;
   int send_failed;
   int too_long;
+  int plus;                     /* PLUS: each entry with its stat */
   uint64_t next;                /* ORPHANS: the cursor after this step */
 };
 
@@ -188,16 +203,28 @@ static int
 batch_add (void *opaque, const char *name, size_t len, uint64_t ino)
 {
   struct batch *bt = opaque;
-  unsigned char h[12];
+  unsigned char h[16];
+  unsigned char p[STAT_FIELDS * 8];
+  struct vs_hostfs_stat st;
+  int has_stat = 0;
 
   if (len > VS_REMOTE_MAX_NAME) {
     bt->too_long = 1;
     return 1;
   }
+  if (bt->plus) {
+    memset (&st, 0, sizeof st);
+    has_stat = bt->s->be->stat (bt->s->fs, ino, &st) == 0;
+    if (has_stat)
+      stat_encode (&st, p);
+  }
   vs_put_le64 (h, ino);
   vs_put_le32 (h + 8, (uint32_t) len);
-  vs_buf_add (&bt->b, h, sizeof h);
+  vs_put_le32 (h + 12, (uint32_t) has_stat);
+  vs_buf_add (&bt->b, h, bt->plus ? 16 : 12);
   vs_buf_add (&bt->b, name, len);
+  if (has_stat)
+    vs_buf_add (&bt->b, p, sizeof p);
   bt->count++;
   if (bt->b.len >= BATCH_BYTES && batch_flush (bt, 0, FLAG_MORE) == -1) {
     bt->send_failed = 1;
@@ -215,7 +242,8 @@ serve_readdir (struct server *s, uint32_t op, uint64_t dir)
 
   memset (&bt, 0, sizeof bt);
   bt.s = s;
-  if (op == OP_READDIR)
+  bt.plus = op == OP_PLUS;
+  if (op == OP_READDIR || op == OP_PLUS)
     rc = s->be->readdir (s->fs, dir, batch_add, &bt);
   else if ((op == OP_DELETED && !s->be->readdir_deleted)
            || (op == OP_ORPHANS && !s->be->orphans)) {
@@ -348,7 +376,7 @@ serve (struct vs_child *ch, void *opaque)
       switch (op) {
       case OP_INFO: rc = serve_info (s); break;
       case OP_STAT: rc = serve_stat (s, ino); break;
-      case OP_READDIR: case OP_DELETED: case OP_ORPHANS:
+      case OP_READDIR: case OP_DELETED: case OP_ORPHANS: case OP_PLUS:
         rc = serve_readdir (s, op, ino);
         break;
       case OP_LOOKUP: rc = serve_lookup (s, ino, name, namelen); break;
@@ -480,7 +508,8 @@ call (struct vs_remote *r, uint32_t op, uint64_t ino, uint64_t off,
   }
   if (parse_answer (r, msg, mlen, an) == -1)
     return -1;
-  if (an->flags && op != OP_READDIR && op != OP_DELETED && op != OP_ORPHANS)
+  if (an->flags && op != OP_READDIR && op != OP_DELETED && op != OP_ORPHANS
+      && op != OP_PLUS)
     return bad_answer (r, an, "a continued answer to a single request");
   return 0;
 }
@@ -609,27 +638,22 @@ vs_remote_error (const struct vs_remote *r)
   return vs_child_failed (r->ch);
 }
 
-int
-vs_remote_stat (struct vs_remote *r, uint64_t ino, struct vs_hostfs_stat *st)
+/* Decodes the STAT_FIELDS u64 at p, the stat of ino.  Returns -1 when
+ * a value is impossible (the caller kills the child). */
+static int
+stat_decode (const unsigned char *p, uint64_t ino, struct vs_hostfs_stat *st)
 {
-  struct answer an;
   uint64_t f[STAT_FIELDS];
   int i;
 
-  if (call (r, OP_STAT, ino, 0, 0, NULL, 0, &an) == -1)
-    return -1;
-  if (an.status)
-    return answer_error (&an);
-  if (an.plen != STAT_FIELDS * 8)
-    return bad_answer (r, &an, "a stat of the wrong size");
   for (i = 0; i < STAT_FIELDS; i++)
-    f[i] = vs_le64 (an.payload + 8 * i);
+    f[i] = vs_le64 (p + 8 * i);
   if (f[0] != ino || f[1] > UINT32_MAX || f[2] > UINT32_MAX
       || f[3] > UINT32_MAX || f[8] >= 1000000000 || f[10] >= 1000000000
       || f[12] >= 1000000000 || f[15] >= 1000000000 || f[13] > 1
-      || f[16] > 1 || f[17] > VS_HOSTFS_CONTENT_NONE
+      || f[16] > 1 || f[17] > VS_HOSTFS_CONTENT_NONE || f[18] > 1
       || (f[17] && (!f[16] || (f[1] & S_IFMT) != S_IFREG)))
-    return bad_answer (r, &an, "a stat with impossible values");
+    return -1;
   memset (st, 0, sizeof *st);
   st->ino = f[0];
   st->mode = (uint32_t) f[1];
@@ -649,6 +673,23 @@ vs_remote_stat (struct vs_remote *r, uint64_t ino, struct vs_hostfs_stat *st)
   st->btime.tv_nsec = (long) f[15];
   st->deleted = (int) f[16];
   st->content = (int) f[17];
+  st->no_xattrs = (int) f[18];
+  return 0;
+}
+
+int
+vs_remote_stat (struct vs_remote *r, uint64_t ino, struct vs_hostfs_stat *st)
+{
+  struct answer an;
+
+  if (call (r, OP_STAT, ino, 0, 0, NULL, 0, &an) == -1)
+    return -1;
+  if (an.status)
+    return answer_error (&an);
+  if (an.plen != STAT_FIELDS * 8)
+    return bad_answer (r, &an, "a stat of the wrong size");
+  if (stat_decode (an.payload, ino, st) == -1)
+    return bad_answer (r, &an, "a stat with impossible values");
   free (an.msg);
   return 0;
 }
@@ -657,8 +698,10 @@ vs_remote_stat (struct vs_remote *r, uint64_t ino, struct vs_hostfs_stat *st)
  * cursor the last answer gave. */
 static int
 listing (struct vs_remote *r, uint32_t op, uint64_t dir,
-         vs_hostfs_dirent_fn *fn, void *opaque, uint64_t *next)
+         vs_hostfs_dirent_fn *fn, vs_remote_plus_fn *plus, void *opaque,
+         uint64_t *next)
 {
+  size_t hlen = op == OP_PLUS ? 16 : 12;
   struct answer an;
   uint64_t total = 0, i;
   const unsigned char *p, *end;
@@ -674,27 +717,41 @@ listing (struct vs_remote *r, uint32_t op, uint64_t dir,
      * that the next answer read is the next request's. */
     p = an.payload;
     end = an.payload + an.plen;
-    if (an.a > an.plen / 12)
+    if (an.a > an.plen / hlen)
       return bad_answer (r, &an, "a batch counting more entries than it "
                          "holds");
     for (i = 0; i < an.a; i++) {
       uint64_t ino;
-      uint32_t len;
+      uint32_t len, has_stat = 0;
+      const unsigned char *name;
+      struct vs_hostfs_stat st;
 
-      if ((size_t) (end - p) < 12)
+      if ((size_t) (end - p) < hlen)
         return bad_answer (r, &an, "an entry cut short");
       ino = vs_le64 (p);
       len = vs_le32 (p + 8);
-      p += 12;
+      if (op == OP_PLUS)
+        has_stat = vs_le32 (p + 12);
+      p += hlen;
       if (len > (size_t) (end - p) || !name_ok (p, len))
         return bad_answer (r, &an, "an entry with an impossible name");
       if (ino == 0 && op != OP_DELETED)
         return bad_answer (r, &an, "an entry of inode 0");
       if (++total > VS_HOSTFS_MAX_ENTRIES)
         return bad_answer (r, &an, "a directory past the entry limit");
-      if (!stop)
-        stop = fn (opaque, (const char *) p, len, ino);
+      name = p;
       p += len;
+      if (has_stat > 1
+          || (has_stat && (size_t) (end - p) < STAT_FIELDS * 8))
+        return bad_answer (r, &an, "an entry's stat cut short");
+      if (has_stat && stat_decode (p, ino, &st) == -1)
+        return bad_answer (r, &an, "a stat with impossible values");
+      if (has_stat)
+        p += STAT_FIELDS * 8;
+      if (!stop)
+        stop = plus ? plus (opaque, (const char *) name, len, ino,
+                            has_stat ? &st : NULL)
+          : fn (opaque, (const char *) name, len, ino);
     }
     if (p != end)
       return bad_answer (r, &an, "bytes after a batch's entries");
@@ -725,14 +782,21 @@ int
 vs_remote_readdir (struct vs_remote *r, uint64_t dir,
                    vs_hostfs_dirent_fn *fn, void *opaque)
 {
-  return listing (r, OP_READDIR, dir, fn, opaque, NULL);
+  return listing (r, OP_READDIR, dir, fn, NULL, opaque, NULL);
+}
+
+int
+vs_remote_readdir_plus (struct vs_remote *r, uint64_t dir,
+                        vs_remote_plus_fn *fn, void *opaque)
+{
+  return listing (r, OP_PLUS, dir, NULL, fn, opaque, NULL);
 }
 
 int
 vs_remote_readdir_deleted (struct vs_remote *r, uint64_t dir,
                            vs_hostfs_dirent_fn *fn, void *opaque)
 {
-  return listing (r, OP_DELETED, dir, fn, opaque, NULL);
+  return listing (r, OP_DELETED, dir, fn, NULL, opaque, NULL);
 }
 
 int
@@ -746,7 +810,7 @@ vs_remote_orphans (struct vs_remote *r, uint64_t *cursor,
     errno = EINVAL;
     return -1;
   }
-  rc = listing (r, OP_ORPHANS, *cursor, fn, opaque, &next);
+  rc = listing (r, OP_ORPHANS, *cursor, fn, NULL, opaque, &next);
   if (rc == 0)
     *cursor = next;
   return rc;

@@ -93,6 +93,15 @@ int vs_remote_stat (struct vs_remote *r, uint64_t ino,
                     struct vs_hostfs_stat *st);
 int vs_remote_readdir (struct vs_remote *r, uint64_t dir,
                        vs_hostfs_dirent_fn *fn, void *opaque);
+/* A listing's entry with its stat: st is what vs_remote_stat would give
+ * (checked the same way), NULL when the child could not stat it
+ * (vs_remote_stat then says why).  Returns as vs_hostfs_dirent_fn. */
+typedef int vs_remote_plus_fn (void *opaque, const char *name, size_t len,
+                               uint64_t ino, const struct vs_hostfs_stat *st);
+/* As vs_remote_readdir, each entry with its stat: a walk's listing and
+ * its lstat calls in one exchange with the child. */
+int vs_remote_readdir_plus (struct vs_remote *r, uint64_t dir,
+                            vs_remote_plus_fn *fn, void *opaque);
 int vs_remote_readdir_deleted (struct vs_remote *r, uint64_t dir,
                                vs_hostfs_dirent_fn *fn, void *opaque);
 int vs_remote_orphans (struct vs_remote *r, uint64_t *cursor,

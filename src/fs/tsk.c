@@ -682,6 +682,7 @@ tsk_stat (struct vs_hostfs *fs, uint64_t ino, struct vs_hostfs_stat *st)
   st->deleted = (m->flags & TSK_FS_META_FLAG_ALLOC) == 0;
   if (st->deleted && type == S_IFREG)
     st->content = tsk_content (p, f);
+  st->no_xattrs = 1;            /* tsk_getxattr has none to give */
   /* What the default data attribute occupies on disk. */
   a = tsk_fs_file_attr_get (f);
   if (a && (a->flags & TSK_FS_ATTR_NONRES) && a->nrd.allocsize > 0)

@@ -239,7 +239,9 @@ entry (void *opaque, const char *name, size_t len, uint64_t ino)
       what_err = errno;
     }
   }
-  putchar ('\n');
+  /* What the reader says of the inode's attributes without reading them
+   * (a source answers getxattr from it). */
+  printf ("\t%d\n", st.no_xattrs != 0);
   if (what)
     error_line (c->path, what, what_err);
   if (S_ISDIR (st.mode))

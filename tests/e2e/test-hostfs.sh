@@ -134,6 +134,7 @@ def tree_records():
                                          follow_symlinks=False).hex()
             except OSError:
                 r["xattr"] = "-"
+            r["nattrs"] = len(os.listxattr(full, follow_symlinks=False))
             recs[rel] = r
     return recs
 
@@ -149,11 +150,11 @@ def run_dump(args, timeout=60):
         f = line.decode("ascii", "replace").split("\t")
         if f[0] == "fs":
             fs = f[1:]
-        elif f[0] == "e" and len(f) == 13:
+        elif f[0] == "e" and len(f) == 14:
             path = bytes.fromhex(f[1])
             ents[path] = dict(zip(["ino", "kind", "mode", "uid", "gid",
                                    "nlink", "size", "blocks", "mtime",
-                                   "data", "xattr"], f[2:]))
+                                   "data", "xattr", "noxattr"], f[2:]))
         elif f[0] == "err":
             errs.append((bytes.fromhex(f[1]) if f[1] != "-" else b"",
                          f[2], f[3]))
@@ -185,8 +186,16 @@ def compare(d, what, expect_type):
         if g["mtime"].split(".")[0] != t["mtime"]:
             bad.append("%r mtime: got %s, want %s" % (path, g["mtime"],
                                                       t["mtime"]))
+        # A reader that says an inode holds no attribute is believed
+        # (getxattr is then not asked): it must never hide one.
+        if g["noxattr"] == "1" and t["nattrs"]:
+            bad.append("%r: said to hold no attribute, holds %d"
+                       % (path, t["nattrs"]))
+    if not any(g["noxattr"] == "1" for g in got.values()):
+        bad.append("no inode said to hold no attribute")
     ok(not bad, "%s: types, modes, owners, link counts, sizes, mtimes, "
-       "contents, targets and capabilities match the tree" % what, bad)
+       "contents, targets and capabilities match the tree, and an inode "
+       "said to hold no attribute holds none" % what, bad)
     # Hard links: one inode in the image exactly where one in the tree.
     by_t, by_g = {}, {}
     for path, t in tree.items():

@@ -340,6 +340,7 @@ static const struct fake_node nodes[] = {
   { 6, 2, "big.bin", S_IFREG | 0600, NULL },
   { 7, 3, "passwd", S_IFREG | 0644, "root:x:0:0::/root:/bin/sh\n" },
   { 8, 2, "many", S_IFDIR | 0700, NULL },
+  { 9, 3, "broken", S_IFREG | 0644, "" },     /* its stat fails */
 };
 
 struct vs_hostfs {
@@ -422,7 +423,12 @@ fake_stat (struct vs_hostfs *fs, uint64_t ino, struct vs_hostfs_stat *st)
     errno = ENOENT;
     return -1;
   }
+  if (ino == 9) {
+    errno = EIO;
+    return -1;
+  }
   memset (st, 0, sizeof *st);
+  st->no_xattrs = ino != 4;     /* hello.txt has two */
   st->ino = ino;
   st->mode = n ? n->mode : S_IFREG | 0600;
   st->uid = 1000;
@@ -564,6 +570,7 @@ struct names {
   struct vs_buf b;
   size_t count, stop_at;
   int bad;
+  struct vs_remote *r;          /* collect_plus: compared with its stat */
 };
 
 static int
@@ -575,6 +582,33 @@ collect (void *opaque, const char *name, size_t len, uint64_t ino)
   vs_buf_addf (&n->b, "=%llu;", (unsigned long long) ino);
   n->count++;
   return n->stop_at && n->count == n->stop_at ? 42 : 0;
+}
+
+static int
+same_stat (const struct vs_hostfs_stat *a, const struct vs_hostfs_stat *b)
+{
+  return a->ino == b->ino && a->mode == b->mode && a->uid == b->uid
+    && a->gid == b->gid && a->nlink == b->nlink && a->size == b->size
+    && a->blocks == b->blocks && a->mtime.tv_sec == b->mtime.tv_sec
+    && a->mtime.tv_nsec == b->mtime.tv_nsec && a->has_btime == b->has_btime
+    && a->btime.tv_sec == b->btime.tv_sec && a->deleted == b->deleted
+    && a->content == b->content && a->no_xattrs == b->no_xattrs;
+}
+
+/* A PLUS entry: its name as collect records it, "!" when it came
+ * without a stat; a stat that differs from the fake's own is bad. */
+static int
+collect_plus (void *opaque, const char *name, size_t len, uint64_t ino,
+              const struct vs_hostfs_stat *st)
+{
+  struct names *n = opaque;
+  struct vs_hostfs_stat want;
+
+  if (st && (fake_stat (NULL, ino, &want) == -1 || !same_stat (st, &want)))
+    n->bad = 1;
+  if (!st)
+    vs_buf_addc (&n->b, '!');
+  return collect (opaque, name, len, ino);
 }
 
 static struct vs_remote *
@@ -627,7 +661,7 @@ test_remote (void)
   free (err);
   err = NULL;
   if (!r) {
-    for (i = 0; i < 19; i++)
+    for (i = 0; i < 23; i++)
       tap_skip ("the remote did not open");
     return;
   }
@@ -680,6 +714,40 @@ test_remote (void)
   tap_ok (vs_remote_readdir (r, 4, collect, &n) == -1 && errno == ENOTDIR,
           "readdir of a file: ENOTDIR");
   vs_buf_release (&n.b);
+
+  /* The same listings with their stats (what a source's walk asks). */
+  memset (&n, 0, sizeof n);
+  rc = vs_remote_readdir_plus (r, 2, collect_plus, &n);
+  tap_ok (rc == 0 && !n.bad && n.b.data
+          && strcmp (n.b.data, "etc=3;hello.txt=4;link=5;big.bin=6;"
+                     "many=8;") == 0, "a listing with stats: the same "
+          "entries, each stat as the reader gave it: %s",
+          n.b.data ? n.b.data : "");
+  vs_buf_release (&n.b);
+  memset (&n, 0, sizeof n);
+  rc = vs_remote_readdir_plus (r, 3, collect_plus, &n);
+  tap_ok (rc == 0 && !n.bad && n.b.data
+          && strcmp (n.b.data, "passwd=7;!broken=9;") == 0
+          && vs_remote_stat (r, 9, &st) == -1 && errno == EIO
+          && vs_remote_error (r) == NULL,
+          "an entry whose stat fails comes without one, and stat then "
+          "gives the error: %s", n.b.data ? n.b.data : "");
+  vs_buf_release (&n.b);
+  memset (&n, 0, sizeof n);
+  rc = vs_remote_readdir_plus (r, 8, collect_plus, &n);
+  ok = rc == 0 && !n.bad && n.count == MANY;
+  vs_buf_release (&n.b);
+  memset (&n, 0, sizeof n);
+  n.stop_at = 7;
+  rc = vs_remote_readdir_plus (r, 8, collect_plus, &n);
+  tap_ok (ok && rc == 42 && n.count == 7
+          && vs_remote_lookup (r, 2, "link", 4, &ino) == 0 && ino == 5,
+          "%d entries with their stats in several batches; stopped early, "
+          "the next call is answered right", MANY);
+  vs_buf_release (&n.b);
+  ok = vs_remote_stat (r, 4, &st) == 0 && !st.no_xattrs
+    && vs_remote_stat (r, 7, &st) == 0 && st.no_xattrs;
+  tap_ok (ok, "a stat says whether the inode holds no attribute");
 
   tap_ok (vs_remote_lookup (r, 3, "passwd", 6, &ino) == 0 && ino == 7
           && vs_remote_lookup (r, 2, "nothing", 7, &ino) == -1
@@ -762,6 +830,18 @@ test_remote (void)
   vs_remote_close (r);
   free (err);
   err = NULL;
+  r = open_fake (&dev, NULL, EVIL_STAT_NSEC, &err);
+  memset (&n, 0, sizeof n);
+  rc = r ? vs_remote_readdir_plus (r, 2, collect_plus, &n) : 0;
+  tap_ok (r && rc == -1 && errno == EIO && n.count == 0
+          && vs_remote_error (r) && strstr (vs_remote_error (r), "stat"),
+          "a listing carrying such a stat is refused before the caller "
+          "sees an entry: %s", r && vs_remote_error (r)
+          ? vs_remote_error (r) : "no error");
+  vs_buf_release (&n.b);
+  vs_remote_close (r);
+  free (err);
+  err = NULL;
 
   r = open_fake (&dev, "child-crash", EVIL_NONE, &err);
   tap_ok (!r && err && strstr (err, "SIGSEGV"),
@@ -775,7 +855,7 @@ main (void)
 {
   int status;
 
-  tap_plan (38);
+  tap_plan (43);
   test_sandbox ();
   test_after ();
   test_remote ();
