@@ -160,7 +160,26 @@ struct stanza {
   size_t ncf, alloc;
   int in_conffiles;
   int any;
+  unsigned seen;                /* the FIELD_ bits of the fields read */
+  int dup;                      /* one of them came twice */
 };
+
+/* The fields the parser reads; dpkg refuses a stanza that repeats one
+ * ("duplicate value for field"), and so does this parser: a second
+ * Package line must not rename a package behind the first. */
+enum {
+  FIELD_PACKAGE = 1u, FIELD_ARCH = 2u, FIELD_VERSION = 4u,
+  FIELD_STATUS = 8u, FIELD_CONFFILES = 16u,
+};
+
+/* Notes that field f was read; a second time marks the stanza bad. */
+static void
+seen (struct stanza *st, unsigned f)
+{
+  if (st->seen & f)
+    st->dup = 1;
+  st->seen |= f;
+}
 
 static int
 emit (struct stanza *st, int (*fn) (const struct vs_dpkg_package *, void *),
@@ -168,7 +187,10 @@ emit (struct stanza *st, int (*fn) (const struct vs_dpkg_package *, void *),
 {
   int r = 0;
 
-  if (st->p.name) {
+  if (st->dup) {
+    if (bad)
+      (*bad)++;
+  } else if (st->p.name) {
     st->p.has_files
         = st->p.status ? status_has_files (st->p.status, st->p.status_len) : 0;
     st->p.conffiles = st->cf;
@@ -180,6 +202,8 @@ emit (struct stanza *st, int (*fn) (const struct vs_dpkg_package *, void *),
   st->ncf = 0;
   st->in_conffiles = 0;
   st->any = 0;
+  st->seen = 0;
+  st->dup = 0;
   return r;
 }
 
@@ -239,19 +263,26 @@ vs_dpkg_parse_status (const char *data, size_t len,
     v = colon + 1;
     vn = l.n - name_n - 1;
     trim (&v, &vn);
-    if (name_n == 7 && strncasecmp (l.s, "Package", 7) == 0 && vn) {
-      st.p.name = v;
-      st.p.name_len = vn;
+    if (name_n == 7 && strncasecmp (l.s, "Package", 7) == 0) {
+      seen (&st, FIELD_PACKAGE);
+      if (vn) {
+        st.p.name = v;
+        st.p.name_len = vn;
+      }
     } else if (name_n == 12 && strncasecmp (l.s, "Architecture", 12) == 0) {
+      seen (&st, FIELD_ARCH);
       st.p.arch = v;
       st.p.arch_len = vn;
     } else if (name_n == 7 && strncasecmp (l.s, "Version", 7) == 0) {
+      seen (&st, FIELD_VERSION);
       st.p.version = v;
       st.p.version_len = vn;
     } else if (name_n == 6 && strncasecmp (l.s, "Status", 6) == 0) {
+      seen (&st, FIELD_STATUS);
       st.p.status = v;
       st.p.status_len = vn;
     } else if (name_n == 9 && strncasecmp (l.s, "Conffiles", 9) == 0) {
+      seen (&st, FIELD_CONFFILES);
       st.in_conffiles = 1;
       st.ncf = 0;
     }

@@ -47,7 +47,9 @@ struct vs_dpkg_package {
   size_t nconffiles;
 };
 
-/* Calls fn for each stanza with a Package field. */
+/* Calls fn for each stanza with a Package field.  A stanza that repeats
+ * one of the fields above (dpkg refuses those) is skipped and counted in
+ * *bad. */
 int vs_dpkg_parse_status (const char *data, size_t len,
                           int (*fn) (const struct vs_dpkg_package *p,
                                      void *opaque),

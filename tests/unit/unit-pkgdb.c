@@ -87,6 +87,14 @@ test_status (void)
         "\n"
         "no colon here\n"
         "\n"
+        "Package: openssh-server\n"
+        "Status: install ok installed\n"
+        "Package: renamed\n"
+        "\n"
+        "Package: twice-status\n"
+        "Status: deinstall ok config-files\n"
+        "Status: install ok installed\n"
+        "\n"
         "Package: nonl\n"
         "Status: install ok installed";
   struct status_seen s;
@@ -101,9 +109,10 @@ test_status (void)
           "status: conffiles with obsolete and newconffile");
   tap_is_str (s.first_md5, "0c6e2af0e7a3e3f2a5c8b9d1e4f60718",
               "status: conffile md5 lowercased");
-  tap_ok (bad == 4,
-          "status: 2 bad conffile lines, a line without a colon "
-          "and a stanza without Package counted (%zu)",
+  tap_ok (bad == 6,
+          "status: 2 bad conffile lines, a line without a colon, "
+          "a stanza without Package and 2 that repeat a field (as dpkg "
+          "refuses them) counted (%zu)",
           bad);
   tap_is_str (s.names[3], "nonl", "status: last stanza without a newline");
 }
