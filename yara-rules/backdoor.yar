@@ -41,16 +41,18 @@ rule Backdoor_LD_PRELOAD_Rootkit_ELF : backdoor rootkit elf
     $proc_pid = /\/proc\/(self\/fd\/%d|%[sd]\/(stat|status|cmdline))\x00/
 
   condition:
+    // The strings first: the loops over the symbols run only in the
+    // few shared objects that hold one.
     uint32(0) == 0x464c457f and elf.type == elf.ET_DYN and
     filesize < 8MB and
+    ($preload or $proc_tcp or $proc_pid) and
     // A handful of hooks, not a sanitizer runtime with thousands of
     // interceptors.
     elf.dynsym_entries < 500 and
     for any s in elf.dynsym : (
       (s.name == "readdir" or s.name == "readdir64") and s.shndx != 0
     ) and
-    for any s in elf.dynsym : (s.name == "dlsym" and s.shndx == 0) and
-    ($preload or $proc_tcp or $proc_pid)
+    for any s in elf.dynsym : (s.name == "dlsym" and s.shndx == 0)
 }
 
 rule Backdoor_PAM_Credential_Logger_ELF : backdoor pam elf
@@ -68,8 +70,11 @@ rule Backdoor_PAM_Credential_Logger_ELF : backdoor pam elf
     $fmt = /%s[^\x00]{0,4}%s/
 
   condition:
+    // The strings first: every shared object of the system would
+    // otherwise have its symbols compared.
     uint32(0) == 0x464c457f and elf.type == elf.ET_DYN and
     filesize < 8MB and
+    $tmp_path and $fmt and
     for any s in elf.dynsym : (
       s.name == "pam_sm_authenticate" and s.shndx != 0
     ) and
@@ -80,8 +85,7 @@ rule Backdoor_PAM_Credential_Logger_ELF : backdoor pam elf
     for any s in elf.dynsym : (
       (s.name == "fopen" or s.name == "fopen64" or s.name == "open" or
        s.name == "open64") and s.shndx == 0
-    ) and
-    $tmp_path and $fmt
+    )
 }
 
 rule Backdoor_PAM_Magic_Password_Source : backdoor pam source
