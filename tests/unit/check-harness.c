@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "parse/accounts.h"
+#include "base/hash.h"
 #include "check-harness.h"
 #include "core/guest.h"
 #include "core/pkgdb.h"
@@ -220,6 +221,69 @@ vs_test_text (struct vs_test_guest *t, const char *sql)
                     (size_t) sqlite3_column_bytes (s, 0) + 1);
   sqlite3_finalize (s);
   return v;
+}
+
+void
+vs_test_md5_hex (const char *data, size_t len, char out[33])
+{
+  struct vs_hash h;
+  char sha1[41], sha256[65];
+
+  vs_hash_init (&h);
+  vs_hash_update (&h, data, len);
+  vs_hash_final (&h, out, sha1, sha256);
+}
+
+void
+vs_test_dpkg (struct vs_test_guest *t, const char *const *pkgs,
+              size_t npkgs, const struct vs_test_pkgfile *files,
+              size_t nfiles, const char *list_dirs, const char *fields,
+              const char *extra_status)
+{
+  struct vs_buf status = VS_BUF_INIT;
+  size_t i, k;
+
+  for (k = 0; k < npkgs; k++) {
+    struct vs_buf list = VS_BUF_INIT, sums = VS_BUF_INIT;
+    const char *colon = strchr (pkgs[k], ':');
+    size_t nlen = colon ? (size_t) (colon - pkgs[k]) : strlen (pkgs[k]);
+    int has_conf = 0;
+    char *path;
+
+    vs_buf_addf (&status, "Package: %.*s\nStatus: install ok installed\n"
+                 "%sArchitecture: %s\nVersion: 1.0-1\n", (int) nlen,
+                 pkgs[k], fields ? fields : "", colon ? colon + 1 : "all");
+    vs_buf_adds (&list, list_dirs);
+    for (i = 0; i < nfiles; i++) {
+      const struct vs_test_pkgfile *f = &files[i];
+      char md5[33];
+
+      if (strcmp (f->pkg, pkgs[k]) != 0)
+        continue;
+      vs_test_md5_hex (f->data, f->len ? f->len : strlen (f->data), md5);
+      vs_buf_addf (&list, "%s\n", f->path);
+      if (f->conffile) {
+        if (!has_conf++)
+          vs_buf_adds (&status, "Conffiles:\n");
+        vs_buf_addf (&status, " %s %s\n", f->path, md5);
+      }
+      else
+        vs_buf_addf (&sums, "%s  %s\n", md5, f->path + 1);
+    }
+    vs_buf_addc (&status, '\n');
+    path = vs_xasprintf ("/var/lib/dpkg/info/%s.list", pkgs[k]);
+    vs_test_write (t, path, list.data, 0644);
+    free (path);
+    path = vs_xasprintf ("/var/lib/dpkg/info/%s.md5sums", pkgs[k]);
+    vs_test_write (t, path, sums.len ? sums.data : "", 0644);
+    free (path);
+    vs_buf_release (&list);
+    vs_buf_release (&sums);
+  }
+  if (extra_status)
+    vs_buf_adds (&status, extra_status);
+  vs_test_write (t, "/var/lib/dpkg/status", status.data, 0644);
+  vs_buf_release (&status);
 }
 
 int64_t

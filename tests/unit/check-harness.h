@@ -52,6 +52,31 @@ void vs_test_symlink (struct vs_test_guest *t, const char *path,
 void vs_test_chown (struct vs_test_guest *t, const char *path, uid_t uid,
                     gid_t gid);
 
+/* The md5 of data as lowercase hex (what dpkg's files record). */
+void vs_test_md5_hex (const char *data, size_t len, char out[33]);
+
+/* One file a package of vs_test_dpkg ships. */
+struct vs_test_pkgfile {
+  const char *pkg;              /* as in vs_test_dpkg's pkgs */
+  const char *path;             /* as the package lists it */
+  const char *data;             /* its bytes */
+  size_t len;                   /* 0: strlen (data) */
+  int conffile;                 /* a conffile (md5 in status), else in
+                                 * the package's md5sums */
+};
+
+/* Writes a dpkg database (not the files themselves): for each of pkgs,
+ * "name" or "name:arch" (arch "all" when none), a stanza in
+ * /var/lib/dpkg/status (installed, version 1.0-1, then fields, its
+ * Conffiles with their md5), info/PKG.list (list_dirs, then its files)
+ * and info/PKG.md5sums, PKG as given ("libc6:amd64.list", as dpkg names
+ * a multi-arch package's); extra_status (NULL: none) ends the status
+ * file as it is. */
+void vs_test_dpkg (struct vs_test_guest *t, const char *const *pkgs,
+                   size_t npkgs, const struct vs_test_pkgfile *files,
+                   size_t nfiles, const char *list_dirs, const char *fields,
+                   const char *extra_status);
+
 /* Records the tree (an OS with this distro and package format, "/" on
  * one filesystem) and fills t->ctx: store, db, scan id, os, guest view,
  * accounts from the guest's /etc/passwd, pkgdb NULL (call vs_pkgdb_load

@@ -84,17 +84,6 @@ static const struct pf debian[] = {
     "#! /bin/sh\nset -e\n", 0755, 1 },
 };
 
-static void
-md5_hex (const char *data, size_t len, char out[33])
-{
-  struct vs_hash h;
-  char sha1[41], sha256[65];
-
-  vs_hash_init (&h);
-  vs_hash_update (&h, data, len);
-  vs_hash_final (&h, out, sha1, sha256);
-}
-
 static char *
 content_of (const struct pf *f, size_t *len)
 {
@@ -127,8 +116,8 @@ build_debian (struct vs_test_guest *t)
     "kmod", "systemd", "linux-image-" KVER, "initramfs-tools",
     "initramfs-tools-core", "udev", "grub-common",
   };
-  struct vs_buf status = VS_BUF_INIT;
-  size_t i, k;
+  struct vs_test_pkgfile owned[VS_ARRAY_SIZE (debian)];
+  size_t i;
 
   vs_test_symlink (t, "/bin", "usr/bin");
   vs_test_symlink (t, "/sbin", "usr/sbin");
@@ -136,46 +125,16 @@ build_debian (struct vs_test_guest *t)
   vs_test_mkdir (t, "/usr/bin", 0755);
   vs_test_write (t, "/etc/passwd", "root:x:0:0:root:/root:/bin/bash\n",
                  0644);
-  for (k = 0; k < VS_ARRAY_SIZE (pkgs); k++) {
-    struct vs_buf list = VS_BUF_INIT, sums = VS_BUF_INIT;
-    int has_conf = 0;
-    char *path;
-
-    vs_buf_addf (&status, "Package: %s\nStatus: install ok installed\n"
-                 "Architecture: amd64\nVersion: 1.0-1\n", pkgs[k]);
-    vs_buf_adds (&list, "/.\n/usr\n");
-    for (i = 0; i < VS_ARRAY_SIZE (debian); i++) {
-      const struct pf *f = &debian[i];
-      char md5[33];
-      size_t len;
-      char *data;
-
-      if (strcmp (f->pkg, pkgs[k]) != 0)
-        continue;
-      data = content_of (f, &len);
-      md5_hex (data, len, md5);
-      free (data);
-      vs_buf_addf (&list, "%s\n", f->path);
-      if (f->conffile) {
-        if (!has_conf++)
-          vs_buf_adds (&status, "Conffiles:\n");
-        vs_buf_addf (&status, " %s %s\n", f->path, md5);
-      }
-      else
-        vs_buf_addf (&sums, "%s  %s\n", md5, f->path + 1);
-    }
-    vs_buf_addc (&status, '\n');
-    path = vs_xasprintf ("/var/lib/dpkg/info/%s.list", pkgs[k]);
-    vs_test_write (t, path, list.data, 0644);
-    free (path);
-    path = vs_xasprintf ("/var/lib/dpkg/info/%s.md5sums", pkgs[k]);
-    vs_test_write (t, path, sums.len ? sums.data : "", 0644);
-    free (path);
-    vs_buf_release (&list);
-    vs_buf_release (&sums);
+  for (i = 0; i < VS_ARRAY_SIZE (debian); i++) {
+    owned[i].pkg = debian[i].pkg;
+    owned[i].path = debian[i].path;
+    owned[i].data = content_of (&debian[i], &owned[i].len);
+    owned[i].conffile = debian[i].conffile;
   }
-  vs_test_write (t, "/var/lib/dpkg/status", status.data, 0644);
-  vs_buf_release (&status);
+  vs_test_dpkg (t, pkgs, VS_ARRAY_SIZE (pkgs), owned, VS_ARRAY_SIZE (owned),
+                "/.\n/usr\n", NULL, NULL);
+  for (i = 0; i < VS_ARRAY_SIZE (owned); i++)
+    free ((char *) owned[i].data);
   for (i = 0; i < VS_ARRAY_SIZE (debian); i++) {
     const struct pf *f = &debian[i];
     size_t len;

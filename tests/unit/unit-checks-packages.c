@@ -23,17 +23,6 @@
 static char *elf; /* the host's /usr/bin/true */
 static size_t elf_len;
 
-static void
-md5_hex (const char *data, size_t len, char out[33])
-{
-  struct vs_hash h;
-  char sha1[41], sha256[65];
-
-  vs_hash_init (&h);
-  vs_hash_update (&h, data, len);
-  vs_hash_final (&h, out, sha1, sha256);
-}
-
 /* One packaged file of the fake Debian. */
 struct pf {
   const char *pkg;     /* info/ file name without suffix */
@@ -96,12 +85,12 @@ content_of (const struct pf *f, size_t *len)
 static void
 build_debian (struct vs_test_guest *t)
 {
-  struct vs_buf status = VS_BUF_INIT;
   static const char *const pkgs[] = {
     "coreutils",      "base-files", "e2fsprogs",         "libc6:amd64",
     "openssh-server", "libpq-dev",  "postgresql-common",
   };
-  size_t i, k;
+  struct vs_test_pkgfile owned[VS_ARRAY_SIZE (debian)];
+  size_t i;
 
   vs_test_symlink (t, "/bin", "usr/bin");
   vs_test_symlink (t, "/sbin", "usr/sbin");
@@ -111,55 +100,21 @@ build_debian (struct vs_test_guest *t)
                  "root:x:0:0:root:/root:/bin/bash\n"
                  "daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n",
                  0644);
-  for (k = 0; k < VS_ARRAY_SIZE (pkgs); k++) {
-    struct vs_buf list = VS_BUF_INIT, sums = VS_BUF_INIT;
-    const char *colon = strchr (pkgs[k], ':');
-    char *path;
-
-    vs_buf_addf (&status,
-                 "Package: %.*s\nStatus: install ok installed\n"
-                 "Priority: important\nArchitecture: %s\n"
-                 "Version: 1.0-1\nDescription: test package\n"
-                 " with a continuation line\n",
-                 (int)(colon ? (size_t)(colon - pkgs[k]) : strlen (pkgs[k])),
-                 pkgs[k], colon ? colon + 1 : "all");
-    int has_conf = 0;
-
-    vs_buf_adds (&list, "/.\n/usr\n/usr/share\n");
-    for (i = 0; i < VS_ARRAY_SIZE (debian); i++) {
-      const struct pf *f = &debian[i];
-      char md5[33];
-      size_t len;
-      const char *data = content_of (f, &len);
-
-      if (strcmp (f->pkg, pkgs[k]) != 0)
-        continue;
-      md5_hex (data, len, md5);
-      vs_buf_addf (&list, "%s\n", f->path);
-      if (f->conffile) {
-        if (!has_conf++)
-          vs_buf_adds (&status, "Conffiles:\n");
-        vs_buf_addf (&status, " %s %s\n", f->path, md5);
-      } else
-        vs_buf_addf (&sums, "%s  %s\n", md5, f->path + 1);
-    }
-    vs_buf_addc (&status, '\n');
-    path = vs_xasprintf ("/var/lib/dpkg/info/%s.list", pkgs[k]);
-    vs_test_write (t, path, list.data, 0644);
-    free (path);
-    path = vs_xasprintf ("/var/lib/dpkg/info/%s.md5sums", pkgs[k]);
-    vs_test_write (t, path, sums.len ? sums.data : "", 0644);
-    free (path);
-    vs_buf_release (&list);
-    vs_buf_release (&sums);
+  for (i = 0; i < VS_ARRAY_SIZE (debian); i++) {
+    owned[i].pkg = debian[i].pkg;
+    owned[i].path = debian[i].path;
+    owned[i].data = content_of (&debian[i], &owned[i].len);
+    owned[i].conffile = debian[i].conffile;
   }
   /* A removed package whose conffile is gone too, one never installed. */
-  vs_buf_adds (&status, "Package: oldpkg\nStatus: deinstall ok config-files"
-                        "\nConffiles:\n /etc/oldpkg.conf "
-                        "0123456789abcdef0123456789abcdef\n\n"
-                        "Package: never\nStatus: purge ok not-installed\n\n");
-  vs_test_write (t, "/var/lib/dpkg/status", status.data, 0644);
-  vs_buf_release (&status);
+  vs_test_dpkg (t, pkgs, VS_ARRAY_SIZE (pkgs), owned, VS_ARRAY_SIZE (owned),
+                "/.\n/usr\n/usr/share\n",
+                "Priority: important\nDescription: test package\n"
+                " with a continuation line\n",
+                "Package: oldpkg\nStatus: deinstall ok config-files"
+                "\nConffiles:\n /etc/oldpkg.conf "
+                "0123456789abcdef0123456789abcdef\n\n"
+                "Package: never\nStatus: purge ok not-installed\n\n");
   vs_test_write (t, "/var/lib/dpkg/diversions",
                  "/usr/bin/pg_config\n/usr/bin/pg_config.libpq-dev\n"
                  "postgresql-common\n",
@@ -334,7 +289,7 @@ test_debian_planted (void)
   vs_test_guest_scan (&t, "debian", "deb");
   load (&t);
   tap_ok (vs_check_packages (&t.ctx) == 0, "debian planted: checks ran");
-  md5_hex (elf, elf_len, md5);
+  vs_test_md5_hex (elf, elf_len, md5);
   ev = vs_xasprintf ("md5 %s recorded by coreutils, found ", md5);
   tap_ok (has (&t, "package.modified", "high", "/usr/bin/ls", ev, "T1554"),
           "trojaned /usr/bin/ls: package.modified high with both md5s");

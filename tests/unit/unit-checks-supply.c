@@ -56,17 +56,6 @@ static const struct pf debian[] = {
 };
 
 static void
-md5_hex (const char *data, size_t len, char out[33])
-{
-  struct vs_hash h;
-  char sha1[41], sha256[65];
-
-  vs_hash_init (&h);
-  vs_hash_update (&h, data, len);
-  vs_hash_final (&h, out, sha1, sha256);
-}
-
-static void
 debian_base (struct vs_test_guest *t)
 {
   static const char *const pkgs[] = {
@@ -74,8 +63,8 @@ debian_base (struct vs_test_guest *t)
     "libnss-myhostname:amd64", "ca-certificates", "systemd-resolved",
     "base-files", "wget",
   };
-  struct vs_buf status = VS_BUF_INIT;
-  size_t i, k;
+  struct vs_test_pkgfile owned[VS_ARRAY_SIZE (debian)];
+  size_t i;
 
   vs_test_symlink (t, "/bin", "usr/bin");
   vs_test_symlink (t, "/lib", "usr/lib");
@@ -85,45 +74,15 @@ debian_base (struct vs_test_guest *t)
                  "admin:x:1000:1000:admin:/home/admin:/bin/bash\n", 0644);
   vs_test_mkdir (t, "/root", 0700);
   vs_test_mkdir (t, "/home/admin", 0755);
-  for (k = 0; k < VS_ARRAY_SIZE (pkgs); k++) {
-    struct vs_buf list = VS_BUF_INIT, sums = VS_BUF_INIT;
-    const char *colon = strchr (pkgs[k], ':');
-    char *path;
-    int conf = 0;
-
-    vs_buf_addf (&status, "Package: %.*s\nStatus: install ok installed\n"
-                 "Architecture: %s\nVersion: 1.0-1\n",
-                 (int) (colon ? (size_t) (colon - pkgs[k]) : strlen (pkgs[k])),
-                 pkgs[k], colon ? colon + 1 : "all");
-    vs_buf_adds (&list, "/.\n/etc\n/usr\n");
-    for (i = 0; i < VS_ARRAY_SIZE (debian); i++) {
-      const struct pf *f = &debian[i];
-      char md5[33];
-
-      if (strcmp (f->pkg, pkgs[k]) != 0)
-        continue;
-      md5_hex (f->content, strlen (f->content), md5);
-      vs_buf_addf (&list, "%s\n", f->path);
-      if (f->conffile) {
-        if (!conf++)
-          vs_buf_adds (&status, "Conffiles:\n");
-        vs_buf_addf (&status, " %s %s\n", f->path, md5);
-      }
-      else
-        vs_buf_addf (&sums, "%s  %s\n", md5, f->path + 1);
-    }
-    vs_buf_addc (&status, '\n');
-    path = vs_xasprintf ("/var/lib/dpkg/info/%s.list", pkgs[k]);
-    vs_test_write (t, path, list.data, 0644);
-    free (path);
-    path = vs_xasprintf ("/var/lib/dpkg/info/%s.md5sums", pkgs[k]);
-    vs_test_write (t, path, sums.len ? sums.data : "", 0644);
-    free (path);
-    vs_buf_release (&list);
-    vs_buf_release (&sums);
+  for (i = 0; i < VS_ARRAY_SIZE (debian); i++) {
+    owned[i].pkg = debian[i].pkg;
+    owned[i].path = debian[i].path;
+    owned[i].data = debian[i].content;
+    owned[i].len = 0;
+    owned[i].conffile = debian[i].conffile;
   }
-  vs_test_write (t, "/var/lib/dpkg/status", status.data, 0644);
-  vs_buf_release (&status);
+  vs_test_dpkg (t, pkgs, VS_ARRAY_SIZE (pkgs), owned, VS_ARRAY_SIZE (owned),
+                "/.\n/etc\n/usr\n", NULL, NULL);
   for (i = 0; i < VS_ARRAY_SIZE (debian); i++) {
     const struct pf *f = &debian[i];
     char *path = strncmp (f->path, "/lib/", 5) == 0
