@@ -18,6 +18,10 @@
 #   builddir       where tests write (top_builddir/tests)
 #   VMSCAN         the program under test (top_builddir/vmscan)
 #   VMSCAN_TEST_KEEP=1 keeps the work folder even when every test passed
+#   VMSCAN_TEST_SKIP   test names (without .sh), space separated, each
+#                      skipped whole, saying so: for a second pass of the
+#                      suite (.ci/run's sanitizer suite) that leaves out
+#                      what the first one ran
 #
 # Set for the test:
 #   here           the test's own folder, absolute
@@ -252,3 +256,9 @@ require_appliance () {
   [ -n "$_tl_k" ] \
     || skip_all "no readable kernel in /boot for the appliance (run as root)"
 }
+
+# A test the caller asked to leave out (VMSCAN_TEST_SKIP).
+for _tl_s in ${VMSCAN_TEST_SKIP:-}; do
+  [ "$_tl_s" != "$test_name" ] \
+    || skip_all "left out of this pass of the suite (VMSCAN_TEST_SKIP)"
+done

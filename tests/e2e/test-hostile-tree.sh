@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-3-Clause
-# TAP test: a hostile tree at scale.  One ext4 filesystem holding 60,000
+# TAP test: a hostile tree at scale.  One ext4 filesystem holding 30,000
 # small files (one directory of 20,000), a 1 GiB sparse file with data
 # only in its last bytes and a 100 GiB one (both over --sparse-limit 1M:
 # recorded, not read), a 3 MiB file with a hole smaller than the limit
@@ -17,13 +17,16 @@
 #
 # Environment: as test-scan.sh.  VMSCAN_HOSTILE_FILES changes the number
 # of small files (e.g. 200000 for a long run), VMSCAN_HOSTILE_SPARSE_GIB
-# the sparse file's size.
+# the sparse file's size, VMSCAN_HOSTILE_PATHS the data paths scanned
+# ("host appliance"; .ci/run's sanitizer suite scans "host" only, its
+# first suite both).
 set -u
 
 . "$(dirname "$0")/../lib.sh"
 LC_ALL=C
 export LC_ALL
-files=${VMSCAN_HOSTILE_FILES:-60000}
+files=${VMSCAN_HOSTILE_FILES:-30000}
+paths=${VMSCAN_HOSTILE_PATHS:-host appliance}
 gib=${VMSCAN_HOSTILE_SPARSE_GIB:-1}
 bound=${VMSCAN_HOSTILE_TIMEOUT:-1500}
 
@@ -267,9 +270,13 @@ scan_and_check () {
 
 }
 
-scan_and_check host
-scan_and_check appliance
+for p in host appliance; do
+  case " $paths " in
+    *" $p "*) scan_and_check "$p" ;;
+    *) skip "the $p path is not scanned in this pass (VMSCAN_HOSTILE_PATHS)" 24 ;;
+  esac
+done
 [ "$(sha256sum < "$work/hostile.raw")" = "$image_sha" ]
-ok $? "the image is unchanged by both scans"
+ok $? "the image is unchanged after the scans ($paths)"
 
 test_done
