@@ -228,10 +228,10 @@ ext_fs (struct vs_hostfs *fs)
   return fs->priv;
 }
 
-/* Reads inode ino whole (the large part too, zeroed when the inode has
- * none). */
+/* Reads size bytes of inode ino into buf (what the inode lacks of them
+ * zeroed): at least the large struct, at most the inode's own size. */
 static int
-ext_inode (ext2_filsys efs, uint64_t ino, struct ext2_inode_large *inode)
+ext_inode_sized (ext2_filsys efs, uint64_t ino, void *buf, size_t size)
 {
   errcode_t e;
 
@@ -239,12 +239,20 @@ ext_inode (ext2_filsys efs, uint64_t ino, struct ext2_inode_large *inode)
     errno = ENOENT;
     return -1;
   }
-  memset (inode, 0, sizeof *inode);
+  memset (buf, 0, size);
   e = ext2fs_read_inode_full (efs, (ext2_ino_t) ino,
-                              (struct ext2_inode *) inode, sizeof *inode);
+                              (struct ext2_inode *) buf, (int) size);
   if (e)
     return ext_fail (e);
   return 0;
+}
+
+/* Reads inode ino whole (the large part too, zeroed when the inode has
+ * none). */
+static int
+ext_inode (ext2_filsys efs, uint64_t ino, struct ext2_inode_large *inode)
+{
+  return ext_inode_sized (efs, ino, inode, sizeof *inode);
 }
 
 /* Checks the superblock on the device before libext2fs sees it: the
@@ -517,23 +525,9 @@ ext_stat (struct vs_hostfs *fs, uint64_t ino, struct vs_hostfs_stat *st)
   size_t extra = 0, isize = EXT2_INODE_SIZE (efs->super);
   int whole = isize >= sizeof u.in && isize <= sizeof u.raw;
 
-  if (whole) {
-    errcode_t e;
-
-    if (ino < 1 || ino > efs->super->s_inodes_count) {
-      errno = ENOENT;
-      return -1;
-    }
-    memset (&u, 0, sizeof u);
-    e = ext2fs_read_inode_full (efs, (ext2_ino_t) ino,
-                                (struct ext2_inode *) (void *) &u,
-                                (int) isize);
-    if (e)
-      return ext_fail (e);
-    memcpy (&in, &u.in, sizeof in);
-  }
-  else if (ext_inode (efs, ino, &in) == -1)
+  if (ext_inode_sized (efs, ino, &u, whole ? isize : sizeof u.in) == -1)
     return -1;
+  in = u.in;
   st->no_xattrs = ext_no_xattrs (efs, &in, whole ? u.raw : NULL, isize);
   /* How much of the large part the inode really has. */
   if (EXT2_INODE_SIZE (efs->super) > EXT2_GOOD_OLD_INODE_SIZE
